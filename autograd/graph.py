@@ -1,0 +1,252 @@
+"""The graph core shared by ``Value`` and ``Tensor``.
+
+One place holds what both node types need: the per-thread grad mode
+(``no_grad`` / ``enable_grad``), anomaly mode, the module scope used to group
+a drawing by layer, the iterative topological sort, and the backward driver.
+
+A node is any object with these attributes:
+
+- ``_parents``: tuple of nodes it was computed from (empty for leaves);
+- ``grad``: its gradient, reset to the class's ``_GRAD_RESET`` on intermediate
+  nodes at the start of every backward;
+- ``_propagate()``: pushes its ``grad`` into its parents' grads;
+- ``_op`` and ``_origin``: the op name and, in anomaly mode, where it was made.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ContextDecorator
+from typing import Any, TypeVar
+
+import numpy as np
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _ThreadState(threading.local):
+    """Per-thread switches; read by every op, so kept as plain attributes."""
+
+    def __init__(self) -> None:
+        self.grad_enabled = True
+        # True while anomaly mode is on or a module's forward is running:
+        # ops then call ``trace(node)`` to note where and in which module they ran.
+        self.tracing = False
+        self.anomaly = False
+        self.scopes: list[str] = []
+
+
+STATE = _ThreadState()
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops on this thread record a graph.
+
+    >>> is_grad_enabled()
+    True
+    >>> with no_grad():
+    ...     is_grad_enabled()
+    False
+    """
+    return STATE.grad_enabled
+
+
+class _GradMode(ContextDecorator):
+    _enabled = True
+
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        self = super().__new__(cls)
+        self._previous = []
+        if func is not None:  # used bare, as ``@no_grad``
+            return self(func)
+        return self
+
+    def __init__(self, func: Callable[..., Any] | None = None) -> None:
+        pass
+
+    def _recreate_cm(self) -> _GradMode:
+        # A fresh context per decorated call, so recursion and threads never share state.
+        return type(self)()
+
+    def __enter__(self) -> None:
+        self._previous.append(STATE.grad_enabled)
+        STATE.grad_enabled = self._enabled
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.grad_enabled = self._previous.pop()
+
+
+class no_grad(_GradMode):  # noqa: N801 - named like torch.no_grad
+    """Context manager and decorator: ops inside record no graph.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0)
+    >>> with no_grad():
+    ...     y = x * 3
+    >>> y.parents
+    ()
+    """
+
+    _enabled = False
+
+
+class enable_grad(_GradMode):  # noqa: N801 - named like torch.enable_grad
+    """Context manager and decorator: turn graph recording back on inside ``no_grad``.
+
+    >>> with no_grad():
+    ...     with enable_grad():
+    ...         is_grad_enabled()
+    True
+    """
+
+    _enabled = True
+
+
+class detect_anomaly(ContextDecorator):  # noqa: N801 - named like torch.autograd.detect_anomaly
+    """Context manager: backward raises on the first NaN or inf gradient.
+
+    Ops created inside it remember the file and line that created them, so the
+    error says which op produced the bad gradient and where it was written.
+    Off by default; when off, ops pay only one flag check.
+
+    >>> from autograd import Tensor
+    >>> x = Tensor([0.0], requires_grad=True)
+    >>> with detect_anomaly():
+    ...     y = (x.sqrt() * 0.0).sum()
+    ...     y.backward()
+    Traceback (most recent call last):
+    ...
+    FloatingPointError: backward of 'sqrt' produced a non-finite gradient ...
+    """
+
+    def __init__(self) -> None:
+        self._previous: list[tuple[bool, bool]] = []
+
+    def _recreate_cm(self) -> detect_anomaly:
+        return type(self)()
+
+    def __enter__(self) -> detect_anomaly:
+        self._previous.append((STATE.anomaly, STATE.tracing))
+        STATE.anomaly = True
+        STATE.tracing = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.anomaly, STATE.tracing = self._previous.pop()
+
+
+class module_scope:  # noqa: N801 - used as ``with module_scope(name):``
+    """Tag every node created inside with ``name`` (used by nn.Module.__call__).
+
+    ``draw_graph`` groups nodes that share a scope into one cluster.
+    """
+
+    __slots__ = ("_name", "_tracing")
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._tracing = False
+
+    def __enter__(self) -> None:
+        self._tracing = STATE.tracing
+        STATE.scopes.append(self._name)
+        STATE.tracing = True
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.scopes.pop()
+        STATE.tracing = self._tracing
+
+
+def current_scope() -> str:
+    """The dotted name of the module scopes active on this thread ("" outside)."""
+    return ".".join(s for s in STATE.scopes if s)
+
+
+def trace(node: Any) -> None:
+    """Record the module scope of a new node and, in anomaly mode, its creation site."""
+    if STATE.scopes:
+        node._scope = current_scope()
+    if STATE.anomaly:
+        node._origin = _user_frame()
+
+
+def _user_frame() -> str:
+    """file:line of the first frame outside the autograd package."""
+    frame = sys._getframe(2)
+    here = __file__.rsplit("/", 1)[0]
+    while frame is not None and frame.f_code.co_filename.startswith(here):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return "<unknown>"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def topological_order(root: Any) -> list[Any]:
+    """Every node ``root`` depends on, each after all of its parents; ``root`` is last.
+
+    Iterative depth-first search: no recursion, so a chain of a million nodes is fine.
+    Parents are visited in their recorded order, so the order is deterministic.
+    """
+    order: list[Any] = []
+    visited: set[int] = {id(root)}
+    # Each stack entry is a node and an iterator over the parents not yet visited.
+    stack: list[tuple[Any, Iterator[Any]]] = [(root, iter(root._parents))]
+    append_order = order.append
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            key = id(parent)
+            if key not in visited:
+                visited.add(key)
+                if parent._parents:
+                    stack.append((parent, iter(parent._parents)))
+                    break
+                append_order(parent)
+        else:
+            stack.pop()
+            append_order(node)
+    return order
+
+
+def run_backward(root: Any, seed: Any) -> None:
+    """Reverse-mode sweep from ``root`` with gradient ``seed``.
+
+    Intermediate nodes have their grads reset first, so a second call never
+    compounds; leaves accumulate across calls, as in PyTorch.
+    """
+    order = topological_order(root)
+    reset = root._GRAD_RESET
+    for node in order:
+        if node._parents:
+            node.grad = reset
+    root._add_grad(seed)
+    if STATE.anomaly:
+        _run_backward_checked(order)
+        return
+    for node in reversed(order):
+        if node._parents:
+            node._propagate()
+
+
+def _run_backward_checked(order: list[Any]) -> None:
+    for node in reversed(order):
+        if node._parents:
+            node._propagate()
+            for parent in node._parents:
+                if not _is_finite(parent.grad):
+                    where = node._origin or "<created outside detect_anomaly()>"
+                    raise FloatingPointError(
+                        f"backward of {node._op!r} produced a non-finite gradient "
+                        f"(nan or inf) for one of its inputs; the op was created at {where}"
+                    )
+
+
+def _is_finite(grad: Any) -> bool:
+    if grad is None:
+        return True
+    if isinstance(grad, float):
+        return math.isfinite(grad)
+    return bool(np.isfinite(grad).all())
