@@ -29,6 +29,7 @@ def _node(data: float, op: str, parents: tuple[Value, ...], derivs: tuple[float,
     out.grad = 0.0
     out.label = ""
     out._op = op
+    out._scope = ""
     out._origin = None
     if STATE.grad_enabled:
         out._parents = parents
@@ -57,7 +58,8 @@ class Value:
     (0.070651, 0.141302)
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_parents", "_derivs", "_origin", "__weakref__")
+    __slots__ = ("data", "grad", "label", "_op", "_parents", "_derivs", "_scope", "_origin",
+                 "__weakref__")
 
     _GRAD_RESET = 0.0
 
@@ -67,6 +69,7 @@ class Value:
     _op: str
     _parents: tuple[Value, ...]
     _derivs: tuple[float, ...] | None
+    _scope: str
     _origin: str | None
 
     def __init__(self, data: float, label: str = "") -> None:
@@ -78,6 +81,7 @@ class Value:
         self._op = ""
         self._parents = ()
         self._derivs = ()
+        self._scope = ""
         self._origin = None
 
     # -- graph structure -------------------------------------------------------
