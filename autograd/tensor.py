@@ -164,9 +164,9 @@ class Tensor:
     ) -> None:
         if isinstance(data, Tensor):
             data = data.data
-        self.data = _as_float_array(data, dtype)
-        if dtype is not None and self.data.dtype.kind != "f":
+        if dtype is not None and np.dtype(dtype).kind != "f":
             raise TypeError(f"Tensor: dtype must be a floating type, got {np.dtype(dtype)}")
+        self.data = _as_float_array(data, dtype)
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.label = label
@@ -339,7 +339,7 @@ class Tensor:
         return _result(np.sqrt(x), "sqrt", (self,), vjp.sqrt)
 
     def abs(self) -> Tensor:
-        return _result(np.abs(self.data), "abs", (self,), vjp.abs)
+        return _result(np.abs(self.data), "abs", (self,), vjp.abs_)
 
     __abs__ = abs
 
@@ -387,8 +387,11 @@ class Tensor:
         return _result(out.astype(x.dtype, copy=False), "gelu", (self,), vjp.gelu, (approximate,))
 
     def softplus(self) -> Tensor:
-        """log(1 + e**x), computed without overflow."""
-        return _result(np.logaddexp(0.0, self.data), "softplus", (self,), vjp.softplus)
+        """log(1 + e**x), computed without overflow; exactly x above 20 (as PyTorch)."""
+        x = self.data
+        # Linear above 20, as PyTorch's default threshold.
+        out = np.where(x > 20.0, x, np.logaddexp(0.0, np.minimum(x, 20.0)))
+        return _result(out, "softplus", (self,), vjp.softplus)
 
     def mish(self) -> Tensor:
         """x * tanh(softplus(x))."""
@@ -423,7 +426,7 @@ class Tensor:
     # -- reductions --------------------------------------------------------------
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         axes = _axes(axis, self.ndim, "sum")
-        return _result(self.data.sum(axis=axes, keepdims=keepdims), "sum", (self,), vjp.sum,
+        return _result(self.data.sum(axis=axes, keepdims=keepdims), "sum", (self,), vjp.sum_,
                        (axes, keepdims))
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -447,7 +450,7 @@ class Tensor:
         axes = _axes(axis, self.ndim, op)
         if self.data.size == 0:
             raise ValueError(f"{op}: the tensor is empty (shape {self.shape})")
-        rule = vjp.max if op == "max" else vjp.min
+        rule = vjp.max_ if op == "max" else vjp.min_
         return _result(fn(self.data, axis=axes, keepdims=keepdims), op, (self,), rule,
                        (axes, keepdims))
 
@@ -467,8 +470,9 @@ class Tensor:
         """Permute axes; with none given, reverse them."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
-        perm = tuple(range(self.ndim))[::-1] if not axes else tuple(int(a) % max(self.ndim, 1) for a in axes)
-        if sorted(perm) != list(range(self.ndim)):
+        n = self.ndim
+        perm = tuple(range(n))[::-1] if not axes else tuple(int(a) % max(n, 1) for a in axes)
+        if sorted(perm) != list(range(n)) or any(not -n <= int(a) < n for a in axes):
             raise ValueError(f"transpose: axes {axes} are not a permutation of {self.ndim} dimensions")
         return _result(self.data.transpose(perm), "transpose", (self,), vjp.transpose, (perm,))
 
@@ -515,6 +519,8 @@ class Tensor:
 
     def _propagate(self) -> None:
         g = self.grad
+        if g is None:  # no gradient reached this node (a Function's backward returned None)
+            return
         grads = self._vjp(g, self)
         for parent, pg in zip(self._parents, grads):
             if pg is not None and parent.requires_grad:
@@ -573,16 +579,17 @@ def _divide(a: Tensor, b: Tensor) -> Tensor:
 
 def _power(a: Tensor, b: Tensor) -> Tensor:
     x, k = a.data, b.data
-    integral_exponent = k.ndim == 0 and float(k).is_integer()
-    if (x == 0).any() and (k < 0).any():
-        raise ZeroDivisionError("pow: 0 cannot be raised to a negative power")
-    if not integral_exponent and (x < 0).any() and not np.all(np.mod(k, 1) == 0):
-        raise ValueError("pow: a negative base to a non-integer power is not real")
     try:
-        out = x**k
+        bx, bk = np.broadcast_arrays(x, k)
     except ValueError:
         raise _broadcast_error("pow", x, k) from None
-    return _result(out, "pow", (a, b), vjp.pow)
+    # Checked element by element: a 0 base is fine with a positive exponent elsewhere.
+    if ((bx == 0) & (bk < 0)).any():
+        raise ZeroDivisionError("pow: 0 cannot be raised to a negative power")
+    if ((bx < 0) & (np.mod(bk, 1) != 0)).any():
+        raise ValueError("pow: a negative base to a non-integer power is not real")
+    out = x**k
+    return _result(out, "pow", (a, b), vjp.pow_)
 
 
 def _matmul(a: Tensor, b: Tensor) -> Tensor:

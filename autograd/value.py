@@ -43,6 +43,8 @@ def _node(data: float, op: str, parents: tuple[Value, ...], derivs: tuple[float,
 
 
 def _check_number(x: object, what: str) -> float:
+    if type(x) is float or type(x) is int:  # the common case, without the slow ABC check
+        return float(x)  # type: ignore[arg-type]
     if isinstance(x, bool) or not isinstance(x, Real):
         raise TypeError(f"{what}: expected a real number or Value, got {type(x).__name__}")
     return float(x)

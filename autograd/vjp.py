@@ -84,7 +84,7 @@ def div(g: np.ndarray, node: Tensor) -> Grads:
     return ga, gb
 
 
-def pow(g: np.ndarray, node: Tensor) -> Grads:  # noqa: A001 - the op's name
+def pow_(g: np.ndarray, node: Tensor) -> Grads:
     a, b = node._parents
     x, k = a.data, b.data
     ga = gb = None
@@ -92,7 +92,9 @@ def pow(g: np.ndarray, node: Tensor) -> Grads:  # noqa: A001 - the op's name
         if k.ndim == 0 and k == 2.0:
             ga = g * (2.0 * x)
         else:
-            ga = g * (k * x ** (k - 1.0))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                d = k * x ** (k - 1.0)
+            ga = g * np.where(k == 0, 0.0, d)  # x ** 0 is flat, also at x = 0 (as PyTorch)
     if b.requires_grad:
         if np.any(x < 0):
             raise ValueError(
@@ -157,7 +159,7 @@ def sqrt(g: np.ndarray, node: Tensor) -> Grads:
         return (g * (0.5 / node.data),)
 
 
-def abs(g: np.ndarray, node: Tensor) -> Grads:  # noqa: A001 - the op's name
+def abs_(g: np.ndarray, node: Tensor) -> Grads:
     return (g * np.sign(node._parents[0].data),)
 
 
@@ -215,7 +217,7 @@ def gelu(g: np.ndarray, node: Tensor) -> Grads:
 
 def softplus(g: np.ndarray, node: Tensor) -> Grads:
     x = node._parents[0].data
-    return (g * stable_sigmoid(x),)
+    return (g * np.where(x > 20.0, 1.0, stable_sigmoid(x)),)
 
 
 def mish(g: np.ndarray, node: Tensor) -> Grads:
@@ -260,7 +262,7 @@ def _expand(g: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool) -> np.n
     return np.expand_dims(g, axes)
 
 
-def sum(g: np.ndarray, node: Tensor) -> Grads:  # noqa: A001 - the op's name
+def sum_(g: np.ndarray, node: Tensor) -> Grads:
     axes, keepdims = node._saved
     shape = node._parents[0].data.shape
     return (np.broadcast_to(_expand(g, axes, keepdims), shape),)
@@ -283,8 +285,8 @@ def _extremum(g: np.ndarray, node: Tensor) -> Grads:
     return (mask * (_expand(g, axes, keepdims) / count),)
 
 
-max = _extremum  # noqa: A001 - the op's name
-min = _extremum  # noqa: A001 - the op's name
+max_ = _extremum
+min_ = _extremum
 
 
 # -- shape ----------------------------------------------------------------------------
