@@ -32,11 +32,10 @@ class _ThreadState(threading.local):
 
     def __init__(self) -> None:
         self.grad_enabled = True
-        # True while anomaly mode is on or a module's forward is running:
-        # ops then call ``trace(node)`` to note where and in which module they ran.
-        self.tracing = False
         self.anomaly = False
-        self.scopes: list[str] = []
+        # Qualified name of the innermost module whose forward is running ("" outside);
+        # every recorded node copies it, so a drawing can group nodes by layer.
+        self.scope = ""
 
 
 STATE = _ThreadState()
@@ -123,59 +122,44 @@ class detect_anomaly(ContextDecorator):  # noqa: N801 - named like torch.autogra
     """
 
     def __init__(self) -> None:
-        self._previous: list[tuple[bool, bool]] = []
+        self._previous: list[bool] = []
 
     def _recreate_cm(self) -> detect_anomaly:
         return type(self)()
 
     def __enter__(self) -> detect_anomaly:
-        self._previous.append((STATE.anomaly, STATE.tracing))
+        self._previous.append(STATE.anomaly)
         STATE.anomaly = True
-        STATE.tracing = True
         return self
 
     def __exit__(self, *exc: object) -> None:
-        STATE.anomaly, STATE.tracing = self._previous.pop()
+        STATE.anomaly = self._previous.pop()
 
 
 class module_scope:  # noqa: N801 - used as ``with module_scope(name):``
-    """Tag every node created inside with ``name`` (used by nn.Module.__call__).
+    """Tag every node created inside with ``name``, a module's qualified name.
 
-    ``draw_graph`` groups nodes that share a scope into one cluster.
+    ``nn.Module.__call__`` wraps ``forward`` in it; ``draw_graph`` groups nodes
+    that share a scope into one cluster.
     """
 
-    __slots__ = ("_name", "_tracing")
+    __slots__ = ("_name", "_outer")
 
     def __init__(self, name: str) -> None:
         self._name = name
-        self._tracing = False
+        self._outer = ""
 
     def __enter__(self) -> None:
-        self._tracing = STATE.tracing
-        STATE.scopes.append(self._name)
-        STATE.tracing = True
+        self._outer = STATE.scope
+        STATE.scope = self._name
 
     def __exit__(self, *exc: object) -> None:
-        STATE.scopes.pop()
-        STATE.tracing = self._tracing
+        STATE.scope = self._outer
 
 
-def current_scope() -> str:
-    """The dotted name of the module scopes active on this thread ("" outside)."""
-    return ".".join(s for s in STATE.scopes if s)
-
-
-def trace(node: Any) -> None:
-    """Record the module scope of a new node and, in anomaly mode, its creation site."""
-    if STATE.scopes:
-        node._scope = current_scope()
-    if STATE.anomaly:
-        node._origin = _user_frame()
-
-
-def _user_frame() -> str:
-    """file:line of the first frame outside the autograd package."""
-    frame = sys._getframe(2)
+def creation_site() -> str:
+    """file:line of the innermost frame outside the autograd package (for anomaly mode)."""
+    frame = sys._getframe(1)
     here = __file__.rsplit("/", 1)[0]
     while frame is not None and frame.f_code.co_filename.startswith(here):
         frame = frame.f_back  # type: ignore[assignment]

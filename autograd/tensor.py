@@ -17,7 +17,7 @@ from typing import Any, Union
 import numpy as np
 
 from autograd import vjp
-from autograd.graph import STATE, run_backward, trace
+from autograd.graph import STATE, creation_site, run_backward
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = Union[int, Sequence[int], None]
@@ -45,10 +45,9 @@ def _result(data: Any, op: str, parents: tuple[Tensor, ...], rule: Any, saved: t
     out.grad = None
     out.label = ""
     out._op = op
-    out._scope = ""
-    out._origin = None
+    state = STATE
     needed = False
-    if STATE.grad_enabled:
+    if state.grad_enabled:
         for p in parents:
             if p.requires_grad:
                 needed = True
@@ -58,13 +57,15 @@ def _result(data: Any, op: str, parents: tuple[Tensor, ...], rule: Any, saved: t
         out._parents = parents
         out._vjp = rule
         out._saved = saved
-        if STATE.tracing:
-            trace(out)
+        out._scope = state.scope
+        out._origin = creation_site() if state.anomaly else None
     else:
         out.requires_grad = False
         out._parents = ()
         out._vjp = None
         out._saved = ()
+        out._scope = ""
+        out._origin = None
     return out
 
 

@@ -13,7 +13,7 @@ import math
 from numbers import Real
 from typing import Union
 
-from autograd.graph import STATE, run_backward, trace
+from autograd.graph import STATE, creation_site, run_backward
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
@@ -29,16 +29,17 @@ def _node(data: float, op: str, parents: tuple[Value, ...], derivs: tuple[float,
     out.grad = 0.0
     out.label = ""
     out._op = op
-    out._scope = ""
-    out._origin = None
-    if STATE.grad_enabled:
+    state = STATE
+    if state.grad_enabled:
         out._parents = parents
         out._derivs = derivs
-        if STATE.tracing:
-            trace(out)
+        out._scope = state.scope
+        out._origin = creation_site() if state.anomaly else None
     else:
         out._parents = ()
         out._derivs = None  # marks "computed without a graph"
+        out._scope = ""
+        out._origin = None
     return out
 
 
