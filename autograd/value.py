@@ -305,9 +305,12 @@ class Value:
         self.grad += seed
 
     def _propagate(self) -> None:
+        # Every Value op has one or two inputs; indexing beats building a zip per node.
         g = self.grad
-        for parent, local in zip(self._parents, self._derivs):  # type: ignore[arg-type]
-            parent.grad += local * g
+        parents, local = self._parents, self._derivs
+        parents[0].grad += local[0] * g  # type: ignore[index]
+        if len(parents) == 2:
+            parents[1].grad += local[1] * g  # type: ignore[index]
 
 
 def _sigmoid(x: float) -> float:
