@@ -1,0 +1,247 @@
+"""Activation modules: thin wrappers over the node methods (Tensor and Value alike).
+
+Each module calls the method of the same name on its input, so it works on a
+``Tensor`` and, for the elementwise ones, on a ``Value`` too. ``activation(name)``
+turns a lower-case name such as ``"relu"`` into a fresh module (used by ``MLP``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nn.module import Module
+
+__all__ = [
+    "ReLU", "LeakyReLU", "ELU", "CELU", "GELU", "Mish", "Hardswish", "ReLU6", "Tanh", "Sigmoid",
+    "Softplus", "Softmax", "LogSoftmax", "activation", "ACTIVATIONS",
+]
+
+
+class ReLU(Module):
+    """max(0, x), elementwise.
+
+    >>> from autograd import Tensor
+    >>> ReLU()(Tensor([-1.0, 2.0])).data
+    array([0., 2.])
+    """
+
+    def forward(self, x: Any) -> Any:
+        return x.relu()
+
+
+class LeakyReLU(Module):
+    """x for x > 0, else negative_slope * x.
+
+    >>> from autograd import Tensor
+    >>> LeakyReLU(0.1)(Tensor([-2.0, 3.0])).data
+    array([-0.2,  3. ])
+    """
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        super().__init__()
+        self.negative_slope = float(negative_slope)
+
+    def forward(self, x: Any) -> Any:
+        return x.leaky_relu(self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class ELU(Module):
+    """x for x > 0, else alpha * (exp(x) - 1).
+
+    >>> from autograd import Value
+    >>> round(ELU()(Value(-1.0)).data, 6)
+    -0.632121
+    """
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        self.alpha = float(alpha)
+
+    def forward(self, x: Any) -> Any:
+        return x.elu(self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class CELU(Module):
+    """x for x > 0, else alpha * (exp(x / alpha) - 1); alpha must be non-zero.
+
+    >>> from autograd import Tensor
+    >>> CELU(2.0)(Tensor([-2.0])).data.round(6)
+    array([-1.264241])
+    """
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        if alpha == 0:
+            raise ValueError("CELU: alpha must be non-zero (it divides x), got 0")
+        self.alpha = float(alpha)
+
+    def forward(self, x: Any) -> Any:
+        return x.celu(self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class GELU(Module):
+    """x * Phi(x) with Phi the standard normal CDF; ``approximate="tanh"`` for the tanh form.
+
+    >>> from autograd import Value
+    >>> GELU()(Value(1.0)).data
+    0.8413447460685429
+    """
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x: Any) -> Any:
+        return x.gelu(self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class Mish(Module):
+    """x * tanh(softplus(x)).
+
+    >>> from autograd import Value
+    >>> round(Mish()(Value(1.0)).data, 6)
+    0.865098
+    """
+
+    def forward(self, x: Any) -> Any:
+        return x.mish()
+
+
+class Hardswish(Module):
+    """x * relu6(x + 3) / 6.
+
+    >>> from autograd import Tensor
+    >>> Hardswish()(Tensor([-4.0, 1.0, 4.0])).data.round(6)
+    array([-0.      ,  0.666667,  4.      ])
+    """
+
+    def forward(self, x: Any) -> Any:
+        return x.hardswish()
+
+
+class ReLU6(Module):
+    """min(max(0, x), 6).
+
+    >>> from autograd import Tensor
+    >>> ReLU6()(Tensor([-1.0, 3.0, 9.0])).data
+    array([0., 3., 6.])
+    """
+
+    def forward(self, x: Any) -> Any:
+        return x.relu6()
+
+
+class Tanh(Module):
+    """Hyperbolic tangent.
+
+    >>> from autograd import Value
+    >>> Tanh()(Value(0.0)).data
+    0.0
+    """
+
+    def forward(self, x: Any) -> Any:
+        return x.tanh()
+
+
+class Sigmoid(Module):
+    """1 / (1 + exp(-x)).
+
+    >>> from autograd import Value
+    >>> Sigmoid()(Value(0.0)).data
+    0.5
+    """
+
+    def forward(self, x: Any) -> Any:
+        return x.sigmoid()
+
+
+class Softplus(Module):
+    """log(1 + exp(x)).
+
+    >>> from autograd import Value
+    >>> round(Softplus()(Value(0.0)).data, 6)
+    0.693147
+    """
+
+    def forward(self, x: Any) -> Any:
+        return x.softplus()
+
+
+class Softmax(Module):
+    """exp(x) / sum(exp(x)) along ``dim`` (Tensor only).
+
+    >>> from autograd import Tensor
+    >>> Softmax()(Tensor([[0.0, 0.0]])).data
+    array([[0.5, 0.5]])
+    """
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = int(dim)
+
+    def forward(self, x: Any) -> Any:
+        return x.softmax(self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Module):
+    """log(softmax(x)) along ``dim``, computed stably (Tensor only).
+
+    >>> from autograd import Tensor
+    >>> LogSoftmax()(Tensor([[0.0, 0.0]])).data.round(6)
+    array([[-0.693147, -0.693147]])
+    """
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = int(dim)
+
+    def forward(self, x: Any) -> Any:
+        return x.log_softmax(self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+ACTIVATIONS: dict[str, type[Module]] = {
+    "relu": ReLU, "leaky_relu": LeakyReLU, "elu": ELU, "celu": CELU, "gelu": GELU,
+    "mish": Mish, "hardswish": Hardswish, "relu6": ReLU6, "tanh": Tanh, "sigmoid": Sigmoid,
+    "softplus": Softplus, "softmax": Softmax, "log_softmax": LogSoftmax,
+}
+
+
+def activation(spec: str | Module) -> Module:
+    """A fresh activation module for a lower-case name, or ``spec`` itself if it is a Module.
+
+    >>> activation("tanh")
+    Tanh()
+    >>> activation("swish")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown activation 'swish'; valid names: celu, elu, gelu, ...
+    """
+    if isinstance(spec, Module):
+        return spec
+    if isinstance(spec, str) and spec in ACTIVATIONS:
+        return ACTIVATIONS[spec]()
+    valid = ", ".join(sorted(ACTIVATIONS))
+    if isinstance(spec, str):
+        raise ValueError(f"unknown activation {spec!r}; valid names: {valid}")
+    raise TypeError(f"activation must be a Module or one of the names {valid}; "
+                    f"got {type(spec).__name__}")

@@ -1,0 +1,314 @@
+"""Tensor layers: Linear, MLP, Dropout, GaussianNoise, Maxout, PReLU, Identity, Flatten.
+
+Weights follow PyTorch's shapes, names and default init, so a ``state_dict``
+loads into the same ``torch.nn`` model and gives the same outputs.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd import random as _random
+from autograd.tensor import Tensor, linear, where
+from autograd.value import Value
+from nn import init
+from nn.activations import activation as _activation
+from nn.module import Module, Parameter, Sequential
+
+__all__ = ["Linear", "MLP", "Dropout", "GaussianNoise", "Maxout", "PReLU", "Identity", "Flatten"]
+
+
+def _positive_int(x: Any, what: str) -> int:
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
+        raise ValueError(f"{what} must be a positive integer, got {x!r}")
+    return int(x)
+
+
+def _drop_probability(p: Any, what: str) -> float:
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
+        raise ValueError(f"{what} (the drop probability) must be in [0, 1), got {p!r}")
+    return float(p)
+
+
+def _as_tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+class Linear(Module):
+    """y = x @ weight.T + bias, with weight (out_features, in_features) and bias (out_features,).
+
+    Both start as U(-1/sqrt(in_features), 1/sqrt(in_features)), PyTorch's default
+    (``kaiming_uniform_(a=sqrt(5))`` for the weight).
+
+    >>> from autograd import Tensor
+    >>> layer = Linear(3, 2)
+    >>> layer(Tensor(np.ones((4, 3)))).shape
+    (4, 2)
+    >>> layer
+    Linear(in_features=3, out_features=2, bias=True)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+        super().__init__()
+        self.in_features = _positive_int(in_features, "Linear: in_features")
+        self.out_features = _positive_int(out_features, "Linear: out_features")
+        self.weight = Parameter(np.empty((self.out_features, self.in_features)))
+        self.bias: Parameter | None = Parameter(np.empty(self.out_features)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw fresh weights and bias with PyTorch's default init."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_features)
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if type(x) is not Tensor:
+            x = _as_tensor(x)
+        shape = x.data.shape
+        if not shape or shape[-1] != self.in_features:
+            raise ValueError(
+                f"Linear: expected input whose last dimension is in_features={self.in_features}, "
+                f"got shape {shape}"
+            )
+        return linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+class MLP(Sequential):
+    """A stack of Linear layers with an activation (and optional Dropout) between them.
+
+    ``sizes`` lists the widths, input first: ``MLP([2, 16, 16, 1])``. The children
+    are numbered as in the equivalent ``torch.nn.Sequential`` (Linear, activation,
+    [Dropout], Linear, ...), so parameter names are ``"0.weight"``, ``"2.weight"``...
+    ``activation`` and ``output_activation`` take a lower-case name (``"relu"``,
+    ``"tanh"``, ...) or a Module; a Module is copied for every layer that uses it.
+
+    >>> net = MLP([2, 8, 1], activation="tanh", output_activation="sigmoid")
+    >>> [n for n, _ in net.named_parameters()]
+    ['0.weight', '0.bias', '2.weight', '2.bias']
+    >>> net
+    MLP(
+      (0): Linear(in_features=2, out_features=8, bias=True)
+      (1): Tanh()
+      (2): Linear(in_features=8, out_features=1, bias=True)
+      (3): Sigmoid()
+    )
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str | Module = "relu",
+        output_activation: str | Module | None = None,
+        dropout: float = 0.0,
+    ) -> None:
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
+            raise ValueError(f"MLP: sizes must list at least two widths (input and output), "
+                             f"e.g. [2, 16, 1]; got {sizes!r}")
+        widths = [_positive_int(s, f"MLP: sizes[{i}]") for i, s in enumerate(sizes)]
+        dropout = _drop_probability(dropout, "MLP: dropout")
+        hidden = _activation(activation)  # validates the name before anything is built
+        out_act = None if output_activation is None else _activation(output_activation)
+        layers: list[Module] = []
+        for i in range(len(widths) - 1):
+            layers.append(Linear(widths[i], widths[i + 1]))
+            if i < len(widths) - 2:
+                layers.append(copy.deepcopy(hidden))
+                if dropout:
+                    layers.append(Dropout(dropout))
+        if out_act is not None:
+            layers.append(out_act)
+        super().__init__(*layers)
+        self.sizes = widths
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, zero each element with probability p and scale the rest.
+
+    A kept element is divided by (1 - p), so with mask m ~ Bernoulli(1 - p),
+    E[m * x / (1 - p)] = x: the expected output equals the input, and eval mode
+    can be the identity with no rescaling. Draws from ``autograd.random.generator()``.
+
+    >>> from autograd import Tensor, manual_seed
+    >>> manual_seed(0)
+    >>> drop = Dropout(0.5)
+    >>> sorted(set(drop(Tensor(np.ones(100))).data.tolist()))
+    [0.0, 2.0]
+    >>> drop.eval()(Tensor(np.ones(3))).data
+    array([1., 1., 1.])
+    """
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__()
+        self.p = _drop_probability(p, "Dropout: p")
+
+    def forward(self, x: Any) -> Any:
+        if not self.training or self.p == 0.0:
+            return x
+        keep = 1.0 - self.p
+        if isinstance(x, Value):
+            return x * (1.0 / keep) if _random.generator().random() < keep else x * 0.0
+        x = _as_tensor(x)
+        mask = (_random.generator().random(x.data.shape) < keep).astype(x.data.dtype)
+        mask *= 1.0 / keep
+        return x * mask
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class GaussianNoise(Module):
+    """Adds N(0, std**2) noise in training mode; the identity in eval mode.
+
+    >>> from autograd import Tensor
+    >>> noise = GaussianNoise(0.1)
+    >>> noise.eval()(Tensor([1.0, 2.0])).data
+    array([1., 2.])
+    """
+
+    def __init__(self, std: float) -> None:
+        super().__init__()
+        if isinstance(std, bool) or not isinstance(std, (int, float)) or not 0.0 <= std < math.inf:
+            raise ValueError(f"GaussianNoise: std must be a finite number >= 0, got {std!r}")
+        self.std = float(std)
+
+    def forward(self, x: Any) -> Any:
+        if not self.training or self.std == 0.0:
+            return x
+        if isinstance(x, Value):
+            return x + float(_random.generator().normal(0.0, self.std))
+        x = _as_tensor(x)
+        noise = _random.generator().normal(0.0, self.std, size=x.data.shape)
+        return x + noise.astype(x.data.dtype)
+
+    def extra_repr(self) -> str:
+        return f"std={self.std}"
+
+
+class Maxout(Module):
+    """Maxout units: a linear map to out_features * pieces values, then a max over each group.
+
+    ``weight`` has shape (out_features * pieces, in_features); output unit j is
+    the max of the pieces j * pieces ... j * pieces + pieces - 1. Init as Linear.
+
+    >>> from autograd import Tensor
+    >>> Maxout(3, 2, pieces=4)(Tensor(np.ones((5, 3)))).shape
+    (5, 2)
+    """
+
+    def __init__(self, in_features: int, out_features: int, pieces: int) -> None:
+        super().__init__()
+        self.in_features = _positive_int(in_features, "Maxout: in_features")
+        self.out_features = _positive_int(out_features, "Maxout: out_features")
+        self.pieces = _positive_int(pieces, "Maxout: pieces")
+        self.weight = Parameter(np.empty((self.out_features * self.pieces, self.in_features)))
+        self.bias = Parameter(np.empty(self.out_features * self.pieces))
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        bound = 1.0 / math.sqrt(self.in_features)
+        init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = _as_tensor(x)
+        shape = x.data.shape
+        if not shape or shape[-1] != self.in_features:
+            raise ValueError(
+                f"Maxout: expected input whose last dimension is in_features={self.in_features}, "
+                f"got shape {shape}"
+            )
+        z = linear(x, self.weight, self.bias)
+        return z.reshape(*shape[:-1], self.out_features, self.pieces).max(axis=-1)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"pieces={self.pieces}")
+
+
+class PReLU(Module):
+    """x for x > 0, else a * x, with a learned slope ``a`` (``weight``), one per channel or shared.
+
+    With ``num_parameters > 1`` the channel axis is axis 1, as in PyTorch.
+
+    >>> from autograd import Tensor
+    >>> PReLU()(Tensor([-2.0, 3.0])).data
+    array([-0.5,  3. ])
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
+        super().__init__()
+        # The count is weight.size: an attribute named num_parameters would hide
+        # Module.num_parameters().
+        n = _positive_int(num_parameters, "PReLU: num_parameters")
+        self.weight = Parameter(np.full(n, float(init)))
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = _as_tensor(x)
+        a: Tensor = self.weight
+        n = a.data.size
+        if n > 1:
+            if x.ndim < 2 or x.shape[1] != n:
+                raise ValueError(f"PReLU: num_parameters={n} needs input with {n} channels on "
+                                 f"axis 1, got shape {x.shape}")
+            a = a.reshape(n, *([1] * (x.ndim - 2)))
+        return where(x.data > 0, x, a * x)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.weight.data.size}"
+
+
+class Identity(Module):
+    """Returns its input unchanged (arguments to the constructor are ignored, as in torch).
+
+    >>> from autograd import Tensor
+    >>> Identity()(Tensor([1.0])).data
+    array([1.])
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
+class Flatten(Module):
+    """Merge axes start_dim..end_dim into one.
+
+    >>> from autograd import Tensor
+    >>> Flatten()(Tensor(np.zeros((2, 3, 4)))).shape
+    (2, 12)
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = int(start_dim)
+        self.end_dim = int(end_dim)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = _as_tensor(x)
+        shape = x.data.shape
+        nd = max(len(shape), 1)
+        start, end = self.start_dim, self.end_dim
+        if not (-nd <= start < nd and -nd <= end < nd):
+            raise ValueError(f"Flatten: dims ({start}, {end}) are out of range for an input with "
+                             f"{len(shape)} dimensions (shape {shape})")
+        start, end = start % nd, end % nd
+        if start > end:
+            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim "
+                             f"{self.end_dim} for input shape {shape}")
+        if not shape:
+            return x.reshape(1)
+        merged = int(np.prod(shape[start:end + 1]))
+        return x.reshape(*shape[:start], merged, *shape[end + 1:])
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

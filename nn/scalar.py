@@ -1,0 +1,118 @@
+"""Micrograd-style models built from scalar ``Value``s: Neuron, Layer, MLP.
+
+They are ordinary Modules: ``parameters()`` gives Values, ``zero_grad()``
+sets their grads to 0.0, and ``state_dict()`` names them by position
+(``"layers.0.neurons.3.w.1"``: weight 1 of neuron 3 in layer 0).
+
+>>> from autograd import manual_seed
+>>> manual_seed(0)
+>>> model = MLP(3, [4, 4, 1])
+>>> out = model([2.0, 3.0, -1.0])
+>>> out.backward()
+>>> model.num_parameters(), type(out).__name__
+(41, 'Value')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import random as _random
+from autograd.value import Value
+from nn.module import Module
+
+__all__ = ["Neuron", "Layer", "MLP"]
+
+Scalar = Value | float | int
+
+
+def _check_inputs(x: Sequence[Scalar], nin: int, who: str) -> None:
+    if len(x) != nin:
+        raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
+
+
+class Neuron(Module):
+    """relu(w . x + b), or just w . x + b when ``nonlin=False``.
+
+    Weights start uniform in (-1, 1) (from ``autograd.random.generator()``), the bias at 0.
+
+    >>> n = Neuron(2, nonlin=False)
+    >>> n.w[0].data, n.w[1].data = 2.0, -1.0
+    >>> n([3.0, 1.0]).data
+    5.0
+    """
+
+    def __init__(self, nin: int, nonlin: bool = True) -> None:
+        super().__init__()
+        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
+            raise ValueError(f"Neuron: nin must be a positive integer, got {nin!r}")
+        self.w = [Value(w) for w in _random.generator().uniform(-1.0, 1.0, nin).tolist()]
+        self.b = Value(0.0)
+        self.nonlin = bool(nonlin)
+
+    def forward(self, x: Sequence[Scalar]) -> Value:
+        w = self.w
+        if len(x) != len(w):
+            _check_inputs(x, len(w), "Neuron")
+        act = self.b
+        for wi, xi in zip(w, x, strict=False):  # lengths checked above
+            act = act + wi * xi
+        return act.relu() if self.nonlin else act
+
+    def extra_repr(self) -> str:
+        return f"nin={len(self.w)}, nonlin={self.nonlin}"
+
+
+class Layer(Module):
+    """``nout`` Neurons reading the same inputs; extra keywords go to each Neuron.
+
+    Returns a single Value when ``nout == 1``, else a list of Values.
+
+    >>> layer = Layer(3, 2)
+    >>> len(layer([1.0, 2.0, 3.0]))
+    2
+    """
+
+    def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
+        super().__init__()
+        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
+            raise ValueError(f"Layer: nout must be a positive integer, got {nout!r}")
+        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+
+    def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def extra_repr(self) -> str:
+        return f"nin={len(self.neurons[0].w)}, nout={len(self.neurons)}"
+
+
+class MLP(Module):
+    """Layers of Neurons, ReLU in every layer but the last (linear), as in micrograd.
+
+    >>> model = MLP(2, [3, 1])
+    >>> [n for n, _ in model.named_parameters()][:3]
+    ['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b']
+    """
+
+    def __init__(self, nin: int, nouts: Sequence[int]) -> None:
+        super().__init__()
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+            raise ValueError(f"MLP: nouts must list the width of each layer, e.g. [4, 4, 1]; "
+                             f"got {nouts!r}")
+        sizes = [nin, *nouts]
+        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1)
+                       for i in range(len(nouts))]
+
+    def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
+        out: Any = x
+        for layer in self.layers:
+            if type(out) is Value:  # a one-neuron hidden layer feeds the next as a list
+                out = [out]
+            out = layer(out)
+        return out
+
+    def extra_repr(self) -> str:
+        nouts = [len(layer.neurons) for layer in self.layers]
+        return f"nin={len(self.layers[0].neurons[0].w)}, nouts={nouts}"
