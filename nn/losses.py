@@ -1,0 +1,94 @@
+"""Loss modules: the functional losses of ``nn.functional`` as Modules.
+
+Each takes ``reduction=`` in its constructor (checked there) and is called as
+``loss(input, target, sample_weight=None)``; see ``nn.functional`` for the
+formulas, the reductions and how sample weights apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from autograd.tensor import Tensor
+from nn import functional as F
+from nn.module import Module
+
+__all__ = ["MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss"]
+
+
+class _Loss(Module):
+    _fn: Callable[..., Tensor]
+
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__()
+        F._check_reduction(reduction, type(self).__name__)
+        self.reduction = reduction
+
+    def forward(self, input: Tensor, target: Any, sample_weight: Any = None) -> Tensor:
+        return type(self)._fn(input, target, sample_weight, self.reduction)
+
+    def extra_repr(self) -> str:
+        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+
+
+class MSELoss(_Loss):
+    """Mean squared error (``F.mse_loss``).
+
+    >>> MSELoss()(Tensor([1.0, 3.0]), [0.0, 1.0]).item()  # (1 + 4) / 2
+    2.5
+    """
+
+    _fn = staticmethod(F.mse_loss)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error (``F.l1_loss``).
+
+    >>> L1Loss(reduction="sum")(Tensor([1.0, 3.0]), [0.0, 1.0]).item()
+    3.0
+    """
+
+    _fn = staticmethod(F.l1_loss)
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy on probabilities in [0, 1] (``F.binary_cross_entropy``).
+
+    >>> round(BCELoss()(Tensor([0.5]), [1.0]).item(), 6)  # ln 2
+    0.693147
+    """
+
+    _fn = staticmethod(F.binary_cross_entropy)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy on raw scores, finite for any size.
+
+    See ``F.binary_cross_entropy_with_logits``.
+
+    >>> round(BCEWithLogitsLoss()(Tensor([0.0]), [1.0]).item(), 6)  # ln 2
+    0.693147
+    """
+
+    _fn = staticmethod(F.binary_cross_entropy_with_logits)
+
+
+class CrossEntropyLoss(_Loss):
+    """Softmax cross-entropy of logits against class labels or probabilities (``F.cross_entropy``).
+
+    >>> round(CrossEntropyLoss()(Tensor([[0.0, 0.0]]), [1]).item(), 6)  # ln 2
+    0.693147
+    """
+
+    _fn = staticmethod(F.cross_entropy)
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities at integer labels (``F.nll_loss``).
+
+    >>> NLLLoss()(Tensor([[-0.5, -1.5]]), [1]).item()
+    1.5
+    """
+
+    _fn = staticmethod(F.nll_loss)
