@@ -1,13 +1,683 @@
-"""Placeholder until the rendering issue lands: draw_graph and render_graph."""
+"""Pictures of the graph: ``draw_graph``, ``render_graph`` and the ``autograd-draw`` command.
+
+``draw_graph`` turns the graph behind a Value or Tensor into a ``graphviz.Digraph``:
+one record box per node (label, data, grad) and one small ellipse per op, from
+inputs on the left to the output on the right, as in micrograd's pictures.
+Nodes made inside an ``nn.Module`` are grouped into one cluster per module.
+Building the Digraph needs no Graphviz program; ``render_graph`` calls ``dot``
+to write an SVG/PNG/PDF file. Graphs larger than ``max_nodes`` are summarized
+(runs of one op merged, then nodes grouped by module and op), so even a graph
+of a million nodes gives a small picture after one linear walk.
+
+The command line evaluates an arithmetic expression over named inputs, without
+``eval``: the expression is parsed with ``ast`` and every part is checked
+against a whitelist before anything runs::
+
+    python -m autograd.draw "tanh(x1*w1 + x2*w2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.88137 -o neuron.svg
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+import ast
+import math
+import operator
+import shutil
+import sys
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+import graphviz
+import numpy as np
+
+from autograd.graph import topological_order
+from autograd.tensor import Tensor
+from autograd.value import Value
+
+Node = Union[Value, Tensor]  # noqa: UP007 - a runtime alias: X | Y needs Python 3.10 objects
+
+INSTALL_HINT = (
+    "Graphviz's 'dot' program is needed to render graphs and was not found on PATH. "
+    "Install it with: Debian/Ubuntu 'sudo apt-get install graphviz', "
+    "macOS 'brew install graphviz', conda 'conda install -c conda-forge graphviz'. "
+    "(draw_graph works without it: it returns the graph's source as a graphviz.Digraph.)"
+)
+
+# ``import autograd`` imports this module, so ``python -m autograd.draw`` finds it already
+# loaded and runpy warns that running it again "may result in unpredictable behaviour".
+# It is harmless here (the module only defines things), so silence just that message,
+# and only while Python is starting a ``-m`` module (sys.argv[0] is "-m" then).
+if sys.argv[:1] == ["-m"]:
+    warnings.filterwarnings(
+        "ignore", message=r"'autograd\.draw' found in sys\.modules", category=RuntimeWarning
+    )
+
+_RANKDIRS = ("LR", "RL", "TB", "BT")
+_TENSOR_VALUES_SHOWN = 6  # tensors with at most this many elements show every value
+_OP_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee", "fontsize": "10",
+             "width": "0.3", "height": "0.25", "margin": "0.04"}
 
 
-def draw_graph(root: Any, rankdir: str = "LR", show_grad: bool = True, max_nodes: int = 500) -> Any:
-    raise NotImplementedError("draw_graph is being written (issue 3)")
+# -- drawing -----------------------------------------------------------------------
 
 
-def render_graph(root: Any, path: str, format: str = "svg", **kw: Any) -> str:
-    raise NotImplementedError("render_graph is being written (issue 3)")
+def draw_graph(
+    root: Node, rankdir: str = "LR", show_grad: bool = True, max_nodes: int = 500
+) -> graphviz.Digraph:
+    """The graph behind ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
+
+    Each node is a box with its label, data and grad (tensors: shape, dtype and
+    a short preview); each op is a small ellipse between its inputs and its
+    output. Node names follow the topological order, so the same graph always
+    gives the same source. Graphs with more than ``max_nodes`` nodes are
+    summarized instead of drawn node by node.
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> c = a * b; c.label = "c"
+    >>> c.backward()
+    >>> dot = draw_graph(c)          # a graphviz.Digraph: displays inline in Jupyter
+    >>> "{ a | data 2.0000 | grad -3.0000 }" in dot.source   # a box per node
+    True
+    >>> '[label="*"' in dot.source    # an ellipse per op
+    True
+    """
+    if not isinstance(root, (Value, Tensor)):
+        raise TypeError(f"draw_graph: root must be a Value or a Tensor, got {type(root).__name__}")
+    if rankdir not in _RANKDIRS:
+        raise ValueError(
+            f"draw_graph: rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
+    if max_nodes < 1:
+        raise ValueError(f"draw_graph: max_nodes must be at least 1, got {max_nodes}")
+    dot = graphviz.Digraph(
+        name="autograd",
+        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"arrowsize": "0.6"},
+    )
+    # In left-to-right layouts a record's top-level fields stack vertically;
+    # braces flip them. Value boxes read across (like micrograd's), Tensor
+    # boxes stack shape, data and grad as rows, in every layout.
+    braces = rankdir in ("LR", "RL")
+    order = topological_order(root)
+    if len(order) <= max_nodes:
+        _draw_every_node(dot, order, show_grad, braces)
+    else:
+        _draw_summary(dot, order, show_grad, braces, max_nodes)
+    return dot
+
+
+def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -> str:
+    """Draw ``root``'s graph (``kw`` goes to ``draw_graph``) and write it to exactly ``path``.
+
+    Needs Graphviz's ``dot`` program; without it a RuntimeError says how to
+    install it. No other file is left behind. Returns the path written.
+
+    >>> import tempfile, os
+    >>> from autograd import Value
+    >>> x = Value(0.5, label="x"); y = x.tanh(); y.backward()
+    >>> path = os.path.join(tempfile.mkdtemp(), "tanh.svg")
+    >>> render_graph(y, path) == path and "tanh" in open(path).read()
+    True
+    """
+    if format not in graphviz.FORMATS:
+        raise ValueError(
+            f"render_graph: unknown format {format!r}; use a Graphviz format such as svg, png, pdf"
+        )
+    if shutil.which("dot") is None:
+        raise RuntimeError(INSTALL_HINT)
+    dot = draw_graph(root, **kw)
+    try:
+        data = dot.pipe(format=format, quiet=True)
+    except graphviz.ExecutableNotFound:
+        raise RuntimeError(INSTALL_HINT) from None
+    except graphviz.CalledProcessError as exc:
+        detail = exc.stderr.decode(errors="replace").strip() if exc.stderr else str(exc)
+        raise RuntimeError(f"render_graph: dot failed to render {format}: {detail}") from None
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return str(path)
+
+
+def _draw_every_node(
+    dot: graphviz.Digraph, order: list[Node], show_grad: bool, braces: bool
+) -> None:
+    index = {id(node): i for i, node in enumerate(order)}
+    last = len(order) - 1
+    clusters = _Clusters(dot)
+    edges: list[tuple[str, str]] = []
+    for i, node in enumerate(order):
+        graph = clusters.graph_for(node._scope)
+        fields = _node_fields(node, show_grad)
+        attrs = {"shape": "record"}
+        if i == last:
+            attrs["penwidth"] = "2"
+        if isinstance(node, Tensor) and not node.requires_grad:
+            attrs["style"] = "dashed"  # a constant: it gets no gradient
+        graph.node(f"n{i}", _record(fields, braces ^ isinstance(node, Tensor)), **attrs)
+        if node._parents:
+            graph.node(f"n{i}op", _plain(node.op), **_OP_STYLE)
+            edges.append((f"n{i}op", f"n{i}"))
+            edges.extend((f"n{index[id(p)]}", f"n{i}op") for p in node._parents)
+    clusters.close()
+    for tail, head in edges:
+        dot.edge(tail, head)
+
+
+class _Clusters:
+    """One ``subgraph cluster_<scope>`` per module scope, nested like the dotted names."""
+
+    def __init__(self, root: graphviz.Digraph) -> None:
+        self.root = root
+        self.graphs: dict[str, graphviz.Digraph] = {}
+
+    def graph_for(self, scope: str) -> graphviz.Digraph:
+        if not scope:
+            return self.root
+        graph = self.graphs.get(scope)
+        if graph is None:
+            parent = scope.rpartition(".")[0]
+            if parent:
+                self.graph_for(parent)  # depth = nesting of modules: small
+            graph = graphviz.Digraph(name=f"cluster_{scope}")
+            graph.attr(label=scope, style="rounded,dashed", color="#888888", fontcolor="#555555",
+                       labeljust="l")
+            self.graphs[scope] = graph
+        return graph
+
+    def close(self) -> None:
+        """Attach every cluster to its parent, innermost first."""
+        for scope in sorted(self.graphs, key=lambda s: -s.count(".")):
+            parent = scope.rpartition(".")[0]
+            (self.graphs[parent] if parent else self.root).subgraph(self.graphs[scope])
+
+
+def _node_fields(node: Node, show_grad: bool) -> list[str]:
+    fields = [node.label] if node.label else []
+    if isinstance(node, Value):
+        fields.append(f"data {_number(node.data)}")
+        if show_grad:
+            fields.append(f"grad {_number(node.grad)}")
+        return fields
+    fields.append(f"{tuple(node.data.shape)} {node.data.dtype}")
+    fields.append(f"data {_preview(node.data)}")
+    if show_grad and node.requires_grad:
+        fields.append("grad None" if node.grad is None else f"grad {_preview(node.grad)}")
+    return fields
+
+
+def _number(x: float) -> str:
+    """4 decimals like micrograd's pictures; scientific notation when that would hide digits."""
+    if x == 0.0 or not math.isfinite(x) or 1e-3 <= abs(x) < 1e6:
+        return f"{x:.4f}"
+    return f"{x:.3e}"
+
+
+def _preview(a: np.ndarray) -> str:
+    if a.size == 0:
+        return "(empty)"
+    if a.ndim == 0:
+        return _number(float(a))
+    if a.size <= _TENSOR_VALUES_SHOWN:
+        text = np.array2string(np.asarray(a), separator=", ", max_line_width=10_000,
+                               formatter={"float_kind": lambda v: f"{v:.4g}"})
+        return " ".join(text.split())
+    x = np.asarray(a, dtype=np.float64)
+    lo, mean, hi = (_number(float(v)) for v in (x.min(), x.mean(), x.max()))
+    return f"min {lo}  mean {mean}  max {hi}"
+
+
+def _record(fields: list[str], braces: bool) -> str:
+    body = " | ".join(_escape(f) for f in fields)
+    return "{ " + body + " }" if braces else body
+
+
+def _escape(text: str) -> str:
+    """Escape the characters that have a meaning inside a record label."""
+    out = text.replace("\\", "\\\\")
+    for ch in '{}|<>"':
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\n", " ")
+
+
+def _plain(text: str) -> str:
+    """A label for a non-record node: only backslashes are special."""
+    return text.replace("\\", "\\\\")
+
+
+# -- summaries of large graphs ---------------------------------------------------------
+#
+# A big graph is first flattened into arrays (one O(n) walk); each summary level
+# then maps every node to a group with numpy, and the first level whose groups
+# and group-to-group edges fit the budget is drawn. Levels, finest first:
+# runs of one op merged, then groups by (module, op), by module, and one box.
+
+
+class _Flat:
+    """The graph as arrays: edge ``tails[k] -> heads[k]`` by topological position."""
+
+    def __init__(self, order: list[Node]) -> None:
+        index = {id(node): i for i, node in enumerate(order)}
+        n = len(order)
+        self.n = n
+        self.tails = np.fromiter((index[id(p)] for node in order for p in node._parents), np.int64)
+        self.heads = np.repeat(np.arange(n), [len(node._parents) for node in order])
+        self.op_names, self.ops = _codes(node.op for node in order)
+        self.scope_names, self.scopes = _codes(node._scope for node in order)
+
+    def runs(self) -> np.ndarray:
+        """Key per node: the position of the first node of its run.
+
+        A node continues its parent's run when that parent is its only non-leaf
+        input, feeds nothing else, and has the same op and module.
+        """
+        tails, heads, n = self.tails, self.heads, self.n
+        inner = np.bincount(heads, minlength=n)[tails] > 0
+        inner_inputs = np.bincount(heads[inner], minlength=n)
+        uses = np.bincount(tails, minlength=n)
+        same = (self.ops[tails] == self.ops[heads]) & (self.scopes[tails] == self.scopes[heads])
+        chained = inner & (inner_inputs[heads] == 1) & (uses[tails] == 1) & same
+        first = np.arange(n)
+        first[heads[chained]] = tails[chained]
+        while True:  # pointer jumping: log2(longest run) steps
+            jumped = first[first]
+            if np.array_equal(jumped, first):
+                return first
+            first = jumped
+
+
+def _codes(items: Iterator[str]) -> tuple[list[str], np.ndarray]:
+    """Distinct strings in order of first appearance, and each item's code."""
+    table: dict[str, int] = {}
+    codes = np.fromiter((table.setdefault(s, len(table)) for s in items), np.int64)
+    return list(table), codes
+
+
+def _groups(keys: np.ndarray, max_groups: int) -> np.ndarray | None:
+    """Group id per node, numbered by first appearance; None if there are too many groups."""
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    if len(first) > max_groups:
+        return None
+    rank = np.empty(len(first), np.int64)
+    rank[np.argsort(first)] = np.arange(len(first))
+    return rank[inverse.reshape(-1)]
+
+
+def _draw_summary(
+    dot: graphviz.Digraph, order: list[Node], show_grad: bool, braces: bool, max_nodes: int
+) -> None:
+    flat = _Flat(order)
+    how, member_of, edges = _coarsest_needed(flat, max_nodes)
+    dot.attr(label=_summary_title(flat, max_nodes, how), labelloc="t")
+
+    n_groups = int(member_of.max()) + 1
+    sizes = np.bincount(member_of, minlength=n_groups)
+    # Position of each group's first and last node (positions grow along the order).
+    _, first = np.unique(member_of, return_index=True)
+    _, from_end = np.unique(member_of[::-1], return_index=True)
+    last = flat.n - 1 - from_end
+    op_mix = None
+    if how == "grouped by module":
+        op_mix = Counter(zip(member_of.tolist(), flat.ops.tolist(), strict=True))
+    in_clusters = how != "grouped by module" and how != "everything in one box"
+    clusters = _Clusters(dot)
+    for g in range(n_groups):
+        scope = flat.scope_names[flat.scopes[first[g]]]
+        graph = clusters.graph_for(scope) if in_clusters else dot
+        node = order[last[g]]
+        if sizes[g] == 1:
+            fields = ([node.op] if node._parents else []) + _node_fields(node, show_grad)
+            graph.node(f"g{g}", _record(fields, braces), shape="record")
+            continue
+        if op_mix is not None or how == "everything in one box":
+            fields = [scope or "(outside modules)"] if op_mix is not None else []
+            fields.append(f"{int(sizes[g]):,} nodes")
+            mix = (Counter({flat.op_names[o]: c for (h, o), c in op_mix.items() if h == g})
+                   if op_mix is not None else Counter())
+            fields.extend(_count_ops(op, c) for op, c in mix.most_common(4))
+        else:
+            fields = [_count_ops(node.op, int(sizes[g]))]
+            if how == "runs of the same op merged" and isinstance(node, Value):
+                fields.append(f"last data {_number(node.data)}")
+                if show_grad:
+                    fields.append(f"grad {_number(node.grad)}")
+        graph.node(f"g{g}", _record(fields, braces), shape="record", style="filled",
+                   fillcolor="#f3f3f3")
+    clusters.close()
+    for tail, head, count in edges:
+        dot.edge(f"g{tail}", f"g{head}", label=f"x{count:,}" if count > 1 else None)
+
+
+def _coarsest_needed(
+    flat: _Flat, max_nodes: int
+) -> tuple[str, np.ndarray, list[tuple[int, int, int]]]:
+    """The finest grouping with at most ``max_nodes`` groups and ``2 * max_nodes`` edges."""
+    n_ops = len(flat.op_names)
+    levels: list[tuple[str, Callable[[], np.ndarray]]] = [
+        ("runs of the same op merged", flat.runs),
+        ("grouped by module and op", lambda: flat.scopes * n_ops + flat.ops),
+        ("grouped by module", lambda: flat.scopes),
+    ]
+    for how, keys in levels:
+        member_of = _groups(keys(), max_nodes)
+        if member_of is not None:
+            edges = _group_edges(flat, member_of, 2 * max_nodes)
+            if edges is not None:
+                return how, member_of, edges
+    return "everything in one box", np.zeros(flat.n, np.int64), []
+
+
+def _count_ops(op: str, count: int) -> str:
+    if not op:
+        return f"{count:,} {'leaf' if count == 1 else 'leaves'}"
+    return f"{count:,} x {op!r}"
+
+
+def _summary_title(flat: _Flat, max_nodes: int, how: str) -> str:
+    counts = np.bincount(flat.ops, minlength=len(flat.op_names))
+    pairs = zip(flat.op_names, counts.tolist(), strict=True)
+    ranked = sorted(((c, op) for op, c in pairs if op), reverse=True)
+    parts = [_count_ops(op, c) for c, op in ranked[:6]]
+    if len(ranked) > 6:
+        parts.append(f"{sum(c for c, _ in ranked[6:]):,} more in {len(ranked) - 6} other ops")
+    leaves = int(counts[flat.op_names.index("")]) if "" in flat.op_names else 0
+    parts.append(_count_ops("", leaves))
+    return (f"{flat.n:,} nodes (more than max_nodes={max_nodes:,}), {how}: " + ", ".join(parts))
+
+
+def _group_edges(
+    flat: _Flat, member_of: np.ndarray, limit: int
+) -> list[tuple[int, int, int]] | None:
+    """Edges between groups as (tail, head, how many graph edges); None if over ``limit``."""
+    tails, heads = member_of[flat.tails], member_of[flat.heads]
+    between = tails != heads
+    n_groups = int(member_of.max()) + 1
+    keys, counts = np.unique(tails[between] * n_groups + heads[between], return_counts=True)
+    if len(keys) > limit:
+        return None
+    return [(k // n_groups, k % n_groups, c)
+            for k, c in zip(keys.tolist(), counts.tolist(), strict=True)]
+
+
+# -- the command line -----------------------------------------------------------------
+
+MAX_EXPRESSION_CHARS = 10_000
+MAX_EXPRESSION_PARTS = 2_000
+
+FUNCTIONS = frozenset({
+    "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "celu", "gelu",
+    "mish", "hardswish", "relu6", "softplus", "sin", "cos",
+})
+_SECOND_ARGUMENT = frozenset({"leaky_relu", "elu", "celu"})  # negative_slope / alpha
+
+_BINARY: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.Pow: operator.pow,
+}
+_UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+_CONSTRUCTS = {
+    "Attribute": "attribute access", "Subscript": "subscript", "Lambda": "lambda",
+    "ListComp": "comprehension", "SetComp": "comprehension", "DictComp": "comprehension",
+    "GeneratorExp": "generator expression", "Compare": "comparison", "BoolOp": "and/or",
+    "IfExp": "conditional expression", "List": "list", "Tuple": "tuple", "Set": "set",
+    "Dict": "dict", "JoinedStr": "f-string", "NamedExpr": "assignment (:=)",
+    "Starred": "starred argument", "Await": "await", "Yield": "yield", "YieldFrom": "yield",
+    "Slice": "slice",
+}
+_ALLOWED = "numbers, input names, + - * / **, unary minus, and calls such as tanh(x) (see --help)"
+
+
+class ExpressionError(ValueError):
+    """The expression uses something outside the command line's whitelist."""
+
+
+def _parse_expression(text: str, names: set[str]) -> ast.expr:
+    """Parse and check the whole expression; nothing is evaluated here."""
+    if len(text) > MAX_EXPRESSION_CHARS:
+        raise ExpressionError(
+            f"expression is {len(text):,} characters long; the limit is {MAX_EXPRESSION_CHARS:,}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"not a valid expression: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("expression is nested too deeply for Python's parser") from None
+    except ValueError as exc:  # e.g. a NUL byte in the text
+        raise ExpressionError(f"not a valid expression: {exc}") from None
+    parts = 0
+    stack: list[ast.AST] = [tree.body]
+    while stack:
+        node = stack.pop()
+        parts += 1
+        if parts > MAX_EXPRESSION_PARTS:
+            raise ExpressionError(f"expression has more than {MAX_EXPRESSION_PARTS:,} parts")
+        if isinstance(node, ast.Constant):
+            if type(node.value) not in (int, float):
+                raise ExpressionError(f"rejected {type(node.value).__name__} constant "
+                                      f"{_snippet(text, node)}: only int and float numbers")
+        elif isinstance(node, ast.Name):
+            if node.id not in names:
+                hint = (f"{node.id} is a function: call it as {node.id}(x)" if node.id in FUNCTIONS
+                        else f"give it a value on the command line as {node.id}=NUMBER")
+                raise ExpressionError(f"unknown name {node.id!r}: {hint}")
+        elif isinstance(node, ast.BinOp):
+            if type(node.op) not in _BINARY:
+                raise _rejected("operator", text, node)
+            stack += (node.right, node.left)
+        elif isinstance(node, ast.UnaryOp):
+            if type(node.op) not in _UNARY:
+                raise _rejected("operator", text, node)
+            stack.append(node.operand)
+        elif isinstance(node, ast.Call):
+            _check_call(text, node)
+            stack += reversed(node.args)
+        else:
+            what = _CONSTRUCTS.get(type(node).__name__, f"{type(node).__name__} expression")
+            raise _rejected(what, text, node)
+    return tree.body
+
+
+def _rejected(what: str, text: str, node: ast.AST) -> ExpressionError:
+    return ExpressionError(f"rejected {what} {_snippet(text, node)}: allowed are {_ALLOWED}")
+
+
+def _check_call(text: str, node: ast.Call) -> None:
+    if not isinstance(node.func, ast.Name):
+        raise ExpressionError(f"rejected call {_snippet(text, node)}: only calls of a function "
+                              f"by its plain name ({', '.join(sorted(FUNCTIONS))})")
+    name = node.func.id
+    if name not in FUNCTIONS:
+        raise ExpressionError(f"rejected call of {name!r}: allowed functions are "
+                              f"{', '.join(sorted(FUNCTIONS))}")
+    if node.keywords:
+        raise ExpressionError(f"rejected keyword argument in {_snippet(text, node)}: "
+                              "pass arguments by position")
+    n = len(node.args)
+    if any(isinstance(a, ast.Starred) for a in node.args):
+        raise ExpressionError(f"rejected starred argument in {_snippet(text, node)}")
+    if name in _SECOND_ARGUMENT:
+        if n == 2 and not _is_number(node.args[1]):
+            raise ExpressionError(f"{name}: the second argument must be a number, "
+                                  f"got {_snippet(text, node.args[1])}")
+        if n not in (1, 2):
+            raise ExpressionError(f"{name} takes one argument and an optional number, got {n}")
+    elif n != 1:
+        raise ExpressionError(f"{name} takes exactly one argument, got {n}")
+
+
+def _is_number(node: ast.expr) -> bool:
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
+def _snippet(text: str, node: ast.AST) -> str:
+    segment = ast.get_source_segment(text.strip(), node) or type(node).__name__
+    return repr(segment if len(segment) <= 60 else segment[:57] + "...")
+
+
+def _evaluate(expr: ast.expr, inputs: dict[str, Value]) -> Value:
+    """Evaluate a checked expression with an explicit stack (deep input cannot recurse).
+
+    Numbers stay plain floats (constants, as in the engine); arithmetic on two
+    numbers goes through a Value too, so its errors read like the engine's.
+    """
+    results: list[Any] = []
+    stack: list[tuple[ast.expr, bool]] = [(expr, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if isinstance(node, ast.Constant):
+            results.append(float(node.value))  # type: ignore[arg-type] # checked: int or float
+        elif isinstance(node, ast.Name):
+            results.append(inputs[node.id])
+        elif not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(_operands(node)))
+        elif isinstance(node, ast.BinOp):
+            right = results.pop()
+            left = results.pop()
+            if not isinstance(left, Value) and not isinstance(right, Value):
+                left = Value(left)
+            results.append(_BINARY[type(node.op)](left, right))
+        elif isinstance(node, ast.UnaryOp):
+            results.append(_UNARY[type(node.op)](results.pop()))
+        else:
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            n = len(node.args)
+            args = results[-n:]
+            del results[-n:]
+            x = args[0] if isinstance(args[0], Value) else Value(args[0])
+            results.append(getattr(x, node.func.id)(*args[1:]))
+    (out,) = results
+    return out if isinstance(out, Value) else Value(out)
+
+
+def _operands(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    assert isinstance(node, ast.Call)
+    return list(node.args)
+
+
+def _parse_inputs(items: Sequence[str]) -> dict[str, Value]:
+    inputs: dict[str, Value] = {}
+    for item in items:
+        name, sep, number = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise ExpressionError(f"input {item!r} is not of the form NAME=NUMBER (e.g. x1=2)")
+        if name in inputs:
+            raise ExpressionError(f"input {name!r} is given twice")
+        try:
+            value = float(number)
+        except ValueError:
+            raise ExpressionError(f"input {name}: {number!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ExpressionError(f"input {name}: {number!r} is not a finite number")
+        inputs[name] = Value(value, label=name)
+    return inputs
+
+
+_EPILOG = """\
+example (the neuron from micrograd's lecture):
+  autograd-draw "tanh(x1*w1 + x2*w2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.8813735870195432 -o neuron.svg
+prints the output (0.707107) and d output / d input for every input
+(x1 -1.5, x2 0.5, w1 1, w2 0, b 0.5), and draws the graph with data and grad on every node.
+
+The expression may use numbers, the named inputs, + - * / **, unary minus and
+these functions of one argument: {functions}
+(leaky_relu, elu and celu take an optional number as second argument).
+Nothing else is accepted and nothing is evaluated until the whole expression
+passed the check. Start an expression that begins with '-' after '--':
+  autograd-draw -o out.svg -- "-x*x" x=3
+"""
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autograd-draw",
+        description="Evaluate EXPR over named inputs with autograd Values, run backward, "
+                    "print the gradients and draw the graph (also: python -m autograd.draw).",
+        epilog=_EPILOG.format(functions=", ".join(sorted(FUNCTIONS))),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("expr", metavar="EXPR", help='an expression such as "tanh(x*w + b)"')
+    parser.add_argument("inputs", metavar="NAME=NUMBER", nargs="*",
+                        help="a value for each name in EXPR, e.g. x=2 w=-3")
+    parser.add_argument("-o", "--output", help="file to write (default out.svg); its extension "
+                        "picks the format unless --format is given")
+    parser.add_argument("--format", help="svg, png, pdf, ... (any Graphviz output format)")
+    parser.add_argument("--rankdir", default="LR", choices=_RANKDIRS,
+                        help="layout direction (default LR: inputs left, output right)")
+    parser.add_argument("--no-grad", action="store_true",
+                        help="do not show gradients in the picture")
+    return parser
+
+
+def _output_and_format(output: str | None, fmt: str | None) -> tuple[str, str]:
+    if fmt is not None:
+        if fmt not in graphviz.FORMATS:
+            raise ExpressionError(f"unknown format {fmt!r}; try svg, png or pdf")
+        return output or f"out.{fmt}", fmt
+    if output is None:
+        return "out.svg", "svg"
+    suffix = Path(output).suffix.lstrip(".").lower()
+    if not suffix:
+        return output, "svg"
+    if suffix not in graphviz.FORMATS:
+        raise ExpressionError(f"cannot tell the format from {output!r}; pass --format svg|png|pdf")
+    return output, suffix
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point; returns the exit code (0 ok, 1 math or render error, 2 bad input).
+
+    >>> main(["__import__('os').getcwd()", "x=1"])  # rejected (message on stderr): nothing runs
+    2
+    """
+    parser = _build_parser()
+    try:
+        args = parser.parse_intermixed_args(argv)
+    except SystemExit as exc:  # --help, or argparse's own usage errors
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        inputs = _parse_inputs(args.inputs)
+        expr = _parse_expression(args.expr, set(inputs))
+        path, fmt = _output_and_format(args.output, args.format)
+    except ExpressionError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"autograd-draw: error: {exc}", file=sys.stderr)
+        return 2
+    used = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+    for name in inputs:
+        if name not in used:
+            print(f"autograd-draw: note: input {name} does not appear in the expression",
+                  file=sys.stderr)
+    try:
+        out = _evaluate(expr, inputs)
+        out.backward()
+    except (ArithmeticError, ValueError) as exc:
+        print(f"autograd-draw: math error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.expr.strip()} = {out.data:.6g}")
+    width = max((len(name) for name in inputs), default=0)
+    for name, value in inputs.items():
+        print(f"  d/d{name:<{width}} = {value.grad:.6g}")
+    try:
+        render_graph(out, path, format=fmt, rankdir=args.rankdir, show_grad=not args.no_grad)
+    except RuntimeError as exc:
+        print(f"autograd-draw: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
