@@ -1,0 +1,437 @@
+"""Optimizers: SGD, Adam and AdamW, with PyTorch's exact update rules.
+
+They update Tensor parameters in place (the arrays are the parameters' own)
+and Value parameters by rebinding their float ``data``. Each update is written
+once: the in-place operators (``buf *= momentum``) work on ndarrays in place
+and on floats by rebinding, so Tensors and Values share one code path.
+
+Parameters whose ``grad`` is None are skipped. ``params`` is an iterable of
+parameters, or of dicts (PyTorch's parameter groups: ``{"params": [...],
+"lr": 0.01}``, unspecified options falling back to the optimizer's).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Iterable, Mapping
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+from autograd.tensor import Tensor
+from autograd.value import Value
+
+Param = Tensor | Value
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
+
+
+def _sub_(p: Param, delta: Any) -> None:
+    """p.data -= delta, in place for Tensors."""
+    if isinstance(p, Tensor):
+        np.subtract(p.data, delta, out=p.data, casting="unsafe")
+    else:
+        p.data = float(p.data - delta)
+
+
+def _clone(g: Any) -> Any:
+    return g.copy() if isinstance(g, np.ndarray) else float(g)
+
+
+def _zeros(g: Any) -> Any:
+    return np.zeros_like(g) if isinstance(g, np.ndarray) else 0.0
+
+
+def _number(value: Any, name: str, owner: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{owner}: {name} must be a real number, got {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise ValueError(f"{owner}: {name} must be finite, got {value!r}")
+    return x
+
+
+def _non_negative(value: Any, name: str, owner: str) -> float:
+    x = _number(value, name, owner)
+    if x < 0:
+        raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
+    return x
+
+
+class Optimizer:
+    """Base class: parameter groups, per-parameter state, zero_grad and state dicts.
+
+    Subclasses set ``_state_keys`` (the names of their per-parameter state),
+    ``_check`` (validate one group's options) and ``step``.
+
+    >>> from autograd import Value
+    >>> w = Value(1.0)
+    >>> opt = SGD([w], lr=0.5)
+    >>> opt.param_groups[0]["lr"], len(opt.param_groups[0]["params"])
+    (0.5, 1)
+    """
+
+    _state_keys: tuple[str, ...] = ()
+
+    def __init__(self, params: Iterable[Any], defaults: Mapping[str, Any]) -> None:
+        name = type(self).__name__
+        self.defaults = self._check(dict(defaults))
+        self.param_groups: list[dict[str, Any]] = []
+        self.state: dict[int, dict[str, Any]] = {}  # keyed by id(param)
+        if isinstance(params, (Tensor, Value)):
+            raise TypeError(f"{name}: params must be an iterable of parameters, got a single "
+                            f"{type(params).__name__}; wrap it in a list")
+        items = list(params)
+        if not items:
+            raise ValueError(f"{name}: got an empty parameter list (did the model register any "
+                             "parameters?)")
+        groups = items if isinstance(items[0], Mapping) else [{"params": items}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, group: Mapping[str, Any]) -> None:
+        """Add a group of parameters with its own options (the rest from the defaults).
+
+        >>> from autograd import Value
+        >>> opt = SGD([Value(1.0)], lr=0.1)
+        >>> opt.add_param_group({"params": [Value(2.0)], "lr": 0.01})
+        >>> [g["lr"] for g in opt.param_groups]
+        [0.1, 0.01]
+        """
+        name = type(self).__name__
+        if not isinstance(group, Mapping) or "params" not in group:
+            raise TypeError(f"{name}: a parameter group is a dict with a 'params' entry, "
+                            f"got {group!r}")
+        raw = group["params"]
+        params = [raw] if isinstance(raw, (Tensor, Value)) else list(raw)
+        if not params:
+            raise ValueError(f"{name}: parameter group {len(self.param_groups)} is empty")
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        for i, p in enumerate(params):
+            if not isinstance(p, (Tensor, Value)):
+                raise TypeError(f"{name}: parameter {i} is a {type(p).__name__}; expected a "
+                                "Tensor (nn.Parameter) or a Value")
+            if p.parents:
+                raise ValueError(f"{name}: parameter {i} is not a leaf (it was computed by "
+                                 f"{p.op!r}); optimize the leaf it came from")
+            if id(p) in seen:
+                raise ValueError(f"{name}: parameter {i} appears more than once")
+            seen.add(id(p))
+        unknown = set(group) - set(self.defaults) - {"params"}
+        if unknown:
+            raise ValueError(f"{name}: unknown option(s) {sorted(unknown)} in a parameter group; "
+                             f"valid: {sorted(self.defaults)}")
+        options = {**self.defaults, **{k: v for k, v in group.items() if k != "params"}}
+        self.param_groups.append({"params": params, **self._check(options)})
+
+    @property
+    def lr(self) -> float:
+        """The learning rate of the first group; setting it sets every group's."""
+        return float(self.param_groups[0]["lr"])
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        lr = self._check({**self.defaults, "lr": value})["lr"]
+        for group in self.param_groups:
+            group["lr"] = lr
+
+    def _check(self, options: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def step(self) -> None:
+        """Update every parameter that has a gradient."""
+        raise NotImplementedError
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear gradients: Tensors' to None (or zeros in place), Values' to 0.0.
+
+        >>> from autograd import Value
+        >>> w = Value(1.0); w.grad = 3.0
+        >>> SGD([w], lr=0.1).zero_grad(); w.grad
+        0.0
+        """
+        for group in self.param_groups:
+            for p in group["params"]:
+                if isinstance(p, Value):
+                    p.grad = 0.0
+                elif set_to_none:
+                    p.grad = None
+                elif p.grad is not None:
+                    p.grad.fill(0.0)
+
+    # -- state dicts -------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """A deep copy of the state: ``{"state": {index: {...}}, "param_groups": [...]}``.
+
+        As in PyTorch, parameters are numbered in order across groups and each
+        group lists its parameters' numbers; the state holds step counts and
+        moment buffers (ndarray copies for Tensors, floats for Values).
+
+        >>> from autograd import Value
+        >>> w = Value(1.0); w.grad = 1.0
+        >>> opt = Adam([w], lr=0.1); opt.step()
+        >>> opt.state_dict()["state"][0]["step"], opt.state_dict()["param_groups"][0]["params"]
+        (1, [0])
+        """
+        state: dict[int, dict[str, Any]] = {}
+        groups = []
+        index = 0
+        for group in self.param_groups:
+            numbers = []
+            for p in group["params"]:
+                entry = self.state.get(id(p))
+                if entry:
+                    state[index] = {k: _clone(v) if k != "step" else int(v)
+                                    for k, v in entry.items()}
+                numbers.append(index)
+                index += 1
+            groups.append({**{k: copy.deepcopy(v) for k, v in group.items() if k != "params"},
+                           "params": numbers})
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Load a ``state_dict()``; everything is checked before anything changes.
+
+        >>> from autograd import Value
+        >>> w = Value(1.0); w.grad = 1.0
+        >>> a = SGD([w], lr=0.1, momentum=0.9); a.step()
+        >>> b = SGD([w], lr=0.1, momentum=0.9); b.load_state_dict(a.state_dict())
+        >>> b.state_dict()["state"][0]["momentum_buffer"]
+        1.0
+        """
+        name = type(self).__name__
+        if not isinstance(state_dict, Mapping) or set(state_dict) != {"state", "param_groups"}:
+            raise ValueError(f"{name}.load_state_dict: expected a dict with keys 'state' and "
+                             "'param_groups' (from state_dict())")
+        groups = list(state_dict["param_groups"])
+        if len(groups) != len(self.param_groups):
+            raise ValueError(f"{name}.load_state_dict: the state dict has {len(groups)} parameter "
+                             f"groups, this optimizer has {len(self.param_groups)}")
+        params: list[Param] = []
+        new_groups = []
+        for i, (ours, theirs) in enumerate(zip(self.param_groups, groups, strict=True)):
+            numbers = list(theirs.get("params", ()))
+            if len(numbers) != len(ours["params"]):
+                raise ValueError(f"{name}.load_state_dict: group {i} has {len(numbers)} "
+                                 f"parameters in the state dict, {len(ours['params'])} here")
+            options = {k: v for k, v in theirs.items() if k != "params"}
+            if set(options) != set(self.defaults):
+                raise ValueError(f"{name}.load_state_dict: group {i} has options "
+                                 f"{sorted(options)}, expected {sorted(self.defaults)}")
+            new_groups.append(self._check(copy.deepcopy(options)))
+            params.extend(ours["params"])
+        order = [n for g in groups for n in g["params"]]
+        if sorted(order) != list(range(len(params))):
+            raise ValueError(f"{name}.load_state_dict: the groups must number the parameters "
+                             f"0..{len(params) - 1}, each once; got {order}")
+        by_number = dict(zip(order, params, strict=True))
+        new_state: dict[int, dict[str, Any]] = {}
+        for n, entry in dict(state_dict["state"]).items():
+            if n not in by_number:
+                raise ValueError(f"{name}.load_state_dict: state for parameter {n!r}, which "
+                                 "does not exist")
+            p = by_number[n]
+            new_state[id(p)] = self._checked_entry(entry, p, n)
+        for group, options in zip(self.param_groups, new_groups, strict=True):
+            group.update(options)
+        self.state = new_state
+
+    def _checked_entry(self, entry: Any, p: Param, n: int) -> dict[str, Any]:
+        where = f"{type(self).__name__}.load_state_dict: state of parameter {n}"
+        if not isinstance(entry, Mapping) or set(entry) != set(self._state_keys):
+            keys = sorted(entry) if isinstance(entry, Mapping) else entry
+            raise ValueError(f"{where} has keys {keys}, expected {sorted(self._state_keys)}")
+        out: dict[str, Any] = {}
+        for key, value in entry.items():
+            if key == "step":
+                if isinstance(value, bool) or not float(value).is_integer() or value < 0:
+                    raise ValueError(f"{where}: step must be a non-negative integer, "
+                                     f"got {value!r}")
+                out[key] = int(value)
+            elif isinstance(p, Value):
+                out[key] = _number(value, key, where)
+            else:
+                arr = np.asarray(value)
+                if arr.shape != p.data.shape or arr.dtype.kind != "f":
+                    raise ValueError(f"{where}: {key} must be a float array of shape "
+                                     f"{p.data.shape}, got {arr.dtype} {arr.shape}")
+                out[key] = arr.astype(p.data.dtype, copy=True)
+        return out
+
+    def __repr__(self) -> str:
+        n = sum(len(g["params"]) for g in self.param_groups)
+        options = ", ".join(f"{k}={v!r}" for k, v in self.param_groups[0].items() if k != "params")
+        more = f", {len(self.param_groups)} groups" if len(self.param_groups) > 1 else ""
+        return f"{type(self).__name__}({n} parameters{more}, {options})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional momentum, Nesterov momentum and L2 decay.
+
+    PyTorch's update (dampening 0)::
+
+        g = grad + weight_decay * p
+        buf = g                      (first step)
+        buf = momentum * buf + g     (later steps)
+        g = g + momentum * buf if nesterov else buf
+        p = p - lr * g
+
+    >>> from autograd import Tensor
+    >>> w = Tensor([1.0, 2.0], requires_grad=True)
+    >>> opt = SGD([w], lr=0.1)
+    >>> (w * w).sum().backward(); opt.step(); w.data
+    array([0.8, 1.6])
+    """
+
+    _state_keys = ("momentum_buffer",)
+
+    def __init__(
+        self, params: Iterable[Any], lr: float, momentum: float = 0.0, nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, {"lr": lr, "momentum": momentum, "nesterov": nesterov,
+                                  "weight_decay": weight_decay})
+
+    def _check(self, options: dict[str, Any]) -> dict[str, Any]:
+        owner = "SGD"
+        out = {
+            "lr": _non_negative(options["lr"], "lr", owner),
+            "momentum": _non_negative(options["momentum"], "momentum", owner),
+            "nesterov": options["nesterov"],
+            "weight_decay": _non_negative(options["weight_decay"], "weight_decay", owner),
+        }
+        if not isinstance(out["nesterov"], (bool, np.bool_)):
+            raise TypeError(f"SGD: nesterov must be True or False, got {out['nesterov']!r}")
+        out["nesterov"] = bool(out["nesterov"])
+        if out["nesterov"] and out["momentum"] <= 0:
+            raise ValueError(f"SGD: nesterov=True needs momentum > 0, got momentum="
+                             f"{options['momentum']!r}")
+        return out
+
+    def step(self) -> None:
+        """One SGD update of every parameter with a gradient."""
+        state = self.state
+        for group in self.param_groups:
+            lr, momentum = group["lr"], group["momentum"]
+            nesterov, weight_decay = group["nesterov"], group["weight_decay"]
+            for p in group["params"]:
+                g = p.grad
+                if g is None:
+                    continue
+                if weight_decay:
+                    g = g + weight_decay * p.data
+                if momentum:
+                    entry = state.get(id(p))
+                    if entry is None:
+                        buf = _clone(g)
+                        state[id(p)] = {"momentum_buffer": buf}
+                    else:
+                        buf = entry["momentum_buffer"]
+                        buf *= momentum
+                        buf += g
+                        entry["momentum_buffer"] = buf
+                    g = g + momentum * buf if nesterov else buf
+                _sub_(p, lr * g)
+
+
+class Adam(Optimizer):
+    """Adam with bias correction and coupled L2 weight decay, exactly as ``torch.optim.Adam``.
+
+    Per step t (from 1)::
+
+        g = grad + weight_decay * p
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+
+    >>> from autograd import Value
+    >>> w = Value(1.0); w.grad = 0.5
+    >>> opt = Adam([w], lr=0.1); opt.step(); round(w.data, 6)  # the first step moves by ~lr
+    0.9
+    """
+
+    _state_keys = ("step", "exp_avg", "exp_avg_sq")
+    _decoupled = False
+
+    def __init__(
+        self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8, weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps,
+                                  "weight_decay": weight_decay})
+
+    def _check(self, options: dict[str, Any]) -> dict[str, Any]:
+        owner = type(self).__name__
+        betas = options["betas"]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
+        for i, b in enumerate(betas):
+            if not 0.0 <= _number(b, f"betas[{i}]", owner) < 1.0:
+                raise ValueError(f"{owner}: betas[{i}] must be in [0, 1), got {b!r}")
+        return {
+            "lr": _non_negative(options["lr"], "lr", owner),
+            "betas": (float(betas[0]), float(betas[1])),
+            "eps": _non_negative(options["eps"], "eps", owner),
+            "weight_decay": _non_negative(options["weight_decay"], "weight_decay", owner),
+        }
+
+    def step(self) -> None:
+        """One Adam (or AdamW) update of every parameter with a gradient."""
+        state = self.state
+        decoupled = self._decoupled
+        for group in self.param_groups:
+            lr, (beta1, beta2) = group["lr"], group["betas"]
+            eps, weight_decay = group["eps"], group["weight_decay"]
+            for p in group["params"]:
+                g = p.grad
+                if g is None:
+                    continue
+                if weight_decay:
+                    if decoupled:  # AdamW: shrink the weights, separately from the gradient
+                        if isinstance(p, Tensor):
+                            np.multiply(p.data, 1.0 - lr * weight_decay, out=p.data,
+                                        casting="unsafe")
+                        else:
+                            p.data = p.data * (1.0 - lr * weight_decay)
+                    else:
+                        g = g + weight_decay * p.data
+                entry = state.get(id(p))
+                if entry is None:
+                    entry = state[id(p)] = {"step": 0, "exp_avg": _zeros(g),
+                                            "exp_avg_sq": _zeros(g)}
+                t = entry["step"] = entry["step"] + 1
+                m, v = entry["exp_avg"], entry["exp_avg_sq"]
+                m *= beta1
+                m += (1.0 - beta1) * g
+                v *= beta2
+                v += (1.0 - beta2) * (g * g)
+                entry["exp_avg"], entry["exp_avg_sq"] = m, v
+                denom = v**0.5
+                denom /= math.sqrt(1.0 - beta2**t)
+                denom += eps
+                update = m / denom
+                update *= lr / (1.0 - beta1**t)
+                _sub_(p, update)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay, as ``torch.optim.AdamW``.
+
+    Each step first shrinks the weights, ``p = p * (1 - lr * weight_decay)``,
+    then takes the Adam step on the plain gradient. Default weight_decay 0.01.
+
+    >>> from autograd import Value
+    >>> w = Value(1.0); w.grad = 0.0
+    >>> opt = AdamW([w], lr=0.1, weight_decay=0.5); opt.step(); w.data  # 1 * (1 - 0.1 * 0.5)
+    0.95
+    """
+
+    _decoupled = True
+
+    def __init__(
+        self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8, weight_decay: float = 1e-2,
+    ) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
