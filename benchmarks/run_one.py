@@ -1,0 +1,64 @@
+"""Child entry point: build one workload for one engine, measure it, print one JSON line.
+
+    python -m benchmarks.run_one '{"workload": "w3", "engine": "ours", "params": {"n": 1000}}'
+
+Spec keys: ``workload``, ``engine``, ``params`` (the builder's keyword arguments),
+``threads`` (BLAS threads; the parent also sets the environment variables), ``mode``
+("time" or "memory"), and for timing ``warmup``, ``repeat``, ``min_time``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from benchmarks import harness, numpy_reference, scalar_workloads, tensor_workloads
+
+Builder = Callable[..., harness.Step]
+
+BUILDERS: dict[tuple[str, str], Builder] = {
+    ("w1", "ours"): scalar_workloads.demo_step_ours,
+    ("w1", "micrograd"): scalar_workloads.demo_step_micrograd,
+    ("w2", "ours"): scalar_workloads.program_ours,
+    ("w2", "micrograd"): scalar_workloads.program_micrograd,
+    ("w3", "ours"): scalar_workloads.chain_ours,
+    ("w3", "micrograd"): scalar_workloads.chain_micrograd,
+    ("mlp", "ours"): tensor_workloads.mlp_step_ours,
+    ("mlp", "torch"): tensor_workloads.mlp_step_torch,
+    ("mlp", "numpy"): numpy_reference.mlp_step_numpy,
+}
+
+
+def run(spec: dict[str, Any]) -> dict[str, Any]:
+    """Build and measure; exceptions become ``{"status": "error"}`` or ``"n/a"``."""
+    key = (spec["workload"], spec["engine"])
+    builder = BUILDERS.get(key)
+    if builder is None:
+        return {"status": "n/a", "error": f"no builder for {key}"}
+    try:
+        step = builder(threads=spec.get("threads", 1), **spec.get("params", {}))
+    except (harness.EngineMissing, ImportError) as exc:
+        return {"status": "n/a", "error": str(exc)}
+    try:
+        if spec.get("mode") == "memory":
+            result = harness.measure_memory(step)
+        else:
+            result = harness.measure_time(step, warmup=spec.get("warmup", 2),
+                                          repeat=spec.get("repeat", 7),
+                                          min_time=spec.get("min_time", 0.2))
+    except Exception as exc:  # noqa: BLE001 - a failing engine is a result (W3: RecursionError)
+        return {"status": "error", "error": f"{type(exc).__name__}: {str(exc)[:120]}"}
+    result["status"] = "ok"
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    spec = json.loads(args[0])
+    print(json.dumps(run(spec)))
+
+
+if __name__ == "__main__":
+    main()

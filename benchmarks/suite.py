@@ -1,0 +1,212 @@
+"""What the suite runs: the workloads, their cases (engine x variant), and the targets.
+
+``workloads(quick)`` lists the full suite or a smaller one that finishes in under a
+minute; ``run_workload`` runs one workload's cases, each in its own subprocess.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchmarks.harness import run_child
+
+
+@dataclass
+class Case:
+    """One engine on one variant of a workload, measured in its own subprocess."""
+
+    variant: str
+    engine: str
+    kind: str  # the builder's key in run_one.BUILDERS
+    params: dict[str, Any] = field(default_factory=dict)
+    threads: int = 1
+    warmup: int = 2
+    repeat: int = 7
+    min_time: float = 0.2
+    memory: bool = False  # also measure peak memory, in a second subprocess
+    per_item: int = 0  # report phases per item (W2: per op) when > 0
+    timeout: float = 900.0
+
+    def spec(self, mode: str) -> dict[str, Any]:
+        return {"workload": self.kind, "engine": self.engine, "params": self.params,
+                "threads": self.threads, "mode": mode, "warmup": self.warmup,
+                "repeat": self.repeat, "min_time": self.min_time}
+
+
+@dataclass
+class Workload:
+    wid: str
+    title: str
+    cases: list[Case]
+    reference: str | None = None  # ratios against this engine; None: against the fastest
+    phases: tuple[str, ...] = ()  # phase columns, in this order
+    item: str = ""  # unit name for per-item columns ("op")
+
+
+@dataclass
+class Row:
+    case: Case
+    result: dict[str, Any]
+    memory: dict[str, Any] | None = None
+
+
+def run_workload(workload: Workload, verbose: bool = True) -> list[Row]:
+    rows = []
+    for case in workload.cases:
+        if verbose:
+            print(f"  {workload.wid} {case.variant or '-'} {case.engine} ...",
+                  file=sys.stderr, flush=True)
+        result = run_child(case.spec("time"), timeout=case.timeout)
+        memory = None
+        if case.memory and result.get("status") == "ok":
+            memory = run_child(case.spec("memory"), timeout=case.timeout)
+        rows.append(Row(case, result, memory))
+    return rows
+
+
+TENSOR_ENGINES = ("ours", "torch", "numpy")
+
+
+def _mlp_cases(variants: list[tuple[str, dict[str, Any], int]], repeat: int, min_time: float,
+               memory: bool = False) -> list[Case]:
+    return [Case(label, engine, "mlp", params, threads=threads, repeat=repeat,
+                 min_time=min_time, memory=memory)
+            for label, params, threads in variants for engine in TENSOR_ENGINES]
+
+
+def workloads(quick: bool = False) -> list[Workload]:
+    """The suite; ``quick`` shrinks sizes and repetitions to finish in under a minute."""
+    rep = 3 if quick else 7
+    t_min = 0.05 if quick else 0.3
+
+    n_points = 30 if quick else 100
+    w1 = Workload("W1", f"micrograd's demo step: scalar MLP 2-16-16-1, {n_points} moons points, "
+                  "SVM loss + L2, SGD (GC on)", [
+                      Case("", engine, "w1", {"n_points": n_points}, warmup=1,
+                           repeat=3 if quick else 5, min_time=0.0)
+                      for engine in ("ours", "micrograd")])
+
+    n_ops = 20_000 if quick else 200_000
+    w2_cases = [Case("+ - * tanh relu exp", "ours", "w2", {"n_ops": n_ops, "ops": "full"},
+                     warmup=1, repeat=rep if quick else 5, min_time=0.0, per_item=n_ops),
+                Case("+ - * tanh relu exp", "micrograd", "w2", {"n_ops": n_ops, "ops": "full"},
+                     per_item=n_ops)]
+    w2_cases += [Case("+ - * relu (micrograd's ops)", engine, "w2",
+                      {"n_ops": n_ops, "ops": "micrograd"}, warmup=1,
+                      repeat=rep if quick else 5, min_time=0.0, per_item=n_ops)
+                 for engine in ("ours", "micrograd")]
+    w2 = Workload("W2", f"scalar throughput: random program of {n_ops:,} Value ops, "
+                  "forward + backward (GC on)", w2_cases, phases=("forward", "backward", "free"),
+                  item="op")
+
+    sizes = [10**3, 10**4, 10**5] if quick else [10**3, 10**4, 10**5, 10**6]
+    w3_cases = []
+    for n in sizes:
+        for engine in ("ours", "micrograd"):
+            if quick and engine == "micrograd" and n > 10**4:
+                continue
+            w3_cases.append(Case(f"n={n:.0e}".replace("+0", ""), engine, "w3", {"n": n},
+                                 warmup=0 if n >= 10**6 else 1,
+                                 repeat=3 if n >= 10**5 else rep, min_time=0.0))
+    w3 = Workload("W3", "deep chain y = y + x, n nodes: build, backward, free (GC on)", w3_cases,
+                  phases=("build", "backward", "free"))
+
+    small = {"sizes": [2, 16, 16, 1], "activation": "tanh", "loss": "mse", "batch": 32,
+             "dtype": "float64", "lr": 0.01}
+    w4 = Workload("W4", "tensor MLP 2-16-16-1, tanh, batch 32, MSE, one SGD step (float64)",
+                  _mlp_cases([("", small, 1)], rep, t_min), reference="numpy")
+
+    mid = {"sizes": [784, 256, 256, 10], "activation": "relu", "loss": "ce", "batch": 128,
+           "lr": 0.01}
+    w5_variants = [(f"{dtype}, {threads} thread{'s' if threads > 1 else ''}",
+                    {**mid, "dtype": dtype}, threads)
+                   for threads in ((1,) if quick else (1, 2))
+                   for dtype in ("float32", "float64")]
+    w5 = Workload("W5", "tensor MLP 784-256-256-10, ReLU, batch 128, cross-entropy, one SGD step",
+                  _mlp_cases(w5_variants, rep, t_min), reference="numpy")
+
+    big = {"sizes": [784, 1024, 1024, 10], "activation": "relu", "loss": "ce", "batch": 512,
+           "lr": 0.01}
+    w6_variants = [(f"{dtype}, 1 thread", {**big, "dtype": dtype}, 1)
+                   for dtype in (("float32",) if quick else ("float32", "float64"))]
+    w6 = Workload("W6", "tensor MLP 784-1024-1024-10, ReLU, batch 512, cross-entropy, one SGD "
+                  "step, peak memory over model + data", _mlp_cases(
+                      w6_variants, 3 if quick else 7, t_min, memory=not quick),
+                  reference="numpy")
+    return [w1, w2, w3, w4, w5, w6]
+
+
+# -- targets --------------------------------------------------------------------------------
+@dataclass
+class Verdict:
+    target: str
+    measured: str
+    met: bool | None  # None: could not be measured
+
+
+def _find(rows: list[Row], engine: str, variant: str | None = None) -> Row | None:
+    for row in rows:
+        if row.case.engine == engine and (variant is None or row.case.variant == variant):
+            return row
+    return None
+
+
+def _median(row: Row | None) -> float | None:
+    if row is None or row.result.get("status") != "ok":
+        return None
+    return float(row.result["median"])
+
+
+def check_targets(results: dict[str, list[Row]]) -> list[Verdict]:
+    """Each project target, met or missed, from one run's medians."""
+    out: list[Verdict] = []
+    if "W1" in results:
+        ours, mg = _median(_find(results["W1"], "ours")), _median(_find(results["W1"], "micrograd"))
+        if ours and mg:
+            out.append(Verdict("W1 >= 8x faster than micrograd", f"{mg / ours:.1f}x",
+                               mg / ours >= 8))
+    if "W2" in results:
+        row = _find(results["W2"], "ours", "+ - * tanh relu exp")
+        med = _median(row)
+        if med is not None and row is not None:
+            us = med / row.case.per_item * 1e6
+            out.append(Verdict("W2 <= 1.2 us/node, forward + backward", f"{us:.2f} us/node",
+                               us <= 1.2))
+    if "W3" in results:
+        ours_rows = [r for r in results["W3"] if r.case.engine == "ours"]
+        errors = [r.case.variant for r in ours_rows if r.result.get("status") != "ok"]
+        big = [r for r in ours_rows if r.case.params["n"] >= 10**6]
+        if big and big[0].result.get("status") == "ok":
+            bwd = big[0].result["phases"]["backward"]
+            total = big[0].result["median"]
+            out.append(Verdict("W3 1e6-node chain: backward < 5 s, no error",
+                               f"backward {bwd:.2f} s (build+backward+free {total:.2f} s)",
+                               bwd < 5 and not errors))
+        elif errors:
+            out.append(Verdict("W3 never an error", f"errors at {', '.join(errors)}", False))
+    for wid, limit in (("W4", 2.5), ("W5", 1.1), ("W6", 1.1)):
+        for variant in dict.fromkeys(r.case.variant for r in results.get(wid, [])):
+            if wid == "W5" and "1 thread" not in variant:
+                continue
+            ours = _median(_find(results[wid], "ours", variant))
+            ref = _median(_find(results[wid], "numpy", variant))
+            if ours and ref:
+                name = f"{wid} {variant}".strip()
+                out.append(Verdict(f"{name}: time within {limit}x of numpy",
+                                   f"{ours / ref:.2f}x", ours / ref <= limit))
+            if wid == "W6":
+                mem = [_peak(_find(results[wid], e, variant)) for e in ("ours", "numpy")]
+                if mem[0] is not None and mem[1]:
+                    out.append(Verdict(f"W6 {variant}: peak memory within 1.3x of numpy",
+                                       f"{mem[0]:.1f} / {mem[1]:.1f} MiB = "
+                                       f"{mem[0] / mem[1]:.2f}x", mem[0] / mem[1] <= 1.3))
+    return out
+
+
+def _peak(row: Row | None) -> float | None:
+    if row is None or not row.memory or row.memory.get("status") != "ok":
+        return None
+    value = row.memory.get("rss_peak_mib")
+    return float(value) if value is not None else None
