@@ -171,7 +171,7 @@ def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     return _node(x).log_softmax(dim)
 
 
-def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(x: Node, p: float = 0.5, training: bool = True) -> Node:
     """Inverted dropout: zero each element with probability ``p`` and scale the rest by 1/(1-p).
 
     The identity when ``training`` is False or ``p`` is 0; all zeros when ``p`` is 1.
@@ -189,6 +189,8 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     x = _node(x)
     if not training or p == 0.0:
         return x
+    if isinstance(x, Value):
+        return x * (1.0 / (1.0 - p)) if generator().random() >= p else x * 0.0
     if p == 1.0:
         return x * np.zeros(x.shape, dtype=x.dtype)
     keep = generator().random(x.shape) >= p

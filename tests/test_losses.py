@@ -477,6 +477,14 @@ def test_dropout_keeps_expected_value_and_is_reproducible():
         F.dropout(x, 1.5)
 
 
+def test_dropout_on_a_value_keeps_or_drops_it():
+    from autograd import Value, manual_seed
+
+    manual_seed(0)
+    outs = {F.dropout(Value(3.0), p=0.5).data for _ in range(50)}
+    assert outs == {0.0, 6.0}
+
+
 # -- PyTorch as an oracle (only where torch is installed) ---------------------------------------
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_losses_match_pytorch_values_and_gradients(reduction):

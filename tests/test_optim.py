@@ -163,6 +163,18 @@ def test_tensor_params_are_updated_in_place_and_keep_dtype(make):
     assert (p.data < 1).all()
 
 
+def test_step_follows_a_parameter_whose_array_was_replaced():
+    p = Tensor(np.ones(3), requires_grad=True)
+    opt = SGD([p], lr=0.5)
+    p.grad = np.ones(3)
+    opt.step()
+    p.data = np.full(3, 4.0, dtype=np.float32)  # as a user (or a benchmark) may do
+    p.grad = np.ones(3, dtype=np.float32)
+    opt.step()
+    np.testing.assert_array_equal(p.data, [3.5, 3.5, 3.5])
+    assert p.data.dtype == np.float32
+
+
 def test_params_without_grad_are_skipped():
     a = Tensor([1.0], requires_grad=True)
     b = Tensor([1.0], requires_grad=True)
