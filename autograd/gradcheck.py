@@ -62,14 +62,14 @@ def gradcheck(
             x.data, x.grad = data, g  # type: ignore[assignment]
 
     for i, a, n in zip(checked, analytic, numeric):
-        bad = np.abs(a - n) > atol + rtol * np.abs(n)
+        bad = ~(np.abs(a - n) <= atol + rtol * np.abs(n))  # a NaN never passes
         if bad.any():
             out_j, elem = np.argwhere(bad)[0]
             name = inputs[i].label or f"#{i}"
             where = _index(inputs[i], int(elem))
             msg = (f"gradcheck: gradient of input {name} at index {where} "
                    f"(output element {int(out_j)}) does not match: "
-                   f"analytic {a[out_j, elem]!r}, numeric {n[out_j, elem]!r} "
+                   f"analytic {float(a[out_j, elem])!r}, numeric {float(n[out_j, elem])!r} "
                    f"(atol={atol}, rtol={rtol}; {int(bad.sum())} mismatching entries)")
             if raise_exception:
                 raise GradcheckError(msg)
