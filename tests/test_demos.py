@@ -1,0 +1,78 @@
+"""Smoke tests: every demo runs on tiny settings and writes valid pictures."""
+
+import importlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("matplotlib")
+pytest.importorskip("tqdm")
+
+from demos import DEMOS  # noqa: E402
+from demos.__main__ import main as run_all  # noqa: E402
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+HAS_DOT = shutil.which("dot") is not None
+
+
+def assert_picture(path: Path) -> None:
+    assert path.is_file(), f"{path} was not written"
+    head = path.read_bytes()[:400]
+    if path.suffix == ".png":
+        assert head.startswith(PNG_MAGIC), f"{path} is not a PNG"
+    elif path.suffix == ".svg":
+        assert b"<svg" in head, f"{path} is not an SVG"
+    else:
+        raise AssertionError(f"unexpected file type {path}")
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_demo_runs_quickly_and_writes_its_pictures(name, tmp_path):
+    if name == "neuron" and not HAS_DOT:
+        pytest.skip("Graphviz's dot is not installed")
+    module = importlib.import_module(f"demos.{name}")
+    result = module.run(tmp_path, quick=True)
+    assert result["summary"]
+    assert result["files"], f"{name} wrote no files"
+    for path in result["files"]:
+        assert Path(path).parent == tmp_path
+        assert_picture(Path(path))
+
+
+def test_every_demo_module_is_listed():
+    here = Path(__file__).parent.parent / "demos"
+    modules = {p.stem for p in here.glob("*.py") if not p.stem.startswith("_")}
+    assert modules == set(DEMOS)
+
+
+def test_demos_main_prints_a_summary_per_demo(tmp_path, capsys):
+    assert run_all(["--quick", "--out", str(tmp_path), "sigmoid_autodiff", "perceptron"]) == 0
+    out = capsys.readouterr().out
+    assert "== sigmoid_autodiff" in out and "== perceptron" in out
+    assert "converged=False" in out  # the perceptron never converges on XOR
+    assert f"2 demos, 2 files in {tmp_path}/" in out
+    assert_picture(tmp_path / "perceptron.png")
+
+
+def test_demos_main_rejects_an_unknown_demo(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        run_all(["--out", str(tmp_path), "no_such_demo"])
+    assert "unknown demo(s) no_such_demo" in capsys.readouterr().err
+
+
+def test_a_demo_runs_alone_from_its_main(tmp_path, capsys):
+    from demos import sigmoid_autodiff
+
+    assert sigmoid_autodiff.main(["--quick", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "== sigmoid_autodiff" in out and "max_abs_difference_value" in out
+    assert_picture(tmp_path / "sigmoid_autodiff.png")
+
+
+def test_sigmoid_autodiff_matches_the_formula(tmp_path):
+    from demos import sigmoid_autodiff
+
+    result = sigmoid_autodiff.run(tmp_path, quick=True)
+    assert float(result["max_abs_difference_value"]) < 1e-12
+    assert float(result["max_abs_difference_tensor"]) < 1e-12
