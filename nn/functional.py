@@ -312,6 +312,8 @@ def mse_loss(
     ``input`` and ``target`` must have the same shape; ``sample_weight`` has one
     weight per example (shape (N,)) and broadcasts over the trailing dimensions.
     Gradients flow to a target Tensor that requires grad. NaN propagates.
+    With ``sample_weight`` w (shape (N,)), "mean" is ``sum(w * l) / l.size``, not
+    PyTorch's class-weighted ``sum(w * l) / sum(w)``; see the module doc for all reductions.
 
     >>> float(mse_loss(Tensor([[0.9, 0.2, 0.2], [0.2, 0.8, 0.3]]), [[1, 0, 0], [0, 0, 1]]).data)
     0.21
@@ -341,6 +343,8 @@ def l1_loss(
     """Mean absolute error: reduce ``|input - target|`` (see the module doc for reductions).
 
     The gradient at ``input == target`` is 0, as in PyTorch. NaN propagates.
+    With ``sample_weight`` w (shape (N,)), "mean" is ``sum(w * l) / l.size``, not
+    PyTorch's class-weighted ``sum(w * l) / sum(w)``; see the module doc for all reductions.
 
     >>> l1_loss(Tensor([1.0, -2.0]), [0.0, 0.0]).item()
     1.5
@@ -376,6 +380,8 @@ def binary_cross_entropy(
     ``input`` must lie in [0, 1] (NaN included, a ValueError says otherwise);
     as in PyTorch each log is clamped at -100, so x = 0 or 1 gives a finite loss.
     Prefer ``binary_cross_entropy_with_logits`` on raw scores: it is stabler.
+    With ``sample_weight`` w (shape (N,)), "mean" is ``sum(w * l) / l.size``, not
+    PyTorch's class-weighted ``sum(w * l) / sum(w)``; see the module doc for all reductions.
 
     >>> round(binary_cross_entropy(Tensor([0.8, 0.4]), [1.0, 0.0]).item(), 6)  # -(ln .8 + ln .6)/2
     0.366985
@@ -414,6 +420,8 @@ def binary_cross_entropy_with_logits(
 
     The same as ``binary_cross_entropy(sigmoid(x), t)`` but finite for any x
     (logits of +-1e4 included); its gradient is ``sigmoid(x) - t``. NaN propagates.
+    With ``sample_weight`` w (shape (N,)), "mean" is ``sum(w * l) / l.size``, not
+    PyTorch's class-weighted ``sum(w * l) / sum(w)``; see the module doc for all reductions.
 
     >>> round(binary_cross_entropy_with_logits(Tensor([0.0]), [1.0]).item(), 6)  # ln 2
     0.693147
@@ -511,6 +519,8 @@ def cross_entropy(
     is finite for logits of any size. Labels out of range or non-integer raise
     ValueError. NaN in the logits propagates. One graph node; its gradient is
     ``(softmax(input) - onehot(target)) * weight / N`` for the default mean.
+    With ``sample_weight`` w (shape (N,)), "mean" is ``sum(w * l) / l.size``, not
+    PyTorch's class-weighted ``sum(w * l) / sum(w)``; see the module doc for all reductions.
 
     >>> logits = Tensor([[2.0, 0.0], [0.0, 0.0]])
     >>> round(cross_entropy(logits, [0, 1]).item(), 6)  # (log(1 + e**-2) + log 2) / 2
@@ -566,6 +576,8 @@ def nll_loss(
     The loss per example is ``-input[i, label_i]``; use it after ``log_softmax``
     (``cross_entropy`` does both in one node). Shapes and label checks as in
     ``cross_entropy``.
+    With ``sample_weight`` w (shape (N,)), "mean" is ``sum(w * l) / l.size``, not
+    PyTorch's class-weighted ``sum(w * l) / sum(w)``; see the module doc for all reductions.
 
     >>> nll_loss(Tensor([[-0.5, -1.0], [-2.0, -0.1]]), [0, 1]).item()
     0.3
