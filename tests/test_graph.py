@@ -190,6 +190,17 @@ def test_backward_through_a_graph_recorded_under_no_grad_raises_for_both_node_ty
         s.backward()
 
 
+def test_backward_called_inside_no_grad_on_a_recorded_graph_works_as_in_pytorch():
+    x = Value(2.0)
+    t = Tensor([2.0], requires_grad=True)
+    y, s = x * x, (t * t).sum()
+    with no_grad():
+        y.backward()
+        s.backward()
+    assert x.grad == 4.0
+    np.testing.assert_array_equal(t.grad, [4.0])
+
+
 def test_tensor_without_requires_grad_gets_no_grad():
     x = Tensor([1.0, 2.0], requires_grad=True)
     c = Tensor([3.0, 4.0])
