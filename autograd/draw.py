@@ -643,8 +643,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     2
     """
     parser = _build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Options may follow the inputs; after "--" everything is EXPR and inputs (options
+    # then go first), which is how an expression that starts with "-" is passed.
+    parse = parser.parse_args if "--" in argv else parser.parse_intermixed_args
     try:
-        args = parser.parse_intermixed_args(argv)
+        args = parse(argv)
     except SystemExit as exc:  # --help, or argparse's own usage errors
         return exc.code if isinstance(exc.code, int) else 2
     try:
