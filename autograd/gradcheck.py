@@ -59,7 +59,7 @@ def gradcheck(
         numeric = _numeric_jacobian(f, inputs, checked, eps)
     finally:
         for x, (data, g) in zip(inputs, saved):
-            x.data, x.grad = data, g  # type: ignore[assignment]
+            x.data, x.grad = data, g
 
     for i, a, n in zip(checked, analytic, numeric):
         bad = ~(np.abs(a - n) <= atol + rtol * np.abs(n))  # a NaN never passes
@@ -116,7 +116,7 @@ def _analytic_jacobian(f: Callable[..., Any], inputs: list[Node], checked: list[
                 seed[j] = 1.0
                 out.backward(seed.reshape(out.data.shape))
             else:
-                nodes[j].backward()  # type: ignore[call-arg]
+                nodes[j].backward()
             for row, i in zip(jac, checked):
                 g = inputs[i].grad
                 row[j] = 0.0 if g is None else np.asarray(g, dtype=np.float64).ravel()

@@ -159,6 +159,7 @@ class Tensor:
     grad: np.ndarray | None
     requires_grad: bool
     label: str
+    _vjp: Any  # the op's rule in autograd.vjp (None for leaves)
 
     def __init__(
         self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None, label: str = ""
