@@ -96,7 +96,7 @@ def draw_graph(
         name="autograd",
         graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12"},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
-        edge_attr={"arrowsize": "0.6"},
+        edge_attr={"arrowsize": "0.6", "fontname": "Helvetica", "fontsize": "9"},
     )
     # In left-to-right layouts a record's top-level fields stack vertically;
     # braces flip them. Value boxes read across (like micrograd's), Tensor
@@ -158,7 +158,7 @@ def _draw_every_node(
             attrs["penwidth"] = "2"
         if isinstance(node, Tensor) and not node.requires_grad:
             attrs["style"] = "dashed"  # a constant: it gets no gradient
-        graph.node(f"n{i}", _record(fields, braces ^ isinstance(node, Tensor)), **attrs)
+        graph.node(f"n{i}", _record(fields, _reads_across(node, braces)), **attrs)
         if node._parents:
             graph.node(f"n{i}op", _plain(node.op), **_OP_STYLE)
             edges.append((f"n{i}op", f"n{i}"))
@@ -229,6 +229,11 @@ def _preview(a: np.ndarray) -> str:
     x = np.asarray(a, dtype=np.float64)
     lo, mean, hi = (_number(float(v)) for v in (x.min(), x.mean(), x.max()))
     return f"min {lo}  mean {mean}  max {hi}"
+
+
+def _reads_across(node: Node, braces: bool) -> bool:
+    """Braces for a Value box in LR layouts; Tensor boxes get the other orientation."""
+    return braces ^ isinstance(node, Tensor)
 
 
 def _record(fields: list[str], braces: bool) -> str:
@@ -311,40 +316,39 @@ def _draw_summary(
     dot: graphviz.Digraph, order: list[Node], show_grad: bool, braces: bool, max_nodes: int
 ) -> None:
     flat = _Flat(order)
-    how, member_of, edges = _coarsest_needed(flat, max_nodes)
+    how, member_of, edges = _choose_grouping(flat, max_nodes)
     dot.attr(label=_summary_title(flat, max_nodes, how), labelloc="t")
-
     n_groups = int(member_of.max()) + 1
-    sizes = np.bincount(member_of, minlength=n_groups)
-    # Position of each group's first and last node (positions grow along the order).
+    sizes = np.bincount(member_of, minlength=n_groups).tolist()
+    # Each group's first and last node (positions grow along the topological order).
     _, first = np.unique(member_of, return_index=True)
     _, from_end = np.unique(member_of[::-1], return_index=True)
-    last = flat.n - 1 - from_end
-    op_mix = None
-    if how == "grouped by module":
-        op_mix = Counter(zip(member_of.tolist(), flat.ops.tolist(), strict=True))
-    in_clusters = how != "grouped by module" and how != "everything in one box"
+    last = (flat.n - 1 - from_end).tolist()
+    single_op = how in (_RUNS, _BY_MODULE_AND_OP)  # every group shares one op and one module
+    mixes: dict[int, Counter[str]] = {}
+    if not single_op:
+        for (g, op), count in Counter(zip(member_of.tolist(), flat.ops.tolist(),
+                                          strict=True)).items():
+            mixes.setdefault(g, Counter())[flat.op_names[op]] += count
     clusters = _Clusters(dot)
     for g in range(n_groups):
         scope = flat.scope_names[flat.scopes[first[g]]]
-        graph = clusters.graph_for(scope) if in_clusters else dot
+        graph = clusters.graph_for(scope) if single_op else dot
         node = order[last[g]]
-        if sizes[g] == 1:
+        if sizes[g] == 1:  # a group of one: the node itself, with its op
             fields = ([node.op] if node._parents else []) + _node_fields(node, show_grad)
-            graph.node(f"g{g}", _record(fields, braces), shape="record")
+            graph.node(f"g{g}", _record(fields, _reads_across(node, braces)), shape="record")
             continue
-        if op_mix is not None or how == "everything in one box":
-            fields = [scope or "(outside modules)"] if op_mix is not None else []
-            fields.append(f"{int(sizes[g]):,} nodes")
-            mix = (Counter({flat.op_names[o]: c for (h, o), c in op_mix.items() if h == g})
-                   if op_mix is not None else Counter())
-            fields.extend(_count_ops(op, c) for op, c in mix.most_common(4))
-        else:
-            fields = [_count_ops(node.op, int(sizes[g]))]
-            if how == "runs of the same op merged" and isinstance(node, Value):
+        if single_op:
+            fields = [_count_ops(node.op, sizes[g])]
+            if how == _RUNS and isinstance(node, Value):
                 fields.append(f"last data {_number(node.data)}")
                 if show_grad:
                     fields.append(f"grad {_number(node.grad)}")
+        else:
+            fields = [scope or "(outside modules)"] if how == _BY_MODULE else []
+            fields.append(f"{sizes[g]:,} nodes")
+            fields += [_count_ops(op, c) for op, c in mixes[g].most_common(4)]
         graph.node(f"g{g}", _record(fields, braces), shape="record", style="filled",
                    fillcolor="#f3f3f3")
     clusters.close()
@@ -352,15 +356,21 @@ def _draw_summary(
         dot.edge(f"g{tail}", f"g{head}", label=f"x{count:,}" if count > 1 else None)
 
 
-def _coarsest_needed(
+_RUNS = "runs of the same op merged"
+_BY_MODULE_AND_OP = "grouped by module and op"
+_BY_MODULE = "grouped by module"
+_ONE_BOX = "everything in one box"
+
+
+def _choose_grouping(
     flat: _Flat, max_nodes: int
 ) -> tuple[str, np.ndarray, list[tuple[int, int, int]]]:
     """The finest grouping with at most ``max_nodes`` groups and ``2 * max_nodes`` edges."""
     n_ops = len(flat.op_names)
     levels: list[tuple[str, Callable[[], np.ndarray]]] = [
-        ("runs of the same op merged", flat.runs),
-        ("grouped by module and op", lambda: flat.scopes * n_ops + flat.ops),
-        ("grouped by module", lambda: flat.scopes),
+        (_RUNS, flat.runs),
+        (_BY_MODULE_AND_OP, lambda: flat.scopes * n_ops + flat.ops),
+        (_BY_MODULE, lambda: flat.scopes),
     ]
     for how, keys in levels:
         member_of = _groups(keys(), max_nodes)
@@ -368,7 +378,7 @@ def _coarsest_needed(
             edges = _group_edges(flat, member_of, 2 * max_nodes)
             if edges is not None:
                 return how, member_of, edges
-    return "everything in one box", np.zeros(flat.n, np.int64), []
+    return _ONE_BOX, np.zeros(flat.n, np.int64), []
 
 
 def _count_ops(op: str, count: int) -> str:
