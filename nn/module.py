@@ -295,8 +295,15 @@ class Module:
         >>> sum(p.size for p in Linear(2, 1).parameters())
         3
         """
-        for _, p in self.named_parameters():
-            yield p
+        # The walk of named_parameters() without building names: optimizers and
+        # zero_grad() call this every step.
+        seen: set[int] = set()
+        for module in self.modules():
+            for p in module._params.values():
+                for q in p if isinstance(p, (list, tuple)) else (p,):
+                    if id(q) not in seen:
+                        seen.add(id(q))
+                        yield q
 
     def num_parameters(self) -> int:
         """How many scalars the parameters hold (a Value counts as one).
