@@ -24,6 +24,7 @@ import math
 import operator
 import shutil
 import sys
+import textwrap
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -470,6 +471,8 @@ def _parse_expression(text: str, names: set[str]) -> ast.expr:
             if type(node.value) not in (int, float):
                 raise ExpressionError(f"rejected {type(node.value).__name__} constant "
                                       f"{_snippet(text, node)}: only int and float numbers")
+            if not _is_finite_number(node.value):
+                raise ExpressionError(f"the number {_snippet(text, node)} is not finite as a float")
         elif isinstance(node, ast.Name):
             if node.id not in names:
                 hint = (f"{node.id} is a function: call it as {node.id}(x)" if node.id in FUNCTIONS
@@ -518,6 +521,13 @@ def _check_call(text: str, node: ast.Call) -> None:
             raise ExpressionError(f"{name} takes one argument and an optional number, got {n}")
     elif n != 1:
         raise ExpressionError(f"{name} takes exactly one argument, got {n}")
+
+
+def _is_finite_number(x: float) -> bool:
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _is_number(node: ast.expr) -> bool:
@@ -599,10 +609,12 @@ _EPILOG = """\
 example (the neuron from micrograd's lecture):
   autograd-draw "tanh(x1*w1 + x2*w2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.8813735870195432 -o neuron.svg
 prints the output (0.707107) and d output / d input for every input
-(x1 -1.5, x2 0.5, w1 1, w2 0, b 0.5), and draws the graph with data and grad on every node.
+(x1 -1.5, x2 0.5, w1 1, w2 0, b 0.5), and draws the graph with data and
+grad on every node.
 
 The expression may use numbers, the named inputs, + - * / **, unary minus and
-these functions of one argument: {functions}
+these functions of one argument:
+{functions}
 (leaky_relu, elu and celu take an optional number as second argument).
 Nothing else is accepted and nothing is evaluated until the whole expression
 passed the check. Start an expression that begins with '-' after '--':
@@ -613,9 +625,10 @@ passed the check. Start an expression that begins with '-' after '--':
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autograd-draw",
-        description="Evaluate EXPR over named inputs with autograd Values, run backward, "
-                    "print the gradients and draw the graph (also: python -m autograd.draw).",
-        epilog=_EPILOG.format(functions=", ".join(sorted(FUNCTIONS))),
+        description="Evaluate EXPR over named inputs with autograd Values, run backward,\n"
+                    "print the gradients and draw the graph. Also: python -m autograd.draw.",
+        epilog=_EPILOG.format(functions=textwrap.fill(", ".join(sorted(FUNCTIONS)), 76,
+                                                      initial_indent="  ", subsequent_indent="  ")),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("expr", metavar="EXPR", help='an expression such as "tanh(x*w + b)"')

@@ -95,6 +95,9 @@ HOSTILE = [
     ("tanh", "is a function"),
     ("x +", "not a valid expression"),
     ("x; import os", "not a valid expression"),
+    ("x * 1e999", "not finite"),
+    ("x * 1" + "0" * 400, "not finite"),
+    ("x\0", "not a valid expression"),
 ]
 
 
