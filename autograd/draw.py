@@ -523,7 +523,7 @@ def _check_call(text: str, node: ast.Call) -> None:
         raise ExpressionError(f"{name} takes exactly one argument, got {n}")
 
 
-def _is_finite_number(x: float) -> bool:
+def _is_finite_number(x: Any) -> bool:
     try:
         return math.isfinite(float(x))
     except OverflowError:  # an int too large for a float
