@@ -43,8 +43,8 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     ax.set(title="sigmoid'(x): formula and autodiff overlap", xlabel="x",
            ylabel="value")
     ax.legend(fontsize=8)
-    ax_diff.plot(xs, by_values - analytic, color="C3", lw=1, label="Value - formula")
-    ax_diff.plot(xs, by_tensor - analytic, color="k", lw=1, ls=":", label="Tensor - formula")
+    ax_diff.plot(xs, by_values - analytic, "o", color="C3", ms=3, label="Value - formula")
+    ax_diff.plot(xs, by_tensor - analytic, "x", color="k", ms=3, label="Tensor - formula")
     ax_diff.set(title="difference (machine epsilon is 2.2e-16)", xlabel="x",
                 ylabel="autodiff - formula")
     ax_diff.ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
