@@ -76,7 +76,7 @@ def _function_vjp(g: np.ndarray, node: Tensor) -> tuple[np.ndarray | None, ...]:
         raise ValueError(f"{cls.__name__}.backward returned {len(grads)} gradient(s); "
                          f"expected one per input of apply(), i.e. {n_inputs}")
     out: list[np.ndarray | None] = []
-    for i, parent in zip(positions, node._parents):
+    for i, parent in zip(positions, node._parents, strict=False):
         gi = grads[i]
         if gi is None:
             out.append(None)

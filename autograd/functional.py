@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -11,7 +11,7 @@ from autograd.graph import enable_grad
 from autograd.tensor import Tensor
 from autograd.value import Value
 
-ArgNums = Union[int, Sequence[int]]
+ArgNums = int | Sequence[int]
 
 
 def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., tuple[Any, Any]]:

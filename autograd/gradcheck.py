@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -11,7 +11,7 @@ from autograd.graph import no_grad, topological_order
 from autograd.tensor import Tensor
 from autograd.value import Value
 
-Node = Union[Value, Tensor]
+Node = Value | Tensor
 
 
 class GradcheckError(RuntimeError):
@@ -45,7 +45,9 @@ def gradcheck(
         raise ValueError("gradcheck: inputs is empty; pass the Values/Tensors to check")
     for i, x in enumerate(inputs):
         if not isinstance(x, (Value, Tensor)):
-            raise TypeError(f"gradcheck: input {i} is a {type(x).__name__}; expected Value or Tensor")
+            raise TypeError(
+                f"gradcheck: input {i} is a {type(x).__name__}; expected Value or Tensor"
+            )
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Value) or x.requires_grad]
     if not checked:
         raise ValueError("gradcheck: no input requires grad; set requires_grad=True on a Tensor")
@@ -58,10 +60,10 @@ def gradcheck(
         analytic = _analytic_jacobian(f, inputs, checked)
         numeric = _numeric_jacobian(f, inputs, checked, eps)
     finally:
-        for x, (data, g) in zip(inputs, saved):
+        for x, (data, g) in zip(inputs, saved, strict=False):
             x.data, x.grad = data, g
 
-    for i, a, n in zip(checked, analytic, numeric):
+    for i, a, n in zip(checked, analytic, numeric, strict=False):
         bad = ~(np.abs(a - n) <= atol + rtol * np.abs(n))  # a NaN never passes
         if bad.any():
             out_j, elem = np.argwhere(bad)[0]
@@ -99,7 +101,9 @@ def _size(x: Node) -> int:
     return 1 if isinstance(x, Value) else x.data.size
 
 
-def _analytic_jacobian(f: Callable[..., Any], inputs: list[Node], checked: list[int]) -> list[np.ndarray]:
+def _analytic_jacobian(
+    f: Callable[..., Any], inputs: list[Node], checked: list[int]
+) -> list[np.ndarray]:
     out = f(*inputs)
     nodes, values = _outputs(out)
     leaves = [n for node in nodes for n in topological_order(node) if not n._parents]
@@ -117,7 +121,7 @@ def _analytic_jacobian(f: Callable[..., Any], inputs: list[Node], checked: list[
                 out.backward(seed.reshape(out.data.shape))
             else:
                 nodes[j].backward()
-            for row, i in zip(jac, checked):
+            for row, i in zip(jac, checked, strict=False):
                 g = inputs[i].grad
                 row[j] = 0.0 if g is None else np.asarray(g, dtype=np.float64).ravel()
     finally:

@@ -56,6 +56,7 @@ def is_grad_enabled() -> bool:
 
 class _GradMode(ContextDecorator):
     _enabled = True
+    _previous: list[bool]
 
     def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
         self = super().__new__(cls)

@@ -20,14 +20,16 @@ from autograd import vjp
 from autograd.graph import STATE, creation_site, run_backward
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
-Axis = Union[int, Sequence[int], None]
+Axis = int | Sequence[int] | None
 
 
 def _as_float_array(data: Any, dtype: Any = None, what: str = "Tensor") -> np.ndarray:
     try:
         arr = np.asarray(data, dtype=dtype)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{what}: cannot convert {type(data).__name__} to a numeric array: {exc}") from None
+        raise TypeError(
+            f"{what}: cannot convert {type(data).__name__} to a numeric array: {exc}"
+        ) from None
     kind = arr.dtype.kind
     if kind == "f":
         return arr
@@ -38,8 +40,10 @@ def _as_float_array(data: Any, dtype: Any = None, what: str = "Tensor") -> np.nd
     )
 
 
-def _result(data: Any, op: str, parents: tuple[Tensor, ...], rule: Any, saved: tuple = ()) -> Tensor:
-    """The output node of an op; it records the graph only if grad mode is on and an input needs it."""
+def _result(
+    data: Any, op: str, parents: tuple[Tensor, ...], rule: Any, saved: tuple = ()
+) -> Tensor:
+    """The output node of an op; records the graph only if grad mode is on and an input needs it."""
     out = Tensor.__new__(Tensor)
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = None
@@ -94,7 +98,9 @@ def _operand(x: Any, like: Tensor | None, op: str) -> Tensor:
     if isinstance(x, np.ndarray) and x.dtype.kind == "f":
         return _constant(x)
     if type(x).__name__ == "Value":
-        raise TypeError(f"{op}: cannot mix a Value (scalar node) with a Tensor; use Tensor(value.data)")
+        raise TypeError(
+            f"{op}: cannot mix a Value (scalar node) with a Tensor; use Tensor(value.data)"
+        )
     arr = _as_float_array(x, what=op)
     if arr.dtype != dtype and np.asarray(x).dtype.kind != "f":
         arr = arr.astype(dtype)
@@ -120,7 +126,9 @@ def _axes(axis: Axis, ndim: int, op: str) -> tuple[int, ...] | None:
 def _is_basic_index(index: Any) -> bool:
     parts = index if isinstance(index, tuple) else (index,)
     return all(
-        p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) and not isinstance(p, bool)
+        p is None
+        or p is Ellipsis
+        or (isinstance(p, (int, np.integer, slice)) and not isinstance(p, bool))
         for p in parts
     )
 
@@ -218,7 +226,9 @@ class Tensor:
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
         if self.data.size != 1:
-            raise ValueError(f"item: only one-element tensors convert to a float, got shape {self.shape}")
+            raise ValueError(
+                f"item: only one-element tensors convert to a float, got shape {self.shape}"
+            )
         return float(self.data.reshape(()))
 
     def detach(self) -> Tensor:
@@ -242,7 +252,9 @@ class Tensor:
         return bool(self.data)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, precision=4, threshold=20, separator=", ", prefix="Tensor(")
+        body = np.array2string(
+            self.data, precision=4, threshold=20, separator=", ", prefix="Tensor("
+        )
         extra = ", requires_grad=True" if self.requires_grad else ""
         if self.data.dtype != np.float64:
             extra += f", dtype={self.data.dtype}"
@@ -362,8 +374,8 @@ class Tensor:
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
         x = self.data
-        return _result(np.where(x > 0, x, x * negative_slope), "leaky_relu", (self,), vjp.leaky_relu,
-                       (negative_slope,))
+        out = np.where(x > 0, x, x * negative_slope)
+        return _result(out, "leaky_relu", (self,), vjp.leaky_relu, (negative_slope,))
 
     def elu(self, alpha: float = 1.0) -> Tensor:
         x = self.data
@@ -475,7 +487,9 @@ class Tensor:
         n = self.ndim
         perm = tuple(range(n))[::-1] if not axes else tuple(int(a) % max(n, 1) for a in axes)
         if sorted(perm) != list(range(n)) or any(not -n <= int(a) < n for a in axes):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of {self.ndim} dimensions")
+            raise ValueError(
+                f"transpose: axes {axes} are not a permutation of {self.ndim} dimensions"
+            )
         return _result(self.data.transpose(perm), "transpose", (self,), vjp.transpose, (perm,))
 
     def __getitem__(self, index: Any) -> Tensor:
@@ -505,15 +519,18 @@ class Tensor:
         if gradient is None:
             if self.data.size != 1:
                 raise ValueError(
-                    f"backward: gradient can be omitted only for a one-element tensor; this one has "
-                    f"shape {self.shape}: pass gradient= with that shape (or reduce it, e.g. .sum())"
+                    "backward: gradient can be omitted only for a one-element tensor; this one "
+                    f"has shape {self.shape}: pass gradient= with that shape (or reduce it, "
+                    "e.g. .sum())"
                 )
             seed = np.ones_like(self.data)
         else:
             raw = gradient.data if isinstance(gradient, Tensor) else gradient
             seed = np.array(raw, dtype=self.data.dtype)
             if seed.shape != self.shape:
-                raise ValueError(f"backward: gradient has shape {seed.shape}, expected {self.shape}")
+                raise ValueError(
+                    f"backward: gradient has shape {seed.shape}, expected {self.shape}"
+                )
         run_backward(self, seed)
 
     def _add_grad(self, seed: np.ndarray) -> None:
@@ -524,7 +541,7 @@ class Tensor:
         if g is None:  # no gradient reached this node (a Function's backward returned None)
             return
         grads = self._vjp(g, self)
-        for parent, pg in zip(self._parents, grads):
+        for parent, pg in zip(self._parents, grads, strict=False):
             if pg is not None and parent.requires_grad:
                 parent._accumulate(pg, pg is g)
 

@@ -245,6 +245,19 @@ class ScalarProgram:
     n_inputs: int
     steps: tuple[Step, ...]
 
+    def __post_init__(self) -> None:
+        if self.n_inputs < 1:
+            raise ValueError(f"ScalarProgram: n_inputs must be at least 1, got {self.n_inputs}")
+        for k, step in enumerate(self.steps):
+            op = _OPS.get(step.op)
+            if op is None:
+                raise ValueError(f"ScalarProgram: step {k} has unknown op {step.op!r}")
+            if len(step.args) != op.arity or not all(
+                    0 <= a < self.n_inputs + k for a in step.args):
+                raise ValueError(f"ScalarProgram: step {k} ({step.op}) needs {op.arity} "
+                                 f"argument(s) among slots 0..{self.n_inputs + k - 1}, "
+                                 f"got {step.args}")
+
     @property
     def outputs(self) -> tuple[int, ...]:
         """The slots summed into the result: steps that no later step reads."""
@@ -302,7 +315,7 @@ def scalar_programs(
 
     >>> from hypothesis import given, settings, strategies as st
     >>> from autograd import Value, gradcheck
-    >>> @settings(max_examples=20)
+    >>> @settings(max_examples=20, deadline=None)
     ... @given(scalar_programs(n_inputs=2), st.lists(st.floats(-2, 2), min_size=2, max_size=2))
     ... def test_engine_gradients(program, xs):
     ...     assert gradcheck(program, [Value(x) for x in xs])

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
     from autograd.tensor import Tensor
 
-Grads = tuple[Optional[np.ndarray], ...]
+Grads = tuple[np.ndarray | None, ...]
 Rule = Callable[[np.ndarray, "Tensor"], Grads]
 
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -46,7 +46,9 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         if n == 1 and m != 1:
             axes.append(i + extra)
         elif n != m:
-            raise ValueError(f"unbroadcast: gradient of shape {grad.shape} cannot be reduced to {shape}")
+            raise ValueError(
+                f"unbroadcast: gradient of shape {grad.shape} cannot be reduced to {shape}"
+            )
     return grad.sum(axis=tuple(axes), keepdims=True).reshape(shape)
 
 
