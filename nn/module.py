@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from gc import isenabled as _gc_isenabled
 from typing import Any, NamedTuple, TypeVar, overload
 
 import numpy as np
@@ -194,11 +195,13 @@ class Module:
         # manager object and protocol calls (~0.6 us of ~1 us per call).
         # The outermost call also pauses the cyclic GC while the graph grows (see
         # autograd.graph.paused_gc: graphs hold no cycles, so nothing is missed).
+        # Nested calls find the collector already off and skip the pause (a root's
+        # scope name is "", so the scope string cannot tell an outermost call).
         state = STATE
         outer = state.scope
         state.scope = self._scope_name
         try:
-            if outer:
+            if not _gc_isenabled():
                 return self.forward(*args, **kwargs)
             with paused_gc():
                 return self.forward(*args, **kwargs)

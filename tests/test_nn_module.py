@@ -1,6 +1,7 @@
 """nn.Module, Parameter, Sequential: registration, traversal, modes, state dicts, repr, scopes."""
 
 import copy
+import gc
 from collections import OrderedDict
 
 import numpy as np
@@ -426,3 +427,34 @@ def test_a_module_cannot_contain_itself():
     with pytest.raises(ValueError, match="contain itself"):
         outer.again = [outer]
     assert not hasattr(outer[0], "loop")
+
+
+class _Probe(nn.Module):
+    def __init__(self, fail: bool = False) -> None:
+        super().__init__()
+        self.fail = fail
+        self.seen: list[bool] = []
+
+    def forward(self, x):
+        self.seen.append(gc.isenabled())
+        if self.fail:
+            raise ValueError("boom")
+        return x
+
+
+def test_the_cyclic_gc_is_paused_during_forward_and_resumed_after():
+    outer = nn.Sequential(_Probe(), _Probe())
+    outer(1)
+    assert outer[0].seen == [False] and outer[1].seen == [False] and gc.isenabled()
+    with pytest.raises(ValueError, match="boom"):
+        nn.Sequential(_Probe(fail=True))(1)
+    assert gc.isenabled()
+
+
+def test_a_gc_disabled_by_the_user_stays_disabled():
+    gc.disable()
+    try:
+        _Probe()(1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
