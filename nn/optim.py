@@ -29,14 +29,17 @@ Param = Tensor | Value
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
 
 
-def _sub_scaled(p: Param, scale: float, g: Any, scratch: dict[int, np.ndarray]) -> None:
-    """p.data -= scale * g, in place for Tensors, through the parameter's scratch array."""
-    if isinstance(p, Value):
-        p.data = p.data - scale * g
-        return
-    s = _scratch_for(p.data, id(p), scratch)
+# Below this many elements a temporary is cheaper than looking up a scratch array
+# (128 KB of float64: glibc's default threshold for serving allocations with mmap).
+_SCRATCH_MIN_SIZE = 16384
+
+
+def _sub_scaled_large(d: np.ndarray, scale: float, g: Any, key: int,
+                      scratch: dict[int, np.ndarray]) -> None:
+    """d -= scale * g in place, through the parameter's scratch array instead of a temporary."""
+    s = _scratch_for(d, key, scratch)
     np.multiply(g, scale, out=s, casting="unsafe")
-    np.subtract(p.data, s, out=p.data)
+    np.subtract(d, s, out=d)
 
 
 def _scratch_for(d: np.ndarray, key: int, scratch: dict[int, np.ndarray]) -> np.ndarray:
@@ -348,7 +351,10 @@ class SGD(Optimizer):
                         buf += g
                         entry["momentum_buffer"] = buf
                     g = g + momentum * buf if nesterov else buf
-                _sub_scaled(p, lr, g, scratch)
+                if isinstance(p, Tensor) and p.data.size >= _SCRATCH_MIN_SIZE:
+                    _sub_scaled_large(p.data, lr, g, id(p), scratch)
+                else:
+                    p.data -= lr * g  # in place for an ndarray, rebinding for a float
 
 
 class Adam(Optimizer):

@@ -163,15 +163,35 @@ def test_tensor_params_are_updated_in_place_and_keep_dtype(make):
     assert (p.data < 1).all()
 
 
-def test_step_follows_a_parameter_whose_array_was_replaced():
-    p = Tensor(np.ones(3), requires_grad=True)
+@pytest.mark.parametrize("make", [
+    lambda ps: SGD(ps, lr=0.1), lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+    lambda ps: Adam(ps, lr=0.1), lambda ps: AdamW(ps, lr=0.1),
+])
+def test_large_and_small_tensors_get_the_same_update(make):
+    # large parameters go through a reused scratch array, small ones through a temporary
+    rng = np.random.default_rng(5)
+    big = Tensor(rng.normal(size=(160, 128)), requires_grad=True)
+    small = Tensor(big.data[:2, :3].copy(), requires_grad=True)
+    array = big.data
+    opt = make([big, small])
+    for _ in range(3):
+        big.grad = np.sin(big.data) + 0.5
+        small.grad = np.sin(small.data) + 0.5
+        opt.step()
+    assert big.data is array
+    np.testing.assert_array_equal(big.data[:2, :3], small.data)
+
+
+@pytest.mark.parametrize("n", [3, 20000])
+def test_step_follows_a_parameter_whose_array_was_replaced(n):
+    p = Tensor(np.ones(n), requires_grad=True)
     opt = SGD([p], lr=0.5)
-    p.grad = np.ones(3)
+    p.grad = np.ones(n)
     opt.step()
-    p.data = np.full(3, 4.0, dtype=np.float32)  # as a user (or a benchmark) may do
-    p.grad = np.ones(3, dtype=np.float32)
+    p.data = np.full(n, 4.0, dtype=np.float32)  # as a user (or a benchmark) may do
+    p.grad = np.ones(n, dtype=np.float32)
     opt.step()
-    np.testing.assert_array_equal(p.data, [3.5, 3.5, 3.5])
+    np.testing.assert_array_equal(p.data, np.full(n, 3.5))
     assert p.data.dtype == np.float32
 
 
