@@ -324,8 +324,8 @@ def mse_loss(
     t, grad_to = _target(target, x, "mse_loss")
     diff = x.data - t
     if sample_weight is None and reduction == "mean":  # the hot path: one dot product
-        flat = diff.reshape(-1)
-        out, scale = np.dot(flat, flat) / flat.size, 1.0 / flat.size
+        n = diff.size
+        out, scale = np.vdot(diff, diff) / n, 1.0 / n
     else:
         out, scale = _reduce(diff * diff, sample_weight, reduction, "mse_loss")
     return _result(out, "mse_loss", _grad_targets(x, grad_to), _mse_rule, (diff, scale))
