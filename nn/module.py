@@ -58,11 +58,20 @@ Param = Parameter | Value
 
 
 class StateDictError(ValueError, RuntimeError):
-    """A state dict that does not fit the module (a ValueError, and a RuntimeError as in torch)."""
+    """A state dict that does not fit the module (a ValueError, and a RuntimeError as in torch).
+
+    >>> issubclass(StateDictError, ValueError), issubclass(StateDictError, RuntimeError)
+    (True, True)
+    """
 
 
 class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict(strict=False)`` skipped."""
+    """What ``load_state_dict(strict=False)`` skipped.
+
+    >>> from nn import Linear
+    >>> Linear(1, 1).load_state_dict({"bias": [0.0], "extra": 1}, strict=False)
+    IncompatibleKeys(missing_keys=['weight'], unexpected_keys=['extra'])
+    """
 
     missing_keys: list[str]
     unexpected_keys: list[str]
@@ -186,7 +195,13 @@ class Module:
 
     # -- calling -----------------------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """The computation; every subclass defines it."""
+        """The computation; every subclass defines it. Call the module, not ``forward``.
+
+        >>> Module()(1)
+        Traceback (most recent call last):
+        ...
+        NotImplementedError: Module does not define forward()
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -443,7 +458,12 @@ class Module:
 
     # -- printing ------------------------------------------------------------------
     def extra_repr(self) -> str:
-        """The part of the repr between the parentheses; layers override it."""
+        """The part of the repr between the parentheses; layers override it.
+
+        >>> from nn import Linear
+        >>> Linear(2, 1).extra_repr()
+        'in_features=2, out_features=1, bias=True'
+        """
         return ""
 
     def __repr__(self) -> str:

@@ -19,7 +19,11 @@ __all__ = ["Perceptron", "PerceptronResult"]
 
 @dataclass
 class PerceptronResult:
-    """What ``Perceptron.fit`` did: whether an epoch passed with no mistake, and how many it ran."""
+    """What ``Perceptron.fit`` did: whether an epoch passed with no mistake, and how many it ran.
+
+    >>> Perceptron(1).fit([[1.0], [-1.0]], [1, -1])
+    PerceptronResult(converged=True, epochs=2, mistakes=[2, 0])
+    """
 
     converged: bool
     epochs: int
@@ -66,6 +70,10 @@ class Perceptron:
 
         Labels must be -1 or +1. Stops after the first epoch without a mistake
         (``converged=True``); weights and bias continue from their current values.
+
+        >>> p = Perceptron(1)
+        >>> p.fit([[2.0], [-1.0]], [1, -1]).converged, p.weights.tolist(), p.bias
+        (True, [2.0], 1.0)
         """
         Xa = self._inputs(X, "fit")
         ya = np.asarray(y)
@@ -99,11 +107,21 @@ class Perceptron:
         return PerceptronResult(converged, len(history), history)
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """w . x + b for each row of X."""
+        """w . x + b for each row of X.
+
+        >>> p = Perceptron(2); p.weights[:] = [1.0, 2.0]; p.bias = -1.0
+        >>> p.decision_function([[1.0, 1.0]]).tolist()
+        [2.0]
+        """
         return self._inputs(X, "decision_function") @ self.weights + self.bias
 
     def predict(self, X: Any) -> np.ndarray:
-        """+1 where w . x + b >= 0, else -1 (int64)."""
+        """+1 where w . x + b >= 0, else -1 (int64).
+
+        >>> p = Perceptron(1); p.weights[:] = [1.0]
+        >>> p.predict([[3.0], [-3.0], [0.0]]).tolist()
+        [1, -1, 1]
+        """
         return np.where(self.decision_function(X) >= 0.0, 1, -1).astype(np.int64)
 
     def __repr__(self) -> str:

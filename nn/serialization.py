@@ -83,6 +83,15 @@ def load(module: Module, path: PathLike, strict: bool = True) -> Module:
     Raises FileNotFoundError for a missing file and ValueError (with the path and
     the reason) for an empty, truncated, corrupt, pickle-bearing or mismatched
     one; in every case the module is left unchanged.
+
+    >>> import os, tempfile
+    >>> from nn import Linear
+    >>> path = os.path.join(tempfile.mkdtemp(), "empty.npz")
+    >>> open(path, "wb").close()
+    >>> load(Linear(2, 1), path)
+    Traceback (most recent call last):
+    ...
+    ValueError: nn.load: '...empty.npz' is empty (0 bytes), not a saved state dict
     """
     if not isinstance(module, Module):
         raise TypeError(f"nn.load: expected an nn.Module, got {type(module).__name__}")
