@@ -14,7 +14,8 @@ from demos._common import report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Run every backproplab demo.")
+    parser = argparse.ArgumentParser(prog="python -m demos",
+                                     description="Run every backproplab demo.")
     parser.add_argument("--out", type=Path, default=Path("out"),
                         help="folder for all the pictures (default: out/)")
     parser.add_argument("--quick", action="store_true", help="tiny settings, for a smoke test")

@@ -22,7 +22,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from tqdm.auto import tqdm  # noqa: E402
 
-__all__ = ["plt", "save", "progress", "plot_boundary", "report", "cli"]
+from autograd import Tensor, no_grad  # noqa: E402
+
+__all__ = ["plt", "save", "progress", "scorer", "plot_boundary", "report", "cli"]
 
 T = TypeVar("T")
 DPI = 90  # small files for the gallery, still sharp on screen
@@ -42,6 +44,16 @@ def progress(steps: Iterable[T], desc: str, total: int | None = None) -> Iterabl
     if not sys.stderr.isatty():
         return steps
     return tqdm(steps, desc=desc, total=total, leave=False, dynamic_ncols=True)
+
+
+def scorer(model: Callable[[Tensor], Tensor]) -> Callable[[np.ndarray], np.ndarray]:
+    """``points -> model's output, one number per row``, evaluated without recording a graph."""
+
+    def score(points: np.ndarray) -> np.ndarray:
+        with no_grad():
+            return model(Tensor(points)).numpy().ravel()
+
+    return score
 
 
 def plot_boundary(ax: Any, score: Callable[[np.ndarray], np.ndarray], X: np.ndarray,
@@ -74,7 +86,9 @@ def cli(run: Callable[..., dict[str, Any]], doc: str | None) -> Callable[..., in
     """``main(argv=None)`` for ``python -m demos.NAME [--out DIR] [--quick]``."""
 
     def main(argv: Sequence[str] | None = None) -> int:
-        parser = argparse.ArgumentParser(description=(doc or "").split("\n")[0])
+        name = Path(sys.modules[run.__module__].__file__ or "demo").stem
+        parser = argparse.ArgumentParser(prog=f"python -m demos.{name}",
+                                         description=(doc or "").split("\n")[0])
         parser.add_argument("--out", type=Path, default=Path("out"),
                             help="folder for the pictures (default: out/)")
         parser.add_argument("--quick", action="store_true",
@@ -82,7 +96,6 @@ def cli(run: Callable[..., dict[str, Any]], doc: str | None) -> Callable[..., in
         args = parser.parse_args(argv)
         start = time.perf_counter()
         result = run(args.out, quick=args.quick)
-        name = Path(sys.modules[run.__module__].__file__ or "demo").stem
         report(name, result, time.perf_counter() - start)
         return 0
 

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 import nn
-from autograd import Tensor, manual_seed, no_grad
-from demos._common import cli, plot_boundary, plt, save
+from autograd import Tensor, manual_seed
+from demos._common import cli, plot_boundary, plt, save, scorer
 
 
 def run(out_dir: Path, quick: bool = False, seed: int = 0) -> dict[str, Any]:
@@ -32,10 +32,7 @@ def run(out_dir: Path, quick: bool = False, seed: int = 0) -> dict[str, Any]:
         loss.backward()
         opt.step()
 
-    def score(points: np.ndarray) -> np.ndarray:
-        with no_grad():
-            return model(Tensor(points)).numpy().ravel()  # > 0 means class 1
-
+    score = scorer(model)  # points -> raw outputs; > 0 means class 1
     accuracy = float(((score(X) > 0) == y).mean())
     fig, ax = plt.subplots(figsize=(5, 4.5))
     plot_boundary(ax, score, X, y, f"2-2-1 tanh network, 9 weights: {accuracy:.0%} correct")

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 import nn
-from autograd import Tensor, Value, manual_seed, no_grad
-from demos._common import cli, plot_boundary, plt, progress, save
+from autograd import Tensor, Value, manual_seed
+from demos._common import cli, plot_boundary, plt, progress, save, scorer
 
 ALPHA = 1e-4  # L2 penalty
 
@@ -83,12 +83,6 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     start = time.perf_counter()
     tensor_model = train_tensor(X, y, steps_tensor)
     tensor_time = time.perf_counter() - start
-
-    def scorer(model: nn.MLP) -> Any:
-        def score(points: np.ndarray) -> np.ndarray:
-            with no_grad():
-                return model(Tensor(points)).numpy().ravel()
-        return score
 
     acc_scalar = float(((scorer(scalar_model)(X) > 0) == y).mean())
     acc_tensor = float(((scorer(tensor_model)(X) > 0) == y).mean())

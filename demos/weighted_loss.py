@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 import nn
-from autograd import Tensor, manual_seed, no_grad
-from demos._common import cli, plot_boundary, plt, save
+from autograd import Tensor, manual_seed
+from demos._common import cli, plot_boundary, plt, save, scorer
 
 F = nn.functional
 
@@ -53,10 +53,7 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
                                          f"{(y == 0).sum()} class-0 labels flipped, BCE "
                                          f"unweighted vs sample_weight"}
     for ax, (name, model) in zip(axes, models.items(), strict=True):
-        def score(points: np.ndarray, model: nn.MLP = model) -> np.ndarray:
-            with no_grad():
-                return model(Tensor(points)).numpy().ravel()
-
+        score = scorer(model)
         acc_train = float(((score(X) > 0) == y).mean())
         acc_test = float(((score(X_test) > 0) == y_test).mean())
         plot_boundary(ax, score, X, noisy,
