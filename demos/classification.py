@@ -3,8 +3,9 @@
 No single line separates XOR (see ``demos.perceptron``), but two tanh hidden
 units draw two lines and the output unit combines them. The loss is binary
 cross-entropy on the raw output (``binary_cross_entropy_with_logits``).
-With only two hidden units some seeds get stuck at 75% (try ``run(Path("out"), seed=2)``):
-small networks have bad local minima. Run: ``python -m demos.classification``.
+With only two hidden units some seeds get stuck near 70%, e.g.
+``run(Path("out"), seed=2)``: small networks have bad local minima.
+Run: ``python -m demos.classification``.
 """
 
 from __future__ import annotations
