@@ -18,20 +18,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated workload ids, e.g. W1,W5")
     parser.add_argument("--engines", default="",
                         help="comma-separated engines: ours, micrograd, torch, numpy")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall-clock time (default) or process CPU time, which a busy "
+                        "machine disturbs less (2-thread cases then add both threads' time)")
     parser.add_argument("--json", default="", help="also write the raw results to this file")
     args = parser.parse_args(argv)
 
     only = {w.strip().upper() for w in args.only.split(",") if w.strip()}
     engines = {e.strip() for e in args.engines.split(",") if e.strip()}
     chosen = [w for w in suite.workloads(args.quick) if not only or w.wid in only]
-    if engines:
-        for w in chosen:
+    for w in chosen:
+        if engines:
             w.cases = [c for c in w.cases if c.engine in engines]
+        for c in w.cases:
+            c.clock = args.clock
 
     print("\n".join(report.machine_info()))
     print(f"command:   python -m benchmarks {' '.join(sys.argv[1:] if argv is None else argv)}")
     print("settings:  one subprocess per case; 1 BLAS thread unless the variant says otherwise; "
-          "GC on; times are per step\n")
+          f"GC on; {args.clock} clock; times are per step\n")
     results: dict[str, list[suite.Row]] = {}
     for w in chosen:
         results[w.wid] = suite.run_workload(w)

@@ -72,6 +72,8 @@ def _status_text(result: dict[str, object]) -> str:
     status = result.get("status")
     if status == "n/a":
         return "n/a"
+    if status == "skipped":
+        return f"skipped ({result.get('error')})"
     err = str(result.get("error", "error"))
     return "raised " + err.split(":")[0] if status == "error" else str(status)
 

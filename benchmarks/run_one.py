@@ -4,7 +4,8 @@
 
 Spec keys: ``workload``, ``engine``, ``params`` (the builder's keyword arguments),
 ``threads`` (BLAS threads; the parent also sets the environment variables), ``mode``
-("time" or "memory"), and for timing ``warmup``, ``repeat``, ``min_time``.
+("time" or "memory"), and for timing ``warmup``, ``repeat``, ``min_time`` and ``clock``
+("wall" or "cpu", see ``harness.set_clock``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ BUILDERS: dict[tuple[str, str], Builder] = {
 
 def run(spec: dict[str, Any]) -> dict[str, Any]:
     """Build and measure; exceptions become ``{"status": "error"}`` or ``"n/a"``."""
+    harness.set_clock(spec.get("clock", "wall"))
     key = (spec["workload"], spec["engine"])
     builder = BUILDERS.get(key)
     if builder is None:

@@ -7,6 +7,7 @@ minute; ``run_workload`` runs one workload's cases, each in its own subprocess.
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,11 +29,13 @@ class Case:
     memory: bool = False  # also measure peak memory, in a second subprocess
     per_item: int = 0  # report phases per item (W2: per op) when > 0
     timeout: float = 900.0
+    clock: str = "wall"
+    skip: str = ""  # why this case is not run (shown in the table)
 
     def spec(self, mode: str) -> dict[str, Any]:
         return {"workload": self.kind, "engine": self.engine, "params": self.params,
                 "threads": self.threads, "mode": mode, "warmup": self.warmup,
-                "repeat": self.repeat, "min_time": self.min_time}
+                "repeat": self.repeat, "min_time": self.min_time, "clock": self.clock}
 
 
 @dataclass
@@ -55,13 +58,17 @@ class Row:
 def run_workload(workload: Workload, verbose: bool = True) -> list[Row]:
     rows = []
     for case in workload.cases:
-        if verbose:
-            print(f"  {workload.wid} {case.variant or '-'} {case.engine} ...",
-                  file=sys.stderr, flush=True)
+        if case.skip:
+            rows.append(Row(case, {"status": "skipped", "error": case.skip}))
+            continue
+        start = time.perf_counter()
         result = run_child(case.spec("time"), timeout=case.timeout)
         memory = None
         if case.memory and result.get("status") == "ok":
             memory = run_child(case.spec("memory"), timeout=case.timeout)
+        if verbose:
+            print(f"  {workload.wid} {case.variant or '-'} {case.engine}: {result['status']} "
+                  f"({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
         rows.append(Row(case, result, memory))
     return rows
 
@@ -70,9 +77,9 @@ TENSOR_ENGINES = ("ours", "torch", "numpy")
 
 
 def _mlp_cases(variants: list[tuple[str, dict[str, Any], int]], repeat: int, min_time: float,
-               memory: bool = False) -> list[Case]:
+               memory: bool = False, skip_torch: str = "") -> list[Case]:
     return [Case(label, engine, "mlp", params, threads=threads, repeat=repeat,
-                 min_time=min_time, memory=memory)
+                 min_time=min_time, memory=memory, skip=skip_torch if engine == "torch" else "")
             for label, params, threads in variants for engine in TENSOR_ENGINES]
 
 
@@ -80,6 +87,8 @@ def workloads(quick: bool = False) -> list[Workload]:
     """The suite; ``quick`` shrinks sizes and repetitions to finish in under a minute."""
     rep = 3 if quick else 7
     t_min = 0.05 if quick else 0.3
+    # Importing PyTorch takes seconds per subprocess: --quick runs it in W5 float32 only.
+    no_torch = "--quick" if quick else ""
 
     n_points = 30 if quick else 100
     w1 = Workload("W1", f"micrograd's demo step: scalar MLP 2-16-16-1, {n_points} moons points, "
@@ -88,7 +97,7 @@ def workloads(quick: bool = False) -> list[Workload]:
                            repeat=3 if quick else 5, min_time=0.0)
                       for engine in ("ours", "micrograd")])
 
-    n_ops = 20_000 if quick else 200_000
+    n_ops = 10_000 if quick else 200_000
     w2_cases = [Case("+ - * tanh relu exp", "ours", "w2", {"n_ops": n_ops, "ops": "full"},
                      warmup=1, repeat=rep if quick else 5, min_time=0.0, per_item=n_ops),
                 Case("+ - * tanh relu exp", "micrograd", "w2", {"n_ops": n_ops, "ops": "full"},
@@ -109,14 +118,16 @@ def workloads(quick: bool = False) -> list[Workload]:
                 continue
             w3_cases.append(Case(f"n={n:.0e}".replace("+0", ""), engine, "w3", {"n": n},
                                  warmup=0 if n >= 10**6 else 1,
-                                 repeat=3 if n >= 10**5 else rep, min_time=0.0))
+                                 repeat=(2 if quick else 3) if n >= 10**5 else rep,
+                                 min_time=0.0))
     w3 = Workload("W3", "deep chain y = y + x, n nodes: build, backward, free (GC on)", w3_cases,
                   phases=("build", "backward", "free"))
 
     small = {"sizes": [2, 16, 16, 1], "activation": "tanh", "loss": "mse", "batch": 32,
              "dtype": "float64", "lr": 0.01}
     w4 = Workload("W4", "tensor MLP 2-16-16-1, tanh, batch 32, MSE, one SGD step (float64)",
-                  _mlp_cases([("", small, 1)], rep, t_min), reference="numpy")
+                  _mlp_cases([("", small, 1)], rep, t_min, skip_torch=no_torch),
+                  reference="numpy")
 
     mid = {"sizes": [784, 256, 256, 10], "activation": "relu", "loss": "ce", "batch": 128,
            "lr": 0.01}
@@ -125,7 +136,9 @@ def workloads(quick: bool = False) -> list[Workload]:
                    for threads in ((1,) if quick else (1, 2))
                    for dtype in ("float32", "float64")]
     w5 = Workload("W5", "tensor MLP 784-256-256-10, ReLU, batch 128, cross-entropy, one SGD step",
-                  _mlp_cases(w5_variants, rep, t_min), reference="numpy")
+                  [c for c in _mlp_cases(w5_variants, rep, t_min)
+                   if not (quick and c.engine == "torch" and "float64" in c.variant)],
+                  reference="numpy")
 
     big = {"sizes": [784, 1024, 1024, 10], "activation": "relu", "loss": "ce", "batch": 512,
            "lr": 0.01}
@@ -133,7 +146,8 @@ def workloads(quick: bool = False) -> list[Workload]:
                    for dtype in (("float32",) if quick else ("float32", "float64"))]
     w6 = Workload("W6", "tensor MLP 784-1024-1024-10, ReLU, batch 512, cross-entropy, one SGD "
                   "step, peak memory over model + data", _mlp_cases(
-                      w6_variants, 3 if quick else 7, t_min, memory=not quick),
+                      w6_variants, 3 if quick else 7, t_min, memory=not quick,
+                      skip_torch=no_torch),
                   reference="numpy")
     return [w1, w2, w3, w4, w5, w6]
 
