@@ -275,11 +275,11 @@ class Value:
         return _node(x * t, "mish", (self,), t + x * _sigmoid(x) * (1.0 - t * t))
 
     def hardswish(self) -> Value:
-        """x * relu6(x + 3) / 6; the gradient at the kinks follows PyTorch."""
+        """x * relu6(x + 3) / 6; its gradient is 0 at x = -3 and 1 at x = 3, as in PyTorch."""
         x = self.data
-        if x < -3.0:
+        if x <= -3.0:
             return _node(0.0, "hardswish", (self,), 0.0)
-        if x <= 3.0:
+        if x < 3.0:
             return _node(x * (x + 3.0) / 6.0, "hardswish", (self,), x / 3.0 + 0.5)
         return _node(x, "hardswish", (self,), 1.0)
 

@@ -230,8 +230,8 @@ def mish(g: np.ndarray, node: Tensor) -> Grads:
 
 def hardswish(g: np.ndarray, node: Tensor) -> Grads:
     x = node._parents[0].data
-    # PyTorch's kinks: 0 below -3, x/3 + 1/2 on [-3, 3], 1 above 3.
-    return (g * np.where(x < -3.0, 0.0, np.where(x <= 3.0, x / 3.0 + 0.5, 1.0)),)
+    # As PyTorch: 0 up to -3, x/3 + 1/2 strictly between -3 and 3, 1 from 3 on.
+    return (g * np.where(x <= -3.0, 0.0, np.where(x < 3.0, x / 3.0 + 0.5, 1.0)),)
 
 
 def relu6(g: np.ndarray, node: Tensor) -> Grads:

@@ -50,7 +50,7 @@ def softplus_ref(x):
 
 # -- elementwise functions -------------------------------------------------------------------
 def _hardswish_d(x):
-    return np.where(x < -3, 0.0, np.where(x <= 3, (2 * x + 3) / 6, 1.0))
+    return np.where(x <= -3, 0.0, np.where(x < 3, (2 * x + 3) / 6, 1.0))
 
 
 def _mish_d(x):
@@ -138,7 +138,7 @@ def test_elementwise_op_matches_formula_and_finite_differences(name, u):
         (lambda t: t.abs(), [-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0]),
         (lambda t: t.leaky_relu(0.2), [-1.0, 0.0, 1.0], [0.2, 0.2, 1.0]),
         (lambda t: t.relu6(), [0.0, 3.0, 6.0, 7.0], [0.0, 1.0, 0.0, 0.0]),
-        (lambda t: t.hardswish(), [-3.5, -3.0, 0.0, 3.0, 3.5], [0.0, -0.5, 0.5, 1.5, 1.0]),
+        (lambda t: t.hardswish(), [-3.5, -3.0, 0.0, 3.0, 3.5], [0.0, 0.0, 0.5, 1.0, 1.0]),
         (lambda t: t.elu(1.5), [0.0], [1.5]),
         (lambda t: t.softplus(), [25.0, 1000.0], [1.0, 1.0]),
         (lambda t: t.sigmoid(), [-1000.0, 1000.0], [0.0, 0.0]),
@@ -897,7 +897,6 @@ def test_tensor_functions_match_torch(name, seed):
     if name == "relu6":
         xs[0].flat[:2] = [0.0, 6.0]
     if name == "hardswish":
-        # Recent PyTorch takes 0 at -3 and 1 at 3; we keep the closed interval [-3, 3]
-        # (x/3 + 1/2) at the kinks, as specified, so compare just inside them.
-        xs[0].flat[:4] = [0.0, -2.999, 2.999, -3.001]
+        # Exactly at the kinks PyTorch takes 0 (x = -3) and 1 (x = 3); so do we.
+        xs[0].flat[:4] = [0.0, -3.0, 3.0, -3.001]
     _compare_with_torch(ours, lambda a: theirs(F, a), xs, seed)

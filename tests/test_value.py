@@ -46,9 +46,9 @@ def _hardswish(x: float) -> float:
 
 
 def _hardswish_derivative(x: float) -> float:
-    if x < -3.0:
+    if x <= -3.0:
         return 0.0
-    if x <= 3.0:
+    if x < 3.0:
         return (2.0 * x + 3.0) / 6.0
     return 1.0
 
@@ -263,9 +263,9 @@ def test_abs_builtin_uses_value_abs():
         (lambda v: v.relu6(), 3.0, 1.0),
         (lambda v: v.relu6(), 7.0, 0.0),
         (lambda v: v.hardswish(), -3.5, 0.0),
-        (lambda v: v.hardswish(), -3.0, -3.0 / 3.0 + 0.5),
+        (lambda v: v.hardswish(), -3.0, 0.0),
         (lambda v: v.hardswish(), 0.0, 0.5),
-        (lambda v: v.hardswish(), 3.0, 3.0 / 3.0 + 0.5),
+        (lambda v: v.hardswish(), 3.0, 1.0),
         (lambda v: v.hardswish(), 3.5, 1.0),
         (lambda v: v.elu(1.5), 0.0, 1.5),
         (lambda v: v.celu(2.0), 0.0, 1.0),
