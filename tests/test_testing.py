@@ -88,7 +88,7 @@ def test_tensor_gradients_of_broadcast_operands_have_the_operands_shapes(pair):
 
 
 @given(st.data())
-def test_value_gradients_match_finite_differences_on_random_programs(data):
+def test_fuzz_value_gradients_match_finite_differences_on_random_programs(data):
     program = data.draw(scalar_programs(n_inputs=st.integers(1, 4), max_ops=10), "program")
     xs = data.draw(inputs_for(program), "inputs")
     assert gradcheck(program, [Value(x, label=f"x{i}") for i, x in enumerate(xs)])
@@ -103,7 +103,7 @@ def test_value_forward_matches_the_math_module_on_random_programs(data):
 
 
 @given(st.data())
-def test_tensor_engine_agrees_with_value_engine_on_random_programs(data):
+def test_fuzz_tensor_engine_agrees_with_value_engine_on_random_programs(data):
     program = data.draw(scalar_programs(n_inputs=st.integers(1, 3), max_ops=8), "program")
     columns = data.draw(arrays((program.n_inputs, 3), min_value=-2, max_value=2), "inputs")
     tensors = [Tensor(c, requires_grad=True) for c in columns]
@@ -173,6 +173,15 @@ def test_program_checks_the_number_of_inputs():
     program = ScalarProgram(2, (Step("+", (0, 1)),))
     with pytest.raises(TypeError, match="expected 2 inputs, got 1"):
         program(Value(1.0))
+
+
+def test_program_checks_its_steps():
+    with pytest.raises(ValueError, match="unknown op"):
+        ScalarProgram(1, (Step("nope", (0,)),))
+    with pytest.raises(ValueError, match="slots 0..1"):
+        ScalarProgram(2, (Step("+", (0, 2)),))  # slot 2 is this step's own output
+    with pytest.raises(ValueError, match="needs 1 argument"):
+        ScalarProgram(1, (Step("tanh", (0, 0)),))
 
 
 def test_scalar_programs_validates_its_arguments():
