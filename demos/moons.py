@@ -72,7 +72,7 @@ def as_tensor_mlp(scalar_model: nn.scalar.MLP) -> nn.MLP:
 
 def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     X, y = nn.data.make_moons(30 if quick else 100, noise=0.1, seed=1)
-    steps_scalar, steps_tensor = (2, 20) if quick else (25, 300)
+    steps_scalar, steps_tensor = (2, 20) if quick else (30, 300)
 
     manual_seed(1337)
     start = time.perf_counter()
