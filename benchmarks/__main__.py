@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         if engines:
             w.cases = [c for c in w.cases if c.engine in engines]
         for c in w.cases:
-            c.clock = args.clock
+            # CPU time adds up the threads (and PyTorch's spinning workers): wall for those.
+            c.clock = args.clock if c.threads == 1 else "wall"
 
     print("\n".join(report.machine_info()))
     print(f"command:   python -m benchmarks {' '.join(sys.argv[1:] if argv is None else argv)}")

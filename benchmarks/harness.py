@@ -94,7 +94,7 @@ def measure_time(step: Step, warmup: int = 2, repeat: int = 7, min_time: float =
     return {
         "median": statistics.median(samples),
         "min": min(samples),
-        "iqr": _iqr(samples),
+        "iqr": iqr(samples),
         "number": number,
         "repeat": repeat,
         "samples": samples,
@@ -102,7 +102,7 @@ def measure_time(step: Step, warmup: int = 2, repeat: int = 7, min_time: float =
     }
 
 
-def _iqr(samples: list[float]) -> float:
+def iqr(samples: list[float]) -> float:
     if len(samples) < 4:
         return max(samples) - min(samples)
     q = statistics.quantiles(samples, n=4)

@@ -116,7 +116,9 @@ def format_table(workload: Workload, rows: list[Row]) -> str:
                 cells += _memory_cells(row)
             body.append(cells)
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-    lines = [f"{workload.wid}  {workload.title}"]
+    rounds = (f"  [{workload.rounds} rounds of fresh subprocesses, samples pooled]"
+              if workload.rounds > 1 else "")
+    lines = [f"{workload.wid}  {workload.title}{rounds}"]
     lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     lines.append("  " + "  ".join("-" * w for w in widths))
     lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()

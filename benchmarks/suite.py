@@ -6,12 +6,13 @@ minute; ``run_workload`` runs one workload's cases, each in its own subprocess.
 
 from __future__ import annotations
 
+import statistics
 import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchmarks.harness import run_child
+from benchmarks.harness import iqr, run_child
 
 
 @dataclass
@@ -46,6 +47,10 @@ class Workload:
     reference: str | None = None  # ratios against this engine; None: against the fastest
     phases: tuple[str, ...] = ()  # phase columns, in this order
     item: str = ""  # unit name for per-item columns ("op")
+    # Rounds of fresh subprocesses, engines interleaved; samples are pooled. One process
+    # can land on a slower or faster memory layout than the next (a few %), and rounds
+    # average that out for the ratio targets.
+    rounds: int = 1
 
 
 @dataclass
@@ -56,21 +61,47 @@ class Row:
 
 
 def run_workload(workload: Workload, verbose: bool = True) -> list[Row]:
+    """Run every case (``workload.rounds`` times, interleaved) and pool each case's samples."""
+    runs: list[list[dict[str, Any]]] = [[] for _ in workload.cases]
+    memory: list[dict[str, Any] | None] = [None] * len(workload.cases)
+    for r in range(workload.rounds):
+        for i, case in enumerate(workload.cases):
+            if case.skip or (runs[i] and runs[i][-1].get("status") != "ok"):
+                continue  # an engine that is missing or failed once is not retried
+            start = time.perf_counter()
+            result = run_child(case.spec("time"), timeout=case.timeout)
+            runs[i].append(result)
+            if case.memory and r == 0 and result.get("status") == "ok":
+                memory[i] = run_child(case.spec("memory"), timeout=case.timeout)
+            if verbose:
+                print(f"  {workload.wid} {case.variant or '-'} {case.engine} (round {r + 1}): "
+                      f"{result['status']} ({time.perf_counter() - start:.1f} s)",
+                      file=sys.stderr, flush=True)
     rows = []
-    for case in workload.cases:
+    for case, results, mem in zip(workload.cases, runs, memory, strict=True):
         if case.skip:
             rows.append(Row(case, {"status": "skipped", "error": case.skip}))
-            continue
-        start = time.perf_counter()
-        result = run_child(case.spec("time"), timeout=case.timeout)
-        memory = None
-        if case.memory and result.get("status") == "ok":
-            memory = run_child(case.spec("memory"), timeout=case.timeout)
-        if verbose:
-            print(f"  {workload.wid} {case.variant or '-'} {case.engine}: {result['status']} "
-                  f"({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
-        rows.append(Row(case, result, memory))
+        else:
+            rows.append(Row(case, pool(results), mem))
     return rows
+
+
+def pool(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from several rounds: statistics over all samples, median phases."""
+    if len(results) == 1 or results[-1].get("status") != "ok":
+        return results[-1]
+    samples = [s for r in results for s in r["samples"]]
+    names = results[0]["phases"]
+    return {
+        "status": "ok",
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "iqr": iqr(samples),
+        "samples": samples,
+        "rounds": len(results),
+        "round_medians": [r["median"] for r in results],
+        "phases": {p: statistics.median(r["phases"][p] for r in results) for p in names},
+    }
 
 
 TENSOR_ENGINES = ("ours", "torch", "numpy")
@@ -127,7 +158,7 @@ def workloads(quick: bool = False) -> list[Workload]:
              "dtype": "float64", "lr": 0.01}
     w4 = Workload("W4", "tensor MLP 2-16-16-1, tanh, batch 32, MSE, one SGD step (float64)",
                   _mlp_cases([("", small, 1)], rep, t_min, skip_torch=no_torch),
-                  reference="numpy")
+                  reference="numpy", rounds=1 if quick else 3)
 
     mid = {"sizes": [784, 256, 256, 10], "activation": "relu", "loss": "ce", "batch": 128,
            "lr": 0.01}
@@ -138,7 +169,7 @@ def workloads(quick: bool = False) -> list[Workload]:
     w5 = Workload("W5", "tensor MLP 784-256-256-10, ReLU, batch 128, cross-entropy, one SGD step",
                   [c for c in _mlp_cases(w5_variants, rep, t_min)
                    if not (quick and c.engine == "torch" and "float64" in c.variant)],
-                  reference="numpy")
+                  reference="numpy", rounds=1 if quick else 3)
 
     big = {"sizes": [784, 1024, 1024, 10], "activation": "relu", "loss": "ce", "batch": 512,
            "lr": 0.01}
@@ -148,7 +179,7 @@ def workloads(quick: bool = False) -> list[Workload]:
                   "step, peak memory over model + data", _mlp_cases(
                       w6_variants, 3 if quick else 7, t_min, memory=not quick,
                       skip_torch=no_torch),
-                  reference="numpy")
+                  reference="numpy", rounds=1 if quick else 3)
     return [w1, w2, w3, w4, w5, w6]
 
 
