@@ -5,12 +5,12 @@
 7.0
 """
 
-from autograd.draw import draw_graph, render_graph
 from autograd.function import Function
 from autograd.functional import grad, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.graph import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.random import manual_seed
+from autograd.render import draw_graph, render_graph
 from autograd.tensor import Tensor, concatenate, maximum, minimum, stack, where
 from autograd.value import Value
 

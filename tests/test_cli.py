@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import autograd.draw as draw
+import autograd.render as render
 from autograd.draw import main
 
 NEURON = ["tanh(x1*w1 + x2*w2 + b)", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
@@ -224,7 +225,7 @@ def test_no_grad_picture_has_no_gradients(in_tmp):
 
 
 def test_missing_dot_exits_1_with_install_hint(in_tmp, monkeypatch, capsys):
-    monkeypatch.setattr(draw.shutil, "which", lambda name: None)
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
     assert main([*NEURON]) == 1
     captured = capsys.readouterr()
     assert "apt-get install graphviz" in captured.err

@@ -11,7 +11,7 @@ import graphviz
 import numpy as np
 import pytest
 
-import autograd.draw as draw
+import autograd.render as render
 from autograd import Tensor, Value, draw_graph, render_graph
 from autograd.graph import module_scope
 
@@ -303,7 +303,7 @@ def test_render_graph_rejects_unknown_formats(tmp_path):
 
 
 def test_render_graph_without_dot_says_how_to_install_it(monkeypatch, tmp_path):
-    monkeypatch.setattr(draw.shutil, "which", lambda name: None)
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
     with pytest.raises(RuntimeError) as info:
         render_graph(neuron()[0], tmp_path / "neuron.svg")
     message = str(info.value)
@@ -320,7 +320,7 @@ def test_render_graph_with_dot_missing_from_path(monkeypatch, tmp_path):
 
 
 def test_render_graph_turns_graphviz_executable_not_found_into_the_hint(monkeypatch, tmp_path):
-    monkeypatch.setattr(draw.shutil, "which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr(render.shutil, "which", lambda name: "/usr/bin/dot")
     monkeypatch.setenv("PATH", str(tmp_path))  # graphviz itself then cannot start dot
     with pytest.raises(RuntimeError, match="brew install graphviz"):
         render_graph(neuron()[0], tmp_path / "neuron.svg")

@@ -1,0 +1,395 @@
+"""Pictures of the graph: ``draw_graph`` and ``render_graph``.
+
+``draw_graph`` turns the graph behind a Value or Tensor into a ``graphviz.Digraph``:
+one record box per node (label, data, grad) and one small ellipse per op, from
+inputs on the left to the output on the right, as in micrograd's pictures.
+Nodes made inside an ``nn.Module`` are grouped into one cluster per module.
+Building the Digraph needs no Graphviz program; ``render_graph`` calls ``dot``
+to write an SVG/PNG/PDF file. Graphs larger than ``max_nodes`` are summarized
+(runs of one op merged, then nodes grouped by module and op), so even a graph
+of a million nodes gives a small picture after one linear walk.
+
+The command line that draws an expression lives in ``autograd.draw``.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Union
+
+import graphviz
+import numpy as np
+
+from autograd.graph import topological_order
+from autograd.tensor import Tensor
+from autograd.value import Value
+
+Node = Union[Value, Tensor]  # noqa: UP007 - a runtime alias: X | Y needs Python 3.10 objects
+
+INSTALL_HINT = (
+    "Graphviz's 'dot' program is needed to render graphs and was not found on PATH. "
+    "Install it with: Debian/Ubuntu 'sudo apt-get install graphviz', "
+    "macOS 'brew install graphviz', conda 'conda install -c conda-forge graphviz'. "
+    "(draw_graph works without it: it returns the graph's source as a graphviz.Digraph.)"
+)
+
+RANKDIRS = ("LR", "RL", "TB", "BT")
+_TENSOR_VALUES_SHOWN = 6  # tensors with at most this many elements show every value
+_OP_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee", "fontsize": "10",
+             "width": "0.3", "height": "0.25", "margin": "0.04"}
+
+
+# -- drawing -----------------------------------------------------------------------
+
+
+def draw_graph(
+    root: Node, rankdir: str = "LR", show_grad: bool = True, max_nodes: int = 500
+) -> graphviz.Digraph:
+    """The graph behind ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
+
+    Each node is a box with its label, data and grad (tensors: shape, dtype and
+    a short preview); each op is a small ellipse between its inputs and its
+    output. Node names follow the topological order, so the same graph always
+    gives the same source. Graphs with more than ``max_nodes`` nodes are
+    summarized instead of drawn node by node.
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> c = a * b; c.label = "c"
+    >>> c.backward()
+    >>> dot = draw_graph(c)          # a graphviz.Digraph: displays inline in Jupyter
+    >>> "{ a | data 2.0000 | grad -3.0000 }" in dot.source   # a box per node
+    True
+    >>> '[label="*"' in dot.source    # an ellipse per op
+    True
+    """
+    if not isinstance(root, (Value, Tensor)):
+        raise TypeError(f"draw_graph: root must be a Value or a Tensor, got {type(root).__name__}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(
+            f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if max_nodes < 1:
+        raise ValueError(f"draw_graph: max_nodes must be at least 1, got {max_nodes}")
+    dot = graphviz.Digraph(
+        name="autograd",
+        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"arrowsize": "0.6", "fontname": "Helvetica", "fontsize": "9"},
+    )
+    # In left-to-right layouts a record's top-level fields stack vertically;
+    # braces flip them. Value boxes read across (like micrograd's), Tensor
+    # boxes stack shape, data and grad as rows, in every layout.
+    braces = rankdir in ("LR", "RL")
+    order = topological_order(root)
+    if len(order) <= max_nodes:
+        _draw_every_node(dot, order, show_grad, braces)
+    else:
+        _draw_summary(dot, order, show_grad, braces, max_nodes)
+    return dot
+
+
+def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -> str:
+    """Draw ``root``'s graph (``kw`` goes to ``draw_graph``) and write it to exactly ``path``.
+
+    Needs Graphviz's ``dot`` program; without it a RuntimeError says how to
+    install it. No other file is left behind. Returns the path written.
+
+    >>> import tempfile, os
+    >>> from autograd import Value
+    >>> x = Value(0.5, label="x"); y = x.tanh(); y.backward()
+    >>> path = os.path.join(tempfile.mkdtemp(), "tanh.svg")
+    >>> render_graph(y, path) == path and "tanh" in open(path).read()
+    True
+    """
+    if format not in graphviz.FORMATS:
+        raise ValueError(
+            f"render_graph: unknown format {format!r}; use a Graphviz format such as svg, png, pdf"
+        )
+    if shutil.which("dot") is None:
+        raise RuntimeError(INSTALL_HINT)
+    dot = draw_graph(root, **kw)
+    try:
+        data = dot.pipe(format=format, quiet=True)
+    except graphviz.ExecutableNotFound:
+        raise RuntimeError(INSTALL_HINT) from None
+    except graphviz.CalledProcessError as exc:
+        detail = exc.stderr.decode(errors="replace").strip() if exc.stderr else str(exc)
+        raise RuntimeError(f"render_graph: dot failed to render {format}: {detail}") from None
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return str(path)
+
+
+def _draw_every_node(
+    dot: graphviz.Digraph, order: list[Node], show_grad: bool, braces: bool
+) -> None:
+    index = {id(node): i for i, node in enumerate(order)}
+    last = len(order) - 1
+    clusters = _Clusters(dot)
+    edges: list[tuple[str, str]] = []
+    for i, node in enumerate(order):
+        graph = clusters.graph_for(node._scope)
+        fields = _node_fields(node, show_grad)
+        attrs = {"shape": "record"}
+        if i == last:
+            attrs["penwidth"] = "2"
+        if isinstance(node, Tensor) and not node.requires_grad:
+            attrs["style"] = "dashed"  # a constant: it gets no gradient
+        graph.node(f"n{i}", _record(fields, _reads_across(node, braces)), **attrs)
+        if node._parents:
+            graph.node(f"n{i}op", _plain(node.op), **_OP_STYLE)
+            edges.append((f"n{i}op", f"n{i}"))
+            edges.extend((f"n{index[id(p)]}", f"n{i}op") for p in node._parents)
+    clusters.close()
+    for tail, head in edges:
+        dot.edge(tail, head)
+
+
+class _Clusters:
+    """One ``subgraph cluster_<scope>`` per module scope, nested like the dotted names."""
+
+    def __init__(self, root: graphviz.Digraph) -> None:
+        self.root = root
+        self.graphs: dict[str, graphviz.Digraph] = {}
+
+    def graph_for(self, scope: str) -> graphviz.Digraph:
+        if not scope:
+            return self.root
+        graph = self.graphs.get(scope)
+        if graph is None:
+            parent = scope.rpartition(".")[0]
+            if parent:
+                self.graph_for(parent)  # depth = nesting of modules: small
+            graph = graphviz.Digraph(name=f"cluster_{scope}")
+            graph.attr(label=scope, style="rounded,dashed", color="#888888", fontcolor="#555555",
+                       labeljust="l")
+            self.graphs[scope] = graph
+        return graph
+
+    def close(self) -> None:
+        """Attach every cluster to its parent, innermost first."""
+        for scope in sorted(self.graphs, key=lambda s: -s.count(".")):
+            parent = scope.rpartition(".")[0]
+            (self.graphs[parent] if parent else self.root).subgraph(self.graphs[scope])
+
+
+def _node_fields(node: Node, show_grad: bool) -> list[str]:
+    fields = [node.label] if node.label else []
+    if isinstance(node, Value):
+        fields.append(f"data {_number(node.data)}")
+        if show_grad:
+            fields.append(f"grad {_number(node.grad)}")
+        return fields
+    fields.append(f"{tuple(node.data.shape)} {node.data.dtype}")
+    fields.append(f"data {_preview(node.data)}")
+    if show_grad and node.requires_grad:
+        fields.append("grad None" if node.grad is None else f"grad {_preview(node.grad)}")
+    return fields
+
+
+def _number(x: float) -> str:
+    """4 decimals like micrograd's pictures; scientific notation when that would hide digits."""
+    if x == 0.0 or not math.isfinite(x) or 1e-3 <= abs(x) < 1e6:
+        return f"{x:.4f}"
+    return f"{x:.3e}"
+
+
+def _preview(a: np.ndarray) -> str:
+    if a.size == 0:
+        return "(empty)"
+    if a.ndim == 0:
+        return _number(float(a))
+    if a.size <= _TENSOR_VALUES_SHOWN:
+        text = np.array2string(np.asarray(a), separator=", ", max_line_width=10_000,
+                               formatter={"float_kind": lambda v: f"{v:.4g}"})
+        return " ".join(text.split())
+    x = np.asarray(a, dtype=np.float64)
+    lo, mean, hi = (_number(float(v)) for v in (x.min(), x.mean(), x.max()))
+    return f"min {lo}  mean {mean}  max {hi}"
+
+
+def _reads_across(node: Node, braces: bool) -> bool:
+    """Braces for a Value box in LR layouts; Tensor boxes get the other orientation."""
+    return braces ^ isinstance(node, Tensor)
+
+
+def _record(fields: list[str], braces: bool) -> str:
+    body = " | ".join(_escape(f) for f in fields)
+    return "{ " + body + " }" if braces else body
+
+
+def _escape(text: str) -> str:
+    """Escape the characters that have a meaning inside a record label."""
+    out = text.replace("\\", "\\\\")
+    for ch in '{}|<>"':
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\n", " ")
+
+
+def _plain(text: str) -> str:
+    """A label for a non-record node: only backslashes are special."""
+    return text.replace("\\", "\\\\")
+
+
+# -- summaries of large graphs ---------------------------------------------------------
+#
+# A big graph is first flattened into arrays (one O(n) walk); each summary level
+# then maps every node to a group with numpy, and the first level whose groups
+# and group-to-group edges fit the budget is drawn. Levels, finest first:
+# runs of one op merged, then groups by (module, op), by module, and one box.
+
+
+class _Flat:
+    """The graph as arrays: edge ``tails[k] -> heads[k]`` by topological position."""
+
+    def __init__(self, order: list[Node]) -> None:
+        index = {id(node): i for i, node in enumerate(order)}
+        n = len(order)
+        self.n = n
+        self.tails = np.fromiter((index[id(p)] for node in order for p in node._parents), np.int64)
+        self.heads = np.repeat(np.arange(n), [len(node._parents) for node in order])
+        self.op_names, self.ops = _codes(node.op for node in order)
+        self.scope_names, self.scopes = _codes(node._scope for node in order)
+
+    def runs(self) -> np.ndarray:
+        """Key per node: the position of the first node of its run.
+
+        A node continues its parent's run when that parent is its only non-leaf
+        input, feeds nothing else, and has the same op and module.
+        """
+        tails, heads, n = self.tails, self.heads, self.n
+        inner = np.bincount(heads, minlength=n)[tails] > 0
+        inner_inputs = np.bincount(heads[inner], minlength=n)
+        uses = np.bincount(tails, minlength=n)
+        same = (self.ops[tails] == self.ops[heads]) & (self.scopes[tails] == self.scopes[heads])
+        chained = inner & (inner_inputs[heads] == 1) & (uses[tails] == 1) & same
+        first = np.arange(n)
+        first[heads[chained]] = tails[chained]
+        while True:  # pointer jumping: log2(longest run) steps
+            jumped = first[first]
+            if np.array_equal(jumped, first):
+                return first
+            first = jumped
+
+
+def _codes(items: Iterator[str]) -> tuple[list[str], np.ndarray]:
+    """Distinct strings in order of first appearance, and each item's code."""
+    table: dict[str, int] = {}
+    codes = np.fromiter((table.setdefault(s, len(table)) for s in items), np.int64)
+    return list(table), codes
+
+
+def _groups(keys: np.ndarray, max_groups: int) -> np.ndarray | None:
+    """Group id per node, numbered by first appearance; None if there are too many groups."""
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    if len(first) > max_groups:
+        return None
+    rank = np.empty(len(first), np.int64)
+    rank[np.argsort(first)] = np.arange(len(first))
+    return rank[inverse.reshape(-1)]
+
+
+def _draw_summary(
+    dot: graphviz.Digraph, order: list[Node], show_grad: bool, braces: bool, max_nodes: int
+) -> None:
+    flat = _Flat(order)
+    how, member_of, edges = _choose_grouping(flat, max_nodes)
+    dot.attr(label=_summary_title(flat, max_nodes, how), labelloc="t")
+    n_groups = int(member_of.max()) + 1
+    sizes = np.bincount(member_of, minlength=n_groups).tolist()
+    # Each group's first and last node (positions grow along the topological order).
+    _, first = np.unique(member_of, return_index=True)
+    _, from_end = np.unique(member_of[::-1], return_index=True)
+    last = (flat.n - 1 - from_end).tolist()
+    single_op = how in (_RUNS, _BY_MODULE_AND_OP)  # every group shares one op and one module
+    mixes: dict[int, Counter[str]] = {}
+    if not single_op:
+        for (g, op), count in Counter(zip(member_of.tolist(), flat.ops.tolist(),
+                                          strict=True)).items():
+            mixes.setdefault(g, Counter())[flat.op_names[op]] += count
+    clusters = _Clusters(dot)
+    for g in range(n_groups):
+        scope = flat.scope_names[flat.scopes[first[g]]]
+        graph = clusters.graph_for(scope) if single_op else dot
+        node = order[last[g]]
+        if sizes[g] == 1:  # a group of one: the node itself, with its op
+            fields = ([node.op] if node._parents else []) + _node_fields(node, show_grad)
+            graph.node(f"g{g}", _record(fields, _reads_across(node, braces)), shape="record")
+            continue
+        if single_op:
+            fields = [_count_ops(node.op, sizes[g])]
+            if how == _RUNS and isinstance(node, Value):
+                fields.append(f"last data {_number(node.data)}")
+                if show_grad:
+                    fields.append(f"grad {_number(node.grad)}")
+        else:
+            fields = [scope or "(outside modules)"] if how == _BY_MODULE else []
+            fields.append(f"{sizes[g]:,} nodes")
+            fields += [_count_ops(op, c) for op, c in mixes[g].most_common(4)]
+        graph.node(f"g{g}", _record(fields, braces), shape="record", style="filled",
+                   fillcolor="#f3f3f3")
+    clusters.close()
+    for tail, head, count in edges:
+        dot.edge(f"g{tail}", f"g{head}", label=f"x{count:,}" if count > 1 else None)
+
+
+_RUNS = "runs of the same op merged"
+_BY_MODULE_AND_OP = "grouped by module and op"
+_BY_MODULE = "grouped by module"
+_ONE_BOX = "everything in one box"
+
+
+def _choose_grouping(
+    flat: _Flat, max_nodes: int
+) -> tuple[str, np.ndarray, list[tuple[int, int, int]]]:
+    """The finest grouping with at most ``max_nodes`` groups and ``2 * max_nodes`` edges."""
+    n_ops = len(flat.op_names)
+    levels: list[tuple[str, Callable[[], np.ndarray]]] = [
+        (_RUNS, flat.runs),
+        (_BY_MODULE_AND_OP, lambda: flat.scopes * n_ops + flat.ops),
+        (_BY_MODULE, lambda: flat.scopes),
+    ]
+    for how, keys in levels:
+        member_of = _groups(keys(), max_nodes)
+        if member_of is not None:
+            edges = _group_edges(flat, member_of, 2 * max_nodes)
+            if edges is not None:
+                return how, member_of, edges
+    return _ONE_BOX, np.zeros(flat.n, np.int64), []
+
+
+def _count_ops(op: str, count: int) -> str:
+    if not op:
+        return f"{count:,} {'leaf' if count == 1 else 'leaves'}"
+    return f"{count:,} x {op!r}"
+
+
+def _summary_title(flat: _Flat, max_nodes: int, how: str) -> str:
+    counts = np.bincount(flat.ops, minlength=len(flat.op_names))
+    pairs = zip(flat.op_names, counts.tolist(), strict=True)
+    ranked = sorted(((c, op) for op, c in pairs if op), reverse=True)
+    parts = [_count_ops(op, c) for c, op in ranked[:6]]
+    if len(ranked) > 6:
+        parts.append(f"{sum(c for c, _ in ranked[6:]):,} more in {len(ranked) - 6} other ops")
+    leaves = int(counts[flat.op_names.index("")]) if "" in flat.op_names else 0
+    parts.append(_count_ops("", leaves))
+    return (f"{flat.n:,} nodes (more than max_nodes={max_nodes:,}), {how}: " + ", ".join(parts))
+
+
+def _group_edges(
+    flat: _Flat, member_of: np.ndarray, limit: int
+) -> list[tuple[int, int, int]] | None:
+    """Edges between groups as (tail, head, how many graph edges); None if over ``limit``."""
+    tails, heads = member_of[flat.tails], member_of[flat.heads]
+    between = tails != heads
+    n_groups = int(member_of.max()) + 1
+    keys, counts = np.unique(tails[between] * n_groups + heads[between], return_counts=True)
+    if len(keys) > limit:
+        return None
+    return [(k // n_groups, k % n_groups, c)
+            for k, c in zip(keys.tolist(), counts.tolist(), strict=True)]
