@@ -517,6 +517,14 @@ def _checked_array(name: str, raw: Any, p: Param, allow_nonfinite: bool) -> tupl
     if not allow_nonfinite and arr.dtype.kind == "f" and not np.isfinite(arr).all():
         bad = int(arr.size - np.isfinite(arr).sum())
         return None, f"{name}: {bad} of {arr.size} values are NaN or inf"
+    if not allow_nonfinite and arr.dtype.kind == "f" and arr.dtype.itemsize > target.itemsize:
+        # Finite float64 values beyond float32's range would become inf in the parameter.
+        with np.errstate(over="ignore"):
+            narrowed = arr.astype(target)
+        if not np.isfinite(narrowed).all():
+            bad = int(arr.size - np.isfinite(narrowed).sum())
+            return None, (f"{name}: {bad} of {arr.size} values overflow the parameter's "
+                          f"dtype {target} (largest magnitude {float(np.abs(arr).max())!r})")
     return arr, ""
 
 
