@@ -155,6 +155,13 @@ class Optimizer:
     def _check(self, options: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
+    def _check_lrs(self) -> None:
+        """Check learning rates written straight into ``param_groups`` (as LR schedulers
+        do) before any parameter moves: a NaN or inf would silently corrupt every weight."""
+        owner = type(self).__name__
+        for i, group in enumerate(self.param_groups):
+            _non_negative(group["lr"], f"lr of parameter group {i}", owner)
+
     def step(self) -> None:
         """Update every parameter that has a gradient."""
         raise NotImplementedError
@@ -330,6 +337,7 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         """One SGD update of every parameter with a gradient."""
+        self._check_lrs()
         state, scratch = self.state, self._scratch
         for group in self.param_groups:
             lr, momentum = group["lr"], group["momentum"]
@@ -400,6 +408,7 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """One Adam (or AdamW) update of every parameter with a gradient."""
+        self._check_lrs()
         state, scratch = self.state, self._scratch
         decoupled = self._decoupled
         for group in self.param_groups:
