@@ -289,8 +289,10 @@ def _check_finite(node: Any) -> None:
     for parent in node._parents:
         if not _is_finite(parent.grad):
             where = node._origin or "<created outside detect_anomaly()>"
+            # Inside an nn layer the site is the layer's code: the module name tells which layer.
+            scope = f" in module {node._scope!r}" if node._scope else ""
             raise FloatingPointError(
-                f"backward of {node._op!r} produced a non-finite gradient "
+                f"backward of {node._op!r}{scope} produced a non-finite gradient "
                 f"(nan or inf) for one of its inputs; the op was created at {where}"
             )
 
