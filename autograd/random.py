@@ -14,6 +14,11 @@ def manual_seed(seed: int) -> None:
     >>> manual_seed(0); a == generator().random()
     True
     """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed: seed must be an integer, got {type(seed).__name__} "
+                        f"{seed!r}")
+    if seed < 0:
+        raise ValueError(f"manual_seed: seed must be >= 0, got {seed}")
     global _generator
     _generator = np.random.default_rng(seed)
 

@@ -254,6 +254,10 @@ class PReLU(Module):
         # The count is weight.size: an attribute named num_parameters would hide
         # Module.num_parameters().
         n = _positive_int(num_parameters, "PReLU: num_parameters")
+        numeric = isinstance(init, (int, float, np.integer, np.floating))
+        if isinstance(init, bool) or not numeric or not math.isfinite(init):
+            raise ValueError(f"PReLU: init (the initial slope) must be a finite number, "
+                             f"got {init!r}")
         self.weight = Parameter(np.full(n, float(init)))
 
     def forward(self, x: Tensor) -> Tensor:

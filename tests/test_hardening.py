@@ -788,3 +788,22 @@ def test_every_test_named_in_the_readme_errors_section_exists():
     missing = [n for n in named if not (any(d.startswith(n[:-1]) for d in defined)
                                         if n.endswith("*") else n in defined)]
     assert missing == []
+
+
+@pytest.mark.parametrize("seed, error, message", [
+    ("a", TypeError, "manual_seed: seed must be an integer, got str 'a'"),
+    (1.5, TypeError, "manual_seed: seed must be an integer, got float 1.5"),
+    (-1, ValueError, "manual_seed: seed must be >= 0, got -1"),
+])
+def test_manual_seed_refuses_what_is_not_a_non_negative_integer(seed, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        manual_seed(seed)
+    manual_seed(np.int64(3))  # numpy integers are fine
+
+
+@pytest.mark.parametrize("init", [float("nan"), float("inf"), "0.25", None])
+def test_prelu_refuses_a_non_finite_or_non_numeric_initial_slope(init):
+    with pytest.raises(ValueError, match=r"PReLU: init \(the initial slope\) must be a finite "
+                                         rf"number, got {re.escape(repr(init))}"):
+        nn.PReLU(init=init)
+    assert nn.PReLU(init=np.float32(0.1)).weight.data[0] == pytest.approx(0.1)
