@@ -58,9 +58,11 @@ def machine_info() -> list[str]:
 def fmt_time(seconds: float) -> str:
     """Seconds with a unit that keeps 3 significant digits.
 
-    >>> fmt_time(0.000123), fmt_time(0.0123), fmt_time(12.3)
-    ('123 us', '12.3 ms', '12.3 s')
+    >>> fmt_time(0.000123), fmt_time(0.0123), fmt_time(12.3), fmt_time(1e-11)
+    ('123 us', '12.3 ms', '12.3 s', '<1 ns')
     """
+    if seconds < 1e-9:
+        return "<1 ns"
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
         if seconds >= scale or unit == "ns":
             value = seconds / scale
