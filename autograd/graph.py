@@ -15,7 +15,6 @@ A node is any object with these attributes:
 
 from __future__ import annotations
 
-import gc
 import math
 import sys
 import threading
@@ -24,6 +23,8 @@ from contextlib import ContextDecorator
 from typing import Any, TypeVar
 
 import numpy as np
+
+from autograd import collector
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -159,48 +160,6 @@ class module_scope:  # noqa: N801 - used as ``with module_scope(name):``
         STATE.scope = self._outer
 
 
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_resume = False
-
-
-class paused_gc:  # noqa: N801 - used as ``with paused_gc():``
-    """Hold off Python's cyclic garbage collector while a graph is being built.
-
-    Our graphs hold no reference cycles (nodes point only at their parents, and
-    gradient rules are module-level functions), so reference counting frees them
-    as soon as their root is dropped. The cyclic collector can find nothing in
-    them, yet its full passes rescan every live node again and again while a
-    large graph grows: about 40% of a micrograd-sized training step. Reentrant
-    and thread-safe: the collector resumes when the last pause on any thread
-    ends, and only if it was enabled before the first one began.
-
-    >>> import gc
-    >>> with paused_gc():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-
-    __slots__ = ()
-
-    def __enter__(self) -> None:
-        global _gc_pauses, _gc_resume
-        with _gc_lock:
-            if _gc_pauses == 0:
-                _gc_resume = gc.isenabled()
-                gc.disable()
-            _gc_pauses += 1
-
-    def __exit__(self, *exc: object) -> None:
-        global _gc_pauses
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_resume:
-                gc.enable()
-
-
 def creation_site() -> str:
     """file:line of the innermost frame outside the autograd package (for anomaly mode)."""
     frame = sys._getframe(1)
@@ -261,6 +220,13 @@ def run_backward(root: Any, seed: Any) -> None:
     compounds; leaves accumulate across calls, as in PyTorch. A node pushes its
     gradient to its parents once every node that consumed it has pushed to it.
     """
+    try:
+        _sweep(root, seed)
+    finally:
+        collector.consumed(root)  # lets a held garbage collector resume once root is freed
+
+
+def _sweep(root: Any, seed: Any) -> None:
     consumers = _count_consumers(root)
     reset = root._GRAD_RESET
     for node in consumers:

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from gc import isenabled as _gc_isenabled
 from typing import Any, NamedTuple, TypeVar, overload
 
 import numpy as np
 
-from autograd.graph import STATE, paused_gc
+from autograd.collector import hold as hold_collector
+from autograd.collector import release as release_collector
+from autograd.graph import STATE
 from autograd.tensor import Tensor
 from autograd.value import Value
 
@@ -208,18 +209,18 @@ class Module:
         # Exactly ``with module_scope(self._scope_name): return self.forward(...)``,
         # written out because __call__ is on the hot path: it saves the context
         # manager object and protocol calls (~0.6 us of ~1 us per call).
-        # The outermost call also pauses the cyclic GC while the graph grows (see
-        # autograd.graph.paused_gc: graphs hold no cycles, so nothing is missed).
-        # Nested calls find the collector already off and skip the pause (a root's
-        # scope name is "", so the scope string cannot tell an outermost call).
+        # A forward that records a graph holds off the cyclic GC until backward has
+        # consumed it (autograd.collector explains why; a hold already on costs one check).
         state = STATE
         outer = state.scope
         state.scope = self._scope_name
+        if state.grad_enabled:
+            hold_collector()
         try:
-            if not _gc_isenabled():
-                return self.forward(*args, **kwargs)
-            with paused_gc():
-                return self.forward(*args, **kwargs)
+            return self.forward(*args, **kwargs)
+        except BaseException:
+            release_collector()  # no graph will reach backward
+            raise
         finally:
             state.scope = outer
 

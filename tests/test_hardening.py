@@ -17,7 +17,8 @@ deep and wide graphs                       test_concatenate_of_a_hundred_thousan
                                            test_hundred_thousand_way_value_sum_draws_...
                                            (1,000,000-node chain: test_graph.py and
                                            test_draw.py's test_million_node_chain_...)
-threads                                    test_two_threads_training_*, test_paused_gc_*,
+threads                                    test_two_threads_training_*,
+                                           test_concurrent_module_calls_*,
                                            test_no_grad_in_one_thread_*
 bad numbers and arrays into Tensor         test_integer_and_bool_data_become_float64,
                                            test_object_string_and_complex_data_are_refused
@@ -56,6 +57,7 @@ import nn
 from autograd import (
     Tensor,
     Value,
+    collector,
     concatenate,
     detect_anomaly,
     draw_graph,
@@ -64,7 +66,7 @@ from autograd import (
     no_grad,
     stack,
 )
-from autograd.graph import paused_gc, topological_order
+from autograd.graph import topological_order
 from nn import functional as F
 from nn import optim
 
@@ -329,33 +331,6 @@ def test_no_grad_in_one_thread_never_stops_another_thread_from_recording(fast_sw
     assert unrecorded and all(unrecorded)
 
 
-def test_paused_gc_resumes_only_when_the_last_thread_leaves():
-    assert gc.isenabled()
-    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
-    seen = {}
-
-    def first():
-        with paused_gc():
-            a_in.set()
-            b_in.wait()
-        a_out.set()
-
-    def second():
-        a_in.wait()
-        with paused_gc():
-            b_in.set()
-            a_out.wait()
-            seen["after_first_left"] = gc.isenabled()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert seen == {"after_first_left": False}
-    assert gc.isenabled() and graph._gc_pauses == 0
-
-
 class _Slow(nn.Module):
     """Forward that yields the GIL, so calls from several threads interleave."""
 
@@ -369,7 +344,7 @@ class _Slow(nn.Module):
         return out.tanh()
 
 
-def test_paused_gc_restores_the_collector_after_concurrent_module_calls(fast_switching):
+def test_concurrent_module_calls_leave_the_collector_as_they_found_it(fast_switching):
     manual_seed(0)
     models = [_Slow() for _ in range(6)]
     errors = []
@@ -387,7 +362,7 @@ def test_paused_gc_restores_the_collector_after_concurrent_module_calls(fast_swi
     for t in threads:
         t.join()
     assert errors == []
-    assert gc.isenabled() and graph._gc_pauses == 0
+    assert gc.isenabled() and not collector.holding()
 
     gc.disable()  # a collector the user turned off stays off
     try:
