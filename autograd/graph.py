@@ -171,45 +171,38 @@ def creation_site() -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
-def _count_consumers(root: Any) -> dict[Any, int]:
-    """Every node ``root`` depends on, mapped to how many times it is an input.
-
-    An explicit stack, no recursion: a chain of a million nodes is fine. The walk
-    allocates no GC-tracked objects, so it never wakes the cyclic garbage collector.
-    """
-    consumers = {root: 0}
-    stack = [root]
-    pop, push = stack.pop, stack.append
-    while stack:
-        for parent in pop()._parents:
-            if parent in consumers:
-                consumers[parent] += 1
-            else:
-                consumers[parent] = 1
-                push(parent)
-    return consumers
-
-
 def topological_order(root: Any) -> list[Any]:
     """Every node ``root`` depends on, each after all of its parents; ``root`` is last.
+
+    An iterative depth-first search, so a chain of a million nodes needs no
+    recursion. A node is expanded once: its unexpanded parents go on the stack
+    above a "done" entry for it, so it is listed after all of them. The stack is
+    two parallel lists (nodes, done flags), not a tuple per entry, so the walk
+    allocates nothing the cyclic garbage collector tracks. Parents are visited
+    in their recorded order: the order is deterministic.
 
     >>> from autograd import Value
     >>> a = Value(1.0, label="a"); b = a * 2; c = a + b
     >>> [n.label or n.op for n in topological_order(c)]
     ['a', '*', '+']
     """
-    consumers = _count_consumers(root)
-    order = []
-    ready = [root]
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for parent in reversed(node._parents):
-            left = consumers[parent] - 1
-            consumers[parent] = left
-            if not left:
-                ready.append(parent)
-    order.reverse()
+    order: list[Any] = []
+    expanded: set[Any] = set()
+    nodes = [root]
+    done = [False]
+    pop_node, pop_done, push_node, push_done = nodes.pop, done.pop, nodes.append, done.append
+    while nodes:
+        node = pop_node()
+        if pop_done():
+            order.append(node)
+        elif node not in expanded:
+            expanded.add(node)
+            push_node(node)
+            push_done(True)
+            for parent in reversed(node._parents):
+                if parent not in expanded:
+                    push_node(parent)
+                    push_done(False)
     return order
 
 
@@ -217,8 +210,7 @@ def run_backward(root: Any, seed: Any) -> None:
     """Reverse-mode sweep from ``root`` with gradient ``seed``.
 
     Intermediate nodes have their grads reset first, so a second call never
-    compounds; leaves accumulate across calls, as in PyTorch. A node pushes its
-    gradient to its parents once every node that consumed it has pushed to it.
+    compounds; leaves accumulate across calls, as in PyTorch.
     """
     try:
         _sweep(root, seed)
@@ -227,28 +219,18 @@ def run_backward(root: Any, seed: Any) -> None:
 
 
 def _sweep(root: Any, seed: Any) -> None:
-    consumers = _count_consumers(root)
+    order = topological_order(root)
     reset = root._GRAD_RESET
-    for node in consumers:
+    for node in order:
         if node._parents:
             node.grad = reset
     root._add_grad(seed)
     check = STATE.anomaly
-    ready = [root]
-    pop, push = ready.pop, ready.append
-    while ready:
-        node = pop()
-        parents = node._parents
-        if not parents:
-            continue
-        node._propagate()
-        if check:
-            _check_finite(node)
-        for parent in parents:
-            left = consumers[parent] - 1
-            consumers[parent] = left
-            if not left:
-                push(parent)
+    for node in reversed(order):
+        if node._parents:
+            node._propagate()
+            if check:
+                _check_finite(node)
 
 
 def _check_finite(node: Any) -> None:
