@@ -1,30 +1,30 @@
-"""Holding off Python's cyclic garbage collector while a model's graph is alive.
+"""Holding off Python's cyclic garbage collector while a recorded graph is alive.
 
 Our graphs hold no reference cycles: a node points only at its parents, and
 gradient rules are module-level functions, not closures over their node. So
 reference counting frees a graph as soon as its root is dropped, and the cyclic
 collector can never find garbage in it. Yet its generational passes scan every
 live node, several times, while a large graph grows: in micrograd's demo step
-(an MLP called once per point, about 65,000 scalar nodes) that was roughly 40%
-of the step on our machines (benchmarks/RESULTS.md). A pause around each model
-call does not help there, because the graph outlives the call: the collector
-then scans it between calls.
+(about 65,000 scalar nodes) that was 40-50% of the step on our machines, and it
+more than tripled the cost of building a graph of scalar Values
+(benchmarks/RESULTS.md). Pausing it around a model call does not help: the
+graph outlives the call and is scanned between calls. Ending a hold when
+backward returns does not help either: the graph is still alive then, and
+the first collection scans all of it.
 
-Ending the hold when backward returns does not help either: the graph is
-still alive then, and the first collection scans all of it. So the collector
-is held from the start of a model's forward (``nn.Module``'s calls with grad
-mode on) until the graph that backward consumed has been freed:
+So recording a graph holds the collector until backward has consumed the graph
+and the graph has been freed:
 
-- a hold starts only if the collector is enabled, and ends by enabling it again,
-  so a collector the user turned off stays off;
-- backward arms the release on its root: when the root is freed, the hold ends,
-  unless a model's forward has begun since (the next step's graph is being
-  built: a loop that keeps ``loss`` alive until it is reassigned); the next
-  backward then re-arms it;
-- a watchdog thread ends any hold after ``HOLD_SECONDS``, so a graph that is
-  built and never differentiated (inference without ``no_grad``) delays cyclic
-  collection for the rest of the program by at most that; ``gc.collect()``
-  works during a hold as always.
+- an op that records a node while no recorded graph is pending calls ``hold()``;
+  a hold starts only if the collector is enabled, and ends by enabling it, so a
+  collector the user turned off stays off;
+- backward calls ``consumed(root)``: when ``root`` is freed, the hold ends, unless
+  a new graph has been recorded since (a training loop that keeps ``loss`` alive
+  until the next step reassigns it); the next backward then re-arms it;
+- a watchdog thread ends any hold after ``HOLD_SECONDS``, and no new hold starts
+  until the next backward: a graph recorded and never differentiated (inference
+  without ``no_grad``) delays cyclic collection once, by at most that much.
+  ``gc.collect()`` works during a hold as always.
 
 >>> import gc
 >>> hold(); gc.isenabled()
@@ -44,11 +44,14 @@ from typing import Any
 
 HOLD_SECONDS = 1.0
 
+# True from the first recorded op after a backward until the next backward: the
+# ops check it (one module attribute read) and call hold() only when it is False.
+recording = False
+
 _lock = threading.Lock()
 _since: float | None = None  # time.monotonic() when the current hold began
 _wake = threading.Event()
 _watchdog: threading.Thread | None = None
-_building = False  # a model's forward has started since the last backward
 _trigger: weakref.finalize | None = None  # releases the hold when the last root is freed
 
 
@@ -58,10 +61,10 @@ def holding() -> bool:
 
 
 def hold() -> None:
-    """Hold off the cyclic collector: a model's forward is building a graph."""
-    global _since, _watchdog, _building
-    _building = True
-    if _since is not None or not gc.isenabled():  # the common case, without the lock
+    """A graph is being recorded: hold off the cyclic collector (if it is enabled)."""
+    global recording, _since, _watchdog
+    recording = True
+    if _since is not None or not gc.isenabled():
         return
     with _lock:
         if _since is not None or not gc.isenabled():
@@ -88,10 +91,10 @@ def release() -> None:
 
 def consumed(root: Any) -> None:
     """Backward has consumed the graph behind ``root``: release the hold once it is freed."""
-    global _building, _trigger
+    global recording, _trigger
+    recording = False
     if _since is None:
         return
-    _building = False
     _disarm()
     try:
         _trigger = weakref.finalize(root, _root_freed)
@@ -102,7 +105,7 @@ def consumed(root: Any) -> None:
 
 
 def _root_freed() -> None:
-    if not _building:
+    if not recording:
         release()
 
 
@@ -131,10 +134,11 @@ def _watch() -> None:
 
 def _after_fork_in_child() -> None:
     # The watchdog thread does not survive fork: a child starts clean.
-    global _lock, _since, _watchdog, _trigger
+    global _lock, _since, _watchdog, _trigger, recording
     _lock = threading.Lock()
     _watchdog = None
     _trigger = None
+    recording = False
     if _since is not None:
         _since = None
         gc.enable()

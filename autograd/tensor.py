@@ -16,7 +16,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd import vjp
+from autograd import collector, vjp
 from autograd.graph import STATE, creation_site, run_backward
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
@@ -63,6 +63,8 @@ def _result(
         out._saved = saved
         out._scope = state.scope
         out._origin = creation_site() if state.anomaly else None
+        if not collector.recording:
+            collector.hold()
     else:
         out.requires_grad = False
         out._parents = ()

@@ -20,8 +20,6 @@ from typing import Any, NamedTuple, TypeVar, overload
 
 import numpy as np
 
-from autograd.collector import hold as hold_collector
-from autograd.collector import release as release_collector
 from autograd.graph import STATE
 from autograd.tensor import Tensor
 from autograd.value import Value
@@ -209,18 +207,11 @@ class Module:
         # Exactly ``with module_scope(self._scope_name): return self.forward(...)``,
         # written out because __call__ is on the hot path: it saves the context
         # manager object and protocol calls (~0.6 us of ~1 us per call).
-        # A forward that records a graph holds off the cyclic GC until backward has
-        # consumed it (autograd.collector explains why; a hold already on costs one check).
         state = STATE
         outer = state.scope
         state.scope = self._scope_name
-        if state.grad_enabled:
-            hold_collector()
         try:
             return self.forward(*args, **kwargs)
-        except BaseException:
-            release_collector()  # no graph will reach backward
-            raise
         finally:
             state.scope = outer
 

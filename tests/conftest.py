@@ -26,5 +26,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture(autouse=True)
 def _no_collector_hold_between_tests() -> Iterator[None]:
     collector.release()
+    collector.recording = False
     yield
     collector.release()
+    collector.recording = False
