@@ -1,4 +1,4 @@
-"""Holding off Python's cyclic garbage collector while a recorded graph is alive.
+"""Holding off Python's cyclic garbage collector while a graph of Values is alive.
 
 Our graphs hold no reference cycles: a node points only at its parents, and
 gradient rules are module-level functions, not closures over their node. So
@@ -12,10 +12,11 @@ graph outlives the call and is scanned between calls. Ending a hold when
 backward returns does not help either: the graph is still alive then, and
 the first collection scans all of it.
 
-So recording a graph holds the collector until backward has consumed the graph
-and the graph has been freed:
+So recording a graph of scalar Values holds the collector until backward has
+consumed the graph and the graph has been freed. (Tensor graphs have a node per
+array op, far too few to matter, and a hold costs microseconds per step.)
 
-- an op that records a node while no recorded graph is pending calls ``hold()``;
+- a Value op that records a node while no recorded graph is pending calls ``hold()``;
   a hold starts only if the collector is enabled, and ends by enabling it, so a
   collector the user turned off stays off;
 - backward calls ``consumed(root)``: when ``root`` is freed, the hold ends, unless
@@ -50,7 +51,8 @@ recording = False
 
 _lock = threading.Lock()
 _since: float | None = None  # time.monotonic() when the current hold began
-_wake = threading.Event()
+_wake = threading.Event()  # wakes the watchdog when it is idle (no hold to time)
+_idle = False
 _watchdog: threading.Thread | None = None
 _trigger: weakref.finalize | None = None  # releases the hold when the last root is freed
 
@@ -62,7 +64,7 @@ def holding() -> bool:
 
 def hold() -> None:
     """A graph is being recorded: hold off the cyclic collector (if it is enabled)."""
-    global recording, _since, _watchdog
+    global recording, _since, _watchdog, _idle
     recording = True
     if _since is not None or not gc.isenabled():
         return
@@ -73,9 +75,12 @@ def hold() -> None:
         gc.disable()
         _since = time.monotonic()
         if _watchdog is None or not _watchdog.is_alive():
+            _idle = False
             _watchdog = threading.Thread(target=_watch, name="autograd-gc-watchdog", daemon=True)
             _watchdog.start()
-        _wake.set()
+        elif _idle:  # a busy watchdog will see this hold when it next wakes
+            _idle = False
+            _wake.set()
 
 
 def release() -> None:
@@ -117,25 +122,29 @@ def _disarm() -> None:
 
 
 def _watch() -> None:
-    global _since
+    # Sleeps until the current hold is HOLD_SECONDS old, ends it if it is still on,
+    # and waits idle when there is no hold: about one wake-up a second while training.
+    global _since, _idle
     while True:
-        _wake.wait()
         with _lock:
             since = _since
             if since is not None and time.monotonic() - since >= HOLD_SECONDS:
                 _since = since = None
                 gc.enable()
             if since is None:
+                _idle = True
                 _wake.clear()
-                continue
-            left = since + HOLD_SECONDS - time.monotonic()
-        time.sleep(max(left, 0.0))
+        if since is None:
+            _wake.wait()
+        else:
+            time.sleep(max(since + HOLD_SECONDS - time.monotonic(), 0.0))
 
 
 def _after_fork_in_child() -> None:
     # The watchdog thread does not survive fork: a child starts clean.
-    global _lock, _since, _watchdog, _trigger, recording
+    global _lock, _since, _watchdog, _trigger, recording, _idle
     _lock = threading.Lock()
+    _idle = False
     _watchdog = None
     _trigger = None
     recording = False

@@ -16,7 +16,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd import collector, vjp
+from autograd import vjp
 from autograd.graph import STATE, creation_site, run_backward
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
@@ -63,8 +63,6 @@ def _result(
         out._saved = saved
         out._scope = state.scope
         out._origin = creation_site() if state.anomaly else None
-        if not collector.recording:
-            collector.hold()
     else:
         out.requires_grad = False
         out._parents = ()
@@ -282,11 +280,7 @@ class Tensor:
     # -- arithmetic --------------------------------------------------------------
     def _binary(self, other: Tensor, op: str, rule: Any, reverse: bool = False) -> Tensor:
         a, b = (other, self) if reverse else (self, other)
-        try:
-            out = _NUMPY_BINARY[op](a.data, b.data)
-        except ValueError:
-            raise _broadcast_error(op, a.data, b.data) from None
-        return _result(out, op, (a, b), rule)
+        return _elementwise(a, b, op, _NUMPY_BINARY[op], rule)
 
     def __add__(self, other: ArrayLike) -> Tensor:
         return self._binary(_operand(other, self, "add"), "add", vjp.add)
@@ -585,6 +579,15 @@ class Tensor:
 _NUMPY_BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply}
 
 
+def _elementwise(a: Tensor, b: Tensor, op: str, fn: Any, rule: Any) -> Tensor:
+    """A broadcasting binary op: ``fn(a, b)`` recorded as ``op`` with gradient ``rule``."""
+    try:
+        out = fn(a.data, b.data)
+    except ValueError:
+        raise _broadcast_error(op, a.data, b.data) from None
+    return _result(out, op, (a, b), rule)
+
+
 def _divide(a: Tensor, b: Tensor) -> Tensor:
     if (b.data == 0).any():
         raise ZeroDivisionError(
@@ -716,11 +719,7 @@ def maximum(a: ArrayLike, b: ArrayLike) -> Tensor:
     array([3., 5.])
     """
     ta, tb = _tensors([a, b], "maximum")
-    try:
-        out = np.maximum(ta.data, tb.data)
-    except ValueError:
-        raise _broadcast_error("maximum", ta.data, tb.data) from None
-    return _result(out, "maximum", (ta, tb), vjp.maximum)
+    return _elementwise(ta, tb, "maximum", np.maximum, vjp.maximum)
 
 
 def minimum(a: ArrayLike, b: ArrayLike) -> Tensor:
@@ -730,11 +729,7 @@ def minimum(a: ArrayLike, b: ArrayLike) -> Tensor:
     array([1., 3.])
     """
     ta, tb = _tensors([a, b], "minimum")
-    try:
-        out = np.minimum(ta.data, tb.data)
-    except ValueError:
-        raise _broadcast_error("minimum", ta.data, tb.data) from None
-    return _result(out, "minimum", (ta, tb), vjp.minimum)
+    return _elementwise(ta, tb, "minimum", np.minimum, vjp.minimum)
 
 
 _UFUNC_BINARY: dict[str, Any] = {

@@ -429,7 +429,7 @@ def test_a_module_cannot_contain_itself():
     assert not hasattr(outer[0], "loop")
 
 
-def test_a_models_graph_holds_the_gc_until_differentiated_and_freed():
+def test_a_scalar_models_graph_holds_the_gc_until_differentiated_and_freed():
     seen = []
 
     class Probe(nn.Module):
@@ -438,7 +438,7 @@ def test_a_models_graph_holds_the_gc_until_differentiated_and_freed():
             seen.append(gc.isenabled())
             return y
 
-    loss = nn.Sequential(Probe(), Probe())(Tensor([1.0], requires_grad=True)).sum()
+    loss = nn.Sequential(Probe(), Probe())(Value(1.0))
     assert seen == [False, False]
     loss.backward()
     del loss
