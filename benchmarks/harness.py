@@ -131,12 +131,14 @@ def _reset_peak_rss() -> bool:
         return False
 
 
-def measure_memory(step: Step, steps: int = 3) -> dict[str, Any]:
+def measure_memory(build: Callable[[], Step], steps: int = 3) -> dict[str, Any]:
     """Peak growth of the resident set (and of tracemalloc) over the state after setup.
 
-    Call right after the builder: the baseline is model + data, so the peak covers
-    activations, gradients, optimizer state and temporaries of the steps.
+    The baseline is model + data, just after ``build()``, so the peak covers activations,
+    gradients, optimizer state, work arrays and temporaries of the first ``steps`` steps.
+    tracemalloc runs on a second, fresh build, so that it too sees the first steps.
     """
+    step = build()
     gc.collect()
     base = _status_kib("VmRSS")
     if base is not None and _reset_peak_rss():
@@ -150,9 +152,13 @@ def measure_memory(step: Step, steps: int = 3) -> dict[str, Any]:
             step()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         method = "ru_maxrss"
+    del step
+    gc.collect()
+    step = build()
     gc.collect()
     tracemalloc.start()
-    step()
+    for _ in range(steps):
+        step()
     traced_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {

@@ -58,24 +58,31 @@ class NumpyMLP:
         self.activation = activation
         self.loss = loss
         self.lr = lr
-        self._buffers: dict[tuple[str, int], np.ndarray] = {}
+        self._buffers: dict[str, np.ndarray] = {}
 
-    def _buffer(self, name: str, i: int, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
-        buf = self._buffers.get((name, i))
-        if buf is None or buf.shape != shape or buf.dtype != dtype:
-            buf = self._buffers[(name, i)] = np.empty(shape, dtype)
-        return buf
+    def _work(self, name: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+        """A work array of ``shape``: a view of one flat buffer per name, grown as needed.
+
+        Layers share a name when their arrays are never needed at the same time (the
+        weight gradient is applied before the next layer's is computed), so memory stays
+        at what the math needs.
+        """
+        size = int(np.prod(shape))
+        buf = self._buffers.get(name)
+        if buf is None or buf.size < size or buf.dtype != dtype:
+            buf = self._buffers[name] = np.empty(size, dtype)
+        return buf[:size].reshape(shape)
 
     def step(self, X: np.ndarray, target: np.ndarray) -> float:
         """One forward, backward and SGD update; returns the loss before the update."""
-        weights, biases, lr, buffer = self.weights, self.biases, self.lr, self._buffer
+        weights, biases, lr, work = self.weights, self.biases, self.lr, self._work
         last = len(weights) - 1
         # Forward: keep each layer's input (post-activation) for the weight gradients.
         inputs = []
         h = X
         for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
             inputs.append(h)
-            z = np.matmul(h, W.T, out=buffer("z", i, (h.shape[0], W.shape[0]), W.dtype))
+            z = np.matmul(h, W.T, out=work(f"z{i}", (h.shape[0], W.shape[0]), W.dtype))
             z += b
             if i < last:
                 if self.activation == "relu":
@@ -87,15 +94,15 @@ class NumpyMLP:
         # Backward, then update: every gradient is computed before any weight changes.
         for i in range(last, -1, -1):
             W, a = weights[i], inputs[i]
-            grad_w = np.matmul(g.T, a, out=buffer("grad_w", i, W.shape, W.dtype))
-            grad_b = np.sum(g, axis=0, out=buffer("grad_b", i, biases[i].shape, W.dtype))
-            if i > 0:
-                g_in = np.matmul(g, W, out=buffer("g", i, a.shape, W.dtype))
+            grad_w = np.matmul(g.T, a, out=work("grad_w", W.shape, W.dtype))
+            grad_b = np.sum(g, axis=0, out=work("grad_b", biases[i].shape, W.dtype))
+            if i > 0:  # g and g_in take turns in two buffers
+                g_in = np.matmul(g, W, out=work(f"g{i % 2}", a.shape, W.dtype))
                 if self.activation == "relu":
-                    mask = np.greater(a, 0, out=buffer("mask", i, a.shape, np.dtype(bool)))
+                    mask = np.greater(a, 0, out=work("mask", a.shape, np.dtype(bool)))
                     g_in *= mask
                 else:
-                    slope = np.multiply(a, a, out=buffer("slope", i, a.shape, a.dtype))
+                    slope = np.multiply(a, a, out=work("slope", a.shape, a.dtype))
                     np.subtract(1, slope, out=slope)
                     g_in *= slope
             grad_w *= lr

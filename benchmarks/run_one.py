@@ -39,13 +39,17 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     builder = BUILDERS.get(key)
     if builder is None:
         return {"status": "n/a", "error": f"no builder for {key}"}
+    def build() -> harness.Step:
+        return builder(threads=spec.get("threads", 1), **spec.get("params", {}))
+
     try:
-        step = builder(threads=spec.get("threads", 1), **spec.get("params", {}))
+        step = build()
     except (harness.EngineMissing, ImportError) as exc:
         return {"status": "n/a", "error": str(exc)}
     try:
         if spec.get("mode") == "memory":
-            result = harness.measure_memory(step)
+            del step
+            result = harness.measure_memory(build)
         else:
             result = harness.measure_time(step, warmup=spec.get("warmup", 2),
                                           repeat=spec.get("repeat", 7),

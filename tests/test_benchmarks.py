@@ -44,7 +44,7 @@ def test_memory_measurement_sees_a_large_temporary():
     def step():
         np.ones(8 * 2**20 // 8).sum()  # 8 MiB, freed at once
 
-    result = harness.measure_memory(step, steps=1)
+    result = harness.measure_memory(lambda: step, steps=1)
     assert result["tracemalloc_peak_mib"] >= 7.5
 
 
