@@ -2,8 +2,8 @@
 
 Both models are MLPs 2 -> 16 -> 16 -> 1 with ReLU (337 weights), trained with
 the SVM max-margin loss mean(relu(1 - y * score)) plus an L2 penalty, labels
-y in {-1, +1}. The scalar one is ``nn.scalar.MLP`` trained with plain SGD,
-exactly as in micrograd: every multiply is its own graph node. The Tensor one
+y in {-1, +1}. The scalar one is ``nn.scalar.MLP`` trained with plain SGD for
+100 full-batch steps, exactly as in micrograd: every multiply is its own graph node. The Tensor one
 is ``nn.MLP`` trained with Adam: one node per matrix op. Same ideas, very
 different speed. Run: ``python -m demos.moons``.
 """
@@ -72,7 +72,7 @@ def as_tensor_mlp(scalar_model: nn.scalar.MLP) -> nn.MLP:
 
 def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     X, y = nn.data.make_moons(30 if quick else 100, noise=0.1, seed=1)
-    steps_scalar, steps_tensor = (2, 20) if quick else (30, 300)
+    steps_scalar, steps_tensor = (2, 20) if quick else (100, 300)
 
     manual_seed(1337)
     start = time.perf_counter()
