@@ -2,10 +2,10 @@
 
 Both models are MLPs 2 -> 16 -> 16 -> 1 with ReLU (337 weights), trained with
 the SVM max-margin loss mean(relu(1 - y * score)) plus an L2 penalty, labels
-y in {-1, +1}. The scalar one is ``nn.scalar.MLP`` trained with plain SGD for
-100 full-batch steps, exactly as in micrograd: every multiply is its own graph node. The Tensor one
-is ``nn.MLP`` trained with Adam: one node per matrix op. Same ideas, very
-different speed. Run: ``python -m demos.moons``.
+y in {-1, +1}. The scalar one is ``nn.scalar.MLP`` trained with plain SGD
+for 100 full-batch steps, exactly as in micrograd: every multiply is its own
+graph node. The Tensor one is ``nn.MLP`` trained with Adam: one node per
+matrix op. Same ideas, very different speed. Run: ``python -m demos.moons``.
 """
 
 from __future__ import annotations
