@@ -48,13 +48,14 @@ def test_memory_measurement_sees_a_large_temporary():
     assert result["tracemalloc_peak_mib"] >= 7.5
 
 
+@pytest.mark.parametrize("batch", [6, 4200])  # temporaries / reused work arrays (>= 128 KiB)
 @pytest.mark.parametrize("loss", ["mse", "ce"])
-def test_numpy_reference_step_matches_our_engine(loss):
+def test_numpy_reference_step_matches_our_engine(loss, batch):
     from nn import functional as F
 
     sizes, lr = [5, 4, 3], 0.1
     params = numpy_reference.init_params(sizes, 0, np.float64)
-    X, target = numpy_reference.make_batch(sizes, 6, loss, 0, np.float64)
+    X, target = numpy_reference.make_batch(sizes, batch, loss, 0, np.float64)
     ours = [Tensor(p.copy(), requires_grad=True) for p in params]
     h = (Tensor(X) @ ours[0].T + ours[1]).relu()
     out = h @ ours[2].T + ours[3]
