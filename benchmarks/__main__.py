@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = suite.check_targets(results)
     if verdicts:
         print(report.format_verdicts(verdicts))
+        if args.quick:
+            print("  (--quick: smaller sizes, one round, few repetitions: indicative only; "
+                  "quote the full run)")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\nload avg at end: {load}")
     if args.json:
