@@ -39,6 +39,15 @@ def _as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+
+def _check_features(x: Tensor, in_features: int, layer: str) -> None:
+    shape = x.data.shape
+    if not shape or shape[-1] != in_features:
+        raise ValueError(
+            f"{layer}: expected input whose last dimension is in_features={in_features}, "
+            f"got shape {shape}"
+        )
+
 class Linear(Module):
     """y = x @ weight.T + bias, with weight (out_features, in_features) and bias (out_features,).
 
@@ -77,12 +86,7 @@ class Linear(Module):
     def forward(self, x: Tensor) -> Tensor:
         if type(x) is not Tensor:
             x = _as_tensor(x)
-        shape = x.data.shape
-        if not shape or shape[-1] != self.in_features:
-            raise ValueError(
-                f"Linear: expected input whose last dimension is in_features={self.in_features}, "
-                f"got shape {shape}"
-            )
+        _check_features(x, self.in_features, "Linear")
         return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
@@ -225,14 +229,9 @@ class Maxout(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         x = _as_tensor(x)
-        shape = x.data.shape
-        if not shape or shape[-1] != self.in_features:
-            raise ValueError(
-                f"Maxout: expected input whose last dimension is in_features={self.in_features}, "
-                f"got shape {shape}"
-            )
+        _check_features(x, self.in_features, "Maxout")
         z = linear(x, self.weight, self.bias)
-        return z.reshape(*shape[:-1], self.out_features, self.pieces).max(axis=-1)
+        return z.reshape(*x.data.shape[:-1], self.out_features, self.pieces).max(axis=-1)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
