@@ -15,8 +15,8 @@ sets their grads to 0.0, and ``state_dict()`` names them by position
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, cast
 
 from autograd import random as _random
 from autograd.value import Value
@@ -32,7 +32,19 @@ def _check_inputs(x: Sequence[Scalar], nin: int, who: str) -> None:
         raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
 
 
-class Neuron(Module):
+class _ScalarModule(Module):
+    """A Module whose parameters are all Values (typed so, for users' type checkers)."""
+
+    def parameters(self) -> Iterator[Value]:
+        """Every Value parameter, each once.
+
+        >>> len(list(Neuron(3).parameters()))
+        4
+        """
+        return cast(Iterator[Value], super().parameters())
+
+
+class Neuron(_ScalarModule):
     """relu(w . x + b), or just w . x + b when ``nonlin=False``.
 
     Weights start uniform in (-1, 1) (from ``autograd.random.generator()``), the bias at 0.
@@ -64,7 +76,7 @@ class Neuron(Module):
         return f"nin={len(self.w)}, nonlin={self.nonlin}"
 
 
-class Layer(Module):
+class Layer(_ScalarModule):
     """``nout`` Neurons reading the same inputs; extra keywords go to each Neuron.
 
     Returns a single Value when ``nout == 1``, else a list of Values.
@@ -88,7 +100,7 @@ class Layer(Module):
         return f"nin={len(self.neurons[0].w)}, nout={len(self.neurons)}"
 
 
-class MLP(Module):
+class MLP(_ScalarModule):
     """Layers of Neurons, ReLU in every layer but the last (linear), as in micrograd.
 
     >>> model = MLP(2, [3, 1])
