@@ -11,6 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import Tensor, Value, gradcheck
+from autograd.testing import arrays
 
 
 def central_difference(f, x: float, h: float = 1e-6) -> float:
@@ -134,10 +135,10 @@ def test_unary_op_value_and_gradient_match_hand_derived_formula(name):
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
-@given(u=st.floats(0.0, 1.0))
+@given(u=arrays((), min_value=0.0, max_value=1.0))  # the strategy users get in autograd.testing
 def test_unary_op_gradient_matches_finite_differences(name, u):
     call, f, _, (low, high), kinks = UNARY[name]
-    x = low + u * (high - low)
+    x = low + float(u) * (high - low)
     assume(all(abs(x - k) > 1e-3 for k in kinks))
     _, g = _grad_of(call, x)
     numeric = central_difference(f, x)
