@@ -15,7 +15,16 @@ Node = Value | Tensor
 
 
 class GradcheckError(RuntimeError):
-    """Raised by ``gradcheck`` when an analytic gradient disagrees with the numeric one."""
+    """Raised by ``gradcheck`` when an analytic gradient disagrees with the numeric one.
+
+    >>> from autograd import Tensor, gradcheck
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> try:
+    ...     gradcheck(lambda t: (t * t.detach()).sum(), [x])  # detach hides half the gradient
+    ... except GradcheckError as err:
+    ...     print(str(err).split(" does not match")[0])
+    gradcheck: gradient of input #0 at index (0,) (output element 0)
+    """
 
 
 def gradcheck(

@@ -211,7 +211,13 @@ SCALAR_OPS: tuple[str, ...] = tuple(_OPS)
 
 @dataclass(frozen=True)
 class Step:
-    """One op of a program: ``op`` applied to earlier slots ``args`` (and ``constant``)."""
+    """One op of a program: ``op`` applied to earlier slots ``args`` (and ``constant``).
+
+    >>> from autograd import Value
+    >>> program = ScalarProgram(n_inputs=2, steps=(Step("*", (0, 1)), Step("tanh", (2,))))
+    >>> round(program(Value(0.5), Value(2.0)).data, 6)  # tanh(0.5 * 2.0)
+    0.761594
+    """
 
     op: str
     args: tuple[int, ...]
