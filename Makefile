@@ -19,7 +19,10 @@ test: setup
 	$(PY) -m mypy
 	$(PY) -m pytest
 
+# micrograd comes from the `bench` extra; PyTorch is compared only when it is already
+# installed (never installed here: a plain `pip install torch` pulls a multi-GB CUDA build).
 bench: setup
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m benchmarks
 
 fuzz: setup
