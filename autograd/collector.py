@@ -25,7 +25,8 @@ array op, far too few to matter, and a hold costs microseconds per step.)
 - a watchdog thread ends any hold after ``HOLD_SECONDS``, and no new hold starts
   until the next backward: a graph recorded and never differentiated (inference
   without ``no_grad``) delays cyclic collection once, by at most that much.
-  ``gc.collect()`` works during a hold as always.
+  ``gc.collect()`` works during a hold as always; a ``gc.disable()`` made
+  during a hold is undone when the hold ends.
 
 >>> import gc
 >>> hold(); gc.isenabled()
@@ -49,7 +50,8 @@ HOLD_SECONDS = 1.0
 # ops check it (one module attribute read) and call hold() only when it is False.
 recording = False
 
-_lock = threading.Lock()
+# Reentrant: a root's finalizer may run (and release) on a thread that holds it.
+_lock = threading.RLock()
 _since: float | None = None  # time.monotonic() when the current hold began
 _wake = threading.Event()  # wakes the watchdog when it is idle (no hold to time)
 _idle = False
@@ -143,7 +145,7 @@ def _watch() -> None:
 def _after_fork_in_child() -> None:
     # The watchdog thread does not survive fork: a child starts clean.
     global _lock, _since, _watchdog, _trigger, recording, _idle
-    _lock = threading.Lock()
+    _lock = threading.RLock()
     _idle = False
     _watchdog = None
     _trigger = None
