@@ -134,3 +134,33 @@ def test_a_forked_child_starts_without_a_hold():
     os.waitpid(pid, 0)
     assert os.read(read, 1) == b"1"
     del out
+
+
+def test_a_scalar_training_loop_with_the_gc_on_keeps_memory_flat_and_ends_released():
+    # The hold arms one finalizer per backward; none may pile up, and no memory may leak.
+    import tracemalloc
+    import weakref
+
+    model = nn.scalar.MLP(2, [4, 1])
+    opt = nn.optim.SGD(model.parameters(), lr=0.01)
+
+    def step():
+        loss = (model([0.5, -1.0]) - 1.0) ** 2
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    for _ in range(50):
+        step()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        for _ in range(1000):
+            step()
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    growth = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    assert growth < 64 * 1024
+    assert len(weakref.finalize._registry) == 0  # type: ignore[attr-defined]
+    assert gc.isenabled() and not collector.holding()
