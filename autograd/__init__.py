@@ -6,16 +6,50 @@
 """
 
 from autograd.function import Function
-from autograd.functional import grad, value_and_grad
-from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.functional import grad, hessian, jacobian, value_and_grad
+from autograd.functions import (
+    abs,
+    celu,
+    cos,
+    elu,
+    erf,
+    exp,
+    gelu,
+    hardswish,
+    leaky_relu,
+    log,
+    log_softmax,
+    matmul,
+    max,
+    mean,
+    min,
+    mish,
+    relu,
+    relu6,
+    reshape,
+    sigmoid,
+    sin,
+    softmax,
+    softplus,
+    sqrt,
+    sum,
+    tanh,
+    transpose,
+)
+from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.graph import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.random import manual_seed
 from autograd.render import draw_graph, render_graph
-from autograd.tensor import Tensor, concatenate, maximum, minimum, stack, where
+from autograd.tensor import Op, Tensor, concatenate, maximum, minimum, stack, where
 from autograd.value import Value
 
 __all__ = [
     "Value", "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "grad", "value_and_grad",
-    "gradcheck", "GradcheckError", "Function", "draw_graph", "render_graph", "manual_seed",
-    "detect_anomaly", "concatenate", "stack", "where", "maximum", "minimum",
+    "jacobian", "hessian", "gradcheck", "gradgradcheck", "GradcheckError", "Function", "Op",
+    "draw_graph", "render_graph", "manual_seed", "detect_anomaly", "concatenate", "stack",
+    "where", "maximum", "minimum",
+    # module-level functions mirroring the methods
+    "exp", "log", "sqrt", "abs", "sin", "cos", "erf", "tanh", "sigmoid", "relu", "leaky_relu",
+    "elu", "celu", "gelu", "softplus", "mish", "hardswish", "relu6", "softmax", "log_softmax",
+    "sum", "mean", "max", "min", "reshape", "transpose", "matmul",
 ]

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor, _result
+from autograd import generic as G
+from autograd.tensor import Op, Tensor
 
 
 class FunctionCtx:
@@ -26,6 +27,14 @@ class FunctionCtx:
 
 class Function:
     """Base class for custom ops: write ``forward`` and ``backward`` on ndarrays.
+
+    ``apply`` records the op with ``autograd.Op``, like every op of the library. In a
+    recorded backward (``create_graph=True``) ``backward`` receives ``grad_out`` as a
+    Tensor, and the entries of ``ctx.saved_tensors`` that were inputs of ``apply``
+    as the input Tensors, so a backward written with operators (like ``Cube``'s
+    below) is itself differentiable. A wrong number of gradients, or a gradient
+    whose shape cannot be reduced to its input's, raises ``ValueError`` naming the
+    Function.
 
     >>> class Cube(Function):
     ...     @staticmethod
@@ -59,36 +68,65 @@ class Function:
                 raise TypeError(f"{cls.__name__}.apply: Function works on Tensors, not Values")
         ctx = FunctionCtx(tuple(isinstance(a, Tensor) and a.requires_grad for a in args))
         raw = [a.data if isinstance(a, Tensor) else a for a in args]
-        out = np.asarray(cls.forward(ctx, *raw))
-        if out.dtype.kind != "f":
-            out = out.astype(np.float64)
+        out = _forward_result(cls, cls.forward(ctx, *raw))
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         parents = tuple(args[i] for i in positions)
-        return _result(out, cls.__name__, parents, _function_vjp, (cls, ctx, positions, len(args)))
+        op = cls.__dict__.get("_op")
+        if op is None:
+            op = Op(cls.__name__, _function_rule)
+            cls._op = op  # type: ignore[attr-defined]  # one Op per Function class
+        return op(out, parents, (cls, ctx, positions, len(args), raw))
 
 
-def _function_vjp(g: np.ndarray, node: Tensor) -> tuple[np.ndarray | None, ...]:
-    cls, ctx, positions, n_inputs = node._saved
-    grads = cls.backward(ctx, g)
-    if not isinstance(grads, tuple):
+def _forward_result(cls: type, out: Any) -> np.ndarray:
+    """``forward``'s result as a float array, or an error naming the Function."""
+    if isinstance(out, Tensor):
+        out = out.data
+    if out is None:
+        raise TypeError(f"{cls.__name__}.forward returned None; it must return the op's result "
+                        "(an ndarray or a number)")
+    if isinstance(out, (str, bytes)):
+        raise TypeError(f"{cls.__name__}.forward returned a string; it must return the op's "
+                        "result (an ndarray or a number)")
+    arr = np.asarray(out)
+    kind = arr.dtype.kind
+    if kind == "f":
+        return arr
+    if kind in "biu":
+        return arr.astype(np.float64)
+    raise TypeError(f"{cls.__name__}.forward returned an array of dtype {arr.dtype}; "
+                    "expected real numbers (bool, int or float)")
+
+
+def _function_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
+    cls, ctx, positions, n_inputs, raw = saved
+    if G.is_plain(g):
+        grads = cls.backward(ctx, g)
+    else:
+        # A recorded backward: the saved arrays that were inputs come back as the input
+        # Tensors, so a backward written with operators is differentiable again.
+        by_id = {id(raw[i]): t for i, t in zip(positions, inputs, strict=True)}
+        plain = ctx.saved_tensors
+        ctx.saved_tensors = tuple(by_id.get(id(a), a) for a in plain)
+        try:
+            grads = cls.backward(ctx, g)
+        finally:
+            ctx.saved_tensors = plain
+    if isinstance(grads, list):
+        grads = tuple(grads)
+    elif not isinstance(grads, tuple):
         grads = (grads,)
     if len(grads) != n_inputs:
         raise ValueError(f"{cls.__name__}.backward returned {len(grads)} gradient(s); "
                          f"expected one per input of apply(), i.e. {n_inputs}")
-    out: list[np.ndarray | None] = []
-    for i, parent in zip(positions, node._parents, strict=False):
+    result: list[Any] = []
+    for i in positions:
         gi = grads[i]
-        if gi is None:
-            out.append(None)
-            continue
-        # A copy: user code may hand back a saved array that must not become a grad buffer.
-        gi = np.array(gi, dtype=parent.data.dtype)
-        try:
-            full = np.broadcast_shapes(gi.shape, parent.data.shape)
-        except ValueError:
-            raise ValueError(f"{cls.__name__}.backward returned a gradient of shape {gi.shape} "
-                             f"for input {i} of shape {parent.data.shape}") from None
-        if gi.shape != full:
-            gi = np.broadcast_to(gi, full)  # the driver sums it back to the input's shape
-        out.append(gi)
-    return tuple(out)
+        if gi is not None and not isinstance(gi, Tensor):
+            # A copy: user code may hand back a saved array that must not become a grad buffer.
+            gi = np.array(gi)
+            if gi.dtype.kind not in "biuf":
+                raise TypeError(f"{cls.__name__}.backward returned a gradient of dtype "
+                                f"{gi.dtype} for input {i}; expected real numbers")
+        result.append(gi)
+    return tuple(result)

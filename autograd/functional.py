@@ -1,4 +1,10 @@
-"""grad and value_and_grad: differentiate plain Python functions, HIPS autograd/JAX style."""
+"""grad, value_and_grad, jacobian, hessian: differentiate plain Python functions, JAX style.
+
+They compose to any order: called on an input that an outer ``grad`` is tracing,
+a ``grad`` records its own backward pass (``create_graph``), so its result is a
+node the outer one differentiates again. ``grad(grad(f))`` is the second derivative.
+No ``.grad`` of any tensor is touched.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,88 @@ from typing import Any
 
 import numpy as np
 
-from autograd.graph import enable_grad
-from autograd.tensor import Tensor
+from autograd.graph import enable_grad, gradients
+from autograd.tensor import Tensor, _constant
 from autograd.value import Value
 
 ArgNums = int | Sequence[int]
+
+
+def _argnums(argnums: ArgNums, what: str) -> tuple[bool, tuple[int, ...]]:
+    if isinstance(argnums, bool) or not isinstance(argnums, (int, np.integer, Sequence)):
+        raise TypeError(f"{what}: argnums must be an int or a sequence of ints, got {argnums!r}")
+    if isinstance(argnums, (int, np.integer)):
+        return True, (int(argnums),)
+    nums = tuple(argnums)
+    if not nums or any(isinstance(i, bool) or not isinstance(i, (int, np.integer)) for i in nums):
+        raise TypeError(f"{what}: argnums must be an int or a non-empty sequence of ints, "
+                        f"got {argnums!r}")
+    return False, tuple(int(i) for i in nums)
+
+
+def _input(x: Any, what: str, i: int) -> tuple[Tensor, bool, bool]:
+    """The node to differentiate with respect to; whether the caller gave a plain number;
+    whether an outer ``grad`` is tracing it (then the result must stay a node)."""
+    if isinstance(x, Tensor) and x.requires_grad:
+        return x, False, True
+    if isinstance(x, Value):
+        raise TypeError(f"{what}: argument {i} is a Value; grad works on floats, ndarrays "
+                        "and Tensors (for Values call .backward())")
+    is_scalar = isinstance(x, (float, int, np.number)) and not isinstance(x, bool)
+    raw = x.data if isinstance(x, Tensor) else x
+    try:
+        leaf = Tensor(np.array(raw), requires_grad=True)
+    except TypeError as exc:
+        raise TypeError(f"{what}: argument {i}: {exc}") from None
+    return leaf, is_scalar, False
+
+
+def _trace(f: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+           nums: tuple[int, ...], what: str) -> tuple[Any, list[Tensor], list[bool], bool]:
+    for i in nums:
+        if not -len(args) <= i < len(args):
+            raise ValueError(f"{what}: argnums {i} is out of range for {len(args)} argument(s)")
+    args_list = list(args)
+    inputs: dict[int, Tensor] = {}
+    scalars: dict[int, bool] = {}
+    traced = False
+    for i in nums:
+        k = i % len(args)
+        if k not in inputs:  # a repeated argnum shares one input, and gets the full gradient
+            node, scalar, outer = _input(args[k], what, k)
+            inputs[k], scalars[k] = node, scalar
+            traced = traced or outer
+            args_list[k] = node
+    with enable_grad():
+        out = f(*args_list, **kwargs)
+    nodes = [inputs[i % len(args)] for i in nums]
+    return out, nodes, [scalars[i % len(args)] for i in nums], traced
+
+
+def _grads_of(out: Tensor, nodes: list[Tensor], seed: Any, recorded: bool) -> list[Any]:
+    if not out.requires_grad:
+        found: dict[Any, Any] = {}
+    else:
+        if recorded and not isinstance(seed, Tensor):
+            seed = _constant(seed)
+        found = gradients(out, seed, recorded)[1]
+    result = []
+    for node in nodes:
+        g = found.get(node)
+        if g is None:
+            zeros = np.zeros_like(node.data)
+            g = _constant(zeros) if recorded else zeros
+        result.append(g)
+    return result
 
 
 def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., tuple[Any, Any]]:
     """Return a function giving ``(f(*args), gradient)`` with respect to ``args[argnums]``.
 
     Floats come back as floats and arrays as arrays of the same shape; with a
-    tuple ``argnums`` the gradients come as a tuple.
+    tuple ``argnums`` the gradients come as a tuple (a repeated argnum gets the
+    full gradient in each place, as in JAX). Inside another ``grad`` they come
+    back as Tensors, so derivatives compose to any order.
 
     >>> import numpy as np
     >>> v, g = value_and_grad(lambda x, y: (x * y).sum() + x.sum(), argnums=(0, 1))(
@@ -26,37 +102,20 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
     >>> v, g[0], g[1]
     (12.0, array([4., 4.]), 3.0)
     """
-    single = isinstance(argnums, int)
-    nums: tuple[int, ...] = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    single, nums = _argnums(argnums, "grad")
 
     def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-        args_list = list(args)
-        leaves: list[tuple[Tensor, bool]] = []
-        for i in nums:
-            if not -len(args) <= i < len(args):
-                raise ValueError(f"grad: argnums {i} is out of range for {len(args)} argument(s)")
-            x = args_list[i]
-            is_scalar = isinstance(x, (int, float, np.number))
-            arr = np.array(x.data if isinstance(x, (Tensor, Value)) else x, dtype=None)
-            if arr.dtype.kind != "f":
-                arr = arr.astype(np.float64)
-            leaf = Tensor(arr, requires_grad=True)
-            args_list[i] = leaf
-            leaves.append((leaf, is_scalar))
-        with enable_grad():
-            out = f(*args_list, **kwargs)
+        out, nodes, scalars, traced = _trace(f, args, kwargs, nums, "grad")
         if not isinstance(out, Tensor):
             raise TypeError(f"grad: f must return a scalar computed from its inputs, "
                             f"got {type(out).__name__}")
         if out.size != 1:
             raise ValueError(f"grad: f must return a scalar, got a tensor of shape {out.shape}")
-        if out.requires_grad:
-            out.backward()
-        grads = []
-        for leaf, is_scalar in leaves:
-            g = leaf.grad if leaf.grad is not None else np.zeros_like(leaf.data)
-            grads.append(float(g) if is_scalar else g)
-        return out.item(), (grads[0] if single else tuple(grads))
+        grads = _grads_of(out, nodes, np.ones_like(out.data), traced)
+        if not traced:
+            grads = [float(g) if s else g for g, s in zip(grads, scalars, strict=True)]
+        value = out if traced else out.item()
+        return value, (grads[0] if single else tuple(grads))
 
     return wrapped
 
@@ -64,11 +123,15 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
 def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
     """Return a function giving the gradient of scalar ``f`` with respect to ``args[argnums]``.
 
+    ``grad(grad(f))`` is the second derivative, and so on to any order.
+
     >>> import numpy as np
     >>> grad(lambda x: (x ** 2).sum())(np.array([1.0, -2.0]))
     array([ 2., -4.])
     >>> grad(lambda x: x.tanh())(0.0)
     1.0
+    >>> grad(grad(grad(lambda x: x ** 4)))(2.0)   # 24 x
+    48.0
     """
     vg = value_and_grad(f, argnums)
 
@@ -76,3 +139,52 @@ def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
         return vg(*args, **kwargs)[1]
 
     return wrapped
+
+
+def jacobian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
+    """Return a function giving the Jacobian of ``f``: shape ``out.shape + in.shape``.
+
+    One backward sweep per output element; with a tuple ``argnums``, a tuple of
+    Jacobians.
+
+    >>> import numpy as np
+    >>> jacobian(lambda x: x ** 2)(np.array([1.0, 3.0]))
+    array([[2., 0.],
+           [0., 6.]])
+    """
+    single, nums = _argnums(argnums, "jacobian")
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        out, nodes, _, _ = _trace(f, args, kwargs, nums, "jacobian")
+        if not isinstance(out, Tensor):
+            raise TypeError(f"jacobian: f must return a Tensor computed from its inputs, "
+                            f"got {type(out).__name__}")
+        jacs = [np.zeros(out.shape + n.shape, dtype=np.result_type(out.dtype, n.dtype))
+                for n in nodes]
+        seed = np.zeros_like(out.data)
+        flat_seed = seed.reshape(-1)
+        for j in range(out.size):
+            flat_seed[:] = 0.0
+            flat_seed[j] = 1.0
+            for jac, g in zip(jacs, _grads_of(out, nodes, seed.copy(), False), strict=True):
+                jac.reshape((out.size,) + g.shape)[j] = g
+        return jacs[0] if single else tuple(jacs)
+
+    return wrapped
+
+
+def hessian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
+    """Return a function giving the Hessian of scalar ``f``: shape ``in.shape + in.shape``.
+
+    The Jacobian of the gradient (the gradient recorded, then differentiated once
+    per element).
+
+    >>> import numpy as np
+    >>> hessian(lambda x: (x[0] ** 2) * x[1])(np.array([1.0, 3.0]))
+    array([[6., 2.],
+           [2., 0.]])
+    """
+    single, nums = _argnums(argnums, "hessian")
+    if not single:
+        raise TypeError("hessian: argnums must be one int (the Hessian of one argument)")
+    return jacobian(grad(f, nums[0]), nums[0])

@@ -9,12 +9,19 @@ A node is any object with these attributes:
 - ``_parents``: tuple of nodes it was computed from (empty for leaves);
 - ``grad``: its gradient, reset to the class's ``_GRAD_RESET`` on intermediate
   nodes at the start of every backward;
-- ``_propagate()``: pushes its ``grad`` into its parents' grads;
-- ``_op`` and ``_origin``: the op name and, in anomaly mode, where it was made.
+- ``_backward_step(g, recorded)``: the contribution its upstream gradient ``g``
+  sends to each parent (one per parent, ``None`` where none), computed from
+  its op's rule: on numbers when ``recorded`` is false, on nodes (so the
+  result can be differentiated again) when it is true;
+- ``_accumulate_leaf(g)``: how a leaf adds a gradient to the one it holds;
+- ``_op``, ``_scope`` and ``_origin``: the op name, the module that made it,
+  and, in anomaly mode, where it was made.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import sys
 import threading
@@ -23,8 +30,6 @@ from contextlib import ContextDecorator
 from typing import Any, TypeVar
 
 import numpy as np
-
-from autograd import collector
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +43,12 @@ class _ThreadState(threading.local):
         # Qualified name of the innermost module whose forward is running ("" outside);
         # every recorded node copies it, so a drawing can group nodes by layer.
         self.scope = ""
+        # anomaly or scope: whether a new node must record where it was made (one flag
+        # for ops to read instead of two).
+        self.annotate = False
+
+    def update(self) -> None:
+        self.annotate = self.anomaly or bool(self.scope)
 
 
 STATE = _ThreadState()
@@ -73,12 +84,47 @@ class _GradMode(ContextDecorator):
         # A fresh context per decorated call, so recursion and threads never share state.
         return type(self)()
 
+    def __call__(self, func: F) -> F:
+        if inspect.isgeneratorfunction(func):
+            wrapped: F = _generator_in_mode(func, self._recreate_cm)
+            return wrapped
+        return super().__call__(func)
+
     def __enter__(self) -> None:
         self._previous.append(STATE.grad_enabled)
         STATE.grad_enabled = self._enabled
 
     def __exit__(self, *exc: object) -> None:
         STATE.grad_enabled = self._previous.pop()
+
+
+def _generator_in_mode(func: Callable[..., Any], make_cm: Callable[[], Any]) -> Any:
+    """Wrap a generator function so that its body runs in the mode each time it resumes
+    (as PyTorch's decorators do), while the caller's code between items does not."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        gen = func(*args, **kwargs)
+        try:
+            with make_cm():
+                response = gen.send(None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    with make_cm():
+                        gen.close()
+                    raise
+                except BaseException as exc:
+                    with make_cm():
+                        response = gen.throw(exc)
+                else:
+                    with make_cm():
+                        response = gen.send(request)
+        except StopIteration as stop:
+            return stop.value
+
+    return wrapper
 
 
 class no_grad(_GradMode):  # noqa: N801 - named like torch.no_grad
@@ -133,10 +179,12 @@ class detect_anomaly(ContextDecorator):  # noqa: N801 - named like torch.autogra
     def __enter__(self) -> detect_anomaly:
         self._previous.append(STATE.anomaly)
         STATE.anomaly = True
+        STATE.update()
         return self
 
     def __exit__(self, *exc: object) -> None:
         STATE.anomaly = self._previous.pop()
+        STATE.update()
 
 
 class module_scope:  # noqa: N801 - used as ``with module_scope(name):``
@@ -155,9 +203,11 @@ class module_scope:  # noqa: N801 - used as ``with module_scope(name):``
     def __enter__(self) -> None:
         self._outer = STATE.scope
         STATE.scope = self._name
+        STATE.update()
 
     def __exit__(self, *exc: object) -> None:
         STATE.scope = self._outer
+        STATE.update()
 
 
 def creation_site() -> str:
@@ -206,36 +256,70 @@ def topological_order(root: Any) -> list[Any]:
     return order
 
 
-def run_backward(root: Any, seed: Any) -> None:
-    """Reverse-mode sweep from ``root`` with gradient ``seed``.
+# Backward sweeps may run in several threads at once (one shared graph, or many graphs
+# into one shared parameter). Each sweep collects its gradients privately; only the
+# final write into ``.grad`` takes this lock, so no thread sees another's half-written
+# grads and no accumulation into a shared leaf is ever lost.
+WRITE_LOCK = threading.RLock()
 
-    Intermediate nodes have their grads reset first, so a second call never
-    compounds; leaves accumulate across calls, as in PyTorch.
+
+def gradients(root: Any, seed: Any, recorded: bool) -> tuple[list[Any], dict[Any, Any]]:
+    """Reverse-mode sweep from ``root`` with gradient ``seed``, touching no ``.grad``.
+
+    Returns the topological order and a dict from every reached node to its
+    gradient. With ``recorded`` the rules run on nodes, so every gradient is a
+    node that can be differentiated again (``create_graph=True``).
     """
-    try:
-        _sweep(root, seed)
-    finally:
-        collector.consumed(root)  # lets a held garbage collector resume once root is freed
-
-
-def _sweep(root: Any, seed: Any) -> None:
     order = topological_order(root)
-    reset = root._GRAD_RESET
-    for node in order:
-        if node._parents:
-            node.grad = reset
-    root._add_grad(seed)
+    grads: dict[Any, Any] = {root: seed}
     check = STATE.anomaly
-    for node in reversed(order):
-        if node._parents:
-            node._propagate()
+    # A NaN or inf gradient propagates as in PyTorch (anomaly mode finds it), without
+    # numpy's warnings; errstate is scoped to this block and this thread.
+    with enable_grad() if recorded else no_grad(), np.errstate(all="ignore"):
+        for node in reversed(order):
+            parents = node._parents
+            if not parents:
+                continue
+            g = grads.get(node)
+            if g is None:
+                continue
+            contributions = node._backward_step(g, recorded)
             if check:
-                _check_finite(node)
+                _check_finite(node, contributions)
+            for parent, c in zip(parents, contributions, strict=True):
+                if c is not None:
+                    old = grads.get(parent)
+                    grads[parent] = c if old is None else old + c
+    return order, grads
 
 
-def _check_finite(node: Any) -> None:
-    for parent in node._parents:
-        if not _is_finite(parent.grad):
+def run_backward(root: Any, seed: Any, create_graph: bool = False) -> None:
+    """Backpropagate from ``root``: every reached node gets its ``.grad``.
+
+    Intermediate nodes get the gradient of this sweep (a second call never
+    compounds them); leaves accumulate across calls, as in PyTorch. Nothing is
+    written until the sweep has finished, so a sweep that raises (anomaly mode,
+    a broken rule) leaves every ``.grad`` as it was.
+    """
+    order, grads = gradients(root, seed, create_graph)
+    # A gradient object reached by several nodes (a rule may pass its upstream on
+    # unchanged) must not become a leaf's own buffer, which ``+=`` later updates.
+    seen: set[int] = set()
+    shared: set[int] = set()
+    for g in grads.values():
+        (shared if id(g) in seen else seen).add(id(g))
+    with WRITE_LOCK:
+        for node in order:
+            g = grads.get(node)
+            if node._parents:
+                node.grad = node._GRAD_RESET if g is None else g
+            elif g is not None:
+                node._accumulate_leaf(g, id(g) in shared)
+
+
+def _check_finite(node: Any, contributions: Any) -> None:
+    for c in contributions:
+        if c is not None and not _is_finite(c):
             where = node._origin or "<created outside detect_anomaly()>"
             # Inside an nn layer the site is the layer's code: the module name tells which layer.
             scope = f" in module {node._scope!r}" if node._scope else ""
@@ -246,8 +330,8 @@ def _check_finite(node: Any) -> None:
 
 
 def _is_finite(grad: Any) -> bool:
-    if grad is None:
-        return True
-    if isinstance(grad, float):
+    if isinstance(grad, (float, int)):
         return math.isfinite(grad)
+    if not isinstance(grad, (np.ndarray, np.generic)):
+        grad = grad.data  # a node, in a recorded backward
     return bool(np.isfinite(grad).all())

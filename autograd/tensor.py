@@ -1,9 +1,10 @@
-"""Tensor: a numpy-backed node.
+"""Tensor: a numpy-backed node, and ``Op``, the one way a Tensor op is defined.
 
-Each op computes its result with numpy and records its inputs and the name
-of its gradient rule (in ``autograd.vjp``). Backward walks the shared graph
-core; the driver reduces every gradient to its operand's shape once, in
-``vjp.unbroadcast``.
+Each op computes its result with numpy and records its inputs with an ``Op``:
+the op's name and its gradient rule. Elementwise ops take their forward and
+derivative from ``autograd.elementwise``; the other rules live in
+``autograd.vjp``. Backward walks the shared graph core; every gradient is
+reduced to its operand's shape in one place, ``generic.unbroadcast``.
 
 A Tensor made from a float ndarray shares its memory (like ``torch.as_tensor``);
 ``nn.Parameter`` copies.
@@ -11,17 +12,19 @@ A Tensor made from a float ndarray shares its memory (like ``torch.as_tensor``);
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Union
 
 import numpy as np
 
 from autograd import vjp
+from autograd.elementwise import REGISTRY, Elementwise, times
+from autograd.generic import unbroadcast
 from autograd.graph import STATE, creation_site, run_backward
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = int | Sequence[int] | None
-
+Rule = Callable[[Any, tuple[Any, ...], Any, Any, tuple[bool, ...]], Sequence[Any]]
 
 def _as_float_array(data: Any, dtype: Any = None, what: str = "Tensor") -> np.ndarray:
     try:
@@ -40,15 +43,61 @@ def _as_float_array(data: Any, dtype: Any = None, what: str = "Tensor") -> np.nd
     )
 
 
-def _result(
-    data: Any, op: str, parents: tuple[Tensor, ...], rule: Any, saved: tuple = ()
-) -> Tensor:
+class Op:
+    """A differentiable Tensor operation: its name and its gradient rule.
+
+    This is how every Tensor op is defined, in ``autograd`` (``tanh``, ``matmul``,
+    ...), in ``nn`` (fused losses and layers) and under ``Function``. Compute the
+    result with numpy, then record it: ``op(result, inputs, saved)`` returns the
+    output Tensor, in the graph when grad mode is on and an input requires grad.
+
+    The rule is called as ``rule(g, inputs, out, saved, needs)`` and returns one
+    gradient per input (``None`` where ``needs[i]`` is false or there is none):
+
+    - ``g``: the gradient of the output; ``inputs``: the inputs; ``out``: the output;
+    - ``saved``: what the op chose to keep (axes, masks: constants);
+    - ``needs``: for each input, whether it requires grad.
+
+    In a plain backward ``g``, ``inputs`` and ``out`` are ndarrays; in a recorded
+    one (``backward(create_graph=True)``) they are Tensors, so a rule written with
+    operators, Tensor methods and ``autograd.generic`` works in both and its
+    result can be differentiated again. A gradient may have the broadcast shape
+    of the output: it is reduced to its input's shape by ``generic.unbroadcast``;
+    a wrong count or a shape that cannot be reduced raises ``ValueError`` naming
+    the op.
+
+    >>> import numpy as np
+    >>> cube = Op("cube", lambda g, inputs, out, saved, needs: (3 * inputs[0] ** 2 * g,))
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> y = cube(x.data ** 3, (x,))
+    >>> y.sum().backward(create_graph=True)
+    >>> dx, x.grad = x.grad, None
+    >>> dx.data                             # 3 x**2, a Tensor that can be differentiated
+    array([ 3., 12.])
+    >>> dx.sum().backward()                 # d/dx sum(3 x**2) = 6 x
+    >>> x.grad
+    array([ 6., 12.])
+    """
+
+    __slots__ = ("name", "rule")
+
+    def __init__(self, name: str, rule: Rule) -> None:
+        self.name = name
+        self.rule = rule
+
+    def __call__(self, out: Any, inputs: Sequence[Tensor], saved: Any = ()) -> Tensor:
+        return _record(out, self, tuple(inputs), saved)
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+def _record(data: Any, op: Op, parents: tuple[Tensor, ...], saved: Any = ()) -> Tensor:
     """The output node of an op; records the graph only if grad mode is on and an input needs it."""
     out = Tensor.__new__(Tensor)
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = None
     out.label = ""
-    out._op = op
     state = STATE
     needed = False
     if state.grad_enabled:
@@ -56,17 +105,22 @@ def _result(
             if p.requires_grad:
                 needed = True
                 break
+    out._op = op.name
     if needed:
         out.requires_grad = True
         out._parents = parents
-        out._vjp = rule
+        out._rule = op
         out._saved = saved
-        out._scope = state.scope
-        out._origin = creation_site() if state.anomaly else None
+        if state.annotate:
+            out._scope = state.scope
+            out._origin = creation_site() if state.anomaly else None
+        else:
+            out._scope = ""
+            out._origin = None
     else:
         out.requires_grad = False
         out._parents = ()
-        out._vjp = None
+        out._rule = None
         out._saved = ()
         out._scope = ""
         out._origin = None
@@ -81,11 +135,67 @@ def _constant(data: np.ndarray) -> Tensor:
     out.label = ""
     out._op = ""
     out._parents = ()
-    out._vjp = None
+    out._rule = None
     out._saved = ()
     out._scope = ""
     out._origin = None
     return out
+
+
+def _elementwise_op(spec: Elementwise) -> Op:
+    """The Tensor op of a registry entry: gradient = upstream times the local derivative."""
+    d = spec.d
+    if spec.arity == 1:
+        if callable(d):
+            def unary(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Any:
+                return (times(g, d(inputs[0], out, *saved)),)
+            return Op(spec.name, unary)
+        return Op(spec.name, lambda g, inputs, out, saved, needs: (times(g, d),))
+
+    def binary(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Any:
+        da, db = d(inputs[0], inputs[1], out) if callable(d) else d
+        return (times(g, da) if needs[0] else None, times(g, db) if needs[1] else None)
+
+    return Op(spec.name, binary)
+
+
+# The ops that are not elementwise; their rules are in autograd.vjp.
+_SOFTMAX = Op("softmax", vjp.softmax)
+_LOG_SOFTMAX = Op("log_softmax", vjp.log_softmax)
+_SUM = Op("sum", vjp.sum_)
+_MEAN = Op("mean", vjp.mean)
+_MAX = Op("max", vjp.extremum)
+_MIN = Op("min", vjp.extremum)
+_RESHAPE = Op("reshape", vjp.reshape)
+_TRANSPOSE = Op("transpose", vjp.transpose)
+_GETITEM = Op("getitem", vjp.getitem)
+_BROADCAST_TO = Op("broadcast_to", vjp.broadcast_to)
+_MATMUL = Op("matmul", vjp.matmul)
+_LINEAR = Op("linear", vjp.linear)
+_CONCATENATE = Op("concatenate", vjp.concatenate)
+_STACK = Op("stack", vjp.stack)
+_WHERE = Op("where", vjp.where)
+_SCATTER = Op("scatter", vjp.scatter)
+
+OPS: dict[str, Op] = {name: _elementwise_op(spec) for name, spec in REGISTRY.items()}
+_ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
+_array = {name: spec.array for name, spec in REGISTRY.items()}
+
+
+def _unary(x: Tensor, name: str, *params: Any) -> Tensor:
+    return _record(_array[name](x.data, *params), OPS[name], (x,), params)
+
+
+def _binary(a: Tensor, b: Tensor, name: str) -> Tensor:
+    try:
+        out = _array[name](a.data, b.data)
+    except ValueError:
+        try:
+            np.broadcast_shapes(a.data.shape, b.data.shape)
+        except ValueError:
+            raise _broadcast_error(name, a.data, b.data) from None
+        raise
+    return _record(out, OPS[name], (a, b))
 
 
 def _operand(x: Any, like: Tensor | None, op: str) -> Tensor:
@@ -156,7 +266,7 @@ class Tensor:
 
     __slots__ = (
         "data", "grad", "requires_grad", "label",
-        "_op", "_parents", "_vjp", "_saved", "_scope", "_origin", "__weakref__",
+        "_op", "_parents", "_rule", "_saved", "_scope", "_origin", "__weakref__",
     )
 
     _GRAD_RESET = None
@@ -164,10 +274,15 @@ class Tensor:
     __array_priority__ = 1000
 
     data: np.ndarray
-    grad: np.ndarray | None
+    grad: Any  # ndarray or None; a Tensor after backward(create_graph=True)
     requires_grad: bool
     label: str
-    _vjp: Any  # the op's rule in autograd.vjp (None for leaves)
+    _op: str
+    _parents: tuple[Tensor, ...]
+    _rule: Op | None  # the op that made it (None for leaves)
+    _saved: Any
+    _scope: str
+    _origin: str | None
 
     def __init__(
         self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None, label: str = ""
@@ -181,11 +296,11 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         self.label = label
         self._op = ""
-        self._parents: tuple[Tensor, ...] = ()
-        self._vjp = None
-        self._saved: tuple = ()
+        self._parents = ()
+        self._rule = None
+        self._saved = ()
         self._scope = ""
-        self._origin: str | None = None
+        self._origin = None
 
     # -- array-like attributes ----------------------------------------------------
     @property
@@ -235,6 +350,21 @@ class Tensor:
         """A new leaf sharing this tensor's data, cut from the graph."""
         return Tensor(self.data, label=self.label)
 
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` on this leaf in place and return it (PyTorch's idiom).
+
+        >>> x = Tensor([1.0, 2.0]).requires_grad_()
+        >>> x.requires_grad
+        True
+        """
+        if self._parents and not requires_grad:
+            raise RuntimeError(
+                "requires_grad_: this tensor was computed by "
+                f"{self._op!r}, so it is not a leaf; use .detach() to cut it from the graph"
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
     def __len__(self) -> int:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -278,39 +408,35 @@ class Tensor:
     __hash__ = object.__hash__
 
     # -- arithmetic --------------------------------------------------------------
-    def _binary(self, other: Tensor, op: str, rule: Any, reverse: bool = False) -> Tensor:
-        a, b = (other, self) if reverse else (self, other)
-        return _elementwise(a, b, op, _NUMPY_BINARY[op], rule)
-
     def __add__(self, other: ArrayLike) -> Tensor:
-        return self._binary(_operand(other, self, "add"), "add", vjp.add)
+        return _binary(self, _operand(other, self, "add"), "add")
 
     def __radd__(self, other: ArrayLike) -> Tensor:
-        return self._binary(_operand(other, self, "add"), "add", vjp.add, reverse=True)
+        return _binary(_operand(other, self, "add"), self, "add")
 
     def __sub__(self, other: ArrayLike) -> Tensor:
-        return self._binary(_operand(other, self, "sub"), "sub", vjp.sub)
+        return _binary(self, _operand(other, self, "sub"), "sub")
 
     def __rsub__(self, other: ArrayLike) -> Tensor:
-        return self._binary(_operand(other, self, "sub"), "sub", vjp.sub, reverse=True)
+        return _binary(_operand(other, self, "sub"), self, "sub")
 
     def __mul__(self, other: ArrayLike) -> Tensor:
-        return self._binary(_operand(other, self, "mul"), "mul", vjp.mul)
+        return _binary(self, _operand(other, self, "mul"), "mul")
 
     def __rmul__(self, other: ArrayLike) -> Tensor:
-        return self._binary(_operand(other, self, "mul"), "mul", vjp.mul, reverse=True)
+        return _binary(_operand(other, self, "mul"), self, "mul")
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
-        return _divide(self, _operand(other, self, "div"))
+        return _binary(self, _operand(other, self, "div"), "div")
 
     def __rtruediv__(self, other: ArrayLike) -> Tensor:
-        return _divide(_operand(other, self, "div"), self)
+        return _binary(_operand(other, self, "div"), self, "div")
 
     def __pow__(self, other: ArrayLike) -> Tensor:
-        return _power(self, _operand(other, self, "pow"))
+        return _binary(self, _operand(other, self, "pow"), "pow")
 
     def __rpow__(self, other: ArrayLike) -> Tensor:
-        return _power(_operand(other, self, "pow"), self)
+        return _binary(_operand(other, self, "pow"), self, "pow")
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
         return _matmul(self, _operand(other, self, "matmul"))
@@ -319,149 +445,130 @@ class Tensor:
         return _matmul(_operand(other, self, "matmul"), self)
 
     def __neg__(self) -> Tensor:
-        return _result(-self.data, "neg", (self,), vjp.neg)
+        return _unary(self, "neg")
 
     def __pos__(self) -> Tensor:
         return self
 
-    # -- elementwise functions ---------------------------------------------------
+    # -- elementwise functions (each one entry of autograd.elementwise) --------------------
     def exp(self) -> Tensor:
-        return _result(np.exp(self.data), "exp", (self,), vjp.exp)
+        return _unary(self, "exp")
 
     def log(self) -> Tensor:
         """Natural log; raises ValueError if any element is <= 0."""
-        x = self.data
-        if (x <= 0).any():
-            raise ValueError(
-                f"log: defined for positive numbers only; {int((x <= 0).sum())} of {x.size} "
-                f"elements are <= 0 (smallest {x.min()!r})"
-            )
-        return _result(np.log(x), "log", (self,), vjp.log)
+        return _unary(self, "log")
 
     def sqrt(self) -> Tensor:
         """Square root; raises ValueError if any element is < 0 (the gradient at 0 is inf)."""
-        x = self.data
-        if (x < 0).any():
-            raise ValueError(
-                f"sqrt: defined for non-negative numbers only; {int((x < 0).sum())} of {x.size} "
-                f"elements are negative (smallest {x.min()!r})"
-            )
-        return _result(np.sqrt(x), "sqrt", (self,), vjp.sqrt)
+        return _unary(self, "sqrt")
 
     def abs(self) -> Tensor:
-        return _result(np.abs(self.data), "abs", (self,), vjp.abs_)
+        return _unary(self, "abs")
 
     __abs__ = abs
 
     def sin(self) -> Tensor:
-        return _result(np.sin(self.data), "sin", (self,), vjp.sin)
+        return _unary(self, "sin")
 
     def cos(self) -> Tensor:
-        return _result(np.cos(self.data), "cos", (self,), vjp.cos)
+        return _unary(self, "cos")
+
+    def erf(self) -> Tensor:
+        """The error function."""
+        return _unary(self, "erf")
 
     def tanh(self) -> Tensor:
-        return _result(np.tanh(self.data), "tanh", (self,), vjp.tanh)
+        return _unary(self, "tanh")
 
     def sigmoid(self) -> Tensor:
-        return _result(vjp.stable_sigmoid(self.data), "sigmoid", (self,), vjp.sigmoid)
+        return _unary(self, "sigmoid")
 
     def relu(self) -> Tensor:
-        return _result(np.maximum(self.data, 0), "relu", (self,), vjp.relu)
+        return _unary(self, "relu")
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
-        x = self.data
-        out = np.where(x > 0, x, x * negative_slope)
-        return _result(out, "leaky_relu", (self,), vjp.leaky_relu, (negative_slope,))
+        return _unary(self, "leaky_relu", negative_slope)
 
     def elu(self, alpha: float = 1.0) -> Tensor:
-        x = self.data
-        out = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
-        return _result(out, "elu", (self,), vjp.elu, (alpha,))
+        return _unary(self, "elu", alpha)
 
     def celu(self, alpha: float = 1.0) -> Tensor:
-        if alpha == 0:
-            raise ValueError("celu: alpha must be non-zero")
-        x = self.data
-        out = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0) / alpha))
-        return _result(out, "celu", (self,), vjp.celu, (alpha,))
+        return _unary(self, "celu", alpha)
 
     def gelu(self, approximate: str = "none") -> Tensor:
         """GELU: x * Phi(x), exact (erf) by default, or the tanh approximation."""
-        x = self.data
-        if approximate == "none":
-            out = 0.5 * x * (1.0 + vjp.erf(x / np.sqrt(2.0)))
-        elif approximate == "tanh":
-            out = 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
-        else:
-            raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-        return _result(out.astype(x.dtype, copy=False), "gelu", (self,), vjp.gelu, (approximate,))
+        return _unary(self, "gelu", approximate)
 
     def softplus(self) -> Tensor:
         """log(1 + e**x), computed without overflow; exactly x above 20 (as PyTorch)."""
-        x = self.data
-        # Linear above 20, as PyTorch's default threshold.
-        out = np.where(x > 20.0, x, np.logaddexp(0.0, np.minimum(x, 20.0)))
-        return _result(out, "softplus", (self,), vjp.softplus)
+        return _unary(self, "softplus")
 
     def mish(self) -> Tensor:
         """x * tanh(softplus(x))."""
-        x = self.data
-        return _result(x * np.tanh(np.logaddexp(0.0, x)), "mish", (self,), vjp.mish)
+        return _unary(self, "mish")
 
     def hardswish(self) -> Tensor:
         """x * relu6(x + 3) / 6."""
-        x = self.data
-        return _result(x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, "hardswish", (self,), vjp.hardswish)
+        return _unary(self, "hardswish")
 
     def relu6(self) -> Tensor:
         """min(max(0, x), 6)."""
-        return _result(np.clip(self.data, 0.0, 6.0), "relu6", (self,), vjp.relu6)
+        return _unary(self, "relu6")
 
     def softmax(self, axis: int = -1) -> Tensor:
         """exp(x) / sum(exp(x)) along ``axis``, shifted by the max so it never overflows."""
-        (ax,) = _axes(axis, self.ndim, "softmax") or (0,)
+        ax = _one_axis(axis, self.ndim, "softmax")
         x = self.data
+        if x.shape[ax] == 0:
+            return _record(np.empty_like(x), _SOFTMAX, (self,), ax)
         e = np.exp(x - x.max(axis=ax, keepdims=True))
         e /= e.sum(axis=ax, keepdims=True)
-        return _result(e, "softmax", (self,), vjp.softmax, (ax,))
+        return _record(e, _SOFTMAX, (self,), ax)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - logsumexp(x) along ``axis``; stable for logits of any size."""
-        (ax,) = _axes(axis, self.ndim, "log_softmax") or (0,)
+        ax = _one_axis(axis, self.ndim, "log_softmax")
         x = self.data
+        if x.shape[ax] == 0:
+            return _record(np.empty_like(x), _LOG_SOFTMAX, (self,), ax)
         shifted = x - x.max(axis=ax, keepdims=True)
         shifted -= np.log(np.exp(shifted).sum(axis=ax, keepdims=True))
-        return _result(shifted, "log_softmax", (self,), vjp.log_softmax, (ax,))
+        return _record(shifted, _LOG_SOFTMAX, (self,), ax)
 
     # -- reductions --------------------------------------------------------------
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def sum(self, axis: Axis = None, keepdims: bool = False, **numpy_kwargs: Any) -> Tensor:
+        _numpy_reduction_kwargs("sum", numpy_kwargs)
         axes = _axes(axis, self.ndim, "sum")
-        return _result(self.data.sum(axis=axes, keepdims=keepdims), "sum", (self,), vjp.sum_,
+        return _record(self.data.sum(axis=axes, keepdims=keepdims), _SUM, (self,),
                        (axes, keepdims))
 
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def mean(self, axis: Axis = None, keepdims: bool = False, **numpy_kwargs: Any) -> Tensor:
+        _numpy_reduction_kwargs("mean", numpy_kwargs)
         axes = _axes(axis, self.ndim, "mean")
         x = self.data
         reduced = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
         if reduced == 0:
             raise ValueError(f"mean: cannot average over an empty axis (tensor shape {x.shape})")
-        return _result(x.mean(axis=axes, keepdims=keepdims), "mean", (self,), vjp.mean,
-                       (axes, keepdims))
+        # float16 sums overflow long before their mean does: accumulate in float32, as numpy.
+        out = x.mean(axis=axes, keepdims=keepdims)
+        return _record(out, _MEAN, (self,), (axes, keepdims))
 
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def max(self, axis: Axis = None, keepdims: bool = False, **numpy_kwargs: Any) -> Tensor:
         """Largest element(s); tied maxima share the gradient evenly."""
+        _numpy_reduction_kwargs("max", numpy_kwargs)
         return self._extremum(np.max, "max", axis, keepdims)
 
-    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def min(self, axis: Axis = None, keepdims: bool = False, **numpy_kwargs: Any) -> Tensor:
         """Smallest element(s); tied minima share the gradient evenly."""
+        _numpy_reduction_kwargs("min", numpy_kwargs)
         return self._extremum(np.min, "min", axis, keepdims)
 
     def _extremum(self, fn: Any, op: str, axis: Axis, keepdims: bool) -> Tensor:
         axes = _axes(axis, self.ndim, op)
         if self.data.size == 0:
             raise ValueError(f"{op}: the tensor is empty (shape {self.shape})")
-        rule = vjp.max_ if op == "max" else vjp.min_
-        return _result(fn(self.data, axis=axes, keepdims=keepdims), op, (self,), rule,
+        rule = _MAX if op == "max" else _MIN
+        return _record(fn(self.data, axis=axes, keepdims=keepdims), rule, (self,),
                        (axes, keepdims))
 
     # -- shape ---------------------------------------------------------------------
@@ -471,22 +578,25 @@ class Tensor:
             shape = tuple(shape[0])
         try:
             out = self.data.reshape(shape)
-        except ValueError:
+        except (ValueError, TypeError):
             raise ValueError(f"reshape: cannot reshape a tensor of shape {self.shape} "
                              f"({self.size} elements) into {tuple(shape)}") from None
-        return _result(out, "reshape", (self,), vjp.reshape)
+        return _record(out, _RESHAPE, (self,))
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute axes; with none given, reverse them."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         n = self.ndim
+        for a in axes:
+            if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+                raise TypeError(f"transpose: axes must be integers, got {a!r}")
         perm = tuple(range(n))[::-1] if not axes else tuple(int(a) % max(n, 1) for a in axes)
         if sorted(perm) != list(range(n)) or any(not -n <= int(a) < n for a in axes):
             raise ValueError(
                 f"transpose: axes {axes} are not a permutation of {self.ndim} dimensions"
             )
-        return _result(self.data.transpose(perm), "transpose", (self,), vjp.transpose, (perm,))
+        return _record(self.data.transpose(perm), _TRANSPOSE, (self,), perm)
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _plain_index(index)
@@ -494,14 +604,25 @@ class Tensor:
             out = self.data[index]
         except IndexError as exc:
             raise IndexError(f"getitem: {exc} (tensor shape {self.shape})") from None
-        return _result(out, "getitem", (self,), vjp.getitem, (index, _is_basic_index(index)))
+        return _record(out, _GETITEM, (self,), (index, _is_basic_index(index)))
+
+    def _broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
+        return _record(np.broadcast_to(self.data, shape), _BROADCAST_TO, (self,))
+
+    def _scatter(self, index: Any, basic: bool, shape: tuple[int, ...]) -> Tensor:
+        """Zeros of ``shape`` with this tensor added at ``index`` (repeats accumulate):
+        getitem's gradient, an op of its own so that it can be differentiated again."""
+        return _record(vjp.scatter_array(self.data, index, basic, shape), _SCATTER, (self,),
+                       (index, basic))
 
     # -- backward ------------------------------------------------------------------
-    def backward(self, gradient: ArrayLike | None = None) -> None:
+    def backward(self, gradient: ArrayLike | None = None, create_graph: bool = False) -> None:
         """Backpropagate from this tensor.
 
         ``gradient`` defaults to 1 for a one-element tensor; any larger tensor needs
-        one of its own shape. Leaves accumulate into ``.grad``.
+        one of its own shape. Leaves accumulate into ``.grad``. With
+        ``create_graph=True`` the backward pass is recorded: every ``.grad`` is a
+        Tensor that can be differentiated again.
 
         >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
         >>> (x * x).sum().backward()
@@ -519,46 +640,64 @@ class Tensor:
                     f"has shape {self.shape}: pass gradient= with that shape (or reduce it, "
                     "e.g. .sum())"
                 )
-            seed = np.ones_like(self.data)
+            seed: Any = np.ones_like(self.data)
+        elif create_graph and isinstance(gradient, Tensor):
+            seed = gradient
         else:
             raw = gradient.data if isinstance(gradient, Tensor) else gradient
             seed = np.array(raw, dtype=self.data.dtype)
-            if seed.shape != self.shape:
-                raise ValueError(
-                    f"backward: gradient has shape {seed.shape}, expected {self.shape}"
-                )
-        run_backward(self, seed)
+        if seed.shape != self.shape:
+            raise ValueError(
+                f"backward: gradient has shape {seed.shape}, expected {self.shape}"
+            )
+        if create_graph and not isinstance(seed, Tensor):
+            seed = _constant(seed)
+        run_backward(self, seed, create_graph)
 
-    def _add_grad(self, seed: np.ndarray) -> None:
-        self._accumulate(seed, False)
+    def _backward_step(self, g: Any, recorded: bool) -> list[Any]:
+        parents = self._parents
+        needs = tuple([p.requires_grad for p in parents])
+        op: Op = self._rule  # type: ignore[assignment]
+        if recorded:
+            grads = op.rule(g, parents, self, self._saved, needs)
+        else:
+            grads = op.rule(g, tuple([p.data for p in parents]), self.data, self._saved, needs)
+        if len(grads) != len(parents):
+            raise ValueError(f"{self._op}: its gradient rule returned {len(grads)} gradient(s) "
+                             f"for {len(parents)} input(s)")
+        out: list[Any] = []
+        for parent, pg, need in zip(parents, grads, needs, strict=True):
+            if pg is None or not need:
+                out.append(None)
+                continue
+            pd = parent.data
+            if recorded:
+                if not isinstance(pg, Tensor):
+                    pg = _constant(np.asarray(pg, dtype=pd.dtype))
+            else:
+                if isinstance(pg, Tensor):
+                    pg = pg.data
+                elif type(pg) is not np.ndarray:
+                    pg = np.asarray(pg)
+                if pg.dtype != pd.dtype:
+                    pg = pg.astype(pd.dtype)
+            if pg.shape != pd.shape:
+                pg = unbroadcast(pg, pd.shape, self._op)
+            out.append(pg)
+        return out
 
-    def _propagate(self) -> None:
-        g = self.grad
-        if g is None:  # no gradient reached this node (a Function's backward returned None)
-            return
-        grads = self._vjp(g, self)
-        for parent, pg in zip(self._parents, grads, strict=False):
-            if pg is not None and parent.requires_grad:
-                parent._accumulate(pg, pg is g)
-
-    def _accumulate(self, g: Any, shared: bool) -> None:
-        data = self.data
-        if type(g) is not np.ndarray:
-            g = np.asarray(g)
-        if g.shape != data.shape:
-            g = vjp.unbroadcast(g, data.shape)
-        if g.dtype != data.dtype:
-            g = g.astype(data.dtype)
-        if self.grad is None:
+    def _accumulate_leaf(self, g: Any, shared: bool) -> None:
+        old = self.grad
+        if old is None:
             # A leaf keeps its grad across calls and may be updated in place,
-            # so it must own it: not a read-only broadcast, view, or another node's grad.
-            if not self._parents and (shared or not g.flags.writeable or not g.flags.owndata):
+            # so it must own it: not a read-only broadcast, a view, or another node's grad.
+            if type(g) is np.ndarray and (shared or not g.flags.writeable or not g.flags.owndata):
                 g = g.copy()
             self.grad = g
-        elif self._parents:
-            self.grad = self.grad + g
+        elif type(old) is np.ndarray and type(g) is np.ndarray:
+            old += g
         else:
-            self.grad += g
+            self.grad = old + g
 
     # numpy ufuncs on Tensors (np.exp(t), ndarray + t) map onto the ops above.
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -576,44 +715,22 @@ class Tensor:
         return NotImplemented
 
 
-_NUMPY_BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply}
+def _numpy_reduction_kwargs(op: str, kwargs: dict[str, Any]) -> None:
+    """``np.sum(t)`` calls ``t.sum(axis=None, dtype=None, out=None)``: accept numpy's defaults."""
+    for key, value in kwargs.items():
+        if key in ("dtype", "out", "initial", "where") and value is None:
+            continue
+        if key == "where" and value is True:
+            continue
+        raise TypeError(f"{op}: unsupported argument {key}={value!r} (Tensor.{op} takes axis "
+                        "and keepdims)")
 
 
-def _elementwise(a: Tensor, b: Tensor, op: str, fn: Any, rule: Any) -> Tensor:
-    """A broadcasting binary op: ``fn(a, b)`` recorded as ``op`` with gradient ``rule``."""
-    try:
-        out = fn(a.data, b.data)
-    except ValueError:
-        raise _broadcast_error(op, a.data, b.data) from None
-    return _result(out, op, (a, b), rule)
-
-
-def _divide(a: Tensor, b: Tensor) -> Tensor:
-    if (b.data == 0).any():
-        raise ZeroDivisionError(
-            f"div: division by zero ({int((b.data == 0).sum())} of {b.data.size} divisor "
-            f"elements are 0; divisor shape {b.shape})"
-        )
-    try:
-        out = a.data / b.data
-    except ValueError:
-        raise _broadcast_error("div", a.data, b.data) from None
-    return _result(out, "div", (a, b), vjp.div)
-
-
-def _power(a: Tensor, b: Tensor) -> Tensor:
-    x, k = a.data, b.data
-    try:
-        bx, bk = np.broadcast_arrays(x, k)
-    except ValueError:
-        raise _broadcast_error("pow", x, k) from None
-    # Checked element by element: a 0 base is fine with a positive exponent elsewhere.
-    if ((bx == 0) & (bk < 0)).any():
-        raise ZeroDivisionError("pow: 0 cannot be raised to a negative power")
-    if ((bx < 0) & (np.mod(bk, 1) != 0)).any():
-        raise ValueError("pow: a negative base to a non-integer power is not real")
-    out = x**k
-    return _result(out, "pow", (a, b), vjp.pow_)
+def _one_axis(axis: Any, ndim: int, op: str) -> int:
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: axis must be one integer, got {axis!r}")
+    (ax,) = _axes(int(axis), ndim, op) or (0,)
+    return ax
 
 
 def _matmul(a: Tensor, b: Tensor) -> Tensor:
@@ -630,7 +747,7 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
     except ValueError:
         raise ValueError(f"matmul: batch dimensions of shapes {x.shape} and {y.shape} "
                          "cannot be broadcast together") from None
-    return _result(out, "matmul", (a, b), vjp.matmul)
+    return _record(out, _MATMUL, (a, b))
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -649,11 +766,11 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                          f"{wd.shape}: expected last dimension {wd.shape[1]} (in_features)")
     out = np.matmul(xd, wd.T)
     if bias is None:
-        return _result(out, "linear", (x, weight), vjp.linear)
+        return _record(out, _LINEAR, (x, weight))
     if bias.data.shape != (wd.shape[0],):
         raise ValueError(f"linear: bias must have shape ({wd.shape[0]},), got {bias.data.shape}")
     out += bias.data
-    return _result(out, "linear", (x, weight, bias), vjp.linear)
+    return _record(out, _LINEAR, (x, weight, bias))
 
 
 def _tensors(items: Sequence[Any], op: str) -> list[Tensor]:
@@ -670,13 +787,13 @@ def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     array([1., 2., 3.])
     """
     ts = _tensors(tensors, "concatenate")
-    (ax,) = _axes(axis, ts[0].ndim, "concatenate") or (0,)
+    ax = _one_axis(axis, ts[0].ndim, "concatenate")
     try:
         out = np.concatenate([t.data for t in ts], axis=ax)
     except ValueError:
         raise ValueError("concatenate: shapes " + ", ".join(str(t.shape) for t in ts)
                          + f" do not match outside axis {axis}") from None
-    return _result(out, "concatenate", tuple(ts), vjp.concatenate, (ax,))
+    return _record(out, _CONCATENATE, tuple(ts), ax)
 
 
 def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
@@ -686,13 +803,13 @@ def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     (2, 2)
     """
     ts = _tensors(tensors, "stack")
-    (ax,) = _axes(axis, ts[0].ndim + 1, "stack") or (0,)
+    ax = _one_axis(axis, ts[0].ndim + 1, "stack")
     shapes = {t.shape for t in ts}
     if len(shapes) != 1:
         raise ValueError("stack: all tensors need the same shape, got "
                          + ", ".join(str(t.shape) for t in ts))
     out = np.stack([t.data for t in ts], axis=ax)
-    return _result(out, "stack", tuple(ts), vjp.stack, (ax,))
+    return _record(out, _STACK, tuple(ts), ax)
 
 
 def where(cond: Any, a: ArrayLike, b: ArrayLike) -> Tensor:
@@ -709,7 +826,7 @@ def where(cond: Any, a: ArrayLike, b: ArrayLike) -> Tensor:
     except ValueError:
         raise ValueError(f"where: shapes {c.shape}, {ta.shape} and {tb.shape} cannot be broadcast "
                          "together") from None
-    return _result(out, "where", (ta, tb), vjp.where, (c,))
+    return _record(out, _WHERE, (ta, tb), c)
 
 
 def maximum(a: ArrayLike, b: ArrayLike) -> Tensor:
@@ -719,7 +836,7 @@ def maximum(a: ArrayLike, b: ArrayLike) -> Tensor:
     array([3., 5.])
     """
     ta, tb = _tensors([a, b], "maximum")
-    return _elementwise(ta, tb, "maximum", np.maximum, vjp.maximum)
+    return _binary(ta, tb, "maximum")
 
 
 def minimum(a: ArrayLike, b: ArrayLike) -> Tensor:
@@ -729,13 +846,13 @@ def minimum(a: ArrayLike, b: ArrayLike) -> Tensor:
     array([1., 3.])
     """
     ta, tb = _tensors([a, b], "minimum")
-    return _elementwise(ta, tb, "minimum", np.minimum, vjp.minimum)
+    return _binary(ta, tb, "minimum")
 
 
 _UFUNC_BINARY: dict[str, Any] = {
     "add": Tensor.__add__, "subtract": Tensor.__sub__, "multiply": Tensor.__mul__,
-    "true_divide": _divide, "divide": _divide, "power": _power, "matmul": _matmul,
-    "maximum": maximum, "minimum": minimum,
+    "true_divide": Tensor.__truediv__, "divide": Tensor.__truediv__, "power": Tensor.__pow__,
+    "matmul": _matmul, "maximum": maximum, "minimum": minimum,
 }
 _UFUNC_UNARY = {
     "negative": "__neg__", "exp": "exp", "log": "log", "sqrt": "sqrt", "absolute": "abs",

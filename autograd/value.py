@@ -1,64 +1,108 @@
 """Value: a scalar node holding a Python float.
 
-Each op computes its result and, right away, the local derivative of the
-result with respect to each input (plain floats). Backward is then one loop
-over a topological order doing ``parent.grad += local * grad``; no closures,
-so a graph has no reference cycles and is freed as soon as its root is.
-Python numbers used as operands are constants: they get no node of their own.
+Each op computes its result and, right away, the local derivative of the result
+with respect to each input, by its entry's formula in ``autograd.elementwise``
+evaluated on floats. Backward is then one loop over a topological order doing
+``parent.grad += local * grad``: no closures, so a graph has no reference cycles
+and is freed by reference counting as soon as its root is.
+
+``backward(create_graph=True)`` evaluates the same formulas on the nodes
+instead, so every ``.grad`` is itself a Value that can be differentiated again.
+
+A node is one object for the garbage collector to track: its parents sit in two
+slots (``_p0``, ``_p1``), not in a tuple, and fields used only by drawings and
+anomaly mode (``label``, ``_scope``, ``_origin``) are set only when used.
+Python numbers used as operands are constants: they get no node of their own;
+the constant is kept in ``_d1`` (a unary op keeps its parameter there), so a
+recorded backward can evaluate the derivative formula again.
 """
 
 from __future__ import annotations
 
-import math
 from numbers import Real
-from typing import Union
+from typing import Any, Union
 
-from autograd import collector
-from autograd.graph import STATE, creation_site, run_backward
+from autograd.elementwise import REGISTRY, Elementwise
+from autograd.graph import STATE, WRITE_LOCK, creation_site, run_backward
 
 Number = int | float
 Operand = Union["Value", int, float]
 
-_SQRT_HALF = 1.0 / math.sqrt(2.0)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
+class _Tag(str):
+    """A node's op label ("+", "tanh": a str, as micrograd's ``_op``) that knows its entry.
 
-def _node(data: float, op: str, parents: tuple[Value, ...], d0: float, d1: float = 0.0) -> Value:
-    """Build the result of an op; records the graph only when grad mode is on.
-
-    ``d0`` and ``d1`` are the local derivatives with respect to ``parents[0]`` and
-    ``parents[1]``. They are plain float slots, not a tuple: every object the
-    cyclic garbage collector tracks costs it time on each pass, and a tuple of
-    floats per node would be one more.
+    ``slot`` tells which operand of a binary op the node's single parent was when
+    the other operand was a constant (``2 - v``: slot 1).
     """
-    out = Value.__new__(Value)
+
+    spec: Elementwise
+    slot: int
+
+
+def _tag(name: str, slot: int = 0) -> _Tag:
+    spec = REGISTRY[name]
+    t = _Tag(spec.label)
+    t.spec = spec
+    t.slot = slot
+    return t
+
+
+_ADD, _SUB, _RSUB = _tag("add"), _tag("sub"), _tag("sub", 1)
+_MUL, _DIV, _RDIV = _tag("mul"), _tag("div"), _tag("div", 1)
+_POW, _RPOW, _NEG = _tag("pow"), _tag("pow", 1), _tag("neg")
+_UNARY = {name: _tag(name) for name in REGISTRY if REGISTRY[name].arity == 1}
+_ADD_D, _SUB_D, _NEG_D = REGISTRY["add"].d, REGISTRY["sub"].d, REGISTRY["neg"].d
+_MUL_D, _DIV_D, _POW_D = REGISTRY["mul"].d, REGISTRY["div"].d, REGISTRY["pow"].d
+_div: Any = REGISTRY["div"].scalar
+_pow: Any = REGISTRY["pow"].scalar
+_new = object.__new__
+
+
+def _make(data: float, tag: _Tag, p0: Value, p1: Value | None, d0: Any, d1: Any) -> Value:
+    """The result node of an op; records the graph only when grad mode is on."""
+    out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
-    out._op = op
+    out._op = tag
     state = STATE
     if state.grad_enabled:
-        out._parents = parents
+        out._p0 = p0
+        out._p1 = p1
         out._d0 = d0
         out._d1 = d1
-        out._scope = state.scope
-        out._origin = creation_site() if state.anomaly else None
-        if not collector.recording:
-            collector.hold()
+        if state.annotate:
+            out._scope = state.scope  # type: ignore[attr-defined]
+            if state.anomaly:
+                out._origin = creation_site()  # type: ignore[attr-defined]
     else:
-        out._parents = ()  # with a non-empty _op: "computed without a graph"
-        out._d0 = out._d1 = 0.0
-        out._scope = ""
-        out._origin = None
+        out._p0 = out._p1 = None  # with a non-empty _op: "computed without a graph"
     return out
 
 
-def _check_number(x: object, what: str) -> float:
+def _number(x: object, what: str) -> float:
     if type(x) is float or type(x) is int:  # the common case, without the slow ABC check
         return float(x)
     if isinstance(x, bool) or not isinstance(x, Real):
         raise TypeError(f"{what}: expected a real number or Value, got {type(x).__name__}")
-    return float(x)
+    try:
+        return float(x)
+    except OverflowError:
+        raise OverflowError(f"{what}: {x!r} is too large for a float") from None
+
+
+def _unary(x: Value, tag: _Tag) -> Value:
+    spec = tag.spec
+    xd = x.data
+    out = spec.scalar(xd)  # type: ignore[misc]
+    return _make(out, tag, x, None, spec.d(xd, out), 0.0)
+
+
+def _unary_with(x: Value, tag: _Tag, param: Any) -> Value:
+    spec = tag.spec
+    xd = x.data
+    out = spec.scalar(xd, param)  # type: ignore[misc]
+    return _make(out, tag, x, None, spec.d(xd, out, param), param)
 
 
 class Value:
@@ -71,32 +115,36 @@ class Value:
     (0.070651, 0.141302)
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_parents", "_d0", "_d1", "_scope", "_origin",
-                 "__weakref__")
+    __slots__ = ("data", "grad", "_op", "_p0", "_p1", "_d0", "_d1", "label", "_scope",
+                 "_origin", "__weakref__")
 
     _GRAD_RESET = 0.0
 
     data: float
-    grad: float
-    label: str
+    grad: Any  # float; a Value after backward(create_graph=True)
     _op: str
-    _parents: tuple[Value, ...]
-    _d0: float
-    _d1: float
-    _scope: str
-    _origin: str | None
+    _p0: Value | None
+    _p1: Value | None
+    _d0: Any
+    _d1: Any
 
     def __init__(self, data: float, label: str = "") -> None:
         if isinstance(data, Value):
             data = data.data
-        self.data = _check_number(data, "Value")
+        self.data = _number(data, "Value")
         self.grad = 0.0
-        self.label = label
         self._op = ""
-        self._parents = ()
-        self._d0 = self._d1 = 0.0
-        self._scope = ""
-        self._origin = None
+        self._p0 = self._p1 = None
+        if label:
+            self.label = label
+
+    def __getattr__(self, name: str) -> Any:
+        # Slots that most nodes never set: reading one that is unset lands here.
+        if name == "label" or name == "_scope":
+            return ""
+        if name == "_origin":
+            return None
+        raise AttributeError(f"'Value' object has no attribute {name!r}")
 
     # -- graph structure -------------------------------------------------------
     @property
@@ -107,258 +155,273 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The values this one was computed from (empty for a leaf)."""
-        return self._parents
+        p0 = self._p0
+        if p0 is None:
+            return ()
+        p1 = self._p1
+        return (p0,) if p1 is None else (p0, p1)
+
+    _parents = parents
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for the parents: a set (so the lecture's ``draw_dot`` runs)."""
+        return set(self.parents)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+        grad = self.grad
+        shown = f"{grad:.6g}" if isinstance(grad, float) else repr(grad)
+        return f"Value(data={self.data:.6g}, grad={shown}{label})"
 
     # -- arithmetic ------------------------------------------------------------
     def __add__(self, other: Operand) -> Value:
+        d0, d1 = _ADD_D
         if type(other) is Value:
-            return _node(self.data + other.data, "+", (self, other), 1.0, 1.0)
-        return _node(self.data + _check_number(other, "+"), "+", (self,), 1.0)
+            return _make(self.data + other.data, _ADD, self, other, d0, d1)
+        k = _number(other, "+")
+        return _make(self.data + k, _ADD, self, None, d0, k)
 
     __radd__ = __add__
 
     def __sub__(self, other: Operand) -> Value:
+        d0, d1 = _SUB_D
         if type(other) is Value:
-            return _node(self.data - other.data, "-", (self, other), 1.0, -1.0)
-        return _node(self.data - _check_number(other, "-"), "-", (self,), 1.0)
+            return _make(self.data - other.data, _SUB, self, other, d0, d1)
+        k = _number(other, "-")
+        return _make(self.data - k, _SUB, self, None, d0, k)
 
     def __rsub__(self, other: Number) -> Value:
-        return _node(_check_number(other, "-") - self.data, "-", (self,), -1.0)
+        k = _number(other, "-")
+        return _make(k - self.data, _RSUB, self, None, _SUB_D[1], k)
 
     def __mul__(self, other: Operand) -> Value:
+        x = self.data
         if type(other) is Value:
-            return _node(self.data * other.data, "*", (self, other), other.data, self.data)
-        k = _check_number(other, "*")
-        return _node(self.data * k, "*", (self,), k)
+            y = other.data
+            out = x * y
+            d0, d1 = _MUL_D(x, y, out)
+            return _make(out, _MUL, self, other, d0, d1)
+        k = _number(other, "*")
+        out = x * k
+        return _make(out, _MUL, self, None, _MUL_D(x, k, out)[0], k)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Operand) -> Value:
+        x = self.data
         if type(other) is Value:
-            d = other.data
-            if d == 0.0:
-                raise ZeroDivisionError("Value '/': division by zero (divisor Value has data 0.0)")
-            q = self.data / d
-            return _node(q, "/", (self, other), 1.0 / d, -q / d)
-        k = _check_number(other, "/")
-        if k == 0.0:
-            raise ZeroDivisionError("Value '/': division by zero (divisor is 0)")
-        return _node(self.data / k, "/", (self,), 1.0 / k)
+            y = other.data
+            out = _div(x, y)
+            d0, d1 = _DIV_D(x, y, out)
+            return _make(out, _DIV, self, other, d0, d1)
+        k = _number(other, "/")
+        out = _div(x, k)
+        return _make(out, _DIV, self, None, _DIV_D(x, k, out)[0], k)
 
     def __rtruediv__(self, other: Number) -> Value:
-        d = self.data
-        if d == 0.0:
-            raise ZeroDivisionError("Value '/': division by zero (divisor Value has data 0.0)")
-        q = _check_number(other, "/") / d
-        return _node(q, "/", (self,), -q / d)
+        k = _number(other, "/")
+        x = self.data
+        out = _div(k, x)
+        return _make(out, _RDIV, self, None, _DIV_D(k, x, out)[1], k)
 
     def __neg__(self) -> Value:
-        return _node(-self.data, "neg", (self,), -1.0)
+        return _make(-self.data, _NEG, self, None, _NEG_D, 0.0)
 
     def __pos__(self) -> Value:
         return self
 
     def __pow__(self, other: Operand) -> Value:
-        if type(other) is Value:
-            return _pow_values(self, other)
-        k = _check_number(other, "**")
         x = self.data
-        out = _power(x, k)
-        # d/dx x**k = k * x**(k-1); written so that x == 0 with k >= 1 stays finite.
-        deriv = 0.0 if k == 0.0 else (k * _power(x, k - 1.0) if x != 0.0 or k >= 1.0 else math.inf)
-        return _node(out, "**", (self,), deriv)
+        if type(other) is Value:
+            k = other.data
+            out = _pow(x, k)
+            d0, d1 = _POW_D(x, k, out)
+            return _make(out, _POW, self, other, d0, d1)
+        k = _number(other, "**")
+        out = _pow(x, k)
+        return _make(out, _POW, self, None, _POW_D(x, k, out)[0], k)
 
     def __rpow__(self, other: Number) -> Value:
-        return _pow_values(Value(_check_number(other, "**")), self, record_base=False)
+        k = _number(other, "**")
+        x = self.data
+        out = _pow(k, x)
+        return _make(out, _RPOW, self, None, _POW_D(k, x, out)[1], k)
 
-    # -- elementary functions ---------------------------------------------------
+    # -- elementary functions (each one entry of autograd.elementwise) -------------------
     def exp(self) -> Value:
         """e ** self."""
-        try:
-            e = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(f"Value.exp: exp({self.data!r}) overflows a float") from None
-        return _node(e, "exp", (self,), e)
+        return _unary(self, _UNARY["exp"])
 
     def log(self) -> Value:
         """Natural logarithm; raises ValueError for data <= 0."""
-        x = self.data
-        if not x > 0.0:
-            raise ValueError(f"Value.log: log is defined for positive numbers only, got {x!r}")
-        return _node(math.log(x), "log", (self,), 1.0 / x)
+        return _unary(self, _UNARY["log"])
 
     def sqrt(self) -> Value:
         """Square root; raises ValueError for data < 0 (the gradient at 0 is inf)."""
-        x = self.data
-        if not x >= 0.0:
-            raise ValueError(f"Value.sqrt: sqrt is defined for non-negative numbers, got {x!r}")
-        r = math.sqrt(x)
-        return _node(r, "sqrt", (self,), 0.5 / r if r > 0.0 else math.inf)
+        return _unary(self, _UNARY["sqrt"])
 
     def abs(self) -> Value:
         """|self|; the gradient at 0 is 0, as in PyTorch."""
-        x = self.data
-        return _node(abs(x), "abs", (self,), 1.0 if x > 0 else (-1.0 if x < 0 else 0.0))
+        return _unary(self, _UNARY["abs"])
 
     __abs__ = abs
 
     def sin(self) -> Value:
-        return _node(math.sin(self.data), "sin", (self,), math.cos(self.data))
+        return _unary(self, _UNARY["sin"])
 
     def cos(self) -> Value:
-        return _node(math.cos(self.data), "cos", (self,), -math.sin(self.data))
+        return _unary(self, _UNARY["cos"])
+
+    def erf(self) -> Value:
+        """The error function."""
+        return _unary(self, _UNARY["erf"])
 
     # -- activations (formulas and edge cases as in PyTorch) ----------------------
     def tanh(self) -> Value:
-        t = math.tanh(self.data)
-        return _node(t, "tanh", (self,), 1.0 - t * t)
+        return _unary(self, _UNARY["tanh"])
 
     def sigmoid(self) -> Value:
-        s = _sigmoid(self.data)
-        return _node(s, "sigmoid", (self,), s * (1.0 - s))
+        return _unary(self, _UNARY["sigmoid"])
 
     def relu(self) -> Value:
-        x = self.data
-        return _node(x if x > 0.0 else 0.0, "relu", (self,), 1.0 if x > 0.0 else 0.0)
+        return _unary(self, _UNARY["relu"])
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
-        x = self.data
-        if x > 0.0:
-            return _node(x, "leaky_relu", (self,), 1.0)
-        return _node(x * negative_slope, "leaky_relu", (self,), negative_slope)
+        return _unary_with(self, _UNARY["leaky_relu"], negative_slope)
 
     def elu(self, alpha: float = 1.0) -> Value:
-        x = self.data
-        if x > 0.0:
-            return _node(x, "elu", (self,), 1.0)
-        e = math.exp(x)
-        return _node(alpha * (e - 1.0), "elu", (self,), alpha * e)
+        return _unary_with(self, _UNARY["elu"], alpha)
 
     def celu(self, alpha: float = 1.0) -> Value:
-        if alpha == 0.0:
-            raise ValueError("Value.celu: alpha must be non-zero")
-        x = self.data
-        if x > 0.0:
-            return _node(x, "celu", (self,), 1.0)
-        e = math.exp(x / alpha)
-        return _node(alpha * (e - 1.0), "celu", (self,), e)
+        return _unary_with(self, _UNARY["celu"], alpha)
 
     def gelu(self, approximate: str = "none") -> Value:
         """GELU: x * Phi(x) with the exact erf form, or the tanh approximation."""
-        x = self.data
-        if approximate == "none":
-            cdf = 0.5 * (1.0 + math.erf(x * _SQRT_HALF))
-            pdf = _INV_SQRT_2PI * math.exp(-0.5 * x * x)
-            return _node(x * cdf, "gelu", (self,), cdf + x * pdf)
-        if approximate == "tanh":
-            k = math.sqrt(2.0 / math.pi)
-            inner = k * (x + 0.044715 * x**3)
-            t = math.tanh(inner)
-            d_inner = k * (1.0 + 3 * 0.044715 * x * x)
-            deriv = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * d_inner
-            return _node(0.5 * x * (1.0 + t), "gelu", (self,), deriv)
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        return _unary_with(self, _UNARY["gelu"], approximate)
 
     def softplus(self) -> Value:
         """log(1 + e**x), linear above x = 20 as in PyTorch."""
-        x = self.data
-        if x > 20.0:
-            return _node(x, "softplus", (self,), 1.0)
-        return _node(math.log1p(math.exp(x)), "softplus", (self,), _sigmoid(x))
+        return _unary(self, _UNARY["softplus"])
 
     def mish(self) -> Value:
         """x * tanh(softplus(x))."""
-        x = self.data
-        sp = x if x > 20.0 else math.log1p(math.exp(x))
-        t = math.tanh(sp)
-        return _node(x * t, "mish", (self,), t + x * _sigmoid(x) * (1.0 - t * t))
+        return _unary(self, _UNARY["mish"])
 
     def hardswish(self) -> Value:
         """x * relu6(x + 3) / 6; its gradient is 0 at x = -3 and 1 at x = 3, as in PyTorch."""
-        x = self.data
-        if x <= -3.0:
-            return _node(0.0, "hardswish", (self,), 0.0)
-        if x < 3.0:
-            return _node(x * (x + 3.0) / 6.0, "hardswish", (self,), x / 3.0 + 0.5)
-        return _node(x, "hardswish", (self,), 1.0)
+        return _unary(self, _UNARY["hardswish"])
 
     def relu6(self) -> Value:
         """min(max(0, x), 6)."""
-        x = self.data
-        y = 0.0 if x <= 0.0 else (6.0 if x >= 6.0 else x)
-        return _node(y, "relu6", (self,), 1.0 if 0.0 < x < 6.0 else 0.0)
+        return _unary(self, _UNARY["relu6"])
 
     # -- backward ------------------------------------------------------------------
-    def backward(self) -> None:
+    def backward(self, create_graph: bool = False) -> None:
         """Backpropagate from this value with seed 1.0.
 
         Every node reached gets its ``grad``; leaves accumulate across calls,
-        intermediate nodes are recomputed from zero on every call.
+        intermediate nodes are recomputed from zero on every call. With
+        ``create_graph=True`` the backward pass is itself recorded: every
+        ``grad`` is then a Value, and can be differentiated again.
 
         >>> x = Value(3.0)
         >>> y = x * x + x
         >>> y.backward()
         >>> x.grad
         7.0
+        >>> x = Value(3.0)
+        >>> (x ** 3).backward(create_graph=True)   # x.grad = 3 x**2, a Value
+        >>> dx = x.grad
+        >>> x.grad = 0.0
+        >>> dx.backward()                          # d/dx 3 x**2 = 6 x
+        >>> dx.data, x.grad
+        (27.0, 18.0)
         """
-        if self._op and not self._parents:
+        if self._op and self._p0 is None:
             raise RuntimeError(
                 f"backward: this Value was computed by {self._op!r} under no_grad(), "
                 "so no graph was recorded; compute it outside no_grad() to differentiate it"
             )
-        run_backward(self, 1.0)
+        if self._p0 is None:  # a leaf: d self / d self = 1
+            self._accumulate_leaf(Value(1.0) if create_graph else 1.0, False)
+        elif create_graph:
+            run_backward(self, Value(1.0), True)
+        elif STATE.anomaly:
+            run_backward(self, 1.0, False)  # the checked sweep, which raises before writing
+        else:
+            with WRITE_LOCK:
+                _sweep(self)
 
-    def _add_grad(self, seed: float) -> None:
-        self.grad += seed
+    def _backward_step(self, g: Any, recorded: bool) -> tuple[Any, ...]:
+        p1 = self._p1
+        if not recorded:
+            return (self._d0 * g,) if p1 is None else (self._d0 * g, self._d1 * g)
+        spec = self._op.spec  # type: ignore[attr-defined]
+        d = spec.d
+        if spec.arity == 1:
+            local = (d(self._p0, self, *((self._d1,) if spec.params else ()))
+                     if callable(d) else d,)
+        elif p1 is not None:
+            local = d(self._p0, p1, self) if callable(d) else d
+        else:  # the other operand was the constant kept in _d1
+            slot = self._op.slot  # type: ignore[attr-defined]
+            both = ((d(self._p0, self._d1, self) if slot == 0 else d(self._d1, self._p0, self))
+                    if callable(d) else d)
+            local = (both[slot],)
+        return tuple(_times(g, x) for x in local)
 
-    def _propagate(self) -> None:
-        # Every Value op has one or two inputs; indexing beats building a zip per node.
-        g = self.grad
-        parents = self._parents
-        parents[0].grad += self._d0 * g
-        if len(parents) == 2:
-            parents[1].grad += self._d1 * g
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def _power(x: float, k: float) -> float:
-    """x ** k for real results only, with errors that name the op."""
-    if x == 0.0 and k < 0.0:
-        raise ZeroDivisionError(f"Value '**': 0.0 cannot be raised to a negative power ({k!r})")
-    if x < 0.0 and not float(k).is_integer():
-        raise ValueError(
-            f"Value '**': a negative base ({x!r}) to a non-integer power ({k!r}) is not real"
-        )
-    try:
-        return x**k
-    except OverflowError:
-        raise OverflowError(f"Value '**': {x!r} ** {k!r} overflows a float") from None
+    def _accumulate_leaf(self, g: Any, shared: bool) -> None:
+        old = self.grad
+        self.grad = g if (type(old) is float and old == 0.0) else old + g
 
 
-def _pow_values(base: Value, exponent: Value, record_base: bool = True) -> Value:
-    """base ** exponent where the exponent is a node: d/d(exponent) = out * log(base)."""
-    x, k = base.data, exponent.data
-    out = _power(x, k)
-    if x > 0.0:
-        d_exp = out * math.log(x)
-    elif x == 0.0 and k > 0.0:
-        d_exp = 0.0  # 0 ** k is flat in k for k > 0
-    else:
-        raise ValueError(
-            f"Value '**': the gradient with respect to the exponent needs a positive base, "
-            f"got {x!r} ** {k!r}"
-        )
-    d_base = 0.0 if k == 0.0 else k * _power(x, k - 1.0) if (x != 0.0 or k >= 1.0) else math.inf
-    if record_base:
-        return _node(out, "**", (base, exponent), d_base, d_exp)
-    return _node(out, "**", (exponent,), d_exp)
+def _times(g: Any, d: Any) -> Any:
+    if type(d) is int:
+        if d == 1:
+            return g
+        if d == -1:
+            return -g
+    return g * d
+
+
+def _sweep(root: Value) -> None:
+    """The plain backward of a Value graph: floats only, one loop, no call per node.
+
+    An iterative depth-first walk lists the intermediate nodes (leaves need no
+    visit: they only receive), each after all of its parents; the stack is two
+    parallel lists, not a tuple per entry. Then every intermediate grad is reset
+    and the loop pushes each node's grad into its parents.
+    """
+    order: list[Value] = []
+    expanded: set[Value] = set()
+    nodes: list[Any] = [root]
+    done = [False]
+    pop_node, pop_done, push_node, push_done = nodes.pop, done.pop, nodes.append, done.append
+    add, append = expanded.add, order.append
+    while nodes:
+        node = pop_node()
+        if pop_done():
+            append(node)
+        elif node not in expanded:
+            add(node)
+            push_node(node)
+            push_done(True)
+            p = node._p1
+            if p is not None and p._p0 is not None and p not in expanded:
+                push_node(p)
+                push_done(False)
+            p = node._p0
+            if p._p0 is not None and p not in expanded:
+                push_node(p)
+                push_done(False)
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        g = node.grad
+        node._p0.grad += node._d0 * g  # type: ignore[union-attr]
+        p1 = node._p1
+        if p1 is not None:
+            p1.grad += node._d1 * g
+

@@ -28,15 +28,16 @@ binary_cross_entropy rejects them, since its input must lie in [0, 1]).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from autograd import generic as G
 from autograd.random import generator
-from autograd.tensor import Tensor, _result
+from autograd.tensor import Op, Tensor
 from autograd.tensor import linear as linear
 from autograd.value import Value
-from autograd.vjp import stable_sigmoid
 
 Node = Tensor | Value
 REDUCTIONS = ("mean", "sum", "none", "sum_by_nonzero_weights")
@@ -264,43 +265,77 @@ def _check_reduction(reduction: str, op: str) -> None:
                          f"got {reduction!r}")
 
 
+def _class_weights(weight: Any, n_classes: int, dtype: Any, op: str) -> np.ndarray | None:
+    """PyTorch's ``weight=``: one finite, non-negative weight per class."""
+    if weight is None:
+        return None
+    raw = weight.data if isinstance(weight, Tensor) else weight
+    try:
+        w = np.asarray(raw, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{op}: weight must be numeric, got {type(raw).__name__}: {exc}") from None
+    if w.shape != (n_classes,):
+        raise ValueError(f"{op}: weight must have shape ({n_classes},) (one weight per class), "
+                         f"got {w.shape}")
+    bad = ~(np.isfinite(w) & (w >= 0))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"{op}: class weights must be finite and >= 0; weight[{i}] is "
+                         f"{float(w[i])!r}")
+    return w
+
+
 def _reduce(
-    loss: np.ndarray, sample_weight: Any, reduction: str, op: str
+    loss: np.ndarray, sample_weight: Any, reduction: str, op: str,
+    per_example: np.ndarray | None = None,
 ) -> tuple[np.ndarray, Any]:
-    """Weight and reduce the per-element ``loss``; return (output, d output / d loss)."""
+    """Weight and reduce the per-element ``loss``; return (output, d output / d loss).
+
+    ``per_example`` are the class weights of each example's target (``weight=``):
+    they multiply the loss, and "mean" divides by their sum, as PyTorch does.
+    Sums of float16 losses accumulate in float32 (as numpy's ``mean``), so a mean
+    is finite wherever its true value fits the dtype.
+    """
     _check_reduction(reduction, op)
-    if sample_weight is None:
-        if reduction == "none":
-            return loss, 1.0
-        total = loss.sum()
-        if reduction == "sum":
-            return total, 1.0
-        return total / loss.size, 1.0 / loss.size
-    w = _weights(sample_weight, loss.shape, loss.dtype, op)
-    weighted = w * loss
+    dtype = loss.dtype
+    acc = np.promote_types(dtype, np.float32)
+    scale: Any = 1.0
+    if per_example is not None:
+        scale = per_example
+    if sample_weight is not None:
+        scale = scale * _weights(sample_weight, loss.shape, dtype, op)
+    weighted = loss if (per_example is None and sample_weight is None) else scale * loss
     if reduction == "none":
-        return weighted, w
-    total = weighted.sum()
+        return weighted.astype(dtype, copy=False), scale
+    total = weighted.sum(dtype=acc)
     if reduction == "sum":
-        return total, w
+        return total.astype(dtype), scale
     if reduction == "mean":
-        count = loss.size
+        count = loss.size if per_example is None else per_example.sum(dtype=acc)
     else:  # sum_by_nonzero_weights: count the loss elements whose weight is non-zero
-        count = int(np.count_nonzero(w)) * (loss.size // loss.shape[0])
+        if per_example is None and sample_weight is None:
+            count = loss.size
+        else:
+            count = int(np.count_nonzero(np.broadcast_to(scale, loss.shape)))
         if count == 0:
-            return np.zeros((), dtype=loss.dtype), np.zeros_like(w)
-    return total / count, w / count
+            return np.zeros((), dtype=dtype), np.zeros_like(np.broadcast_to(scale, loss.shape))
+    return (total / count).astype(dtype), scale / count
 
 
 def _grad_targets(x: Tensor, grad_to: Tensor | None) -> tuple[Tensor, ...]:
     return (x,) if grad_to is None else (x, grad_to)
 
 
-def _pair(node: Tensor, gx: Any, gt: Any) -> tuple[Any, ...]:
+def _grads(inputs: Any, needs: Any, gx: Any, gt: Any) -> tuple[Any, ...]:
     """Gradients for (input,) or (input, target), skipping what is not needed."""
-    if len(node._parents) == 1:
+    if len(inputs) == 1:
         return (gx,)
-    return (gx if node._parents[0].requires_grad else None, gt)
+    return (gx if needs[0] else None, gt if needs[1] else None)
+
+
+def _target_of(inputs: Any, saved_target: np.ndarray) -> Any:
+    """The target: the second input when it requires grad, else the saved constant."""
+    return inputs[1] if len(inputs) == 2 else saved_target
 
 
 # -- regression losses ---------------------------------------------------------------------
@@ -325,16 +360,17 @@ def mse_loss(
     diff = x.data - t
     if sample_weight is None and reduction == "mean":  # the hot path: one dot product
         n = diff.size
-        out, scale = np.vdot(diff, diff) / n, 1.0 / n
+        d = diff if diff.dtype.itemsize >= 4 else diff.astype(np.float32)
+        out, scale = (np.vdot(d, d) / n).astype(diff.dtype), 1.0 / n
     else:
         out, scale = _reduce(diff * diff, sample_weight, reduction, "mse_loss")
-    return _result(out, "mse_loss", _grad_targets(x, grad_to), _mse_rule, (diff, scale))
+    return _MSE(out, _grad_targets(x, grad_to), (t, scale))
 
 
-def _mse_rule(g: np.ndarray, node: Tensor) -> tuple[Any, ...]:
-    diff, scale = node._saved
-    gx = diff * (2.0 * (g * scale))
-    return _pair(node, gx, -gx if len(node._parents) == 2 else None)
+def _mse_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
+    t, scale = saved
+    gx = (inputs[0] - _target_of(inputs, t)) * (2.0 * (g * scale))
+    return _grads(inputs, needs, gx, -gx)
 
 
 def l1_loss(
@@ -351,15 +387,15 @@ def l1_loss(
     """
     x = _input(input, "l1_loss")
     t, grad_to = _target(target, x, "l1_loss")
-    diff = x.data - t
-    out, scale = _reduce(np.abs(diff), sample_weight, reduction, "l1_loss")
-    return _result(out, "l1_loss", _grad_targets(x, grad_to), _l1_rule, (diff, scale))
+    out, scale = _reduce(np.abs(x.data - t), sample_weight, reduction, "l1_loss")
+    return _L1(out, _grad_targets(x, grad_to), (t, scale))
 
 
-def _l1_rule(g: np.ndarray, node: Tensor) -> tuple[Any, ...]:
-    diff, scale = node._saved
-    gx = np.sign(diff) * (g * scale)
-    return _pair(node, gx, -gx if len(node._parents) == 2 else None)
+def _l1_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
+    t, scale = saved
+    sign = np.sign(G.data(inputs[0]) - G.data(_target_of(inputs, t)))  # a constant
+    gx = sign * (g * scale)
+    return _grads(inputs, needs, gx, -gx)
 
 
 # -- binary classification -------------------------------------------------------------------
@@ -367,9 +403,13 @@ _LOG_FLOOR = -100.0  # PyTorch clamps BCE's logs here so a probability of 0 or 1
 _BCE_EPS = 1e-12  # and bounds its gradient's denominator x * (1 - x) below by this
 
 
-def _clamped_logs(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    with np.errstate(divide="ignore"):
-        return np.maximum(np.log(x), _LOG_FLOOR), np.maximum(np.log1p(-x), _LOG_FLOOR)
+def _clamped_log(x: Any) -> Any:
+    """max(log(x), -100), on arrays and Tensors (x in [0, 1])."""
+    if G.is_plain(x):
+        with np.errstate(divide="ignore"):
+            return np.maximum(np.log(x), _LOG_FLOOR)
+    above = G.data(x) > math.exp(_LOG_FLOOR)
+    return G.where(above, G.log(G.where(above, x, 1.0)), _LOG_FLOOR)
 
 
 def binary_cross_entropy(
@@ -395,22 +435,19 @@ def binary_cross_entropy(
         raise ValueError(f"binary_cross_entropy: input must be probabilities in [0, 1]; "
                          f"input[{', '.join(map(str, i))}] is {float(p[i])!r} (use "
                          "binary_cross_entropy_with_logits for raw scores)")
-    log_p, log_q = _clamped_logs(p)
-    loss = -(t * log_p + (1.0 - t) * log_q)
+    loss = -(t * _clamped_log(p) + (1.0 - t) * _clamped_log(1.0 - p))
     out, scale = _reduce(loss, sample_weight, reduction, "binary_cross_entropy")
-    return _result(out, "binary_cross_entropy", _grad_targets(x, grad_to), _bce_rule, (t, scale))
+    return _BCE(out, _grad_targets(x, grad_to), (t, scale))
 
 
-def _bce_rule(g: np.ndarray, node: Tensor) -> tuple[Any, ...]:
-    t, scale = node._saved
-    p = node._parents[0].data
+def _bce_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
+    t0, scale = saved
+    x, t = inputs[0], _target_of(inputs, t0)
     gl = g * scale
-    gx = gl * (p - t) / np.maximum(p * (1.0 - p), _BCE_EPS)
-    gt = None
-    if len(node._parents) == 2:
-        log_p, log_q = _clamped_logs(p)
-        gt = gl * (log_q - log_p)
-    return _pair(node, gx, gt)
+    spread = x * (1.0 - x)
+    gx = gl * (x - t) / G.where(G.data(spread) > _BCE_EPS, spread, _BCE_EPS)
+    gt = gl * (_clamped_log(1.0 - x) - _clamped_log(x)) if len(inputs) == 2 else None
+    return _grads(inputs, needs, gx, gt)
 
 
 def binary_cross_entropy_with_logits(
@@ -431,18 +468,22 @@ def binary_cross_entropy_with_logits(
     x = _input(input, "binary_cross_entropy_with_logits")
     t, grad_to = _target(target, x, "binary_cross_entropy_with_logits")
     z = x.data
-    loss = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+    # max(z, 0) - z t, written so that an infinite z with t = 0 or 1 gives inf or 0, not NaN
+    if np.isinf(z).any():
+        linear = np.where(z > 0, z * (1.0 - t), -z * t)
+    else:
+        linear = np.maximum(z, 0) - z * t
+    loss = linear + np.log1p(np.exp(-np.abs(z)))
     out, scale = _reduce(loss, sample_weight, reduction, "binary_cross_entropy_with_logits")
-    return _result(out, "binary_cross_entropy_with_logits", _grad_targets(x, grad_to),
-                   _bce_logits_rule, (t, scale))
+    return _BCE_LOGITS(out, _grad_targets(x, grad_to), (t, scale))
 
 
-def _bce_logits_rule(g: np.ndarray, node: Tensor) -> tuple[Any, ...]:
-    t, scale = node._saved
-    z = node._parents[0].data
+def _bce_logits_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
+    t0, scale = saved
+    x = inputs[0]
     gl = g * scale
-    gx = gl * (stable_sigmoid(z) - t)
-    return _pair(node, gx, -gl * z if len(node._parents) == 2 else None)
+    gx = gl * (G.sigmoid(x) - _target_of(inputs, t0))
+    return _grads(inputs, needs, gx, -gl * x if len(inputs) == 2 else None)
 
 
 # -- multi-class classification ------------------------------------------------------------------
@@ -476,22 +517,26 @@ def _labels(target: Any, x: Tensor, op: str) -> np.ndarray | None:
     return raw.astype(np.intp, copy=False)
 
 
-def _rows(z: np.ndarray) -> np.ndarray:
-    """The input as (examples, classes): the class axis (1, or 0 for a 1-D input) moved last."""
+def _rows(z: Any) -> Any:
+    """The input as (examples, classes): the class axis (1, or 0 for a 1-D input) moved last.
+    Written with reshape/transpose, so it works on arrays and Tensors."""
     if z.ndim == 2:
         return z
     if z.ndim == 1:
         return z.reshape(1, -1)
-    return np.moveaxis(z, 1, -1).reshape(-1, z.shape[1])
+    perm = (0,) + tuple(range(2, z.ndim)) + (1,)
+    return z.transpose(perm).reshape(-1, z.shape[1])
 
 
-def _unrows(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+def _unrows(grad: Any, shape: tuple[int, ...]) -> Any:
     """Inverse of ``_rows``: a gradient of shape (examples, classes) back to the input's shape."""
     if len(shape) == 2:
         return grad
     if len(shape) == 1:
         return grad.reshape(shape)
-    return np.moveaxis(grad.reshape((shape[0],) + shape[2:] + (shape[1],)), -1, 1)
+    n = len(shape)
+    back = (0, n - 1) + tuple(range(1, n - 1))
+    return grad.reshape((shape[0],) + shape[2:] + (shape[1],)).transpose(back)
 
 
 def _label_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -500,14 +545,19 @@ def _label_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _per_row(gl: Any, shape: tuple[int, ...]) -> Any:
-    """The loss's gradient as a column for (examples, classes) arrays (a scalar stays one)."""
-    if np.ndim(gl) == 0:
-        return gl
-    return np.broadcast_to(gl, _label_shape(shape)).reshape(-1, 1)
+    """The loss's gradient as a column for (examples, classes) arrays."""
+    return G.broadcast_to(gl, _label_shape(shape)).reshape(-1, 1)
+
+
+def _one_hot(labels: np.ndarray, n_classes: int, dtype: Any) -> np.ndarray:
+    onehot = np.zeros((labels.size, n_classes), dtype=dtype)
+    onehot[np.arange(labels.size), labels] = 1.0
+    return onehot
 
 
 def cross_entropy(
-    input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean"
+    input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean",
+    weight: Any = None,
 ) -> Tensor:
     """Softmax cross-entropy of logits ``input`` against class labels or class probabilities.
 
@@ -519,86 +569,113 @@ def cross_entropy(
     is finite for logits of any size. Labels out of range or non-integer raise
     ValueError. NaN in the logits propagates. One graph node; its gradient is
     ``(softmax(input) - onehot(target)) * weight / N`` for the default mean.
-    With ``sample_weight`` w (shape (N,)), "mean" is ``sum(w * l) / l.size``, not
-    PyTorch's class-weighted ``sum(w * l) / sum(w)``; see the module doc for all reductions.
+
+    ``weight`` (shape (C,)) is PyTorch's class weight: example i's loss is
+    multiplied by ``weight[label_i]`` and "mean" divides by the sum of those
+    weights (for probability targets each class term is weighted and "mean"
+    divides by N, as PyTorch). ``sample_weight`` (shape (N,)) multiplies each
+    example's loss; with it, "mean" is ``sum(w * l) / N`` (or divided by the sum of
+    the class weights when ``weight`` is given), never ``/ sum(w)``.
 
     >>> logits = Tensor([[2.0, 0.0], [0.0, 0.0]])
     >>> round(cross_entropy(logits, [0, 1]).item(), 6)  # (log(1 + e**-2) + log 2) / 2
     0.410038
     >>> round(cross_entropy(logits, [[1.0, 0.0], [0.0, 1.0]]).item(), 6)
     0.410038
+    >>> round(cross_entropy(logits, [0, 1], weight=[3.0, 1.0]).item(), 6)  # (3 l0 + l1) / 4
+    0.268483
     """
     x = _input(input, "cross_entropy")
+    if x.ndim == 0:
+        raise ValueError("cross_entropy: input must have a class axis (shape (C,), (N, C) or "
+                         "(N, C, d1, ...)), got a 0-d tensor")
     labels = _labels(target, x, "cross_entropy")
-    z = _rows(x.data)
-    shifted = z - z.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    norm = e.sum(axis=1, keepdims=True)
+    n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
+    cw = _class_weights(weight, n_classes, x.dtype, "cross_entropy")
+    log_p = _rows(x.data)
+    log_p = log_p - log_p.max(axis=1, keepdims=True)
+    log_p = log_p - np.log(np.exp(log_p).sum(axis=1, keepdims=True))
     if labels is not None:
         flat = labels.reshape(-1)
-        rows = np.arange(flat.size)
-        loss = (np.log(norm[:, 0]) - shifted[rows, flat]).reshape(labels.shape)
-        out, scale = _reduce(loss, sample_weight, reduction, "cross_entropy")
-        return _result(out, "cross_entropy", (x,), _cross_entropy_rule,
-                       (e, norm, rows, flat, scale))
+        picked = -log_p[np.arange(flat.size), flat].reshape(labels.shape)
+        per_example = None if cw is None else cw[labels]
+        out, scale = _reduce(picked, sample_weight, reduction, "cross_entropy", per_example)
+        return _CROSS_ENTROPY(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
     t, grad_to = _target(target, x, "cross_entropy")
-    t_rows = _rows(t)
-    log_p = shifted - np.log(norm)
+    t_rows = _rows(t) if cw is None else _rows(t) * cw
     loss = -(t_rows * log_p).sum(axis=1).reshape(_label_shape(x.shape))
     out, scale = _reduce(loss, sample_weight, reduction, "cross_entropy")
-    return _result(out, "cross_entropy", _grad_targets(x, grad_to), _soft_cross_entropy_rule,
-                   (t_rows, log_p, scale))
+    return _SOFT_CROSS_ENTROPY(out, _grad_targets(x, grad_to), (t, cw, scale))
 
 
-def _cross_entropy_rule(g: np.ndarray, node: Tensor) -> tuple[Any, ...]:
-    e, norm, rows, labels, scale = node._saved
-    grad = e / norm  # softmax
-    grad[rows, labels] -= 1.0
-    shape = node._parents[0].data.shape
-    grad *= _per_row(g * scale, shape)
-    return (_unrows(grad, shape),)
+def _cross_entropy_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
+    onehot, scale = saved
+    x = inputs[0]
+    probs = G.softmax(_rows(x), axis=1)
+    return (_unrows((probs - onehot) * _per_row(g * scale, x.shape), x.shape),)
 
 
-def _soft_cross_entropy_rule(g: np.ndarray, node: Tensor) -> tuple[Any, ...]:
-    t, log_p, scale = node._saved
-    shape = node._parents[0].data.shape
+def _soft_cross_entropy_rule(
+    g: Any, inputs: Any, out: Any, saved: Any, needs: Any
+) -> tuple[Any, ...]:
+    t0, cw, scale = saved
+    x = inputs[0]
+    shape = x.shape
+    t = _rows(_target_of(inputs, t0))
+    if cw is not None:
+        t = t * cw
     gl = _per_row(g * scale, shape)
-    gx = gl * (np.exp(log_p) * t.sum(axis=1, keepdims=True) - t)
-    gt = _unrows(-gl * log_p, shape) if len(node._parents) == 2 else None
-    return _pair(node, _unrows(gx, shape), gt)
+    gx = _unrows(gl * (G.softmax(_rows(x), axis=1) * t.sum(axis=1, keepdims=True) - t), shape)
+    gt = None
+    if len(inputs) == 2:
+        log_p = G.log_softmax(_rows(x), axis=1)
+        gt = _unrows(-gl * (log_p if cw is None else log_p * cw), shape)
+    return _grads(inputs, needs, gx, gt)
 
 
 def nll_loss(
-    input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean"
+    input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean",
+    weight: Any = None,
 ) -> Tensor:
     """Negative log-likelihood of log-probabilities ``input`` (N, C) at integer labels (N,).
 
-    The loss per example is ``-input[i, label_i]``; use it after ``log_softmax``
-    (``cross_entropy`` does both in one node). Shapes and label checks as in
-    ``cross_entropy``.
-    With ``sample_weight`` w (shape (N,)), "mean" is ``sum(w * l) / l.size``, not
-    PyTorch's class-weighted ``sum(w * l) / sum(w)``; see the module doc for all reductions.
+    The loss per example is ``-input[i, label_i]`` (times ``weight[label_i]``
+    when PyTorch's class weights ``weight`` are given; "mean" then divides by
+    their sum); use it after ``log_softmax`` (``cross_entropy`` does both in one
+    node). Shapes, label checks and ``sample_weight`` as in ``cross_entropy``.
 
     >>> nll_loss(Tensor([[-0.5, -1.0], [-2.0, -0.1]]), [0, 1]).item()
     0.3
     """
     x = _input(input, "nll_loss")
+    if x.ndim == 0:
+        raise ValueError("nll_loss: input must have a class axis (shape (C,), (N, C) or "
+                         "(N, C, d1, ...)), got a 0-d tensor")
     labels = _labels(target, x, "nll_loss")
     if labels is None:
         raise ValueError(f"nll_loss: target must be integer labels of shape "
                          f"{_label_shape(x.shape)}, got the input's "
                          f"shape {x.shape} (for class probabilities use cross_entropy)")
+    n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
+    cw = _class_weights(weight, n_classes, x.dtype, "nll_loss")
     flat = labels.reshape(-1)
-    rows = np.arange(flat.size)
-    loss = -_rows(x.data)[rows, flat].reshape(labels.shape)
-    out, scale = _reduce(loss, sample_weight, reduction, "nll_loss")
-    return _result(out, "nll_loss", (x,), _nll_rule, (rows, flat, scale))
+    loss = -_rows(x.data)[np.arange(flat.size), flat].reshape(labels.shape)
+    per_example = None if cw is None else cw[labels]
+    out, scale = _reduce(loss, sample_weight, reduction, "nll_loss", per_example)
+    return _NLL(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
 
 
-def _nll_rule(g: np.ndarray, node: Tensor) -> tuple[Any, ...]:
-    rows, labels, scale = node._saved
-    shape = node._parents[0].data.shape
-    grad = np.zeros((rows.size, shape[1] if len(shape) >= 2 else shape[0]), dtype=g.dtype)
-    gl = _per_row(g * scale, shape)
-    grad[rows, labels] = -(gl[:, 0] if np.ndim(gl) else gl)
-    return (_unrows(grad, shape),)
+def _nll_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
+    onehot, scale = saved
+    shape = inputs[0].shape
+    return (_unrows(-onehot * _per_row(g * scale, shape), shape),)
+
+
+# Every loss is one node, defined with autograd's public Op (its rule right above).
+_MSE = Op("mse_loss", _mse_rule)
+_L1 = Op("l1_loss", _l1_rule)
+_BCE = Op("binary_cross_entropy", _bce_rule)
+_BCE_LOGITS = Op("binary_cross_entropy_with_logits", _bce_logits_rule)
+_CROSS_ENTROPY = Op("cross_entropy", _cross_entropy_rule)
+_SOFT_CROSS_ENTROPY = Op("cross_entropy", _soft_cross_entropy_rule)
+_NLL = Op("nll_loss", _nll_rule)

@@ -208,12 +208,15 @@ class Module:
         # written out because __call__ is on the hot path: it saves the context
         # manager object and protocol calls (~0.6 us of ~1 us per call).
         state = STATE
-        outer = state.scope
-        state.scope = self._scope_name
+        outer, outer_annotate = state.scope, state.annotate
+        name = self._scope_name
+        state.scope = name
+        state.annotate = outer_annotate or bool(name)
         try:
             return self.forward(*args, **kwargs)
         finally:
             state.scope = outer
+            state.annotate = outer_annotate
 
     # -- traversal ---------------------------------------------------------------
     def named_children(self) -> Iterator[tuple[str, Module]]:

@@ -757,11 +757,15 @@ def test_pow_domain_is_checked_element_by_element():
                                [[4.0, -8.0], [16.0, 64.0]])
 
 
-def test_pow_exponent_gradient_refuses_negative_base():
-    k = Tensor([2.0], requires_grad=True)
-    y = (Tensor([-2.0]) ** k).sum()
-    with pytest.raises(ValueError, match="non-negative base"):
-        y.backward()
+def test_pow_exponent_gradient_at_a_negative_base_is_nan_and_the_rest_still_flows():
+    # PyTorch's rule: log of a negative base is not real, so d/dk is NaN there, never an error
+    # in the middle of backward; at a zero base with k >= 0 it is 0.
+    k = Tensor([2.0, 2.0, 2.0], requires_grad=True)
+    x = Tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    (x ** k).sum().backward()
+    assert np.isnan(k.grad[0]) and k.grad[1] == 0.0
+    assert k.grad[2] == pytest.approx(9.0 * np.log(3.0))
+    np.testing.assert_allclose(x.grad, [-4.0, 0.0, 6.0])
 
 
 def test_value_mixed_with_tensor_raises_type_error():

@@ -367,10 +367,16 @@ def test_negative_base_to_non_integer_power_raises_value_error():
         Value(-2.0) ** Value(1.5)
 
 
-def test_exponent_gradient_needs_positive_base():
-    # (-2) ** x is real only at integers; d/dx needs log(-2): refuse instead of a silent NaN.
-    with pytest.raises(ValueError, match="positive base"):
-        (-2.0) ** Value(2.0)
+def test_exponent_gradient_at_a_negative_base_is_nan_as_for_tensors():
+    # (-2) ** 2 = 4 is real; d/dk needs log(-2), which is not: NaN, as Tensor and PyTorch give.
+    k = Value(2.0)
+    y = (-2.0) ** k
+    assert y.data == 4.0
+    y.backward()
+    assert math.isnan(k.grad)
+    z = Value(0.0) ** Value(2.0)
+    z.backward()
+    assert z.parents[1].grad == 0.0
 
 
 def test_exp_overflow_raises_overflow_error():
