@@ -7,6 +7,7 @@
 
 from autograd.function import Function
 from autograd.functional import grad, value_and_grad
+from autograd.gc_pause import gc_paused
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.graph import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.random import manual_seed
@@ -18,4 +19,5 @@ __all__ = [
     "Value", "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "grad", "value_and_grad",
     "gradcheck", "GradcheckError", "Function", "draw_graph", "render_graph", "manual_seed",
     "detect_anomaly", "concatenate", "stack", "where", "maximum", "minimum",
+    "gc_paused",
 ]

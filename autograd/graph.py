@@ -24,8 +24,6 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from autograd import collector
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -212,10 +210,7 @@ def run_backward(root: Any, seed: Any) -> None:
     Intermediate nodes have their grads reset first, so a second call never
     compounds; leaves accumulate across calls, as in PyTorch.
     """
-    try:
-        _sweep(root, seed)
-    finally:
-        collector.consumed(root)  # lets a held garbage collector resume once root is freed
+    _sweep(root, seed)
 
 
 def _sweep(root: Any, seed: Any) -> None:

@@ -13,7 +13,6 @@ import math
 from numbers import Real
 from typing import Union
 
-from autograd import collector
 from autograd.graph import STATE, creation_site, run_backward
 
 Number = int | float
@@ -43,8 +42,6 @@ def _node(data: float, op: str, parents: tuple[Value, ...], d0: float, d1: float
         out._d1 = d1
         out._scope = state.scope
         out._origin = creation_site() if state.anomaly else None
-        if not collector.recording:
-            collector.hold()
     else:
         out._parents = ()  # with a non-empty _op: "computed without a graph"
         out._d0 = out._d1 = 0.0
