@@ -24,9 +24,11 @@ works during a pause as always.
 Interrupts. A ``KeyboardInterrupt`` (or any exception) raised inside the block
 ends the pause like any other exit. The bookkeeping is ordered so that an
 interrupt landing inside ``__enter__`` or ``__exit__`` themselves leaves the
-pause recorded on its ``gc_paused`` object, and that object ends it when it is
-freed (for ``with gc_paused():`` as soon as the interrupt's traceback is
-dropped): the collector is never left off for the rest of the process.
+pause recorded on a guard held by its ``gc_paused`` object, and freeing the
+guard ends the pause (for ``with gc_paused():`` as soon as the interrupt's
+traceback is dropped): the collector is not left off for the rest of the
+process. Only interrupts landing again and again within the few instructions
+that handle the first could defeat this.
 
 >>> import gc
 >>> gc.isenabled()
@@ -55,10 +57,55 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Reentrant: a gc_paused object freed while this thread holds the lock ends its pause.
+# Reentrant: a guard freed while this thread holds the lock ends its pause.
 _lock = threading.RLock()
 _depth = 0  # pauses in progress, over all threads
 _resume = False  # whether the collector was enabled when the outermost pause began
+
+
+class _Guard:
+    """One pause in progress; if an interrupt skips its ``__exit__``, freeing it ends it."""
+
+    __slots__ = ("held",)
+
+    def __init__(self) -> None:
+        self.held = False
+
+    def __del__(self) -> None:
+        for _ in range(3):  # a second interrupt landing here: try again
+            try:
+                _end(self)
+                return
+            except BaseException:  # noqa: BLE001, S112 - nowhere to raise from a finalizer
+                continue
+
+
+# Guards of ended pauses, reused: in normal use no guard is ever freed, so no finalizer
+# runs (and no Ctrl-C can land in one and be lost).
+_spare: list[_Guard] = []
+
+
+def _begin(guard: _Guard) -> None:
+    global _depth, _resume
+    with _lock:
+        if _depth == 0:
+            _resume = gc.isenabled()
+        # No call between these two lines: an interrupt cannot split them.
+        _depth += 1
+        guard.held = True
+        gc.disable()
+
+
+def _end(guard: _Guard) -> None:
+    global _depth
+    with _lock:
+        if not guard.held:
+            return
+        # No call between these lines and the switch: an interrupt cannot split them.
+        guard.held = False
+        _depth -= 1
+        if _depth == 0:
+            (gc.enable if _resume else gc.disable)()
 
 
 def pause_depth() -> int:
@@ -94,11 +141,11 @@ class gc_paused(ContextDecorator):  # noqa: N801 - named like no_grad, a context
     (True, True, 318450.0)
     """
 
-    _held: int  # pauses begun through this object and not yet ended
+    _guards: list[_Guard]  # pauses begun through this object and not yet ended
 
     def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
         self = super().__new__(cls)
-        self._held = 0
+        self._guards = []
         if func is not None:  # used bare, as ``@gc_paused``
             return self(func)
         return self
@@ -107,33 +154,22 @@ class gc_paused(ContextDecorator):  # noqa: N801 - named like no_grad, a context
         pass
 
     def __enter__(self) -> gc_paused:
-        global _depth, _resume
-        with _lock:
-            if _depth == 0:
-                _resume = gc.isenabled()
-            # No call between these two lines: an interrupt cannot split them.
-            _depth += 1
-            self._held += 1
-            gc.disable()
+        try:
+            guard = _spare.pop()
+        except IndexError:
+            guard = _Guard()
+        self._guards.append(guard)  # from here on, freeing this object ends the pause
+        _begin(guard)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._end()
-
-    def _end(self) -> None:
-        global _depth
-        with _lock:
-            if self._held == 0:
-                return
-            self._held -= 1
-            _depth -= 1
-            if _depth == 0 and _resume:
-                gc.enable()
-
-    def __del__(self) -> None:
-        # Only does something when an interrupt skipped __exit__ (see the module docstring).
-        while self._held:
-            self._end()
+        # Indexing and ``del`` are not calls, so no interrupt lands between them and the
+        # guard is always referenced: one popped onto the stack would be freed by an
+        # interrupt there, its finalizer running in the middle of someone's Ctrl-C.
+        guard = self._guards[-1]
+        _end(guard)
+        del self._guards[-1]
+        _spare.append(guard)
 
     def _recreate_cm(self) -> gc_paused:
         return gc_paused()  # a fresh object per decorated call (ContextDecorator's hook)
