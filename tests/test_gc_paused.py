@@ -31,16 +31,14 @@ def test_with_block_pauses_and_restores(user_gc):
 
 
 def test_an_exception_inside_restores(user_gc):
-    with pytest.raises(ZeroDivisionError):
-        with gc_paused():
-            1 / 0  # noqa: B018
+    with pytest.raises(ZeroDivisionError), gc_paused():
+        1 / 0  # noqa: B018
     assert gc.isenabled() is user_gc and gp.pause_depth() == 0
 
 
 def test_a_keyboard_interrupt_raised_inside_restores(user_gc):
-    with pytest.raises(KeyboardInterrupt):
-        with gc_paused():
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), gc_paused():
+        raise KeyboardInterrupt
     assert gc.isenabled() is user_gc and gp.pause_depth() == 0
 
 
@@ -245,9 +243,8 @@ def test_real_interrupts_at_random_points_never_leave_the_collector_off():
                 try:
                     armed[0] = True
                     while True:
-                        with gc_paused():
-                            with gc_paused():
-                                pass
+                        with gc_paused(), gc_paused():
+                            pass
                 finally:
                     armed[0] = False
             except KeyboardInterrupt:
