@@ -21,6 +21,11 @@ disabled stays disabled. Changes made to the collector by anyone while a pause
 is in progress are overwritten when the last pause ends. ``gc.collect()``
 works during a pause as always.
 
+Fork. A child process forked while a pause is in progress in another thread
+starts with the collector paused and nothing left to end that pause: call
+``gc.enable()`` in the child (for example in a pool's initializer) if you fork
+from threads that pause.
+
 Interrupts. A ``KeyboardInterrupt`` (or any exception) raised inside the block
 ends the pause like any other exit. The bookkeeping is ordered so that an
 interrupt landing inside ``__enter__`` or ``__exit__`` themselves leaves the
