@@ -36,6 +36,7 @@ from autograd.functions import (
     tanh,
     transpose,
 )
+from autograd.gc_pause import gc_paused
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.graph import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.random import manual_seed
@@ -47,7 +48,7 @@ __all__ = [
     "Value", "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "grad", "value_and_grad",
     "jacobian", "hessian", "gradcheck", "gradgradcheck", "GradcheckError", "Function", "Op",
     "draw_graph", "render_graph", "manual_seed", "detect_anomaly", "concatenate", "stack",
-    "where", "maximum", "minimum",
+    "where", "maximum", "minimum", "gc_paused",
     # module-level functions mirroring the methods
     "exp", "log", "sqrt", "abs", "sin", "cos", "erf", "tanh", "sigmoid", "relu", "leaky_relu",
     "elu", "celu", "gelu", "softplus", "mish", "hardswish", "relu6", "softmax", "log_softmax",

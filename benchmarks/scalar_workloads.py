@@ -2,6 +2,9 @@
 
 Both engines run the same code on the same numbers; only the ``Value`` class (and for
 W1 the MLP class) differs. Every builder returns a ``step`` callable with setup done.
+``paused=True`` runs each step under ``autograd.gc_paused()``; micrograd's W1 step
+with ``collect=True`` ends with a ``gc.collect()``, which frees its graph (a reference
+cycle) within the step instead of leaving it to later collections.
 
 - W1 ``demo_step_*``: one training step of micrograd's demo (MLP 2-16-16-1 on 100
   two-moons points, SVM max-margin loss + L2, SGD).
@@ -12,6 +15,7 @@ W1 the MLP class) differs. Every builder returns a ``step`` callable with setup 
 
 from __future__ import annotations
 
+import gc
 import random
 import sys
 from collections.abc import Callable, Sequence
@@ -43,8 +47,13 @@ def _moons(n: int, seed: int) -> tuple[list[list[float]], list[float]]:
     return X.tolist(), (2.0 * y - 1.0).tolist()  # labels -1/+1 for the max-margin loss
 
 
-def _demo_step(model: Any, n_points: int, seed: int, lr: float = 0.1) -> Step:
-    """The loop body of micrograd's demo.ipynb, identical for both engines."""
+def _demo_step(model: Any, n_points: int, seed: int, lr: float = 0.1, paused: bool = False,
+               collect: bool = False) -> Step:
+    """The loop body of micrograd's demo.ipynb, identical for both engines.
+
+    Phases: "step" (forward, backward, SGD) and "free" (dropping the graph, plus a
+    ``gc.collect()`` when ``collect``).
+    """
     inputs, ys = _moons(n_points, seed)
     params = list(model.parameters())
     # The same starting weights on both sides: uniform(-1, 1) weights, zero biases.
@@ -55,7 +64,8 @@ def _demo_step(model: Any, n_points: int, seed: int, lr: float = 0.1) -> Step:
         for neuron in layer.neurons:
             neuron.b.data = 0.0
 
-    def step() -> None:
+    def step() -> dict[str, float]:
+        t0 = harness.now()
         scores = [model(x) for x in inputs]
         losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores, strict=True)]
         data_loss = sum(losses) * (1.0 / len(losses))
@@ -65,21 +75,38 @@ def _demo_step(model: Any, n_points: int, seed: int, lr: float = 0.1) -> Step:
         total.backward()
         for p in params:
             p.data -= lr * p.grad
+        t1 = harness.now()
+        del scores, losses, data_loss, reg_loss, total
+        if collect:
+            gc.collect()
+        return {"step": t1 - t0, "free": harness.now() - t1}
 
-    return step
+    return _paused(step) if paused else step
 
 
-def demo_step_ours(threads: int = 1, n_points: int = 100, seed: int = 0) -> Step:
+def _paused(step: Step) -> Step:
+    from autograd import gc_paused
+
+    def paused_step() -> dict[str, float] | None:
+        with gc_paused():
+            return step()
+
+    return paused_step
+
+
+def demo_step_ours(threads: int = 1, n_points: int = 100, seed: int = 0,
+                   paused: bool = False) -> Step:
     from nn.scalar import MLP
 
-    return _demo_step(MLP(2, [16, 16, 1]), n_points, seed)
+    return _demo_step(MLP(2, [16, 16, 1]), n_points, seed, paused=paused)
 
 
-def demo_step_micrograd(threads: int = 1, n_points: int = 100, seed: int = 0) -> Step:
+def demo_step_micrograd(threads: int = 1, n_points: int = 100, seed: int = 0,
+                        collect: bool = False) -> Step:
     _value_class("micrograd")
     from micrograd.nn import MLP
 
-    return _demo_step(MLP(2, [16, 16, 1]), n_points, seed)
+    return _demo_step(MLP(2, [16, 16, 1]), n_points, seed, collect=collect)
 
 
 # -- W2: a random scalar program --------------------------------------------------------
@@ -149,7 +176,8 @@ def _compile_program(source: str) -> Callable[[list[Any]], Any]:
     return namespace["program"]  # type: ignore[no-any-return]
 
 
-def _program_step(engine: str, n_ops: int, seed: int, ops: Sequence[str]) -> Step:
+def _program_step(engine: str, n_ops: int, seed: int, ops: Sequence[str],
+                  paused: bool = False) -> Step:
     value = _value_class(engine)
     leaf_values, source = make_program(n_ops, seed, ops)
     program = _compile_program(source)
@@ -165,12 +193,13 @@ def _program_step(engine: str, n_ops: int, seed: int, ops: Sequence[str]) -> Ste
         t3 = harness.now()
         return {"forward": t1 - t0, "backward": t2 - t1, "free": t3 - t2}
 
-    return step
+    return _paused(step) if paused else step
 
 
 def program_ours(threads: int = 1, n_ops: int = 200_000, seed: int = 0,
-                 ops: str = "full") -> Step:
-    return _program_step("ours", n_ops, seed, FULL_OPS if ops == "full" else MICROGRAD_OPS)
+                 ops: str = "full", paused: bool = False) -> Step:
+    return _program_step("ours", n_ops, seed, FULL_OPS if ops == "full" else MICROGRAD_OPS,
+                         paused)
 
 
 def program_micrograd(threads: int = 1, n_ops: int = 200_000, seed: int = 0,
