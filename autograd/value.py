@@ -323,6 +323,17 @@ class Value:
         if len(parents) == 2:
             parents[1].grad += self._d1 * g
 
+    # -- micrograd compatibility (read-only) -----------------------------------------
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for the parents, as a set (the lecture's ``draw_dot`` reads it).
+
+        >>> a = Value(2.0); b = a * a + 1.0
+        >>> [p.data for p in b._prev], b._op
+        ([4.0], '+')
+        """
+        return set(self._parents)
+
 
 def _sigmoid(x: float) -> float:
     if x >= 0.0:
