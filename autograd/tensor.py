@@ -235,6 +235,23 @@ class Tensor:
         """A new leaf sharing this tensor's data, cut from the graph."""
         return Tensor(self.data, label=self.label)
 
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` on this leaf in place and return it (PyTorch's idiom).
+
+        >>> x = Tensor([1.0, 2.0]).requires_grad_()
+        >>> (x * x).sum().backward(); x.grad
+        array([2., 4.])
+        """
+        flag = bool(requires_grad)
+        if self._parents and not flag:
+            raise RuntimeError(
+                f"requires_grad_: this tensor is the result of {self._op!r}, not a leaf; "
+                "only leaves can stop requiring grad (use .detach() for a copy cut from the graph)"
+            )
+        if not self._parents:
+            self.requires_grad = flag
+        return self
+
     def __len__(self) -> int:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
