@@ -57,7 +57,8 @@ ELEMENTWISE = [
     (nn.ReLU(), F.relu, "relu"), (nn.LeakyReLU(0.1), lambda x: F.leaky_relu(x, 0.1), "leaky_relu"),
     (nn.ELU(), F.elu, "elu"), (nn.CELU(), F.celu, "celu"), (nn.GELU(), F.gelu, "gelu"),
     (nn.Mish(), F.mish, "mish"), (nn.Hardswish(), F.hardswish, "hardswish"),
-    (nn.ReLU6(), F.relu6, "relu6"), (nn.Tanh(), F.tanh, "tanh"), (nn.Sigmoid(), F.sigmoid, "sigmoid"),
+    (nn.ReLU6(), F.relu6, "relu6"), (nn.Tanh(), F.tanh, "tanh"),
+    (nn.Sigmoid(), F.sigmoid, "sigmoid"),
     (nn.Softplus(), F.softplus, "softplus"), (nn.Softmax(), F.softmax, "softmax"),
     (nn.LogSoftmax(), F.log_softmax, "log_softmax"),
 ]
