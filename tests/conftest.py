@@ -46,7 +46,7 @@ def skip_reason(longrepr: object) -> str:
     missing = (re.match(r"could not import '([\w.]+)'", reason)
                or re.search(r"([\w.]+) is not installed", reason)
                or re.match(r"this example needs ([\w.]+)", reason))
-    return f"{missing.group(1)} not installed" if missing else reason
+    return f"{missing.group(1).split('.')[0]} not installed" if missing else reason
 
 
 def skip_summary(reasons: list[str]) -> str:

@@ -98,6 +98,8 @@ def test_no_warning_without_hips_autograd():
         (("f.py", 1, "Skipped: could not import 'torch': No module named 'torch'"),
          "torch not installed"),
         (("f.py", 1, "Skipped: micrograd is not installed"), "micrograd not installed"),
+        (("f.py", 1, "Skipped: could not import 'micrograd.nn': No module named 'micrograd'"),
+         "micrograd not installed"),
         (("f.py", 1, "Skipped: this example needs torch"), "torch not installed"),
         (("f.py", 1, "Skipped: needs os.fork"), "needs os.fork"),
     ],
