@@ -119,7 +119,7 @@ def demo_losses(Value, MLP, steps: int) -> list[float]:  # noqa: N803 - the clas
     return out
 
 
-def test_same_seed_gives_micrographs_exact_weights(python_random):
+def test_same_seed_gives_micrograds_exact_weights(python_random):
     micrograd_nn = pytest.importorskip("micrograd.nn")
     random.seed(42)
     theirs = [p.data for p in micrograd_nn.MLP(2, [16, 16, 1]).parameters()]
@@ -127,7 +127,7 @@ def test_same_seed_gives_micrographs_exact_weights(python_random):
     assert weights(MLP(2, [16, 16, 1])) == theirs
 
 
-def test_demo_training_prints_micrographs_losses(python_random):
+def test_demo_training_prints_micrograds_losses(python_random):
     micrograd_nn = pytest.importorskip("micrograd.nn")
     from micrograd.engine import Value as MicrogradValue
 
