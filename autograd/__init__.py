@@ -5,6 +5,19 @@
 7.0
 """
 
+from autograd.environment import warn_if_hips_autograd_installed
+from autograd.factories import (
+    arange,
+    eye,
+    full,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    zeros,
+    zeros_like,
+)
 from autograd.function import Function
 from autograd.functional import grad, hessian, jacobian, value_and_grad
 from autograd.functions import (
@@ -44,6 +57,8 @@ from autograd.render import draw_graph, render_graph
 from autograd.tensor import Op, Tensor, concatenate, maximum, minimum, stack, where
 from autograd.value import Value
 
+warn_if_hips_autograd_installed()  # HIPS autograd in the same environment: say so, once
+
 __all__ = [
     "Value", "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "grad", "value_and_grad",
     "jacobian", "hessian", "gradcheck", "gradgradcheck", "GradcheckError", "Function", "Op",
@@ -53,4 +68,6 @@ __all__ = [
     "exp", "log", "sqrt", "abs", "sin", "cos", "erf", "tanh", "sigmoid", "relu", "leaky_relu",
     "elu", "celu", "gelu", "softplus", "mish", "hardswish", "relu6", "softmax", "log_softmax",
     "sum", "mean", "max", "min", "reshape", "transpose", "matmul",
+    "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "linspace", "eye", "rand",
+    "randn",
 ]

@@ -19,14 +19,16 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
-import graphviz
 import numpy as np
 
 from autograd.graph import topological_order
 from autograd.tensor import Tensor
 from autograd.value import Value
+
+if TYPE_CHECKING:  # imported when a graph is drawn: `import autograd` needs numpy alone
+    import graphviz
 
 Node = Union[Value, Tensor]  # noqa: UP007 - a runtime alias: X | Y needs Python 3.10 objects
 
@@ -44,6 +46,18 @@ _OP_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee", "fon
 
 
 # -- drawing -----------------------------------------------------------------------
+
+
+def _graphviz() -> Any:
+    """The graphviz package, imported on the first drawing (not by ``import autograd``)."""
+    try:
+        import graphviz
+    except ImportError:
+        raise ImportError(
+            "drawing graphs needs the 'graphviz' Python package, which is not installed: "
+            "pip install graphviz (and Graphviz's 'dot' program to render files)"
+        ) from None
+    return graphviz
 
 
 def draw_graph(
@@ -74,7 +88,7 @@ def draw_graph(
             f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     if max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be at least 1, got {max_nodes}")
-    dot = graphviz.Digraph(
+    dot = _graphviz().Digraph(
         name="autograd",
         graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12"},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
@@ -105,7 +119,8 @@ def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -
     >>> render_graph(y, path) == path and "tanh" in open(path).read()
     True
     """
-    if format not in graphviz.FORMATS:
+    gv = _graphviz()
+    if format not in gv.FORMATS:
         raise ValueError(
             f"render_graph: unknown format {format!r}; use a Graphviz format such as svg, png, pdf"
         )
@@ -114,9 +129,9 @@ def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -
     dot = draw_graph(root, **kw)
     try:
         data = dot.pipe(format=format, quiet=True)
-    except graphviz.ExecutableNotFound:
+    except gv.ExecutableNotFound:
         raise RuntimeError(INSTALL_HINT) from None
-    except graphviz.CalledProcessError as exc:
+    except gv.CalledProcessError as exc:
         detail = exc.stderr.decode(errors="replace").strip() if exc.stderr else str(exc)
         raise RuntimeError(f"render_graph: dot failed to render {format}: {detail}") from None
     out = Path(path)
@@ -165,7 +180,7 @@ class _Clusters:
             parent = scope.rpartition(".")[0]
             if parent:
                 self.graph_for(parent)  # depth = nesting of modules: small
-            graph = graphviz.Digraph(name=f"cluster_{scope}")
+            graph = _graphviz().Digraph(name=f"cluster_{scope}")
             graph.attr(label=scope, style="rounded,dashed", color="#888888", fontcolor="#555555",
                        labeljust="l")
             self.graphs[scope] = graph

@@ -354,15 +354,17 @@ class Tensor:
         """Set ``requires_grad`` on this leaf in place and return it (PyTorch's idiom).
 
         >>> x = Tensor([1.0, 2.0]).requires_grad_()
-        >>> x.requires_grad
-        True
+        >>> (x * x).sum().backward(); x.grad
+        array([2., 4.])
         """
-        if self._parents and not requires_grad:
+        flag = bool(requires_grad)
+        if self._parents and not flag:
             raise RuntimeError(
-                "requires_grad_: this tensor was computed by "
-                f"{self._op!r}, so it is not a leaf; use .detach() to cut it from the graph"
+                f"requires_grad_: this tensor is the result of {self._op!r}, not a leaf; "
+                "only leaves can stop requiring grad (use .detach() for a copy cut from the graph)"
             )
-        self.requires_grad = bool(requires_grad)
+        if not self._parents:
+            self.requires_grad = flag
         return self
 
     def __len__(self) -> int:

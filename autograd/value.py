@@ -163,16 +163,10 @@ class Value:
 
     _parents = parents
 
-    @property
-    def _prev(self) -> set[Value]:
-        """micrograd's name for the parents: a set (so the lecture's ``draw_dot`` runs)."""
-        return set(self.parents)
-
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        grad = self.grad
-        shown = f"{grad:.6g}" if isinstance(grad, float) else repr(grad)
-        return f"Value(data={self.data:.6g}, grad={shown}{label})"
+        # Full precision, as micrograd prints it (its notebooks print losses this way).
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     # -- arithmetic ------------------------------------------------------------
     def __add__(self, other: Operand) -> Value:
@@ -374,6 +368,17 @@ class Value:
     def _accumulate_leaf(self, g: Any, shared: bool) -> None:
         old = self.grad
         self.grad = g if (type(old) is float and old == 0.0) else old + g
+
+    # -- micrograd compatibility (read-only) -----------------------------------------
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for the parents, as a set (the lecture's ``draw_dot`` reads it).
+
+        >>> a = Value(2.0); b = a * a + 1.0
+        >>> [p.data for p in b._prev], b._op
+        ([4.0], '+')
+        """
+        return set(self._parents)
 
 
 def _times(g: Any, d: Any) -> Any:

@@ -1,7 +1,9 @@
 """Activation modules: thin wrappers over the node methods (Tensor and Value alike).
 
-Each module calls the method of the same name on its input, so it works on a
-``Tensor`` and, for the elementwise ones, on a ``Value`` too. ``activation(name)``
+Each module calls the functional form of the same name (``nn.functional``), so it
+works on a ``Tensor`` and, for the elementwise ones, on a ``Value`` too; any other
+input is read as an array-like of numbers (a constant Tensor) or refused with a
+message naming what was expected, the same rule as the functional forms. ``activation(name)``
 turns a lower-case name such as ``"relu"`` into a fresh module (used by ``MLP``).
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nn import functional as F
 from nn.module import Module
 
 __all__ = [
@@ -26,7 +29,7 @@ class ReLU(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return x.relu()
+        return F.relu(x)
 
 
 class LeakyReLU(Module):
@@ -42,7 +45,7 @@ class LeakyReLU(Module):
         self.negative_slope = float(negative_slope)
 
     def forward(self, x: Any) -> Any:
-        return x.leaky_relu(self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -61,7 +64,7 @@ class ELU(Module):
         self.alpha = float(alpha)
 
     def forward(self, x: Any) -> Any:
-        return x.elu(self.alpha)
+        return F.elu(x, self.alpha)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
@@ -82,7 +85,7 @@ class CELU(Module):
         self.alpha = float(alpha)
 
     def forward(self, x: Any) -> Any:
-        return x.celu(self.alpha)
+        return F.celu(x, self.alpha)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
@@ -103,7 +106,7 @@ class GELU(Module):
         self.approximate = approximate
 
     def forward(self, x: Any) -> Any:
-        return x.gelu(self.approximate)
+        return F.gelu(x, self.approximate)
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
@@ -118,7 +121,7 @@ class Mish(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return x.mish()
+        return F.mish(x)
 
 
 class Hardswish(Module):
@@ -130,7 +133,7 @@ class Hardswish(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return x.hardswish()
+        return F.hardswish(x)
 
 
 class ReLU6(Module):
@@ -142,7 +145,7 @@ class ReLU6(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return x.relu6()
+        return F.relu6(x)
 
 
 class Tanh(Module):
@@ -154,7 +157,7 @@ class Tanh(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return x.tanh()
+        return F.tanh(x)
 
 
 class Sigmoid(Module):
@@ -166,7 +169,7 @@ class Sigmoid(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return x.sigmoid()
+        return F.sigmoid(x)
 
 
 class Softplus(Module):
@@ -178,7 +181,7 @@ class Softplus(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return x.softplus()
+        return F.softplus(x)
 
 
 class Softmax(Module):
@@ -194,7 +197,7 @@ class Softmax(Module):
         self.dim = int(dim)
 
     def forward(self, x: Any) -> Any:
-        return x.softmax(self.dim)
+        return F.softmax(x, self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -213,7 +216,7 @@ class LogSoftmax(Module):
         self.dim = int(dim)
 
     def forward(self, x: Any) -> Any:
-        return x.log_softmax(self.dim)
+        return F.log_softmax(x, self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"

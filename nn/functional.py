@@ -55,13 +55,38 @@ def _node(x: Any) -> Any:
 
 
 # -- activations -------------------------------------------------------------------------
+# One rule for every activation, functional or module: a Tensor or Value is used as it is;
+# anything else is read with np.asarray and must hold numbers (bool, int or float): it becomes
+# a constant Tensor (no gradient), as torch.sigmoid reads a list. Other input is refused.
+def _activation_input(x: Any, who: str) -> Any:
+    if isinstance(x, (Tensor, Value)):
+        return x
+    try:
+        data = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # ragged lists
+        raise TypeError(f"{who}: expected a Tensor, a Value or an array-like of numbers; "
+                        f"got {type(x).__name__} that numpy cannot read as an array ({exc})"
+                        ) from None
+    if data.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: expected a Tensor, a Value or an array-like of numbers; "
+                        f"got {type(x).__name__} holding {data.dtype}")
+    return Tensor(data)
+
+
+def _tensor_input(x: Any, who: str) -> Tensor:
+    if isinstance(x, Value):
+        raise TypeError(f"{who}: expected a Tensor or an array-like of numbers (it works along "
+                        f"an axis); got a single Value")
+    return _activation_input(x, who)
+
+
 def relu(x: Node) -> Node:
     """max(x, 0).
 
     >>> relu(Tensor([-1.0, 2.0])).data
     array([0., 2.])
     """
-    return _node(x).relu()
+    return _activation_input(x, "relu").relu()
 
 
 def leaky_relu(x: Node, negative_slope: float = 0.01) -> Node:
@@ -70,7 +95,7 @@ def leaky_relu(x: Node, negative_slope: float = 0.01) -> Node:
     >>> leaky_relu(Tensor([-1.0, 2.0]), 0.1).data
     array([-0.1,  2. ])
     """
-    return _node(x).leaky_relu(negative_slope)
+    return _activation_input(x, "leaky_relu").leaky_relu(negative_slope)
 
 
 def elu(x: Node, alpha: float = 1.0) -> Node:
@@ -79,7 +104,7 @@ def elu(x: Node, alpha: float = 1.0) -> Node:
     >>> elu(Tensor([0.0, 2.0])).data
     array([0., 2.])
     """
-    return _node(x).elu(alpha)
+    return _activation_input(x, "elu").elu(alpha)
 
 
 def celu(x: Node, alpha: float = 1.0) -> Node:
@@ -88,7 +113,7 @@ def celu(x: Node, alpha: float = 1.0) -> Node:
     >>> celu(Tensor([0.0, 2.0])).data
     array([0., 2.])
     """
-    return _node(x).celu(alpha)
+    return _activation_input(x, "celu").celu(alpha)
 
 
 def gelu(x: Node, approximate: str = "none") -> Node:
@@ -97,7 +122,7 @@ def gelu(x: Node, approximate: str = "none") -> Node:
     >>> round(float(gelu(Tensor([1.0])).data[0]), 4)
     0.8413
     """
-    return _node(x).gelu(approximate)
+    return _activation_input(x, "gelu").gelu(approximate)
 
 
 def mish(x: Node) -> Node:
@@ -106,7 +131,7 @@ def mish(x: Node) -> Node:
     >>> round(float(mish(Tensor([1.0])).data[0]), 4)
     0.8651
     """
-    return _node(x).mish()
+    return _activation_input(x, "mish").mish()
 
 
 def hardswish(x: Node) -> Node:
@@ -115,7 +140,7 @@ def hardswish(x: Node) -> Node:
     >>> hardswish(Tensor([-4.0, 0.0, 4.0])).data
     array([-0.,  0.,  4.])
     """
-    return _node(x).hardswish()
+    return _activation_input(x, "hardswish").hardswish()
 
 
 def relu6(x: Node) -> Node:
@@ -124,7 +149,7 @@ def relu6(x: Node) -> Node:
     >>> relu6(Tensor([-1.0, 3.0, 9.0])).data
     array([0., 3., 6.])
     """
-    return _node(x).relu6()
+    return _activation_input(x, "relu6").relu6()
 
 
 def tanh(x: Node) -> Node:
@@ -133,7 +158,7 @@ def tanh(x: Node) -> Node:
     >>> tanh(Tensor([0.0])).data
     array([0.])
     """
-    return _node(x).tanh()
+    return _activation_input(x, "tanh").tanh()
 
 
 def sigmoid(x: Node) -> Node:
@@ -142,7 +167,7 @@ def sigmoid(x: Node) -> Node:
     >>> sigmoid(Tensor([0.0])).data
     array([0.5])
     """
-    return _node(x).sigmoid()
+    return _activation_input(x, "sigmoid").sigmoid()
 
 
 def softplus(x: Node) -> Node:
@@ -151,7 +176,7 @@ def softplus(x: Node) -> Node:
     >>> round(float(softplus(Tensor([0.0])).data[0]), 4)
     0.6931
     """
-    return _node(x).softplus()
+    return _activation_input(x, "softplus").softplus()
 
 
 def softmax(x: Tensor, dim: int = -1) -> Tensor:
@@ -160,7 +185,7 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
     >>> softmax(Tensor([[0.0, 0.0]])).data
     array([[0.5, 0.5]])
     """
-    return _node(x).softmax(dim)
+    return _tensor_input(x, "softmax").softmax(dim)
 
 
 def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
@@ -169,14 +194,15 @@ def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     >>> log_softmax(Tensor([0.0, 1e4])).data
     array([-10000.,      0.])
     """
-    return _node(x).log_softmax(dim)
+    return _tensor_input(x, "log_softmax").log_softmax(dim)
 
 
 def dropout(x: Node, p: float = 0.5, training: bool = True) -> Node:
     """Inverted dropout: zero each element with probability ``p`` and scale the rest by 1/(1-p).
 
     The identity when ``training`` is False or ``p`` is 0; all zeros when ``p`` is 1.
-    Uses the generator seeded by ``autograd.manual_seed``.
+    Uses the generator seeded by ``autograd.manual_seed``; ``nn.Dropout`` calls this
+    function, so the same seed gives the same mask either way.
 
     >>> x = Tensor([1.0, 2.0])
     >>> dropout(x, 0.5, training=False) is x
@@ -184,10 +210,11 @@ def dropout(x: Node, p: float = 0.5, training: bool = True) -> Node:
     >>> sorted(set(dropout(Tensor(np.ones(1000)), 0.5).data.tolist()))
     [0.0, 2.0]
     """
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: p (the drop probability) must be a number in [0, 1], "
+                         f"got {p!r}")
     p = float(p)
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p (the drop probability) must be in [0, 1], got {p}")
-    x = _node(x)
+    x = _activation_input(x, "dropout")
     if not training or p == 0.0:
         return x
     if isinstance(x, Value):

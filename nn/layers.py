@@ -16,6 +16,7 @@ import numpy as np
 from autograd import random as _random
 from autograd.tensor import Tensor, linear, where
 from autograd.value import Value
+from nn import functional as F
 from nn import init
 from nn.activations import activation as _activation
 from nn.module import Module, Parameter, Sequential
@@ -30,8 +31,8 @@ def _positive_int(x: Any, what: str) -> int:
 
 
 def _drop_probability(p: Any, what: str) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
-        raise ValueError(f"{what} (the drop probability) must be in [0, 1), got {p!r}")
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"{what} (the drop probability) must be in [0, 1], got {p!r}")
     return float(p)
 
 
@@ -147,7 +148,8 @@ class Dropout(Module):
 
     A kept element is divided by (1 - p), so with mask m ~ Bernoulli(1 - p),
     E[m * x / (1 - p)] = x: the expected output equals the input, and eval mode
-    can be the identity with no rescaling. Draws from ``autograd.random.generator()``.
+    can be the identity with no rescaling; p = 1 gives zeros in training, as PyTorch.
+    It calls ``F.dropout`` (one implementation: the same seed draws the same mask).
 
     >>> from autograd import Tensor, manual_seed
     >>> manual_seed(0)
@@ -163,15 +165,7 @@ class Dropout(Module):
         self.p = _drop_probability(p, "Dropout: p")
 
     def forward(self, x: Any) -> Any:
-        if not self.training or self.p == 0.0:
-            return x
-        keep = 1.0 - self.p
-        if isinstance(x, Value):
-            return x * (1.0 / keep) if _random.generator().random() < keep else x * 0.0
-        x = _as_tensor(x)
-        mask = (_random.generator().random(x.data.shape) < keep).astype(x.data.dtype)
-        mask *= 1.0 / keep
-        return x * mask
+        return F.dropout(x, self.p, self.training)
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

@@ -1,24 +1,27 @@
 """Micrograd-style models built from scalar ``Value``s: Neuron, Layer, MLP.
 
-They are ordinary Modules: ``parameters()`` gives Values, ``zero_grad()``
-sets their grads to 0.0, and ``state_dict()`` names them by position
-(``"layers.0.neurons.3.w.1"``: weight 1 of neuron 3 in layer 0).
+They are ordinary Modules: ``parameters()`` gives a list of Values,
+``zero_grad()`` sets their grads to 0.0, and ``state_dict()`` names them by
+position (``"layers.0.neurons.3.w.1"``: weight 1 of neuron 3 in layer 0).
 
->>> from autograd import manual_seed
->>> manual_seed(0)
+micrograd compatible: weights are drawn with Python's ``random.uniform(-1, 1)``,
+one per weight, neuron after neuron, layer after layer (micrograd's order), so
+after ``random.seed(s)`` a model holds exactly the weights micrograd's would.
+``autograd.manual_seed`` does not reach them.
+
 >>> model = MLP(3, [4, 4, 1])
 >>> out = model([2.0, 3.0, -1.0])
 >>> out.backward()
->>> model.num_parameters(), type(out).__name__
+>>> len(model.parameters()), type(out).__name__
 (41, 'Value')
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import random
+from collections.abc import Sequence
 from typing import Any, cast
 
-from autograd import random as _random
 from autograd.value import Value
 from nn.module import Module
 
@@ -35,19 +38,19 @@ def _check_inputs(x: Sequence[Scalar], nin: int, who: str) -> None:
 class _ScalarModule(Module):
     """A Module whose parameters are all Values (typed so, for users' type checkers)."""
 
-    def parameters(self) -> Iterator[Value]:
-        """Every Value parameter, each once.
+    def parameters(self) -> list[Value]:  # type: ignore[override]
+        """Every Value parameter, each once, as a list (as micrograd's ``parameters()``).
 
-        >>> len(list(Neuron(3).parameters()))
+        >>> len(Neuron(3).parameters())
         4
         """
-        return cast(Iterator[Value], super().parameters())
+        return cast(list[Value], list(super().parameters()))
 
 
 class Neuron(_ScalarModule):
     """relu(w . x + b), or just w . x + b when ``nonlin=False``.
 
-    Weights start uniform in (-1, 1) (from ``autograd.random.generator()``), the bias at 0.
+    Weights start at ``random.uniform(-1, 1)`` (Python's ``random``, as micrograd), the bias at 0.
 
     >>> n = Neuron(2, nonlin=False)
     >>> n.w[0].data, n.w[1].data = 2.0, -1.0
@@ -59,7 +62,7 @@ class Neuron(_ScalarModule):
         super().__init__()
         if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
             raise ValueError(f"Neuron: nin must be a positive integer, got {nin!r}")
-        self.w = [Value(w) for w in _random.generator().uniform(-1.0, 1.0, nin).tolist()]
+        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
         self.nonlin = bool(nonlin)
 
