@@ -7,7 +7,11 @@ turns a lower-case name such as ``"relu"`` into a fresh module (used by ``MLP``)
 
 from __future__ import annotations
 
+import math
+from numbers import Real
 from typing import Any
+
+import numpy as np
 
 from nn.module import Module
 
@@ -16,6 +20,21 @@ __all__ = [
     "Softplus", "Softmax", "LogSoftmax", "activation", "ACTIVATIONS",
 ]
 
+
+
+def _finite(x: Any, what: str) -> float:
+    """A constructor's number argument: a finite real number (not a bool or a string)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, Real):
+        raise TypeError(f"{what} must be a finite real number, got {type(x).__name__} {x!r}")
+    if not math.isfinite(x):
+        raise ValueError(f"{what} must be a finite real number, got {x!r}")
+    return float(x)
+
+
+def _axis(x: Any, what: str) -> int:
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+        raise TypeError(f"{what} must be an integer, got {type(x).__name__} {x!r}")
+    return int(x)
 
 class ReLU(Module):
     """max(0, x), elementwise.
@@ -39,7 +58,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = _finite(negative_slope, "LeakyReLU: negative_slope")
 
     def forward(self, x: Any) -> Any:
         return x.leaky_relu(self.negative_slope)
@@ -58,7 +77,7 @@ class ELU(Module):
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        self.alpha = float(alpha)
+        self.alpha = _finite(alpha, "ELU: alpha")
 
     def forward(self, x: Any) -> Any:
         return x.elu(self.alpha)
@@ -77,9 +96,9 @@ class CELU(Module):
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        if alpha == 0:
+        self.alpha = _finite(alpha, "CELU: alpha")
+        if self.alpha == 0:
             raise ValueError("CELU: alpha must be non-zero (it divides x), got 0")
-        self.alpha = float(alpha)
 
     def forward(self, x: Any) -> Any:
         return x.celu(self.alpha)
@@ -191,7 +210,7 @@ class Softmax(Module):
 
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
-        self.dim = int(dim)
+        self.dim = _axis(dim, "Softmax: dim")
 
     def forward(self, x: Any) -> Any:
         return x.softmax(self.dim)
@@ -210,7 +229,7 @@ class LogSoftmax(Module):
 
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
-        self.dim = int(dim)
+        self.dim = _axis(dim, "LogSoftmax: dim")
 
     def forward(self, x: Any) -> Any:
         return x.log_softmax(self.dim)
