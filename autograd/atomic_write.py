@@ -24,7 +24,7 @@ import re
 import secrets
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import BinaryIO, Union
 
 try:
@@ -74,15 +74,13 @@ def atomic_write(path: PathLike, owner: str) -> Iterator[BinaryIO]:
         if old is not None:
             _copy_mode_and_owner(fd, old)
         with os.fdopen(fd, "wb", closefd=False) as f:
-            yield f  # type: ignore[misc]
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, final)
     except BaseException:
-        try:
+        with suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
     finally:
         os.close(fd)  # releases the lock, after the rename

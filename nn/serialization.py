@@ -52,12 +52,12 @@ def save(module: Module, path: PathLike) -> str:
         raise TypeError(f"nn.save: expected an nn.Module, got {type(module).__name__}")
     target = os.fspath(path)
     state = module.state_dict()
-    with atomic_write(target, "nn.save") as f:
-        # The .npz layout written by np.savez, but keys can be any string (even "file").
-        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-            for key, arr in state.items():
-                with zf.open(key + ".npy", "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, np.asarray(arr), allow_pickle=False)
+    # The .npz layout written by np.savez, but keys can be any string (even "file").
+    with atomic_write(target, "nn.save") as f, \
+            zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for key, arr in state.items():
+            with zf.open(key + ".npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asarray(arr), allow_pickle=False)
     return target
 
 
@@ -154,9 +154,9 @@ def _read_checked(
 def _npy_header(f: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype[Any]]:
     version = np.lib.format.read_magic(f)
     if version == (1, 0):
-        return np.lib.format.read_array_header_1_0(f)  # type: ignore[no-any-return]
+        return np.lib.format.read_array_header_1_0(f)
     if version == (2, 0):
-        return np.lib.format.read_array_header_2_0(f)  # type: ignore[no-any-return]
+        return np.lib.format.read_array_header_2_0(f)
     raise ValueError(f".npy format version {version} is not supported here")
 
 
@@ -191,4 +191,4 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
     with zf.open(info) as f:
         arr = np.lib.format.read_array(f, allow_pickle=False)
         f.read(1)  # reach the end, where zipfile checks the CRC
-    return arr  # type: ignore[no-any-return]
+    return arr

@@ -60,7 +60,8 @@ def test_save_refuses_a_target_that_is_not_a_regular_file(tmp_path, kind):
         nn.save(_model(), target)
     assert sorted(os.listdir(tmp_path)) == before  # nothing replaced, no temporary left
     assert stat.S_ISFIFO(os.stat(thing).st_mode) or thing.is_dir()
-    assert issubclass(NotARegularFileError, ValueError) and issubclass(NotARegularFileError, OSError)
+    assert issubclass(NotARegularFileError, ValueError)
+    assert issubclass(NotARegularFileError, OSError)
 
 
 def test_save_through_a_symlink_keeps_the_link_and_writes_the_file_it_points_to(tmp_path):
@@ -531,7 +532,8 @@ def test_labels_with_nul_surrogates_huge_length_or_a_trailing_backslash_render_e
     x = Value(2.0, label=label)
     y = (x * 3).tanh()
     y.backward()
-    svg = open(render_graph(y, tmp_path / "g.svg"), encoding="utf-8").read()
+    with open(render_graph(y, tmp_path / "g.svg"), encoding="utf-8") as f:
+        svg = f.read()
     assert shown in svg
     assert len(svg) < 10_000
 
@@ -552,5 +554,6 @@ def test_a_module_name_ending_in_a_backslash_renders(tmp_path):
     out = (getattr(root, "odd\\")(Tensor([1.0])) +
            getattr(root, "long" + "n" * 20_000)(Tensor([1.0]))).sum()
     out.backward()
-    svg = open(render_graph(out, tmp_path / "m.svg"), encoding="utf-8").read()
+    with open(render_graph(out, tmp_path / "m.svg"), encoding="utf-8") as f:
+        svg = f.read()
     assert "odd\\" in svg and "(20,004 characters)" in svg
