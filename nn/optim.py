@@ -131,29 +131,45 @@ def _value_grad(p: Value, g: Any, owner: str, index: int) -> float:
     return float(g)
 
 
-def _tensor_grad(p: Tensor, g: Any, owner: str, index: int, entry: Any) -> np.ndarray:
-    where = f"{owner}.step: {_describe(p, index)}"
+def _tensor_grad(p: Tensor, g: Any, opt: Optimizer, entry: Any) -> np.ndarray:
     d = p.data
+    if g.__class__ is np.ndarray and g.dtype is d.dtype and g.shape == d.shape \
+            and d.dtype.kind == "f" and d.flags.writeable:  # the common case, checked quickly
+        if not entry:
+            return g
+        shape = d.shape
+        for b in entry.values():
+            if b.__class__ is np.ndarray and b.shape != shape:
+                break
+        else:
+            return g
     if isinstance(g, Tensor):
         g = g.data  # a gradient recorded with create_graph=True
     if not isinstance(g, np.ndarray) or g.dtype.kind not in "biuf":
         what = f"an array of dtype {g.dtype}" if isinstance(g, np.ndarray) else type(g).__name__
-        raise TypeError(f"{where} has a gradient that is {what}, expected a real array of "
-                        f"shape {d.shape}; no parameter was updated")
+        raise TypeError(f"{_where(opt, p)} has a gradient that is {what}, "
+                        f"expected a real array of shape {d.shape}; no parameter was updated")
     if g.shape != d.shape:
-        raise ValueError(f"{where} has a gradient of shape {g.shape}, expected the "
-                         f"parameter's shape {d.shape}; no parameter was updated")
+        raise ValueError(f"{_where(opt, p)} has a gradient of shape "
+                         f"{g.shape}, expected the parameter's shape {d.shape}; no parameter "
+                         "was updated")
     if d.dtype.kind != "f":
-        raise TypeError(f"{where} holds {d.dtype} data; optimizers update float parameters "
-                        "only; no parameter was updated")
+        raise TypeError(f"{_where(opt, p)} holds {d.dtype} data; optimizers "
+                        "update float parameters only; no parameter was updated")
     if not d.flags.writeable:
-        raise ValueError(f"{where} has read-only data (it cannot be updated in place); "
-                         "no parameter was updated")
-    for key, buf in (entry or {}).items():
-        if isinstance(buf, np.ndarray) and buf.shape != d.shape:
-            raise ValueError(f"{where}: its {key} has shape {buf.shape} (the data was replaced "
-                             "by another shape?); no parameter was updated")
+        raise ValueError(f"{_where(opt, p)} has read-only data (it cannot "
+                         "be updated in place); no parameter was updated")
+    if entry:
+        for key, buf in entry.items():
+            if isinstance(buf, np.ndarray) and buf.shape != d.shape:
+                raise ValueError(f"{_where(opt, p)}: its {key} has shape "
+                                 f"{buf.shape} (the data was replaced by another shape?); no "
+                                 "parameter was updated")
     return g
+
+
+def _where(opt: Optimizer, p: Param) -> str:
+    return f"{type(opt).__name__}.step: {_describe(p, opt._number_of(p))}"
 
 
 class Optimizer:
@@ -251,23 +267,28 @@ class Optimizer:
         of another shape) raises naming it before any parameter moves.
         """
         self._check_lrs()
-        owner, state = type(self).__name__, self.state
+        state = self.state
         out: list[list[tuple[Param, Any]]] = []
-        index = 0
         for group in self.param_groups:
             pairs: list[tuple[Param, Any]] = []
+            append = pairs.append
             for p in group["params"]:
                 g = p.grad
-                if g is not None:
-                    if isinstance(p, Value):
-                        if type(g) is not float:
-                            g = _value_grad(p, g, owner, index)
-                    else:
-                        g = _tensor_grad(p, g, owner, index, state.get(id(p)))
-                    pairs.append((p, g))
-                index += 1
+                if g is None:
+                    continue
+                if g.__class__ is float and p.__class__ is Value:  # the common scalar case
+                    append((p, g))
+                elif isinstance(p, Value):
+                    append((p, _value_grad(p, g, type(self).__name__, self._number_of(p))))
+                else:
+                    append((p, _tensor_grad(p, g, self, state.get(id(p)))))
             out.append(pairs)
         return out
+
+    def _number_of(self, p: Param) -> int:
+        """``p``'s number in ``state_dict()`` (errors use it to name the parameter)."""
+        every = [q for group in self.param_groups for q in group["params"]]
+        return next(i for i, q in enumerate(every) if q is p)
 
     def step(self) -> None:
         """Update every parameter that has a gradient."""
