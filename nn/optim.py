@@ -278,6 +278,11 @@ class Optimizer:
                     continue
                 if g.__class__ is float and p.__class__ is Value:  # the common scalar case
                     append((p, g))
+                    continue
+                d = p.data
+                if g.__class__ is np.ndarray and g.dtype is d.dtype and g.shape == d.shape \
+                        and d.dtype.kind == "f" and id(p) not in state and d.flags.writeable:
+                    append((p, g))  # the common tensor case, checked in one line
                 elif isinstance(p, Value):
                     append((p, _value_grad(p, g, type(self).__name__, self._number_of(p))))
                 else:
