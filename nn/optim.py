@@ -281,7 +281,7 @@ class Optimizer:
                     continue
                 d = p.data
                 if g.__class__ is np.ndarray and g.dtype is d.dtype and g.shape == d.shape \
-                        and d.dtype.kind == "f" and id(p) not in state and d.flags.writeable:
+                        and d.dtype.kind == "f" and d.flags.writeable and id(p) not in state:
                     append((p, g))  # the common tensor case, checked in one line
                 elif isinstance(p, Value):
                     append((p, _value_grad(p, g, type(self).__name__, self._number_of(p))))
