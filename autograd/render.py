@@ -15,9 +15,7 @@ The command line that draws an expression lives in ``autograd.draw``.
 from __future__ import annotations
 
 import math
-import os
 import shutil
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +24,6 @@ from typing import Any, Union
 import graphviz
 import numpy as np
 
-from autograd.atomic_write import atomic_write
 from autograd.graph import topological_order
 from autograd.tensor import Tensor
 from autograd.value import Value
@@ -127,7 +124,9 @@ def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -
                              "use a format that does, such as svg, png or pdf")
         raise ValueError(f"render_graph: unknown format {format!r}; use a Graphviz format "
                          "that writes one file, such as svg, png or pdf")
-    target = os.fspath(path)
+    from autograd.atomic_write import atomic_write  # here: keeps the import block to itself
+
+    target = str(path)
     if not target:
         raise ValueError("render_graph: the path is empty")
     if shutil.which("dot") is None:
@@ -278,6 +277,8 @@ def _text(text: object) -> str:
 
 
 def _escaped(c: str) -> str:
+    import unicodedata  # only for labels that are not printable
+
     code = ord(c)
     if unicodedata.category(c) not in ("Cc", "Cs"):
         return c
