@@ -21,7 +21,7 @@ from typing import Any
 
 import graphviz
 
-from autograd.render import RANKDIRS, render_graph
+from autograd.render import RANKDIRS, SINGLE_FILE_FORMATS, render_graph
 from autograd.value import Value
 
 # -- the command line -----------------------------------------------------------------
@@ -255,22 +255,32 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _output_and_format(output: str | None, fmt: str | None) -> tuple[str, str]:
+    if output is not None and not output.strip():
+        raise ExpressionError("-o/--output: the output path is empty")
     if fmt is not None:
-        if fmt not in graphviz.FORMATS:
-            raise ExpressionError(f"unknown format {fmt!r}; try svg, png or pdf")
+        _check_format(fmt, f"unknown format {fmt!r}; try svg, png or pdf")
         return output or f"out.{fmt}", fmt
     if output is None:
         return "out.svg", "svg"
     suffix = Path(output).suffix.lstrip(".").lower()
     if not suffix:
         return output, "svg"
-    if suffix not in graphviz.FORMATS:
-        raise ExpressionError(f"cannot tell the format from {output!r}; pass --format svg|png|pdf")
+    _check_format(suffix, f"cannot tell the format from {output!r}; pass --format svg|png|pdf")
     return output, suffix
 
 
+def _check_format(fmt: str, unknown: str) -> None:
+    if fmt not in graphviz.FORMATS:
+        raise ExpressionError(unknown)
+    if fmt not in SINGLE_FILE_FORMATS:
+        raise ExpressionError(f"format {fmt!r} does not write a single file; use svg, png or pdf")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line entry point; returns the exit code (0 ok, 1 math or render error, 2 bad input).
+    """Command line entry point; returns the exit code.
+
+    0 ok, 1 a math error or ``dot`` failing, 2 bad input or an output that
+    cannot be written (the old file then stays whole: it is replaced atomically).
 
     >>> main(["__import__('os').getcwd()", "x=1"])  # rejected (message on stderr): nothing runs
     2
@@ -309,9 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  d/d{name:<{width}} = {value.grad:.6g}")
     try:
         render_graph(out, path, format=fmt, rankdir=args.rankdir, show_grad=not args.no_grad)
-    except RuntimeError as exc:
+    except RuntimeError as exc:  # no dot, or dot failed
         print(f"autograd-draw: error: {exc}", file=sys.stderr)
         return 1
+    except (OSError, ValueError) as exc:  # the output path: a folder, a device, unwritable, full
+        print(f"autograd-draw: error: cannot write {path!r}: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {path}")
     return 0
 

@@ -40,6 +40,16 @@ INSTALL_HINT = (
 )
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
+# Graphviz's output formats that write exactly one file: not vrml (it also writes a PNG
+# per node into the current folder) nor gtk, x11 and xlib (they open a window).
+SINGLE_FILE_FORMATS = frozenset({
+    "bmp", "canon", "cgimage", "cmap", "cmapx", "cmapx_np", "dot", "dot_json", "eps", "exr",
+    "fig", "gd", "gd2", "gif", "gv", "ico", "imap", "imap_np", "ismap", "jp2", "jpe", "jpeg",
+    "jpg", "json", "json0", "pct", "pdf", "pic", "pict", "plain", "plain-ext", "png", "pov", "ps",
+    "ps2", "psd", "sgi", "svg", "svg_inline", "svgz", "tga", "tif", "tiff", "tk", "vml", "vmlz",
+    "wbmp", "webp", "xdot", "xdot1.2", "xdot1.4", "xdot_json",
+})
+MAX_LABEL_CHARS = 200  # longer labels, op and module names are shortened in pictures
 _TENSOR_VALUES_SHOWN = 6  # tensors with at most this many elements show every value
 _OP_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee", "fontsize": "10",
              "width": "0.3", "height": "0.25", "margin": "0.04"}
@@ -110,7 +120,10 @@ def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -
     """Draw ``root``'s graph (``kw`` goes to ``draw_graph``) and write it to exactly ``path``.
 
     Needs Graphviz's ``dot`` program; without it a RuntimeError says how to
-    install it. No other file is left behind. Returns the path written.
+    install it. ``format`` must write a single file (not vrml, x11, ...).
+    The file is replaced atomically (``autograd.atomic_write``): a failed
+    write leaves the old one whole, and a path that is a directory, FIFO or
+    device is refused. No other file is left behind. Returns the path written.
 
     >>> import tempfile, os
     >>> from autograd import Value
@@ -120,10 +133,17 @@ def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -
     True
     """
     gv = _graphviz()
-    if format not in gv.FORMATS:
-        raise ValueError(
-            f"render_graph: unknown format {format!r}; use a Graphviz format such as svg, png, pdf"
-        )
+    if not isinstance(format, str) or format not in SINGLE_FILE_FORMATS:
+        if format in ("vrml", "gtk", "x11", "xlib"):
+            raise ValueError(f"render_graph: format {format!r} does not write a single file; "
+                             "use a format that does, such as svg, png or pdf")
+        raise ValueError(f"render_graph: unknown format {format!r}; use a Graphviz format "
+                         "that writes one file, such as svg, png or pdf")
+    from autograd.atomic_write import atomic_write  # here: keeps the import block to itself
+
+    target = str(path)
+    if not target:
+        raise ValueError("render_graph: the path is empty")
     if shutil.which("dot") is None:
         raise RuntimeError(INSTALL_HINT)
     dot = draw_graph(root, **kw)
@@ -134,9 +154,9 @@ def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -
     except gv.CalledProcessError as exc:
         detail = exc.stderr.decode(errors="replace").strip() if exc.stderr else str(exc)
         raise RuntimeError(f"render_graph: dot failed to render {format}: {detail}") from None
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(target, "render_graph") as f:  # a failed write keeps the old picture
+        f.write(data)
     return str(path)
 
 
@@ -157,7 +177,7 @@ def _draw_every_node(
             attrs["style"] = "dashed"  # a constant: it gets no gradient
         graph.node(f"n{i}", _record(fields, _reads_across(node, braces)), **attrs)
         if node._parents:
-            graph.node(f"n{i}op", _plain(node.op), **_OP_STYLE)
+            graph.node(f"n{i}op", _plain(_text(node.op)), **_OP_STYLE)
             edges.append((f"n{i}op", f"n{i}"))
             edges.extend((f"n{index[id(p)]}", f"n{i}op") for p in node._parents)
     clusters.close()
@@ -180,9 +200,11 @@ class _Clusters:
             parent = scope.rpartition(".")[0]
             if parent:
                 self.graph_for(parent)  # depth = nesting of modules: small
-            graph = _graphviz().Digraph(name=f"cluster_{scope}")
-            graph.attr(label=scope, style="rounded,dashed", color="#888888", fontcolor="#555555",
-                       labeljust="l")
+            shown = _text(scope)
+            name = _plain(shown) if shown == scope else str(len(self.graphs))
+            graph = _graphviz().Digraph(name=f"cluster_{name}")
+            graph.attr(label=_plain(shown), style="rounded,dashed", color="#888888",
+                       fontcolor="#555555", labeljust="l")
             self.graphs[scope] = graph
         return graph
 
@@ -194,7 +216,7 @@ class _Clusters:
 
 
 def _node_fields(node: Node, show_grad: bool) -> list[str]:
-    fields = [node.label] if node.label else []
+    fields = [_text(node.label)] if node.label else []
     if isinstance(node, Value):
         fields.append(f"data {_number(node.data)}")
         if show_grad:
@@ -247,8 +269,35 @@ def _escape(text: str) -> str:
 
 
 def _plain(text: str) -> str:
-    """A label for a non-record node: only backslashes are special."""
-    return text.replace("\\", "\\\\")
+    """A label for a non-record node: only backslashes are special (and <...> means HTML)."""
+    text = text.replace("\\", "\\\\")
+    return text + " " if text.startswith("<") and text.endswith(">") else text
+
+
+def _text(text: object) -> str:
+    """User text (a label, op or module name) as a picture shows it: at most
+    ``MAX_LABEL_CHARS`` characters, control characters and lone surrogates
+    (which ``dot`` cannot read) written as escapes.
+
+    >>> _text("a\\x00b"), _text("x" * 1000)[-20:]
+    ('a\\\\x00b', '... (1,000 characters)')
+    """
+    text = str(text)
+    if len(text) > MAX_LABEL_CHARS:
+        text = f"{text[:MAX_LABEL_CHARS]}... ({len(text):,} characters)"
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else " " if c in "\n\t\r" else
+                   _escaped(c) for c in text)
+
+
+def _escaped(c: str) -> str:
+    import unicodedata  # only for labels that are not printable
+
+    code = ord(c)
+    if unicodedata.category(c) not in ("Cc", "Cs"):
+        return c
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 # -- summaries of large graphs ---------------------------------------------------------
@@ -333,7 +382,7 @@ def _draw_summary(
         graph = clusters.graph_for(scope) if single_op else dot
         node = order[last[g]]
         if sizes[g] == 1:  # a group of one: the node itself, with its op
-            fields = ([node.op] if node._parents else []) + _node_fields(node, show_grad)
+            fields = ([_text(node.op)] if node._parents else []) + _node_fields(node, show_grad)
             graph.node(f"g{g}", _record(fields, _reads_across(node, braces)), shape="record")
             continue
         if single_op:
@@ -343,7 +392,7 @@ def _draw_summary(
                 if show_grad:
                     fields.append(f"grad {_number(node.grad)}")
         else:
-            fields = [scope or "(outside modules)"] if how == _BY_MODULE else []
+            fields = [_text(scope) or "(outside modules)"] if how == _BY_MODULE else []
             fields.append(f"{sizes[g]:,} nodes")
             fields += [_count_ops(op, c) for op, c in mixes[g].most_common(4)]
         graph.node(f"g{g}", _record(fields, braces), shape="record", style="filled",
@@ -381,7 +430,7 @@ def _choose_grouping(
 def _count_ops(op: str, count: int) -> str:
     if not op:
         return f"{count:,} {'leaf' if count == 1 else 'leaves'}"
-    return f"{count:,} x {op!r}"
+    return f"{count:,} x {_text(op)!r}"
 
 
 def _summary_title(flat: _Flat, max_nodes: int, how: str) -> str:

@@ -9,7 +9,11 @@ turns a lower-case name such as ``"relu"`` into a fresh module (used by ``MLP``)
 
 from __future__ import annotations
 
+import math
+from numbers import Real
 from typing import Any
+
+import numpy as np
 
 from nn import functional as F
 from nn.module import Module
@@ -19,6 +23,21 @@ __all__ = [
     "Softplus", "Softmax", "LogSoftmax", "activation", "ACTIVATIONS",
 ]
 
+
+
+def _finite(x: Any, what: str) -> float:
+    """A constructor's number argument: a finite real number (not a bool or a string)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, Real):
+        raise TypeError(f"{what} must be a finite real number, got {type(x).__name__} {x!r}")
+    if not math.isfinite(x):
+        raise ValueError(f"{what} must be a finite real number, got {x!r}")
+    return float(x)
+
+
+def _axis(x: Any, what: str) -> int:
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+        raise TypeError(f"{what} must be an integer, got {type(x).__name__} {x!r}")
+    return int(x)
 
 class ReLU(Module):
     """max(0, x), elementwise.
@@ -42,7 +61,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = _finite(negative_slope, "LeakyReLU: negative_slope")
 
     def forward(self, x: Any) -> Any:
         return F.leaky_relu(x, self.negative_slope)
@@ -61,7 +80,7 @@ class ELU(Module):
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        self.alpha = float(alpha)
+        self.alpha = _finite(alpha, "ELU: alpha")
 
     def forward(self, x: Any) -> Any:
         return F.elu(x, self.alpha)
@@ -80,9 +99,9 @@ class CELU(Module):
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        if alpha == 0:
+        self.alpha = _finite(alpha, "CELU: alpha")
+        if self.alpha == 0:
             raise ValueError("CELU: alpha must be non-zero (it divides x), got 0")
-        self.alpha = float(alpha)
 
     def forward(self, x: Any) -> Any:
         return F.celu(x, self.alpha)
@@ -194,7 +213,7 @@ class Softmax(Module):
 
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
-        self.dim = int(dim)
+        self.dim = _axis(dim, "Softmax: dim")
 
     def forward(self, x: Any) -> Any:
         return F.softmax(x, self.dim)
@@ -213,7 +232,7 @@ class LogSoftmax(Module):
 
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
-        self.dim = int(dim)
+        self.dim = _axis(dim, "LogSoftmax: dim")
 
     def forward(self, x: Any) -> Any:
         return F.log_softmax(x, self.dim)

@@ -28,8 +28,20 @@ __all__ = [
 Dataset = tuple[np.ndarray, np.ndarray]
 
 
-def _rng(seed: int | None) -> np.random.Generator:
-    return _random.generator() if seed is None else np.random.default_rng(seed)
+def _rng(seed: int | None, what: str) -> np.random.Generator:
+    if seed is None:
+        return _random.generator()
+    return np.random.default_rng(_seed(seed, what))
+
+
+def _seed(seed: Any, what: str) -> int:
+    """A seed: an integer >= 0 (as manual_seed takes), the error naming the function."""
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"{what}: seed must be None or an integer >= 0, got "
+                        f"{type(seed).__name__} {seed!r}")
+    if seed < 0:
+        raise ValueError(f"{what}: seed must be None or an integer >= 0, got {seed}")
+    return int(seed)
 
 
 def _count(n: Any, what: str, least: int = 1) -> int:
@@ -41,6 +53,13 @@ def _count(n: Any, what: str, least: int = 1) -> int:
 def _scale(x: Any, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0.0 <= x < math.inf:
         raise ValueError(f"{what} must be a finite number >= 0, got {x!r}")
+    return float(x)
+
+
+def _finite(x: Any, what: str) -> float:
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(x):
+        raise ValueError(f"{what} must be a finite number, got {x!r}")
     return float(x)
 
 
@@ -58,7 +77,7 @@ def make_moons(n: int, noise: float = 0.1, seed: int | None = None) -> Dataset:
     """
     n = _count(n, "make_moons")
     noise = _scale(noise, "make_moons: noise")
-    rng = _rng(seed)
+    rng = _rng(seed, "make_moons")
     n_outer = n // 2
     n_inner = n - n_outer
     t_out = np.linspace(0.0, np.pi, n_outer)
@@ -85,11 +104,14 @@ def make_blobs(
     n = _count(n, "make_blobs")
     k = _count(n_classes, "make_blobs: n_classes")
     std = _scale(std, "make_blobs: std")
-    lo, hi = center_box
+    if not isinstance(center_box, (tuple, list)) or len(center_box) != 2:
+        raise ValueError(f"make_blobs: center_box must be a pair (low, high), got {center_box!r}")
+    lo = _finite(center_box[0], "make_blobs: center_box[0]")
+    hi = _finite(center_box[1], "make_blobs: center_box[1]")
     if not lo <= hi:
         raise ValueError(f"make_blobs: center_box must be (low, high) with low <= high, "
                          f"got {center_box!r}")
-    rng = _rng(seed)
+    rng = _rng(seed, "make_blobs")
     centers = rng.uniform(lo, hi, size=(k, 2))
     y = np.arange(n) % k
     X = centers[y] + rng.normal(0.0, std, size=(n, 2))
@@ -107,9 +129,9 @@ def make_spirals(
     """
     n = _count(n, "make_spirals")
     noise = _scale(noise, "make_spirals: noise")
-    if not (isinstance(turns, (int, float)) and 0 < turns < math.inf):
+    if isinstance(turns, bool) or not (isinstance(turns, (int, float)) and 0 < turns < math.inf):
         raise ValueError(f"make_spirals: turns must be a positive number, got {turns!r}")
-    rng = _rng(seed)
+    rng = _rng(seed, "make_spirals")
     y = np.arange(n) % 2
     # sqrt spacing puts as many points on the long outer arms as on the tight centre
     r = np.sqrt(rng.uniform(0.02, 1.0, size=n))
@@ -133,7 +155,7 @@ def make_linearly_separable(n: int, margin: float = 0.1, seed: int | None = None
     margin = _scale(margin, "make_linearly_separable: margin")
     if margin >= 0.5:
         raise ValueError(f"make_linearly_separable: margin must be < 0.5, got {margin!r}")
-    rng = _rng(seed)
+    rng = _rng(seed, "make_linearly_separable")
     angle = rng.uniform(0.0, 2.0 * np.pi)
     normal = np.array([np.cos(angle), np.sin(angle)])
     offset = rng.uniform(-0.2, 0.2)
@@ -163,7 +185,7 @@ def make_xor(n: int, noise: float = 0.1, seed: int | None = None) -> Dataset:
     """
     n = _count(n, "make_xor")
     noise = _scale(noise, "make_xor: noise")
-    rng = _rng(seed)
+    rng = _rng(seed, "make_xor")
     corners = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
     which = np.arange(n) % 4
     X = corners[which] + rng.normal(0.0, noise, size=(n, 2))
@@ -192,6 +214,8 @@ def batches(
     if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
         raise ValueError(f"batches: X and y need the same number of examples (first dimension); "
                          f"got X of shape {X.shape} and y of shape {y.shape}")
+    if seed is not None:
+        _seed(seed, "batches")
     return _batches(X, y, int(batch_size), shuffle, seed, drop_last)
 
 
@@ -199,7 +223,7 @@ def _batches(
     X: np.ndarray, y: np.ndarray, size: int, shuffle: bool, seed: int | None, drop_last: bool
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     n = len(y)
-    order = _rng(seed).permutation(n) if shuffle else np.arange(n)
+    order = _rng(seed, "batches").permutation(n) if shuffle else np.arange(n)
     stop = n - n % size if drop_last else n
     for start in range(0, stop, size):
         idx = order[start:start + size]

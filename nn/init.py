@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import math
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -83,8 +84,22 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     return tensor
 
 
-def _gen(generator: np.random.Generator | None) -> np.random.Generator:
-    return _random.generator() if generator is None else generator
+def _finite(x: Any, what: str) -> float:
+    """An initialiser's number argument: a finite real number (not a bool or a string)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, Real):
+        raise TypeError(f"{what} must be a finite real number, got {type(x).__name__} {x!r}")
+    if not math.isfinite(x):
+        raise ValueError(f"{what} must be a finite real number, got {x!r}")
+    return float(x)
+
+
+def _gen(generator: np.random.Generator | None, what: str) -> np.random.Generator:
+    if generator is None:
+        return _random.generator()
+    if not isinstance(generator, np.random.Generator):
+        raise TypeError(f"{what}: generator must be a numpy.random.Generator or None, got "
+                        f"{type(generator).__name__}")
+    return generator
 
 
 def uniform_(
@@ -97,9 +112,12 @@ def uniform_(
     True
     """
     shape = _array(tensor, "uniform_").shape
+    a, b = _finite(a, "uniform_: a"), _finite(b, "uniform_: b")
     if not a <= b:
         raise ValueError(f"uniform_: needs a <= b, got a={a}, b={b}")
-    return _fill(tensor, _gen(generator).uniform(a, b, size=shape))
+    if not math.isfinite(b - a):
+        raise ValueError(f"uniform_: b - a must be finite, got a={a}, b={b}")
+    return _fill(tensor, _gen(generator, "uniform_").uniform(a, b, size=shape))
 
 
 def normal_(
@@ -112,9 +130,10 @@ def normal_(
     array([5., 5.])
     """
     shape = _array(tensor, "normal_").shape
+    mean, std = _finite(mean, "normal_: mean"), _finite(std, "normal_: std")
     if not std >= 0:
         raise ValueError(f"normal_: std must be >= 0, got {std}")
-    return _fill(tensor, _gen(generator).normal(mean, std, size=shape))
+    return _fill(tensor, _gen(generator, "normal_").normal(mean, std, size=shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -124,7 +143,7 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
     array([0.5, 0.5])
     """
     _array(tensor, "constant_")
-    return _fill(tensor, val)
+    return _fill(tensor, _finite(val, "constant_: val"))
 
 
 def zeros_(tensor: Tensor) -> Tensor:
@@ -155,6 +174,7 @@ def xavier_uniform_(
     True
     """
     fan_in, fan_out = _fans(tensor, "xavier_uniform_")
+    gain = _finite(gain, "xavier_uniform_: gain")
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out)) if fan_in + fan_out else 0.0
     return uniform_(tensor, -bound, bound, generator)
 
@@ -168,6 +188,7 @@ def xavier_normal_(
     (2, 4)
     """
     fan_in, fan_out = _fans(tensor, "xavier_normal_")
+    gain = _finite(gain, "xavier_normal_: gain")
     std = gain * math.sqrt(2.0 / (fan_in + fan_out)) if fan_in + fan_out else 0.0
     return normal_(tensor, 0.0, std, generator)
 
@@ -175,6 +196,7 @@ def xavier_normal_(
 def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str, what: str) -> float:
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"{what}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    a = _finite(a, f"{what}: a")
     fan_in, fan_out = _fans(tensor, what)
     fan = fan_in if mode == "fan_in" else fan_out
     if fan == 0:

@@ -293,6 +293,10 @@ class Flatten(Module):
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
+        for what, dim in (("start_dim", start_dim), ("end_dim", end_dim)):
+            if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)):
+                raise TypeError(f"Flatten: {what} must be an integer, got "
+                                f"{type(dim).__name__} {dim!r}")
         self.start_dim = int(start_dim)
         self.end_dim = int(end_dim)
 

@@ -74,6 +74,104 @@ def _non_negative(value: Any, name: str, owner: str) -> float:
     return x
 
 
+_MAX_STEP = 2**63 - 1  # PyTorch keeps the count in a 64-bit number too
+
+
+def _step_count(value: Any, where: str) -> int:
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    integral = isinstance(value, (int, np.integer)) or (
+        isinstance(value, (float, np.floating)) and math.isfinite(value) and value.is_integer())
+    if isinstance(value, (bool, np.bool_)) or not integral or not 0 <= value <= _MAX_STEP:
+        raise ValueError(f"{where}: step must be an integer in [0, 2**63 - 1], "
+                         f"got {_short(value)}")
+    return int(value)
+
+
+def _buffer(value: Any, key: str, data: np.ndarray, where: str) -> np.ndarray:
+    """A moment buffer for a Tensor parameter: a finite float array of its shape and dtype."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        arr = np.asarray(None)
+    if arr.shape != data.shape or arr.dtype.kind != "f":
+        raise ValueError(f"{where}: {key} must be a float array of shape {data.shape}, "
+                         f"got {arr.dtype} {arr.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = arr.astype(data.dtype, copy=True)
+    bad = int(out.size - np.isfinite(out).sum())
+    if bad:
+        raise ValueError(f"{where}: {key} has {bad} NaN or inf values (or values beyond "
+                         f"{data.dtype}'s range); the next step would make the weights NaN")
+    if key == "exp_avg_sq" and (out < 0).any():
+        raise ValueError(f"{where}: exp_avg_sq (a mean of squares) has "
+                         f"{int((out < 0).sum())} negative values; it must be >= 0")
+    return out
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:40]}... ({len(text):,} characters)"
+
+
+def _describe(p: Param, index: int) -> str:
+    """How errors name a parameter: its number (as in state_dict), label, kind and shape."""
+    label = f" {p.label!r}" if getattr(p, "label", "") else ""
+    if isinstance(p, Value):
+        return f"parameter {index}{label} (a Value)"
+    return f"parameter {index}{label} (shape {p.data.shape})"
+
+
+def _value_grad(p: Value, g: Any, owner: str, index: int) -> float:
+    if isinstance(g, Value):
+        g = g.data
+    if isinstance(g, (bool, np.bool_)) or not isinstance(g, Real):
+        raise TypeError(f"{owner}.step: {_describe(p, index)} has a gradient of type "
+                        f"{type(g).__name__}, expected a float; no parameter was updated")
+    return float(g)
+
+
+def _tensor_grad(p: Tensor, g: Any, opt: Optimizer, entry: Any) -> np.ndarray:
+    d = p.data
+    if g.__class__ is np.ndarray and g.dtype is d.dtype and g.shape == d.shape \
+            and d.dtype.kind == "f" and d.flags.writeable:  # the common case, checked quickly
+        if not entry:
+            return g
+        shape = d.shape
+        for b in entry.values():
+            if b.__class__ is np.ndarray and b.shape != shape:
+                break
+        else:
+            return g
+    if isinstance(g, Tensor):
+        g = g.data  # a gradient recorded with create_graph=True
+    if not isinstance(g, np.ndarray) or g.dtype.kind not in "biuf":
+        what = f"an array of dtype {g.dtype}" if isinstance(g, np.ndarray) else type(g).__name__
+        raise TypeError(f"{_where(opt, p)} has a gradient that is {what}, "
+                        f"expected a real array of shape {d.shape}; no parameter was updated")
+    if g.shape != d.shape:
+        raise ValueError(f"{_where(opt, p)} has a gradient of shape "
+                         f"{g.shape}, expected the parameter's shape {d.shape}; no parameter "
+                         "was updated")
+    if d.dtype.kind != "f":
+        raise TypeError(f"{_where(opt, p)} holds {d.dtype} data; optimizers "
+                        "update float parameters only; no parameter was updated")
+    if not d.flags.writeable:
+        raise ValueError(f"{_where(opt, p)} has read-only data (it cannot "
+                         "be updated in place); no parameter was updated")
+    if entry:
+        for key, buf in entry.items():
+            if isinstance(buf, np.ndarray) and buf.shape != d.shape:
+                raise ValueError(f"{_where(opt, p)}: its {key} has shape "
+                                 f"{buf.shape} (the data was replaced by another shape?); no "
+                                 "parameter was updated")
+    return g
+
+
+def _where(opt: Optimizer, p: Param) -> str:
+    return f"{type(opt).__name__}.step: {_describe(p, opt._number_of(p))}"
+
+
 class Optimizer:
     """Base class: parameter groups, per-parameter state, zero_grad and state dicts.
 
@@ -162,6 +260,41 @@ class Optimizer:
         for i, group in enumerate(self.param_groups):
             _non_negative(group["lr"], f"lr of parameter group {i}", owner)
 
+    def _checked_gradients(self) -> list[list[tuple[Param, Any]]]:
+        """Per group, each parameter with a gradient and that gradient, all checked first.
+
+        A bad one (wrong shape or type, read-only or integer data, a state buffer
+        of another shape) raises naming it before any parameter moves.
+        """
+        self._check_lrs()
+        state = self.state
+        out: list[list[tuple[Param, Any]]] = []
+        for group in self.param_groups:
+            pairs: list[tuple[Param, Any]] = []
+            append = pairs.append
+            for p in group["params"]:
+                g = p.grad
+                if g is None:
+                    continue
+                if g.__class__ is float and p.__class__ is Value:  # the common scalar case
+                    append((p, g))
+                    continue
+                d = p.data
+                if g.__class__ is np.ndarray and g.dtype is d.dtype and g.shape == d.shape \
+                        and d.dtype.kind == "f" and d.flags.writeable and id(p) not in state:
+                    append((p, g))  # the common tensor case, checked in one line
+                elif isinstance(p, Value):
+                    append((p, _value_grad(p, g, type(self).__name__, self._number_of(p))))
+                else:
+                    append((p, _tensor_grad(p, g, self, state.get(id(p)))))
+            out.append(pairs)
+        return out
+
+    def _number_of(self, p: Param) -> int:
+        """``p``'s number in ``state_dict()`` (errors use it to name the parameter)."""
+        every = [q for group in self.param_groups for q in group["params"]]
+        return next(i for i, q in enumerate(every) if q is p)
+
     def step(self) -> None:
         """Update every parameter that has a gradient."""
         raise NotImplementedError
@@ -227,16 +360,24 @@ class Optimizer:
         if not isinstance(state_dict, Mapping) or set(state_dict) != {"state", "param_groups"}:
             raise ValueError(f"{name}.load_state_dict: expected a dict with keys 'state' and "
                              "'param_groups' (from state_dict())")
-        groups = list(state_dict["param_groups"])
+        groups = state_dict["param_groups"]
+        if not isinstance(groups, (list, tuple)) or not all(isinstance(g, Mapping)
+                                                             for g in groups):
+            raise ValueError(f"{name}.load_state_dict: 'param_groups' must be a list of dicts "
+                             f"(from state_dict()), got {type(groups).__name__}")
+        if not isinstance(state_dict["state"], Mapping):
+            raise ValueError(f"{name}.load_state_dict: 'state' must be a dict from parameter "
+                             f"number to state, got {type(state_dict['state']).__name__}")
         if len(groups) != len(self.param_groups):
             raise ValueError(f"{name}.load_state_dict: the state dict has {len(groups)} parameter "
                              f"groups, this optimizer has {len(self.param_groups)}")
         params: list[Param] = []
         new_groups = []
         for i, (ours, theirs) in enumerate(zip(self.param_groups, groups, strict=True)):
-            numbers = list(theirs.get("params", ()))
-            if len(numbers) != len(ours["params"]):
-                raise ValueError(f"{name}.load_state_dict: group {i} has {len(numbers)} "
+            numbers = theirs.get("params", ())
+            if not isinstance(numbers, (list, tuple)) or len(numbers) != len(ours["params"]):
+                count = len(numbers) if isinstance(numbers, (list, tuple)) else repr(numbers)
+                raise ValueError(f"{name}.load_state_dict: group {i} has {count} "
                                  f"parameters in the state dict, {len(ours['params'])} here")
             options = {k: v for k, v in theirs.items() if k != "params"}
             if set(options) != set(self.defaults):
@@ -245,7 +386,7 @@ class Optimizer:
             new_groups.append(self._check(copy.deepcopy(options)))
             params.extend(ours["params"])
         order = [n for g in groups for n in g["params"]]
-        if sorted(order) != list(range(len(params))):
+        if any(type(n) is not int for n in order) or sorted(order) != list(range(len(params))):
             raise ValueError(f"{name}.load_state_dict: the groups must number the parameters "
                              f"0..{len(params) - 1}, each once; got {order}")
         by_number = dict(zip(order, params, strict=True))
@@ -254,32 +395,29 @@ class Optimizer:
             if n not in by_number:
                 raise ValueError(f"{name}.load_state_dict: state for parameter {n!r}, which "
                                  "does not exist")
-            p = by_number[n]
-            new_state[id(p)] = self._checked_entry(entry, p, n)
+            new_state[id(by_number[n])] = self._checked_entry(entry, by_number[n], n)
         for group, options in zip(self.param_groups, new_groups, strict=True):
             group.update(options)
         self.state = new_state
 
     def _checked_entry(self, entry: Any, p: Param, n: int) -> dict[str, Any]:
-        where = f"{type(self).__name__}.load_state_dict: state of parameter {n}"
+        """One parameter's state, checked: a bad step count or buffer would wreck later steps."""
+        where = f"{type(self).__name__}.load_state_dict: state of {_describe(p, n)}"
         if not isinstance(entry, Mapping) or set(entry) != set(self._state_keys):
-            keys = sorted(entry) if isinstance(entry, Mapping) else entry
+            keys = sorted(map(str, entry)) if isinstance(entry, Mapping) else entry
             raise ValueError(f"{where} has keys {keys}, expected {sorted(self._state_keys)}")
         out: dict[str, Any] = {}
         for key, value in entry.items():
             if key == "step":
-                if isinstance(value, bool) or not float(value).is_integer() or value < 0:
-                    raise ValueError(f"{where}: step must be a non-negative integer, "
-                                     f"got {value!r}")
-                out[key] = int(value)
+                out[key] = _step_count(value, where)
             elif isinstance(p, Value):
-                out[key] = _number(value, key, where)
+                x = _number(value, key, where)
+                if key == "exp_avg_sq" and x < 0:
+                    raise ValueError(f"{where}: exp_avg_sq (a mean of squares) must be >= 0, "
+                                     f"got {value!r}")
+                out[key] = x
             else:
-                arr = np.asarray(value)
-                if arr.shape != p.data.shape or arr.dtype.kind != "f":
-                    raise ValueError(f"{where}: {key} must be a float array of shape "
-                                     f"{p.data.shape}, got {arr.dtype} {arr.shape}")
-                out[key] = arr.astype(p.data.dtype, copy=True)
+                out[key] = _buffer(value, key, p.data, where)
         return out
 
     def __repr__(self) -> str:
@@ -337,15 +475,12 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         """One SGD update of every parameter with a gradient."""
-        self._check_lrs()
+        grads = self._checked_gradients()
         state, scratch = self.state, self._scratch
-        for group in self.param_groups:
+        for group, pairs in zip(self.param_groups, grads, strict=True):
             lr, momentum = group["lr"], group["momentum"]
             nesterov, weight_decay = group["nesterov"], group["weight_decay"]
-            for p in group["params"]:
-                g = p.grad
-                if g is None:
-                    continue
+            for p, g in pairs:
                 if weight_decay:
                     g = g + weight_decay * p.data
                 if momentum:
@@ -408,16 +543,13 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """One Adam (or AdamW) update of every parameter with a gradient."""
-        self._check_lrs()
+        grads = self._checked_gradients()
         state, scratch = self.state, self._scratch
         decoupled = self._decoupled
-        for group in self.param_groups:
+        for group, pairs in zip(self.param_groups, grads, strict=True):
             lr, (beta1, beta2) = group["lr"], group["betas"]
             eps, weight_decay = group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                g = p.grad
-                if g is None:
-                    continue
+            for p, g in pairs:
                 entry = state.get(id(p))
                 if entry is None:
                     entry = state[id(p)] = {"step": 0, "exp_avg": _zeros(p.data),
