@@ -10,6 +10,7 @@ Modules, one concern each:
 - ``run_one``          the child entry point: ``python -m benchmarks.run_one SPEC_JSON``
 - ``scalar_workloads`` W1-W3 on ``autograd.Value`` and micrograd's ``Value``
 - ``tensor_workloads`` W4-W6 on our ``nn`` and on PyTorch
+- ``gpt_workloads``    W7: one training step of the GPT demo's model (ours, PyTorch, scalar)
 - ``numpy_reference``  the hand-written numpy MLP training step (the reference for W4-W6)
 - ``suite``            which cases make up the full and the quick run, and the targets
 - ``report``           machine info, tables and the targets check

@@ -15,7 +15,13 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import harness, numpy_reference, scalar_workloads, tensor_workloads
+from benchmarks import (
+    gpt_workloads,
+    harness,
+    numpy_reference,
+    scalar_workloads,
+    tensor_workloads,
+)
 
 Builder = Callable[..., harness.Step]
 
@@ -29,6 +35,9 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("mlp", "ours"): tensor_workloads.mlp_step_ours,
     ("mlp", "torch"): tensor_workloads.mlp_step_torch,
     ("mlp", "numpy"): numpy_reference.mlp_step_numpy,
+    ("gpt", "ours"): gpt_workloads.gpt_step_ours,
+    ("gpt", "torch"): gpt_workloads.gpt_step_torch,
+    ("gpt", "scalar"): gpt_workloads.gpt_step_scalar,
 }
 
 
