@@ -162,9 +162,12 @@ def sample(model: GPT, tok: Tokenizer, n: int, temperature: float, rng: random.R
 
 # -- training -------------------------------------------------------------------------------
 def train_like_microgpt(steps: int = 1000, n_embd: int = 16, n_head: int = 4, n_layer: int = 1,
-                        block_size: int = 16, seed: int = 42
+                        block_size: int = 16, seed: int = 42, max_steps: int | None = None
                         ) -> tuple[GPT, Tokenizer, list[float], random.Random]:
-    """microgpt's run: its shuffle and init draws, one name per step, its Adam and decay."""
+    """microgpt's run: its shuffle and init draws, one name per step, its Adam and decay.
+
+    The learning rate decays to 0 over ``steps``; ``max_steps`` stops early (for tests).
+    """
     rng = random.Random(seed)
     docs = load_names()
     rng.shuffle(docs)
@@ -174,7 +177,7 @@ def train_like_microgpt(steps: int = 1000, n_embd: int = 16, n_head: int = 4, n_
     lr = 0.01
     opt = nn.optim.Adam(model.parameters(), lr=lr, betas=(0.85, 0.99), eps=1e-8)
     losses = []
-    for step in progress(range(steps), "gpt: like microgpt"):
+    for step in progress(range(min(steps, max_steps or steps)), "gpt: like microgpt"):
         x, y, w = make_batch([docs[step % len(docs)]], tok, block_size)
         loss = loss_on(model, x, y, w)
         opt.zero_grad()

@@ -219,8 +219,9 @@ def attention_weights(q: Tensor, k: Tensor, attn_mask: Any = None, is_causal: bo
 
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Any = None,
                                  is_causal: bool = False, scale: float | None = None) -> Tensor:
-    """softmax(query @ key^T * scale + mask) @ value, with shapes (..., L, E), (..., S, E), (..., S, Ev).
+    """softmax(query @ key^T * scale + mask) @ value.
 
+    Shapes: query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev).
     ``scale`` defaults to 1/sqrt(E). ``is_causal=True`` lets query i see keys 0..i
     only (a lower-triangular mask); ``attn_mask`` is a boolean mask (True = may
     attend) or a float mask added to the scores, broadcast to (..., L, S). A query
