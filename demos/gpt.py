@@ -227,10 +227,10 @@ def run(out_dir: Path, quick: bool = False, steps: int | None = None, batch: int
         losses_file: Path | None = None, seed: int = 42) -> dict[str, Any]:
     if like_microgpt:
         n = steps or (30 if quick else 1000)
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         model, tok, losses, rng = train_like_microgpt(n, n_embd, n_head, n_layer, block_size,
                                                       seed)
-        seconds = time.perf_counter() - start
+        seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
         names = sample(model, tok, 20, 0.5, rng)
         if losses_file is not None:
             Path(losses_file).write_text("".join(f"{v!r}\n" for v in losses))
@@ -245,9 +245,10 @@ def run(out_dir: Path, quick: bool = False, steps: int | None = None, batch: int
         tail = float(np.mean(losses[-100:]))
         for s in names:
             print("  ", s)
-        return {"summary": f"{n} steps like microgpt in {seconds:.1f} s, last-100-step mean "
-                           f"loss {tail:.4f}; samples: {', '.join(names[:5])}",
-                "train_seconds": seconds, "last100_loss": tail, "files": [path]}
+        return {"summary": f"{n} steps like microgpt in {seconds:.1f} s ({cpu_seconds:.1f} s "
+                           f"CPU), last-100-step mean loss {tail:.4f}; samples: "
+                           f"{', '.join(names[:5])}",
+                "train_seconds": seconds, "train_cpu_seconds": cpu_seconds, "last100_loss": tail, "files": [path]}
 
     n_steps = steps or (40 if quick else 3000)
     n_base = baseline_steps or (30 if quick else 1000)
@@ -259,10 +260,10 @@ def run(out_dir: Path, quick: bool = False, steps: int | None = None, batch: int
     val, train = docs[:n_val], docs[n_val:]
     if quick:
         val = val[:200]
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     model, train_losses, val_losses = train_batched(train, val, tok, n_steps, batch, n_embd,
                                                     n_head, n_layer, block_size, lr, seed)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     base_start = time.perf_counter()
     _, _, base_losses, _ = train_like_microgpt(n_base, 16, 4, 1, 16, seed)
     base_seconds = time.perf_counter() - base_start
@@ -287,15 +288,16 @@ def run(out_dir: Path, quick: bool = False, steps: int | None = None, batch: int
                label=f"--like-microgpt last 100 steps ({base_tail:.3f})")
     ax.set_xscale("log")
     ax.set(xlabel="names seen", ylabel="loss (nats per character)",
-           title=f"GPT on names: {model.num_parameters():,} weights, {n_steps} steps "
-                 f"in {seconds:.0f} s")
+           title=f"GPT on names: {model.num_parameters():,} weights, {n_steps} steps of "
+                 f"{batch} names")
     ax.legend(fontsize=8)
     path = save(fig, out_dir, "gpt.png")
     return {
         "summary": f"validation loss {final_val:.4f} after {n_steps} steps of {batch} names "
-                   f"({seconds:.1f} s) vs {base_tail:.4f} for --like-microgpt's last 100 "
+                   f"({seconds:.1f} s, {cpu_seconds:.1f} s CPU) vs {base_tail:.4f} for --like-microgpt's last 100 "
                    f"steps; samples: {', '.join(names[:6])}",
         "val_loss": final_val, "like_microgpt_last100": base_tail, "train_seconds": seconds,
+        "train_cpu_seconds": cpu_seconds,
         "baseline_seconds": base_seconds, "files": [path],
     }
 
