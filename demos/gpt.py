@@ -248,7 +248,8 @@ def run(out_dir: Path, quick: bool = False, steps: int | None = None, batch: int
         return {"summary": f"{n} steps like microgpt in {seconds:.1f} s ({cpu_seconds:.1f} s "
                            f"CPU), last-100-step mean loss {tail:.4f}; samples: "
                            f"{', '.join(names[:5])}",
-                "train_seconds": seconds, "train_cpu_seconds": cpu_seconds, "last100_loss": tail, "files": [path]}
+                "train_seconds": seconds, "train_cpu_seconds": cpu_seconds, "last100_loss": tail,
+                "files": [path]}
 
     n_steps = steps or (40 if quick else 3000)
     n_base = baseline_steps or (30 if quick else 1000)
@@ -294,8 +295,8 @@ def run(out_dir: Path, quick: bool = False, steps: int | None = None, batch: int
     path = save(fig, out_dir, "gpt.png")
     return {
         "summary": f"validation loss {final_val:.4f} after {n_steps} steps of {batch} names "
-                   f"({seconds:.1f} s, {cpu_seconds:.1f} s CPU) vs {base_tail:.4f} for --like-microgpt's last 100 "
-                   f"steps; samples: {', '.join(names[:6])}",
+                   f"({seconds:.1f} s, {cpu_seconds:.1f} s CPU) vs {base_tail:.4f} for "
+                   f"--like-microgpt's last 100 steps; samples: {', '.join(names[:6])}",
         "val_loss": final_val, "like_microgpt_last100": base_tail, "train_seconds": seconds,
         "train_cpu_seconds": cpu_seconds,
         "baseline_seconds": base_seconds, "files": [path],
