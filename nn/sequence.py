@@ -252,15 +252,17 @@ class MultiheadAttention(Module):
         source = key.shape[1]
         h, d = self.num_heads, self.head_dim
         w, b = self.in_proj_weight, self.in_proj_bias
+        # Projections on (N * T, E) matrices: one BLAS call each, not one per sequence.
         if query is key and key is value:  # self-attention: one product for q, k and v
-            qkv = linear(query, w, b)
+            qkv = linear(query.reshape(n * length, e), w, b).reshape(n, length, 3 * e)
             q, k, v = qkv[..., :e], qkv[..., e:2 * e], qkv[..., 2 * e:]
         else:
-            q = linear(query, w[:e], None if b is None else b[:e])
-            k = linear(key, w[e:2 * e], None if b is None else b[e:2 * e])
-            v = linear(value, w[2 * e:], None if b is None else b[2 * e:])
+            q = linear(query.reshape(n * length, e), w[:e], None if b is None else b[:e])
+            k = linear(key.reshape(n * source, e), w[e:2 * e],
+                       None if b is None else b[e:2 * e])
+            v = linear(value.reshape(n * source, e), w[2 * e:], None if b is None else b[2 * e:])
 
-        def heads(t: Tensor, steps: int) -> Tensor:  # (N, T, E) -> (N, H, T, D)
+        def heads(t: Tensor, steps: int) -> Tensor:  # (N, T, E) or (N * T, E) -> (N, H, T, D)
             return t.reshape(n, steps, h, d).transpose(0, 2, 1, 3)
 
         if attn_mask is not None:
@@ -271,8 +273,8 @@ class MultiheadAttention(Module):
             weights = attention_weights(heads(q, length), heads(k, source),
                                         causal_mask(length, source) if is_causal else None,
                                         op="MultiheadAttention")
-        out = (weights @ heads(v, source)).transpose(0, 2, 1, 3).reshape(n, length, e)
-        out = self.out_proj(out)
+        out = (weights @ heads(v, source)).transpose(0, 2, 1, 3).reshape(n * length, e)
+        out = self.out_proj(out).reshape(n, length, e)
         avg = weights.mean(axis=1) if need_weights else None
         if unbatched:
             out = out.reshape(length, e)
