@@ -25,7 +25,23 @@ import numpy as np
 from autograd.tensor import Tensor, where
 
 __all__ = ["embedding", "layer_norm", "rms_norm", "scaled_dot_product_attention",
-           "normalized_shape_tuple", "indices"]
+           "normalized_shape_tuple", "indices", "EmbeddingIndexError", "EmbeddingTypeError"]
+
+
+class EmbeddingIndexError(IndexError, ValueError):
+    """An embedding index outside [0, num_embeddings): an IndexError (as in torch) and a ValueError.
+
+    >>> issubclass(EmbeddingIndexError, IndexError), issubclass(EmbeddingIndexError, ValueError)
+    (True, True)
+    """
+
+
+class EmbeddingTypeError(TypeError, ValueError):
+    """Embedding indices that are not integers: a TypeError and a ValueError.
+
+    >>> issubclass(EmbeddingTypeError, TypeError), issubclass(EmbeddingTypeError, ValueError)
+    (True, True)
+    """
 
 
 def _tensor(x: Any) -> Tensor:
@@ -33,7 +49,7 @@ def _tensor(x: Any) -> Tensor:
 
 
 def indices(input: Any, num_embeddings: int, op: str, weight_shape: tuple[int, ...]) -> np.ndarray:
-    """``input`` as an integer array of valid row numbers, or a ValueError/TypeError naming both.
+    """``input`` as an integer array of valid row numbers; bad input raises, naming both shapes.
 
     >>> indices([[0, 2]], 3, "embedding", (3, 4))
     array([[0, 2]])
@@ -41,18 +57,19 @@ def indices(input: Any, num_embeddings: int, op: str, weight_shape: tuple[int, .
     raw = input.data if isinstance(input, Tensor) else input
     arr = np.asarray(raw)
     if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        raise TypeError(f"{op}: indices must be integers, got dtype {arr.dtype} "
+        raise EmbeddingTypeError(f"{op}: indices must be integers, got dtype {arr.dtype} "
                         f"(input shape {arr.shape}, weight shape {weight_shape})")
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-            raise TypeError(f"{op}: indices must be integers, got non-integer values "
+            raise EmbeddingTypeError(f"{op}: indices must be integers, got non-integer values "
                             f"(input shape {arr.shape}, weight shape {weight_shape})")
         arr = arr.astype(np.int64)
     if arr.size and (arr.min() < 0 or arr.max() >= num_embeddings):
         bad = int(arr.min()) if arr.min() < 0 else int(arr.max())
-        raise IndexError(f"{op}: index {bad} is out of range for a table of {num_embeddings} "
-                         f"rows: expected 0 <= index < {num_embeddings} (input shape "
-                         f"{arr.shape}, weight shape {weight_shape})")
+        raise EmbeddingIndexError(
+            f"{op}: index {bad} is out of range for a table of {num_embeddings} rows: expected "
+            f"0 <= index < {num_embeddings} (input shape {arr.shape}, weight shape "
+            f"{weight_shape})")
     return arr.astype(np.intp, copy=False)
 
 

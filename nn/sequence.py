@@ -48,7 +48,8 @@ class Embedding(Module):
     """A lookup table: integer indices of any shape -> rows of ``weight`` (num_embeddings, dim).
 
     ``weight`` starts as N(0, 1), PyTorch's default; the row ``padding_idx``
-    starts at zero and receives no gradient. Indices out of range raise IndexError.
+    starts at zero and receives no gradient. Indices out of range raise an error that
+    is both an IndexError (as in PyTorch) and a ValueError, naming both shapes.
 
     >>> emb = Embedding(10, 3, padding_idx=0)
     >>> emb([[1, 2], [0, 9]]).shape

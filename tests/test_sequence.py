@@ -259,6 +259,8 @@ def test_embedding_refuses_indices_out_of_range_and_stays_unchanged(bad):
     before = snapshot(emb)
     with pytest.raises(IndexError, match=r"out of range.*input shape .*weight shape \(5, 2\)"):
         emb(bad)
+    with pytest.raises(ValueError):  # also a ValueError, the project's bad-input error
+        F.embedding(bad, emb.weight)
     assert_unchanged(emb, before)
 
 
