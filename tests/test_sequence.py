@@ -470,3 +470,39 @@ def test_torch_functional_forms_agree():
     idx = np.array([[6, 0], [1, 1]])
     np.testing.assert_array_equal(F.embedding(idx, Tensor(table)).data,
                                   tf.embedding(torch.from_numpy(idx), torch.from_numpy(table)))
+
+
+# -- properties on drawn inputs ----------------------------------------------------------------
+from hypothesis import assume, given, settings  # noqa: E402
+
+from autograd.testing import arrays  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(arrays((3, 6), min_value=-5, max_value=5))
+def test_property_layer_norm_rows_have_mean_zero_and_unit_variance(x):
+    var = x.var(axis=-1)
+    assume(var.min() > 1e-2)
+    y = F.layer_norm(Tensor(x), 6, eps=1e-5).data
+    np.testing.assert_allclose(y.mean(axis=-1), 0, atol=1e-9)
+    np.testing.assert_allclose(y.var(axis=-1), var / (var + 1e-5), rtol=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(arrays((2, 5), min_value=-3, max_value=3), arrays(5, min_value=-2, max_value=2))
+def test_property_rms_norm_gradcheck(x, w):
+    assume((x * x).mean(axis=-1).min() > 1e-2)
+    xt, wt = Tensor(x, requires_grad=True), Tensor(w, requires_grad=True)
+    c = np.linspace(-1, 1, 10).reshape(2, 5)
+    assert gradcheck(lambda a, b: (F.rms_norm(a, 5, b, eps=1e-6) * c).sum(), [xt, wt])
+
+
+@settings(max_examples=30, deadline=None)
+@given(arrays((2, 4, 3), min_value=-4, max_value=4), arrays((2, 4, 3), min_value=-4, max_value=4))
+def test_property_causal_weights_are_distributions_over_earlier_positions(q, k):
+    from nn.functional_sequence import attention_weights
+
+    w = attention_weights(Tensor(q), Tensor(k), is_causal=True).data
+    np.testing.assert_allclose(w.sum(axis=-1), 1.0, rtol=1e-12)
+    assert np.all(np.triu(np.ones((4, 4)), k=1)[None] * w == 0)
+    assert np.all(w >= 0)
