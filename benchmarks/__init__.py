@@ -12,6 +12,7 @@ Modules, one concern each:
 - ``tensor_workloads`` W4-W6 on our ``nn`` and on PyTorch
 - ``transformer_workload`` W9, a microgpt-style scalar transformer step on our ``Value``,
   a minimal closure-free Value and micrograd's
+- ``gpt_workloads``    W7: one training step of the GPT demo's model (ours, PyTorch, scalar)
 - ``numpy_reference``  the hand-written numpy MLP training step (the reference for W4-W6)
 - ``suite``            which cases make up the full and the quick run, and the targets
 - ``report``           machine info, tables and the targets check

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks import (
+    gpt_workloads,
     harness,
     numpy_reference,
     scalar_workloads,
@@ -38,6 +39,9 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("w9", "ours"): transformer_workload.step_ours,
     ("w9", "minimal"): transformer_workload.step_minimal,
     ("w9", "micrograd"): transformer_workload.step_micrograd,
+    ("gpt", "ours"): gpt_workloads.gpt_step_ours,
+    ("gpt", "torch"): gpt_workloads.gpt_step_torch,
+    ("gpt", "scalar"): gpt_workloads.gpt_step_scalar,
 }
 
 

@@ -200,7 +200,29 @@ def workloads(quick: bool = False) -> list[Workload]:
                   f"16-dim embeddings, {positions} positions, cross-entropy, Adam; micrograd's "
                   "graph freed by gc.collect() in its step", w9_cases,
                   phases=("forward", "backward", "update", "free"))
-    return [w1, w2, w3, w4, w5, w6, w9]
+    w7 = gpt_workload(quick)
+    return [w1, w2, w3, w4, w5, w6, w7, w9]
+
+
+W7_SMALL = "microgpt size: 16-dim, 1 layer, 1 name x 16 tokens"
+W7_LARGE = "64-dim, 4 layers, 32 names x 16 tokens"
+
+
+def gpt_workload(quick: bool = False) -> Workload:
+    """W7: one training step of demos/gpt.py's model; PyTorch runs here even in --quick."""
+    rep = 3 if quick else 7
+    t_min = 0.05 if quick else 0.3
+    small: dict[str, Any] = {}
+    large = {"n_embd": 64, "n_layer": 4, "batch": 32}
+    cases = [Case(W7_SMALL, engine, "gpt", small, repeat=rep, min_time=t_min)
+             for engine in ("ours", "torch")]
+    cases.append(Case(W7_SMALL, "scalar", "gpt", small, warmup=1, repeat=1 if quick else 3,
+                      min_time=0.0))
+    cases += [Case(W7_LARGE, engine, "gpt", large, repeat=rep, min_time=t_min)
+              for engine in ("ours", "torch")]
+    return Workload("W7", "GPT demo model (demos/gpt.py): one training step, forward + "
+                    "backward + Adam, float64; 'scalar' is the same step on our Value",
+                    cases, reference="torch", rounds=1 if quick else 3)
 
 
 # -- targets --------------------------------------------------------------------------------
@@ -279,6 +301,18 @@ def check_targets(results: dict[str, list[Row]]) -> list[Verdict]:
                     out.append(Verdict(f"W6 {variant}: peak memory within 1.3x of numpy",
                                        f"{mem[0]:.1f} / {mem[1]:.1f} MiB = "
                                        f"{mem[0] / mem[1]:.2f}x", mem[0] / mem[1] <= 1.3))
+    if "W7" in results:
+        for variant, limit in ((W7_SMALL, 1.0), (W7_LARGE, 1.5)):
+            ours = _median(_find(results["W7"], "ours", variant))
+            ref = _median(_find(results["W7"], "torch", variant))
+            if ours and ref:
+                out.append(Verdict(f"W7 {variant}: at most {limit}x PyTorch CPU",
+                                   f"{ours / ref:.2f}x", ours / ref <= limit))
+        ours = _median(_find(results["W7"], "ours", W7_SMALL))
+        scalar = _median(_find(results["W7"], "scalar", W7_SMALL))
+        if ours and scalar:
+            out.append(Verdict("W7 microgpt size: >= 50x faster than scalar Values",
+                               f"{scalar / ours:.0f}x", scalar / ours >= 50))
     return out
 
 

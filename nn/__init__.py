@@ -29,6 +29,7 @@ from nn.layers import MLP, Dropout, Flatten, GaussianNoise, Identity, Linear, Ma
 from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from nn.module import Module, Parameter, Sequential, StateDictError
 from nn.perceptron import Perceptron
+from nn.sequence import Embedding, LayerNorm, MultiheadAttention, RMSNorm
 from nn.serialization import load, save
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "ReLU", "LeakyReLU", "ELU", "CELU", "GELU", "Mish", "Hardswish", "ReLU6", "Tanh", "Sigmoid",
     "Softplus", "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
+    "Embedding", "LayerNorm", "RMSNorm", "MultiheadAttention",
     "Perceptron", "interpolate", "save", "load", "data", "functional", "init", "optim", "scalar",
 ]

@@ -38,6 +38,12 @@ from autograd.random import generator
 from autograd.tensor import Op, Tensor
 from autograd.tensor import linear as linear
 from autograd.value import Value
+from nn.functional_sequence import (
+    embedding,
+    layer_norm,
+    rms_norm,
+    scaled_dot_product_attention,
+)
 
 Node = Tensor | Value
 REDUCTIONS = ("mean", "sum", "none", "sum_by_nonzero_weights")
@@ -47,6 +53,7 @@ __all__ = [
     "softplus", "softmax", "log_softmax", "linear", "dropout",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "nll_loss", "REDUCTIONS",
+    "embedding", "layer_norm", "rms_norm", "scaled_dot_product_attention",
 ]
 
 

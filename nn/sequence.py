@@ -1,0 +1,289 @@
+"""Sequence layers: Embedding, LayerNorm, RMSNorm and MultiheadAttention.
+
+PyTorch's signatures, parameter names, shapes and default init, so a
+``state_dict`` loads into the same ``torch.nn`` module and gives the same
+outputs. Each forward is the functional form in ``nn.functional_sequence``,
+composed of existing Tensor ops.
+
+>>> from autograd import manual_seed
+>>> manual_seed(0)
+>>> attn = MultiheadAttention(8, 2)
+>>> [name for name, _ in attn.named_parameters()]
+['in_proj_weight', 'in_proj_bias', 'out_proj.weight', 'out_proj.bias']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.tensor import Tensor, linear
+from nn import init
+from nn.functional_sequence import (
+    attention_weights,
+    causal_mask,
+    embedding,
+    layer_norm,
+    normalized_shape_tuple,
+    rms_norm,
+)
+from nn.layers import Linear
+from nn.module import Module, Parameter
+
+__all__ = ["Embedding", "LayerNorm", "RMSNorm", "MultiheadAttention"]
+
+
+def _positive_int(x: Any, what: str) -> int:
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
+        raise ValueError(f"{what} must be a positive integer, got {x!r}")
+    return int(x)
+
+
+def _as_tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+class Embedding(Module):
+    """A lookup table: integer indices of any shape -> rows of ``weight`` (num_embeddings, dim).
+
+    ``weight`` starts as N(0, 1), PyTorch's default; the row ``padding_idx``
+    starts at zero and receives no gradient. Indices out of range raise an error that
+    is both an IndexError (as in PyTorch) and a ValueError, naming both shapes.
+
+    >>> emb = Embedding(10, 3, padding_idx=0)
+    >>> emb([[1, 2], [0, 9]]).shape
+    (2, 2, 3)
+    >>> emb
+    Embedding(10, 3, padding_idx=0)
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int,
+                 padding_idx: int | None = None) -> None:
+        super().__init__()
+        self.num_embeddings = _positive_int(num_embeddings, "Embedding: num_embeddings")
+        self.embedding_dim = _positive_int(embedding_dim, "Embedding: embedding_dim")
+        if padding_idx is not None:
+            if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)) \
+                    or not -self.num_embeddings <= padding_idx < self.num_embeddings:
+                raise ValueError(f"Embedding: padding_idx must be an int in "
+                                 f"[-{self.num_embeddings}, {self.num_embeddings}), "
+                                 f"got {padding_idx!r}")
+            padding_idx = int(padding_idx) % self.num_embeddings
+        self.padding_idx = padding_idx
+        self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim)))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw N(0, 1) weights; zero the padding row."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            self.weight.data[self.padding_idx] = 0.0
+
+    def forward(self, input: Any) -> Tensor:
+        return embedding(input, self.weight, self.padding_idx)
+
+    def extra_repr(self) -> str:
+        pad = f", padding_idx={self.padding_idx}" if self.padding_idx is not None else ""
+        return f"{self.num_embeddings}, {self.embedding_dim}{pad}"
+
+
+class LayerNorm(Module):
+    """Normalise the trailing ``normalized_shape`` dims to mean 0, variance 1; then scale and shift.
+
+    ``weight`` starts at ones and ``bias`` at zeros (each present when
+    ``elementwise_affine``; ``bias=False`` drops the bias), as in PyTorch.
+
+    >>> ln = LayerNorm(4)
+    >>> [n for n, _ in ln.named_parameters()]
+    ['weight', 'bias']
+    >>> ln
+    LayerNorm((4,), eps=1e-05, elementwise_affine=True)
+    """
+
+    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True) -> None:
+        super().__init__()
+        self.normalized_shape = normalized_shape_tuple(normalized_shape, "LayerNorm")
+        self.eps = float(eps)
+        self.elementwise_affine = bool(elementwise_affine)
+        self.weight: Parameter | None = None
+        self.bias: Parameter | None = None
+        if self.elementwise_affine:
+            self.weight = Parameter(np.ones(self.normalized_shape))
+            if bias:
+                self.bias = Parameter(np.zeros(self.normalized_shape))
+
+    def forward(self, input: Tensor) -> Tensor:
+        return layer_norm(_as_tensor(input), self.normalized_shape, self.weight, self.bias,
+                          self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class RMSNorm(Module):
+    """x / sqrt(mean(x**2) + eps) over the trailing ``normalized_shape`` dims, times ``weight``.
+
+    ``eps=None`` uses the input dtype's machine epsilon, as PyTorch; ``weight``
+    starts at ones (present when ``elementwise_affine``).
+
+    >>> RMSNorm(16, eps=1e-5, elementwise_affine=False)
+    RMSNorm((16,), eps=1e-05, elementwise_affine=False)
+    """
+
+    def __init__(self, normalized_shape: Any, eps: float | None = None,
+                 elementwise_affine: bool = True) -> None:
+        super().__init__()
+        self.normalized_shape = normalized_shape_tuple(normalized_shape, "RMSNorm")
+        self.eps = None if eps is None else float(eps)
+        self.elementwise_affine = bool(elementwise_affine)
+        self.weight: Parameter | None = None
+        if self.elementwise_affine:
+            self.weight = Parameter(np.ones(self.normalized_shape))
+
+    def forward(self, input: Tensor) -> Tensor:
+        return rms_norm(_as_tensor(input), self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class MultiheadAttention(Module):
+    """Multi-head scaled dot-product attention with input and output projections.
+
+    Parameters as PyTorch: ``in_proj_weight`` (3E, E) holding the query, key and
+    value projections stacked (Xavier-uniform init), ``in_proj_bias`` (3E,) and
+    ``out_proj`` (a Linear E -> E) whose bias starts at zero. ``batch_first=True``
+    (our default) takes (N, L, E) inputs, ``False`` takes (L, N, E); a 2-D input is
+    one unbatched sequence (L, E).
+
+    ``forward(query, key, value, attn_mask=None, need_weights=True, is_causal=False)``
+    returns ``(output, weights)``: the weights averaged over heads, (N, L, S), or
+    None when ``need_weights=False``. ``attn_mask`` follows PyTorch's
+    MultiheadAttention: boolean with True = *not* allowed to attend, or a float
+    mask added to the scores; shape (L, S) or (N * num_heads, L, S).
+    ``is_causal=True`` without a mask applies the causal mask (position i sees
+    0..i); with a mask, the mask is used (PyTorch treats is_causal as a hint).
+
+    >>> import numpy as np
+    >>> mha = MultiheadAttention(8, 2)
+    >>> x = Tensor(np.ones((3, 5, 8)))
+    >>> out, w = mha(x, x, x, is_causal=True)
+    >>> out.shape, w.shape
+    ((3, 5, 8), (3, 5, 5))
+    """
+
+    def __init__(self, embed_dim: int, num_heads: int, bias: bool = True,
+                 batch_first: bool = True) -> None:
+        super().__init__()
+        self.embed_dim = _positive_int(embed_dim, "MultiheadAttention: embed_dim")
+        self.num_heads = _positive_int(num_heads, "MultiheadAttention: num_heads")
+        if self.embed_dim % self.num_heads:
+            raise ValueError(f"MultiheadAttention: embed_dim {embed_dim} must be divisible by "
+                             f"num_heads {num_heads}")
+        self.head_dim = self.embed_dim // self.num_heads
+        self.batch_first = bool(batch_first)
+        e = self.embed_dim
+        self.in_proj_weight = Parameter(np.empty((3 * e, e)))
+        self.in_proj_bias: Parameter | None = Parameter(np.zeros(3 * e)) if bias else None
+        self.out_proj = Linear(e, e, bias=bias)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Xavier-uniform in_proj_weight, zero biases; out_proj.weight keeps Linear's init."""
+        init.xavier_uniform_(self.in_proj_weight)
+        if self.in_proj_bias is not None:
+            init.zeros_(self.in_proj_bias)
+        if self.out_proj.bias is not None:
+            init.zeros_(self.out_proj.bias)
+
+    def _check(self, query: Tensor, key: Tensor, value: Tensor) -> None:
+        e = self.embed_dim
+        if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
+            raise ValueError(f"MultiheadAttention: query, key and value must all be 3-D "
+                             f"(batched) or all 2-D (unbatched), got shapes {query.shape}, "
+                             f"{key.shape} and {value.shape}")
+        for name, t in (("query", query), ("key", key), ("value", value)):
+            if t.shape[-1] != e:
+                raise ValueError(f"MultiheadAttention: {name} of shape {t.shape} does not end "
+                                 f"with embed_dim={e}")
+        if key.shape != value.shape:
+            raise ValueError(f"MultiheadAttention: key of shape {key.shape} and value of shape "
+                             f"{value.shape} must have the same shape")
+        batch_axis = 0 if self.batch_first else 1
+        if query.ndim == 3 and query.shape[batch_axis] != key.shape[batch_axis]:
+            raise ValueError(f"MultiheadAttention: query of shape {query.shape} and key of shape "
+                             f"{key.shape} have different batch sizes")
+
+    def _mask(self, attn_mask: Any, n: int, length: int, source: int) -> Any:
+        """PyTorch MHA's mask as scaled_dot_product_attention's (True = may attend)."""
+        mask = attn_mask.data if isinstance(attn_mask, Tensor) else np.asarray(attn_mask)
+        h = self.num_heads
+        if mask.shape == (length, source):
+            pass
+        elif mask.ndim == 3 and mask.shape == (n * h, length, source):
+            mask = mask.reshape(n, h, length, source)
+        else:
+            raise ValueError(f"MultiheadAttention: attn_mask of shape {mask.shape} must be "
+                             f"({length}, {source}) or ({n * h}, {length}, {source}) "
+                             f"(batch * num_heads, L, S)")
+        if mask.dtype == bool:
+            return ~mask
+        if mask.dtype.kind != "f":
+            raise TypeError(f"MultiheadAttention: attn_mask must be boolean or float, got "
+                            f"dtype {mask.dtype}")
+        if isinstance(attn_mask, Tensor):
+            return attn_mask.reshape(mask.shape)
+        return mask
+
+    def forward(self, query: Tensor, key: Tensor, value: Tensor, attn_mask: Any = None,
+                need_weights: bool = True, is_causal: bool = False
+                ) -> tuple[Tensor, Tensor | None]:
+        query, key, value = _as_tensor(query), _as_tensor(key), _as_tensor(value)
+        self._check(query, key, value)
+        unbatched = query.ndim == 2
+        if unbatched:
+            query, key, value = (t.reshape((1,) + t.shape) for t in (query, key, value))
+        elif not self.batch_first:
+            query, key, value = (t.transpose(1, 0, 2) for t in (query, key, value))
+        n, length, e = query.shape
+        source = key.shape[1]
+        h, d = self.num_heads, self.head_dim
+        w, b = self.in_proj_weight, self.in_proj_bias
+        # Projections on (N * T, E) matrices: one BLAS call each, not one per sequence.
+        if query is key and key is value:  # self-attention: one product for q, k and v
+            qkv = linear(query.reshape(n * length, e), w, b).reshape(n, length, 3 * e)
+            q, k, v = qkv[..., :e], qkv[..., e:2 * e], qkv[..., 2 * e:]
+        else:
+            q = linear(query.reshape(n * length, e), w[:e], None if b is None else b[:e])
+            k = linear(key.reshape(n * source, e), w[e:2 * e],
+                       None if b is None else b[e:2 * e])
+            v = linear(value.reshape(n * source, e), w[2 * e:], None if b is None else b[2 * e:])
+
+        def heads(t: Tensor, steps: int) -> Tensor:  # (N, T, E) or (N * T, E) -> (N, H, T, D)
+            return t.reshape(n, steps, h, d).transpose(0, 2, 1, 3)
+
+        if attn_mask is not None:
+            mask = self._mask(attn_mask, n, length, source)
+            weights = attention_weights(heads(q, length), heads(k, source), mask,
+                                        op="MultiheadAttention")
+        else:
+            weights = attention_weights(heads(q, length), heads(k, source),
+                                        causal_mask(length, source) if is_causal else None,
+                                        op="MultiheadAttention")
+        out = (weights @ heads(v, source)).transpose(0, 2, 1, 3).reshape(n * length, e)
+        out = self.out_proj(out).reshape(n, length, e)
+        avg = weights.mean(axis=1) if need_weights else None
+        if unbatched:
+            out = out.reshape(length, e)
+            avg = None if avg is None else avg.reshape(length, source)
+        elif not self.batch_first:
+            out = out.transpose(1, 0, 2)
+        return out, avg
+
+    def extra_repr(self) -> str:
+        return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, "
+                f"batch_first={self.batch_first}")
