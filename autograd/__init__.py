@@ -5,6 +5,7 @@
 7.0
 """
 
+from autograd.animate import animate_backward
 from autograd.function import Function
 from autograd.functional import grad, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck
@@ -18,4 +19,5 @@ __all__ = [
     "Value", "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "grad", "value_and_grad",
     "gradcheck", "GradcheckError", "Function", "draw_graph", "render_graph", "manual_seed",
     "detect_anomaly", "concatenate", "stack", "where", "maximum", "minimum",
+    "animate_backward",
 ]

@@ -21,6 +21,7 @@ from typing import Any
 
 import graphviz
 
+from autograd.animate import animate_backward
 from autograd.render import RANKDIRS, render_graph
 from autograd.value import Value
 
@@ -220,7 +221,8 @@ example (the neuron from micrograd's lecture):
   autograd-draw "tanh(x1*w1 + x2*w2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.8813735870195432 -o neuron.svg
 prints the output (0.707107) and d output / d input for every input
 (x1 -1.5, x2 0.5, w1 1, w2 0, b 0.5), and draws the graph with data and
-grad on every node.
+grad on every node. Add --animate -o neuron.html for a page that steps
+through backward node by node (arrow keys, play; neuron.html#step=3 opens step 3).
 
 The expression may use numbers, the named inputs, + - * / **, unary minus and
 these functions of one argument:
@@ -251,6 +253,9 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="layout direction (default LR: inputs left, output right)")
     parser.add_argument("--no-grad", action="store_true",
                         help="do not show gradients in the picture")
+    parser.add_argument("--animate", action="store_true",
+                        help="write a page that steps through backward node by node "
+                             "(-o NAME.html, default out.html; NAME.gif for an animated GIF)")
     return parser
 
 
@@ -267,6 +272,16 @@ def _output_and_format(output: str | None, fmt: str | None) -> tuple[str, str]:
     if suffix not in graphviz.FORMATS:
         raise ExpressionError(f"cannot tell the format from {output!r}; pass --format svg|png|pdf")
     return output, suffix
+
+
+def _animation_output(output: str | None) -> tuple[str, str]:
+    """--animate writes an HTML page (or a GIF): the path and that format."""
+    path = output or "out.html"
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".html", ".htm", ".gif"):
+        raise ExpressionError(f"--animate writes .html (or .gif), not {path!r}: "
+                              "pass -o NAME.html")
+    return path, suffix.lstrip(".")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -287,7 +302,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         inputs = _parse_inputs(args.inputs)
         expr = _parse_expression(args.expr, set(inputs))
-        path, fmt = _output_and_format(args.output, args.format)
+        if args.animate:
+            path, fmt = _animation_output(args.output)
+        else:
+            path, fmt = _output_and_format(args.output, args.format)
     except ExpressionError as exc:
         parser.print_usage(sys.stderr)
         print(f"autograd-draw: error: {exc}", file=sys.stderr)
@@ -308,8 +326,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, value in inputs.items():
         print(f"  d/d{name:<{width}} = {value.grad:.6g}")
     try:
-        render_graph(out, path, format=fmt, rankdir=args.rankdir, show_grad=not args.no_grad)
-    except RuntimeError as exc:
+        if args.animate:
+            animate_backward(out).save(path)
+        else:
+            render_graph(out, path, format=fmt, rankdir=args.rankdir, show_grad=not args.no_grad)
+    except (RuntimeError, ValueError) as exc:
         print(f"autograd-draw: error: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {path}")
