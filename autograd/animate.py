@@ -131,7 +131,9 @@ def animate_backward(root: Node, max_nodes: int = 200) -> BackwardAnimation:
     >>> [f.step for f in anim.frames], anim.frames[-1].grads  # (x, y): x is used twice
     ([0, 1], (6.0, 1.0))
     >>> print(anim.frames[1].caption)
-    Step 1: y (made by *) has gradient 1. It sends 3 × 1 = 3 to x, and 3 × 1 = 3 to x; x is used twice, so its gradient is now 3 + 3 = 6. Backward is done: these are the gradients backward() gives.
+    Step 1: y (made by *) has gradient 1. It sends 3 × 1 = 3 to x, and 3 × 1 = 3 to x;
+    x is used twice, so its gradient is now 3 + 3 = 6.
+    Backward is done: these are the gradients backward() gives.
     >>> x.grad  # untouched
     0.0
     """
@@ -359,7 +361,7 @@ class BackwardAnimation:
 
     def _edges(self) -> list[tuple[int, int, int]]:
         """Every parent -> op edge as (edge id, parent index, child index), in a fixed order."""
-        edges = []
+        edges: list[tuple[int, int, int]] = []
         for i, node in enumerate(self.nodes):
             for parent in node.parents:
                 edges.append((len(edges), self._index[id(parent)], i))
@@ -426,7 +428,8 @@ class BackwardAnimation:
         states = self._states(step) if step is not None else ["empty"] * len(self.nodes)
         lines = [
             "digraph backward {",
-            '  graph [rankdir=LR, fontname="Helvetica", bgcolor="white", nodesep=0.25, ranksep=0.12];',
+            '  graph [rankdir=LR, fontname="Helvetica", bgcolor="white", nodesep=0.25,'
+            ' ranksep=0.12];',
             '  node [fontname="Helvetica", fontsize=11];',
             '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.6, color="#888888"];',
         ]
