@@ -50,11 +50,15 @@ __all__ = ["animate_backward", "BackwardAnimation", "Frame", "Contribution"]
 # ``autograd.graph.topological_order`` (backward walks it in reverse).
 
 
-def _contributions(node: Node, upstream: Grad) -> list[tuple[int, float | None, Grad]]:
+def _contributions(
+    node: Node, upstream: Grad
+) -> list[tuple[int, float | None, Grad, tuple[int, ...] | None]]:
     """What backward adds to each parent of ``node`` when ``node``'s gradient is ``upstream``.
 
-    One ``(parent position, local derivative, contribution)`` per edge that carries a
-    gradient, in the order backward adds them. A Value stores its local derivatives
+    One ``(parent position, local derivative, contribution, broadcast shape)`` per edge
+    that carries a gradient, in the order backward adds them; the last item is the
+    shape the rule's gradient had before it was summed down to a broadcast parent's
+    shape (None when no reduction happened). A Value stores its local derivatives
     ``_d0``/``_d1`` and backward adds ``local * upstream``; a Tensor stores a rule
     ``_vjp(g, node) -> one gradient per parent`` (the local derivative is a Jacobian, never
     formed: None here), reduced to the parent's shape by ``vjp.unbroadcast`` and cast to
@@ -63,19 +67,21 @@ def _contributions(node: Node, upstream: Grad) -> list[tuple[int, float | None, 
     """
     if isinstance(node, Value):
         local = (node._d0, node._d1)
-        return [(k, local[k], local[k] * upstream) for k in range(len(node._parents))]
-    out: list[tuple[int, float | None, Grad]] = []
+        return [(k, local[k], local[k] * upstream, None) for k in range(len(node._parents))]
+    out: list[tuple[int, float | None, Grad, tuple[int, ...] | None]] = []
     grads = node._vjp(upstream, node)
     for k, (parent, g) in enumerate(zip(node._parents, grads, strict=False)):
         if g is None or not parent.requires_grad:
             continue
         g = np.asarray(g)
         shape, dtype = parent.data.shape, parent.data.dtype
+        broadcast = None
         if g.shape != shape:
+            broadcast = g.shape
             g = vjp.unbroadcast(g, shape)
         if g.dtype != dtype:
             g = g.astype(dtype)
-        out.append((k, None, g))
+        out.append((k, None, g, broadcast))
     return out
 
 
@@ -99,6 +105,7 @@ class Contribution:
     product: Grad
     before: Grad
     after: Grad
+    broadcast: tuple[int, ...] | None = None  # tensors: shape summed down to the parent's
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,7 +225,7 @@ class BackwardAnimation:
             upstream = grads[self._index[id(node)]]
             sent: list[Contribution] = []
             if upstream is not None:
-                for position, local, product in _contributions(node, upstream):
+                for position, local, product, broadcast in _contributions(node, upstream):
                     j = self._index[id(node.parents[position])]
                     before = grads[j]
                     # backward starts intermediate grads at 0.0 (Values) or None (Tensors,
@@ -227,7 +234,7 @@ class BackwardAnimation:
                     after = product if before is None else before + product
                     grads[j] = after
                     sent.append(Contribution(self.nodes[j], position, local, upstream, product,
-                                             before, after))
+                                             before, after, broadcast))
             caption = self._caption(step, node, upstream, sent, step == last)
             yield Frame(step, node, tuple(sent), tuple(grads), caption)
 
@@ -250,7 +257,7 @@ class BackwardAnimation:
     def _caption(self, step: int, node: Node, upstream: Grad, sent: list[Contribution],
                  done: bool) -> str:
         name = self._name(node)
-        head = f"Step {step}: {name} (made by {node.op})"
+        head = f"Step {step}: {name}" + (f" (made by {node.op})" if node.label else "")
         if upstream is None:
             text = f"{head} received no gradient, so it sends nothing."
         else:
@@ -262,6 +269,9 @@ class BackwardAnimation:
                             f"to {pname}")
                 else:
                     part = f"{_grad_words(c.product)} to {pname}"
+                    if c.broadcast is not None:
+                        part += (f" (summed from {c.broadcast}: {pname} was broadcast "
+                                 f"to that shape)")
                 if c.before is not None:
                     uses = self._uses[self._index[id(c.parent)]]
                     times = "twice" if uses == 2 else f"{uses} times"
@@ -394,7 +404,7 @@ class BackwardAnimation:
                 if c.local is not None:
                     text = f"{_short(c.local)} × {_short(c.upstream)} = {_short(c.product)}"
                 else:
-                    text = _preview(c.product)
+                    text = _summary(c.product)
                 labels[ids[(i, c.position)]] = text
         return labels
 
@@ -428,8 +438,8 @@ class BackwardAnimation:
         states = self._states(step) if step is not None else ["empty"] * len(self.nodes)
         lines = [
             "digraph backward {",
-            '  graph [rankdir=LR, fontname="Helvetica", bgcolor="white", nodesep=0.25,'
-            ' ranksep=0.12];',
+            f'  graph [rankdir={self._rankdir()}, fontname="Helvetica", bgcolor="white",'
+            ' nodesep=0.25, ranksep=0.12];',
             '  node [fontname="Helvetica", fontsize=11];',
             '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.6, color="#888888"];',
         ]
@@ -461,6 +471,10 @@ class BackwardAnimation:
             lines.append(f"  n{j} -> n{i}op [{attrs}];")
         lines.append("}")
         return "\n".join(lines)
+
+    def _rankdir(self) -> str:
+        """Left to right like micrograd's pictures; top down for tensors, whose boxes are wide."""
+        return "LR" if all(isinstance(n, Value) for n in self.nodes) else "TB"
 
     def _table(self, i: int, node: Node, grad_text: str, width: float, state: str) -> str:
         cells = [node.label] if node.label else []
@@ -551,6 +565,13 @@ def _grad_words(g: Grad) -> str:
     if isinstance(g, np.ndarray):
         return f"{tuple(g.shape)} {_preview(g)}" if g.ndim else _short(float(g))
     return _short(g)
+
+
+def _summary(a: np.ndarray) -> str:
+    """A tensor in a few characters, for an edge label: its values if few, else shape and mean."""
+    if a.size <= 3:
+        return "[" + ", ".join(_short(float(v)) for v in a.ravel()) + "]"
+    return f"{tuple(a.shape)} mean {_short(float(np.mean(a, dtype=np.float64)))}"
 
 
 def _html(text: str) -> str:
