@@ -24,6 +24,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Union
 
@@ -326,7 +327,9 @@ class BackwardAnimation:
     def save(self, path: str | Path) -> str:
         """Write the page (``.html``/``.htm``) or an animated GIF (``.gif``) to ``path``.
 
-        Returns the path written. Needs Graphviz's ``dot``; the GIF also needs Pillow.
+        Returns the path written. Needs Graphviz's ``dot``; the GIF also needs Pillow
+        and runs ``dot`` once per frame (seconds for a small graph like a neuron, minutes
+        for a couple of hundred nodes).
 
         >>> import tempfile, os
         >>> from autograd import Value
@@ -356,6 +359,11 @@ class BackwardAnimation:
         if grad is None:
             return "grad —"
         return f"grad {_number(grad)}" if isinstance(node, Value) else f"grad {_preview(grad)}"
+
+    @cached_property
+    def _layout_inputs(self) -> tuple[list[float], list[int], list[str]]:
+        """What every frame's source shares (computed once: the GIF asks for every frame)."""
+        return self._grad_widths(), self._edge_frames(), self._edge_labels()
 
     def _grad_widths(self) -> list[float]:
         """Points per grad cell: wide enough for the longest text any frame puts there."""
@@ -408,14 +416,20 @@ class BackwardAnimation:
                 labels[ids[(i, c.position)]] = text
         return labels
 
-    def _states(self, step: int) -> list[str]:
-        """Each node's look in frame ``step``: empty, reached, current or final."""
-        frame = self.frames[step]
+    @cached_property
+    def _milestones(self) -> tuple[dict[int, int], list[int]]:
+        """The step that processes each node (by id), and the step of each node's last update."""
         processed_at = {id(f.node): f.step for f in self.frames[1:]}
         final_at = [0] * len(self.nodes)
         for f in self.frames:
             for c in f.contributions:
                 final_at[self._index[id(c.parent)]] = f.step
+        return processed_at, final_at
+
+    def _states(self, step: int) -> list[str]:
+        """Each node's look in frame ``step``: empty, reached, current or final."""
+        frame = self.frames[step]
+        processed_at, final_at = self._milestones
         states = []
         for i, node in enumerate(self.nodes):
             at = processed_at.get(id(node))
@@ -431,15 +445,17 @@ class BackwardAnimation:
 
     def _dot(self, step: int | None) -> str:
         """The graph's source; ``step=None`` gives the SVG skeleton with placeholder grads."""
-        widths = self._grad_widths()
-        edge_frames = self._edge_frames()
-        labels = self._edge_labels()
+        widths, edge_frames, labels = self._layout_inputs
         frame = self.frames[step or 0]
+        # Edge labels become nodes of dot's layout and make it slow on big graphs (a minute
+        # for 200 nodes); there they are placed after the layout instead (xlabel).
+        small = len(self.nodes) <= _SMALL_GRAPH
+        label = "label" if small else "xlabel"
         states = self._states(step) if step is not None else ["empty"] * len(self.nodes)
         lines = [
             "digraph backward {",
             f'  graph [rankdir={self._rankdir()}, fontname="Helvetica", bgcolor="white",'
-            ' nodesep=0.25, ranksep=0.12];',
+            f' nodesep=0.25, ranksep=0.12{"" if small else _FAST_LAYOUT}];',
             '  node [fontname="Helvetica", fontsize=11];',
             '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.6, color="#888888"];',
         ]
@@ -459,7 +475,7 @@ class BackwardAnimation:
                              f'margin=0.04, label="{_quoted(node.op)}"];')
                 lines.append(f'  n{i}op -> n{i} [id="out{i}"];')
         for e, j, i in self._edges():
-            attrs = f'id="e{e}", label="{_quoted(labels[e])}"'
+            attrs = f'id="e{e}", {label}="{_quoted(labels[e])}"'
             if step is not None:
                 at = edge_frames[e]
                 if at == step:
@@ -551,6 +567,8 @@ class BackwardAnimation:
 
 # -- helpers ---------------------------------------------------------------------------
 
+_SMALL_GRAPH = 40  # nodes; larger graphs get the fast layout below
+_FAST_LAYOUT = ", mclimit=0.1, nslimit=1, nslimit1=1"  # fewer crossing-minimization passes
 _CHAR_PT = 6.5  # a generous average width of one 11pt Helvetica character, in points
 _NOW = "#d62728"
 _LEFT = ' ALIGN="LEFT"'

@@ -226,6 +226,16 @@ def test_a_scalar_tensor_root_with_a_constant_parent():
     np.testing.assert_array_equal(anim.frames[-1].grads[anim.nodes.index(w)], [3.0, 4.0])
 
 
+def test_tensor_captions_name_the_broadcast_sum():
+    loss, (w1, b1, w2, b2) = tensor_mlp()
+    anim = animate_backward(loss)
+    to_b1 = next(c for f in anim.frames for c in f.contributions if c.parent is b1)
+    assert to_b1.broadcast == (4, 5) and to_b1.product.shape == (5,)
+    to_w1 = next(c for f in anim.frames for c in f.contributions if c.parent is w1)
+    assert to_w1.broadcast is None and to_w1.local is None
+    assert any("to b1 (summed from (4, 5): b1 was broadcast" in f.caption for f in anim.frames)
+
+
 # -- bad input -------------------------------------------------------------------------
 
 
@@ -287,6 +297,18 @@ def test_saved_page_is_one_file_that_names_no_external_resource(build, tmp_path)
     n_edges = sum(len(n.parents) for n in anim.nodes)
     assert len(data["edges"]) == n_edges
     assert all(f'id="e{k}"' in page for k in range(n_edges))
+
+
+@needs_dot
+def test_a_larger_graph_gets_a_page_with_every_box_and_edge(tmp_path):
+    x = Value(0.3, label="x")
+    y = x
+    for k in range(30):  # 46 nodes: above the size where edge labels go outside the layout
+        y = (y * x).tanh() if k % 2 else y + x
+    anim = animate_backward(y)
+    page = anim.to_html()
+    assert all(f'id="g{i}"' in page for i in range(len(anim.nodes)))
+    assert len(anim.nodes) == 46 and len(page_data(page)["frames"]) == len(anim.frames) == 46
 
 
 @needs_dot
