@@ -312,7 +312,12 @@ class BackwardAnimation:
         # "</" cannot end the script early once escaped; JSON stays valid.
         payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
         title = f"backward of {self._name(self.root)}"
+        # A graph much wider than a screen stays at its size (scrolled to the current node
+        # per step) instead of shrinking to unreadable text.
+        width = re.search(r'<svg width="([\d.]+)pt"', svg)
+        wide = width is not None and float(width.group(1)) > _WIDE_PT
         return (_PAGE.replace("__TITLE__", html.escape(title))
+                .replace("__GRAPH_CLASS__", "wide" if wide else "fit")
                 .replace("__SVG__", svg).replace("__DATA__", payload)
                 .replace("__SCRIPT__", _SCRIPT))
 
@@ -567,6 +572,7 @@ class BackwardAnimation:
 
 # -- helpers ---------------------------------------------------------------------------
 
+_WIDE_PT = 2400  # wider graphs scroll instead of shrinking to fit the window
 _SMALL_GRAPH = 40  # nodes; larger graphs get the fast layout below
 _FAST_LAYOUT = ", mclimit=0.1, nslimit=1, nslimit1=1"  # fewer crossing-minimization passes
 _CHAR_PT = 6.5  # a generous average width of one 11pt Helvetica character, in points
@@ -645,7 +651,8 @@ _PAGE = """<!DOCTYPE html>
   .controls button { font-size: 15px; padding: 4px 12px; cursor: pointer; }
   #counter { margin-left: 8px; font-variant-numeric: tabular-nums; }
   #caption { font-size: 16px; min-height: 3.2em; margin: 10px 0; line-height: 1.4; }
-  #graph svg { max-width: 100%; height: auto; }
+  #graph.fit svg { max-width: 100%; height: auto; }
+  #graph.wide { overflow: auto; max-height: 85vh; border: 1px solid #ddd; }
   .legend { font-size: 13px; color: #555; }
   .legend span { display: inline-block; width: 12px; height: 12px; border: 1px solid #888;
                  vertical-align: middle; margin: 0 3px 0 10px; }
@@ -671,7 +678,7 @@ _PAGE = """<!DOCTYPE html>
   <span id="counter"></span>
 </div>
 <p id="caption"></p>
-<div id="graph">__SVG__</div>
+<div id="graph" class="__GRAPH_CLASS__">__SVG__</div>
 <p class="legend">Keys: &larr; &rarr; step, space plays, Home resets; <code>#step=N</code> in the
 address opens step N. Boxes:<span style="background:white"></span>no gradient yet
 <span style="background:#fff1b8"></span>gradient arriving
@@ -706,7 +713,13 @@ _SCRIPT = r"""
   var leaf = {};
   data.leaves.forEach(function (j) { leaf[j] = true; });
   var step = 0, timer = null;
+  var wide = document.getElementById("graph").className === "wide";
   function byId(id) { return document.getElementById(id); }
+  function center(box) {  // scroll the graph (not the page) so the current box is in view
+    var graph = byId("graph"), g = graph.getBoundingClientRect(), b = box.getBoundingClientRect();
+    graph.scrollLeft += (b.left + b.width / 2) - (g.left + graph.clientWidth / 2);
+    graph.scrollTop += (b.top + b.height / 2) - (g.top + graph.clientHeight / 2);
+  }
   function show(s) {
     step = Math.max(0, Math.min(last, s));
     var f = frames[step];
@@ -725,6 +738,7 @@ _SCRIPT = r"""
         state = done ? "final" : "reached";
       }
       if (box) { box.setAttribute("class", "node " + state); }
+      if (box && state === "current" && wide) { center(box); }
       if (op) { op.setAttribute("class", "node" + (n === f.node ? " current-op" : "")); }
     }
     data.edges.forEach(function (at, e) {
