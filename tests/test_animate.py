@@ -437,3 +437,20 @@ def test_browser_opens_the_step_named_in_the_address(neuron_page, tmp_path):
     dom = chromium(tmp_path, "--dump-dom", f"{page.as_uri()}#step=3")
     assert "step 3 / 5" in dom and anim.frames[3].caption.split(".")[0] in dom
     assert re.search(r'class="edge now"', dom)
+
+
+@needs_browser
+def test_browser_arrow_keys_and_buttons_step_through_the_frames(neuron_page, tmp_path):
+    anim, _, page = neuron_page
+    # Simulate a user: two presses of the left arrow, one of the right, then the back button.
+    user = ("<script>function key(k) { document.dispatchEvent("
+            "new KeyboardEvent('keydown', {key: k, bubbles: true})); }"
+            "key('ArrowLeft'); key('ArrowLeft'); key('ArrowRight');"
+            "document.getElementById('back').click();</script></body>")
+    html = page.read_text(encoding="utf-8").replace("</body>", user)
+    scripted = tmp_path / "scripted.html"
+    scripted.write_text(html, encoding="utf-8")
+    dom = chromium(tmp_path, "--dump-dom", f"{scripted.as_uri()}#step=5")
+    assert "step 3 / 5" in dom  # 5 - 1 - 1 + 1 - 1
+    first = re.search(r'<p id="caption">(.*?)</p>', dom)
+    assert first and first.group(1).startswith("Step 3:")
