@@ -46,9 +46,15 @@ __all__ = ["animate_backward", "BackwardAnimation", "Frame", "Contribution"]
 # -- engine adapter --------------------------------------------------------------------
 #
 # The ONLY place that reads how the engine stores local derivatives. Everything else in
-# this module works on what this function returns. When the engine core changes (Engine
-# v2), re-point this function at it; the order itself comes from the public
-# ``autograd.graph.topological_order`` (backward walks it in reverse).
+# this module works on what ``_contributions`` returns; the order itself comes from the
+# public ``autograd.graph.topological_order`` (backward walks it in reverse, skipping
+# leaves and nodes no gradient reached). It knows both engine cores:
+# - Engine v1: a Value keeps its local derivatives in ``_d0``/``_d1``; a Tensor keeps a
+#   rule ``_vjp(g, node) -> one gradient per parent``, reduced with ``vjp.unbroadcast``.
+# - Engine v2: a Value keeps ``_d0`` (and ``_d1`` when it has a second parent ``_p1``);
+#   a Tensor keeps its Op in ``_rule``, whose ``rule(g, parent arrays, data, saved,
+#   needs)`` gives one gradient per parent, reduced with ``generic.unbroadcast``.
+# Once v1 is gone, delete its two branches below.
 
 
 def _contributions(
@@ -57,29 +63,45 @@ def _contributions(
     """What backward adds to each parent of ``node`` when ``node``'s gradient is ``upstream``.
 
     One ``(parent position, local derivative, contribution, broadcast shape)`` per edge
-    that carries a gradient, in the order backward adds them; the last item is the
-    shape the rule's gradient had before it was summed down to a broadcast parent's
-    shape (None when no reduction happened). A Value stores its local derivatives
-    ``_d0``/``_d1`` and backward adds ``local * upstream``; a Tensor stores a rule
-    ``_vjp(g, node) -> one gradient per parent`` (the local derivative is a Jacobian, never
-    formed: None here), reduced to the parent's shape by ``vjp.unbroadcast`` and cast to
-    its dtype, exactly as ``Tensor._accumulate`` does. Parents that need no gradient
-    (constants) and ``None`` gradients are skipped, as backward skips them.
+    that carries a gradient, in the order backward adds them. A Value's contribution is
+    ``local * upstream``; a Tensor's local derivative is a Jacobian the engine never forms
+    (None here): its contribution is the op's vector-Jacobian product, summed down to the
+    parent's shape when the parent was broadcast (then the last item is the shape before
+    that sum, else None) and cast to the parent's dtype, exactly as backward does. Parents
+    that need no gradient (constants) and ``None`` gradients are skipped, as in backward.
     """
     if isinstance(node, Value):
-        local = (node._d0, node._d1)
-        return [(k, local[k], local[k] * upstream, None) for k in range(len(node._parents))]
+        local: tuple[float, ...]
+        if hasattr(node, "_p1"):  # Engine v2: _d1 is a derivative only with a second parent
+            local = (node._d0,) if node._p1 is None else (node._d0, node._d1)
+        else:  # Engine v1
+            local = (node._d0, node._d1)[:len(node.parents)]
+        return [(k, d, d * upstream, None) for k, d in enumerate(local)]
+    parents = node.parents
+    needs = tuple(p.requires_grad for p in parents)
+    rule = getattr(node, "_rule", None)
+    if rule is not None:  # Engine v2 (casts to the parent's dtype, then reduces)
+        from autograd import generic  # type: ignore[attr-defined,unused-ignore]
+
+        reduce: Any = generic.unbroadcast
+        grads = rule.rule(upstream, tuple(p.data for p in parents), node.data, node._saved,
+                          needs)
+    else:  # Engine v1 (reduces, then casts)
+        reduce = vjp.unbroadcast
+        grads = node._vjp(upstream, node)
+    cast_first = rule is not None
     out: list[tuple[int, float | None, Grad, tuple[int, ...] | None]] = []
-    grads = node._vjp(upstream, node)
-    for k, (parent, g) in enumerate(zip(node._parents, grads, strict=False)):
-        if g is None or not parent.requires_grad:
+    for k, (parent, g, need) in enumerate(zip(parents, grads, needs, strict=False)):
+        if g is None or not need:
             continue
         g = np.asarray(g)
         shape, dtype = parent.data.shape, parent.data.dtype
+        if cast_first and g.dtype != dtype:
+            g = g.astype(dtype)
         broadcast = None
         if g.shape != shape:
             broadcast = g.shape
-            g = vjp.unbroadcast(g, shape)
+            g = reduce(g, shape)
         if g.dtype != dtype:
             g = g.astype(dtype)
         out.append((k, None, g, broadcast))
