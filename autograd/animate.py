@@ -86,9 +86,11 @@ def _contributions(
         reduce: Any = generic.unbroadcast
         grads = rule.rule(upstream, tuple(p.data for p in parents), node.data, node._saved,
                           needs)
-    else:  # Engine v1 (reduces, then casts)
-        reduce = vjp.unbroadcast
-        grads = node._vjp(upstream, node)
+    else:  # Engine v1 (reduces, then casts); typed Any so mypy passes on either engine
+        v1_rules: Any = vjp
+        v1_node: Any = node
+        reduce = v1_rules.unbroadcast
+        grads = v1_node._vjp(upstream, node)
     cast_first = rule is not None
     out: list[tuple[int, float | None, Grad, tuple[int, ...] | None]] = []
     for k, (parent, g, need) in enumerate(zip(parents, grads, needs, strict=False)):
