@@ -5,6 +5,7 @@
 7.0
 """
 
+from autograd.animate import animate_backward
 from autograd.environment import warn_if_hips_autograd_installed
 from autograd.factories import (
     arange,
@@ -70,4 +71,5 @@ __all__ = [
     "sum", "mean", "max", "min", "reshape", "transpose", "matmul",
     "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "linspace", "eye", "rand",
     "randn",
+    "animate_backward",
 ]

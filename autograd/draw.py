@@ -21,6 +21,7 @@ from typing import Any
 
 import graphviz
 
+from autograd.animate import animate_backward
 from autograd.render import RANKDIRS, SINGLE_FILE_FORMATS, render_graph
 from autograd.value import Value
 
@@ -220,7 +221,8 @@ example (the neuron from micrograd's lecture):
   autograd-draw "tanh(x1*w1 + x2*w2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.8813735870195432 -o neuron.svg
 prints the output (0.707107) and d output / d input for every input
 (x1 -1.5, x2 0.5, w1 1, w2 0, b 0.5), and draws the graph with data and
-grad on every node.
+grad on every node. Add --animate -o neuron.html for a page that steps
+through backward node by node (arrow keys, play; neuron.html#step=3 opens step 3).
 
 The expression may use numbers, the named inputs, + - * / **, unary minus and
 these functions of one argument:
@@ -251,6 +253,9 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="layout direction (default LR: inputs left, output right)")
     parser.add_argument("--no-grad", action="store_true",
                         help="do not show gradients in the picture")
+    parser.add_argument("--animate", action="store_true",
+                        help="write a page that steps through backward node by node "
+                             "(-o NAME.html, default out.html; NAME.gif for an animated GIF)")
     return parser
 
 
@@ -276,6 +281,16 @@ def _check_format(fmt: str, unknown: str) -> None:
         raise ExpressionError(f"format {fmt!r} does not write a single file; use svg, png or pdf")
 
 
+def _animation_output(output: str | None) -> tuple[str, str]:
+    """--animate writes an HTML page (or a GIF): the path and that format."""
+    path = output or "out.html"
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".html", ".htm", ".gif"):
+        raise ExpressionError(f"--animate writes .html (or .gif), not {path!r}: "
+                              "pass -o NAME.html")
+    return path, suffix.lstrip(".")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point; returns the exit code.
 
@@ -297,7 +312,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         inputs = _parse_inputs(args.inputs)
         expr = _parse_expression(args.expr, set(inputs))
-        path, fmt = _output_and_format(args.output, args.format)
+        if args.animate:
+            path, fmt = _animation_output(args.output)
+        else:
+            path, fmt = _output_and_format(args.output, args.format)
     except ExpressionError as exc:
         parser.print_usage(sys.stderr)
         print(f"autograd-draw: error: {exc}", file=sys.stderr)
@@ -318,13 +336,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, value in inputs.items():
         print(f"  d/d{name:<{width}} = {value.grad:.6g}")
     try:
-        render_graph(out, path, format=fmt, rankdir=args.rankdir, show_grad=not args.no_grad)
-    except RuntimeError as exc:  # no dot, or dot failed
-        print(f"autograd-draw: error: {exc}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as exc:  # the output path: a folder, a device, unwritable, full
+        if args.animate:
+            animate_backward(out).save(path)
+        else:
+            render_graph(out, path, format=fmt, rankdir=args.rankdir, show_grad=not args.no_grad)
+    except OSError as exc:  # the output path: a folder, a device, unwritable, full
         print(f"autograd-draw: error: cannot write {path!r}: {exc}", file=sys.stderr)
         return 2
+    except (RuntimeError, ValueError) as exc:  # no dot, dot failing, a graph too big to animate
+        print(f"autograd-draw: error: {exc}", file=sys.stderr)
+        return 1
     print(f"wrote {path}")
     return 0
 

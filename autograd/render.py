@@ -225,12 +225,18 @@ def _node_fields(node: Node, show_grad: bool) -> list[str]:
     fields.append(f"{tuple(node.data.shape)} {node.data.dtype}")
     fields.append(f"data {_preview(node.data)}")
     if show_grad and node.requires_grad:
-        fields.append("grad None" if node.grad is None else f"grad {_preview(node.grad)}")
+        grad = node.grad
+        if isinstance(grad, Tensor):  # after backward(create_graph=True): a node of its own
+            grad = grad.data
+        fields.append("grad None" if grad is None else f"grad {_preview(grad)}")
     return fields
 
 
-def _number(x: float) -> str:
-    """4 decimals like micrograd's pictures; scientific notation when that would hide digits."""
+def _number(x: Any) -> str:
+    """4 decimals like micrograd's pictures; scientific notation when that would hide digits.
+    A grad that is a node (after ``backward(create_graph=True)``) shows its data."""
+    if isinstance(x, Value):
+        x = x.data
     if x == 0.0 or not math.isfinite(x) or 1e-3 <= abs(x) < 1e6:
         return f"{x:.4f}"
     return f"{x:.3e}"

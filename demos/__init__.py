@@ -8,7 +8,7 @@ and ``main(argv=None)``; ``quick=True`` uses tiny settings, for the tests.
 
 # In the order `python -m demos` runs them: from one neuron to whole experiments.
 DEMOS = [
-    "neuron", "sigmoid_autodiff", "activations", "regression", "classification", "perceptron",
-    "moons", "dropout", "weighted_loss", "interpolate",
+    "neuron", "animate", "sigmoid_autodiff", "activations", "regression", "classification",
+    "perceptron", "moons", "dropout", "weighted_loss", "interpolate",
     "gpt",
 ]

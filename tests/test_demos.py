@@ -23,13 +23,17 @@ def assert_picture(path: Path) -> None:
         assert head.startswith(PNG_MAGIC), f"{path} is not a PNG"
     elif path.suffix == ".svg":
         assert b"<svg" in head, f"{path} is not an SVG"
+    elif path.suffix == ".gif":
+        assert head.startswith(b"GIF89a"), f"{path} is not a GIF"
+    elif path.suffix == ".html":
+        assert b"<svg" in path.read_bytes(), f"{path} is not a page with the graph's SVG"
     else:
         raise AssertionError(f"unexpected file type {path}")
 
 
 @pytest.mark.parametrize("name", DEMOS)
 def test_demo_runs_quickly_and_writes_its_pictures(name, tmp_path):
-    if name == "neuron" and not HAS_DOT:
+    if name in ("neuron", "animate") and not HAS_DOT:
         pytest.skip("Graphviz's dot is not installed")
     module = importlib.import_module(f"demos.{name}")
     result = module.run(tmp_path, quick=True)
