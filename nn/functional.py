@@ -602,3 +602,9 @@ def _nll_rule(g: np.ndarray, node: Tensor) -> tuple[Any, ...]:
     gl = _per_row(g * scale, shape)
     grad[rows, labels] = -(gl[:, 0] if np.ndim(gl) else gl)
     return (_unrows(grad, shape),)
+
+
+# -- image ops (defined in nn/image_functional.py) ------------------------------------------
+from nn.image_functional import avg_pool2d, batch_norm, conv2d, max_pool2d  # noqa: E402
+
+__all__ += ["conv2d", "max_pool2d", "avg_pool2d", "batch_norm"]

@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from autograd import random as _random
 from autograd.value import Value
-from nn.module import Module
+from nn.module import Module, ModuleList
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
@@ -90,7 +90,7 @@ class Layer(_ScalarModule):
         super().__init__()
         if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
             raise ValueError(f"Layer: nout must be a positive integer, got {nout!r}")
-        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+        self.neurons = ModuleList([Neuron(nin, **kwargs) for _ in range(nout)])
 
     def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
         out = [n(x) for n in self.neurons]
@@ -114,8 +114,8 @@ class MLP(_ScalarModule):
             raise ValueError(f"MLP: nouts must list the width of each layer, e.g. [4, 4, 1]; "
                              f"got {nouts!r}")
         sizes = [nin, *nouts]
-        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1)
-                       for i in range(len(nouts))]
+        self.layers = ModuleList([Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1)
+                                  for i in range(len(nouts))])
 
     def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
         out: Any = x

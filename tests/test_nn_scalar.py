@@ -151,5 +151,5 @@ def test_scalar_mlp_learns_a_small_dataset_with_plain_gradient_descent():
 
 def test_scalar_repr_is_compact():
     text = repr(MLP(2, [16, 1]))
-    assert "(neurons.0-15): 16 x Neuron(nin=2, nonlin=True)" in text
+    assert "(0-15): 16 x Neuron(nin=2, nonlin=True)" in text
     assert text.startswith("MLP(\n  nin=2, nouts=[16, 1]")
