@@ -116,7 +116,13 @@ class Fold(Function):
     @staticmethod
     def forward(ctx: FunctionCtx, cols: np.ndarray, size: Pair, stride: Pair,
                 padding: Pair) -> np.ndarray:
-        ctx.kernel = cols.shape[4:]
+        kernel = cols.shape[4:]
+        expected = tuple(_out_size(size[i], kernel[i], stride[i], padding[i]) for i in (0, 1))
+        if cols.ndim != 6 or cols.shape[1:3] != expected:
+            raise ValueError(f"Fold: windows of shape {cols.shape} do not fit an output of size "
+                             f"{size} (stride {stride}, padding {padding}): expected "
+                             f"(N, {expected[0]}, {expected[1]}, C, kh, kw)")
+        ctx.kernel = kernel
         ctx.geometry = (stride, padding)
         return _fold_array(cols, size, stride, padding)
 

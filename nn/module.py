@@ -210,11 +210,15 @@ class Module:
         if is_module and any(sub is self for sub in value.modules()):
             raise ValueError(f"cannot assign {name!r}: {type(self).__name__} would "
                              "contain itself (modules must form a tree)")
-        params.pop(name, None)
-        children.pop(name, None)
+        # Replacing a parameter or child keeps its place in the order (as torch does).
+        is_param = _is_param(value) or _all(value, _is_param)
+        if not is_param:
+            params.pop(name, None)
+        if not is_module:
+            children.pop(name, None)
         buffers.pop(name, None)
         d["_non_persistent"].discard(name)
-        if _is_param(value) or _all(value, _is_param):
+        if is_param:
             params[name] = value
         elif is_module:
             children[name] = value

@@ -435,7 +435,7 @@ def test_a_module_cannot_contain_itself():
     with pytest.raises(ValueError, match="contain itself"):
         outer[0].loop = outer
     with pytest.raises(ValueError, match="contain itself"):
-        outer.again = [outer]
+        outer.again = nn.ModuleList([outer])
     assert not hasattr(outer[0], "loop")
 
 
