@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import harness, numpy_reference, scalar_workloads, tensor_workloads
+from benchmarks import cnn_workloads, harness, numpy_reference, scalar_workloads, tensor_workloads
 
 Builder = Callable[..., harness.Step]
 
@@ -29,6 +29,8 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("mlp", "ours"): tensor_workloads.mlp_step_ours,
     ("mlp", "torch"): tensor_workloads.mlp_step_torch,
     ("mlp", "numpy"): numpy_reference.mlp_step_numpy,
+    ("cnn", "ours"): cnn_workloads.cnn_step_ours,
+    ("cnn", "torch"): cnn_workloads.cnn_step_torch,
 }
 
 

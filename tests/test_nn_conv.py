@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import nn
 from autograd import Tensor, gradcheck, manual_seed
 from nn import functional as F
-from nn.image_functional import Fold, Unfold, _fold_array, _unfold_array
+from nn.image_functional import Fold, MaxPool, Unfold, _fold_array, _unfold_array
 
 
 def _rand(*shape: int, seed: int = 0, grad: bool = True) -> Tensor:
@@ -39,16 +39,16 @@ def test_fold_is_the_adjoint_of_unfold(kh, kw, stride, pad, size, seed):
 def test_unfold_gathers_the_windows_by_hand():
     x = np.arange(16.0).reshape(1, 1, 4, 4)
     cols = _unfold_array(x, (2, 2), (2, 2), (0, 0), 0.0)
-    assert cols.shape == (1, 2, 2, 1, 2, 2)
-    assert cols[0, 1, 0, 0].tolist() == [[8.0, 9.0], [12.0, 13.0]]
+    assert cols.shape == (1, 2, 2, 2, 2, 1)
+    assert cols[0, 1, 0, :, :, 0].tolist() == [[8.0, 9.0], [12.0, 13.0]]
     padded = _unfold_array(x, (3, 3), (1, 1), (1, 1), -np.inf)
-    assert padded[0, 0, 0, 0, 0].tolist() == [-np.inf] * 3
+    assert padded[0, 0, 0, 0, :, 0].tolist() == [-np.inf] * 3
 
 
 def test_unfold_and_fold_gradcheck():
     x = _rand(1, 2, 4, 5)
     assert gradcheck(lambda t: (Unfold.apply(t, (2, 3), (1, 2), (1, 1), 0.0) ** 2).sum(), [x])
-    cols = _rand(1, 2, 2, 2, 2, 2, seed=1)
+    cols = _rand(1, 2, 2, 2, 2, 3, seed=1)
     assert gradcheck(lambda t: (Fold.apply(t, (3, 3), (2, 2), (1, 1)) ** 2).sum(), [cols])
 
 
@@ -59,13 +59,37 @@ def test_backward_of_unfold_on_a_tensor_records_fold_and_vice_versa():
 
     ctx = FunctionCtx((True,))
     Unfold.forward(ctx, np.zeros((1, 1, 3, 3)), (2, 2), (1, 1), (0, 0), 0.0)
-    g = _rand(1, 2, 2, 1, 2, 2)
+    g = _rand(1, 2, 2, 2, 2, 1)
     dx = Unfold.backward(ctx, g)[0]
     assert isinstance(dx, Tensor) and dx.op == "Fold" and dx.shape == (1, 1, 3, 3)
     ctx2 = FunctionCtx((True,))
-    Fold.forward(ctx2, np.zeros((1, 2, 2, 1, 2, 2)), (3, 3), (1, 1), (0, 0))
+    Fold.forward(ctx2, np.zeros((1, 2, 2, 2, 2, 1)), (3, 3), (1, 1), (0, 0))
     back = Fold.backward(ctx2, _rand(1, 1, 3, 3))[0]
-    assert isinstance(back, Tensor) and back.op == "Unfold" and back.shape == (1, 2, 2, 1, 2, 2)
+    assert isinstance(back, Tensor) and back.op == "Unfold" and back.shape == (1, 2, 2, 2, 2, 1)
+    ctx3 = FunctionCtx((True,))
+    MaxPool.forward(ctx3, np.arange(16.0).reshape(1, 1, 4, 4), (2, 2), (2, 2), (0, 0))
+    g = _rand(1, 1, 2, 2)
+    dmax = MaxPool.backward(ctx3, g)[0]
+    assert isinstance(dmax, Tensor) and dmax.op == "Fold" and dmax.shape == (1, 1, 4, 4)
+    assert np.array_equal(dmax.data, MaxPool.backward(ctx3, g.data)[0])
+
+
+def test_batch_norm_backward_on_tensors_matches_the_fast_path():
+    # The recorded (Tensor) backward recomputes from the inputs with shared methods; on
+    # ndarrays the same function must give the fast path's numbers.
+    from autograd.function import FunctionCtx
+    from nn.image_functional import BatchNormTrain, _batch_norm_grads
+
+    rng = np.random.default_rng(0)
+    x, w, b, g = rng.normal(size=(4, 3, 2, 5)), rng.normal(size=3), rng.normal(size=3), \
+        rng.normal(size=(4, 3, 2, 5))
+    ctx = FunctionCtx((True, True, True))
+    BatchNormTrain.forward(ctx, x, w, b, 1e-5, [])
+    fast = BatchNormTrain.backward(ctx, g)[:3]
+    generic = _batch_norm_grads(x, w, g, 1e-5)
+    assert all(np.allclose(a, c) for a, c in zip(fast, generic, strict=True))
+    on_tensors = _batch_norm_grads(Tensor(x), Tensor(w), Tensor(g), 1e-5)
+    assert all(np.allclose(a.data, c) for a, c in zip(on_tensors, generic, strict=True))
 
 
 def _has_create_graph() -> bool:
