@@ -82,6 +82,15 @@ def _unfold_array(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
     """
     (kh, kw), (sh, sw) = kernel, stride
     xp = _channels_last(x, padding, pad_value)
+    n, hp, wp, c = xp.shape
+    if kw * c < 16:  # runs too short for one strided copy: one block copy per kernel offset
+        oh, ow = (hp - kh) // sh + 1, (wp - kw) // sw + 1
+        out = np.empty((n, oh, ow, kh, kw, c), dtype=x.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                out[:, :, :, i, j, :] = xp[:, i:i + sh * (oh - 1) + 1:sh,
+                                           j:j + sw * (ow - 1) + 1:sw, :]
+        return out
     view = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(1, 2))
     view = view[:, ::sh, ::sw].transpose(0, 1, 2, 4, 5, 3)  # (N, OH, OW, kh, kw, C), a view
     return np.ascontiguousarray(view)
@@ -94,6 +103,13 @@ def _fold_array(cols: np.ndarray, size: Pair, stride: Pair, padding: Pair) -> np
     """
     n, oh, ow, kh, kw, c = cols.shape
     (h, w), (sh, sw), (ph, pw) = size, stride, padding
+    if (sh, sw) == (kh, kw) and not ph and not pw:  # windows tile the input: one copy
+        tiles = cols.transpose(0, 1, 3, 2, 4, 5).reshape(n, oh * kh, ow * kw, c)
+        if (oh * kh, ow * kw) == (h, w):
+            return tiles.transpose(0, 3, 1, 2)
+        out = np.zeros((n, h, w, c), dtype=cols.dtype)
+        out[:, :oh * kh, :ow * kw, :] = tiles
+        return out.transpose(0, 3, 1, 2)
     out = np.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=cols.dtype)
     for i in range(kh):  # one vectorised slice-add per kernel offset
         for j in range(kw):
@@ -184,7 +200,11 @@ class MaxPool(Function):
     def forward(ctx: FunctionCtx, x: np.ndarray, kernel: Pair, stride: Pair,
                 padding: Pair) -> np.ndarray:
         windows = _windows_view(x, kernel, stride, padding, -np.inf)
-        out = windows.max(axis=(3, 4))  # (N, OH, OW, C)
+        out = windows[:, :, :, 0, 0, :].copy()  # (N, OH, OW, C); one pass per kernel offset
+        for i in range(kernel[0]):
+            for j in range(kernel[1]):
+                if i or j:
+                    np.maximum(out, windows[:, :, :, i, j, :], out=out)
         ctx.windows, ctx.out = windows, out
         ctx.size, ctx.geometry = x.shape[2:], (stride, padding)
         return out.transpose(0, 3, 1, 2)
@@ -369,7 +389,8 @@ class BatchNormTrain(Function):
     def forward(ctx: FunctionCtx, x: np.ndarray, weight: np.ndarray | None,
                 bias: np.ndarray | None, eps: float, stats: list[Any]) -> np.ndarray:
         rows = _rows(x)
-        mean = rows.mean(axis=0)
+        ones = np.ones(rows.shape[0], dtype=rows.dtype)
+        mean = ones @ rows / rows.shape[0]  # column sums as a BLAS product: fast for few columns
         centred = rows - mean
         var = np.einsum("ij,ij->j", centred, centred) / rows.shape[0]
         inv = 1.0 / np.sqrt(var + eps)
@@ -393,7 +414,7 @@ class BatchNormTrain(Function):
             return dx, dweight if want_w else None, dbias if want_b else None, None, None
         g = _rows(grad_out)
         m = g.shape[0]
-        dbias = g.sum(axis=0)
+        dbias = np.ones(m, dtype=g.dtype) @ g
         dweight = np.einsum("ij,ij->j", g, xhat)
         scale = inv if weight is None else inv * weight
         dx = g - dbias / m
