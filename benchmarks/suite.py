@@ -180,7 +180,15 @@ def workloads(quick: bool = False) -> list[Workload]:
                       w6_variants, 3 if quick else 7, t_min, memory=not quick,
                       skip_torch=no_torch),
                   reference="numpy", rounds=1 if quick else 3)
-    return [w1, w2, w3, w4, w5, w6]
+
+    w8_dtypes = ("float32",) if quick else ("float32", "float64")
+    w8 = Workload("W8", "digits CNN (demos.digits_cnn): conv-BN-ReLU-pool x2, linear, batch 64 "
+                  "of 8x8, cross-entropy, one Adam step, peak memory over model + data",
+                  [Case(dtype, engine, "cnn", {"dtype": dtype}, repeat=rep, min_time=t_min,
+                        memory=True)
+                   for dtype in w8_dtypes for engine in ("ours", "torch")],
+                  reference="torch", rounds=1 if quick else 3)
+    return [w1, w2, w3, w4, w5, w6, w8]
 
 
 # -- targets --------------------------------------------------------------------------------
@@ -247,6 +255,17 @@ def check_targets(results: dict[str, list[Row]]) -> list[Verdict]:
                     out.append(Verdict(f"W6 {variant}: peak memory within 1.3x of numpy",
                                        f"{mem[0]:.1f} / {mem[1]:.1f} MiB = "
                                        f"{mem[0] / mem[1]:.2f}x", mem[0] / mem[1] <= 1.3))
+    for variant in dict.fromkeys(r.case.variant for r in results.get("W8", [])):
+        ours = _median(_find(results["W8"], "ours", variant))
+        ref = _median(_find(results["W8"], "torch", variant))
+        if ours and ref:
+            out.append(Verdict(f"W8 {variant}: time within 2.0x of PyTorch",
+                               f"{ours / ref:.2f}x", ours / ref <= 2.0))
+        mem = [_peak(_find(results["W8"], e, variant)) for e in ("ours", "torch")]
+        if mem[0] is not None and mem[1]:
+            out.append(Verdict(f"W8 {variant}: peak memory within 1.5x of PyTorch",
+                               f"{mem[0]:.1f} / {mem[1]:.1f} MiB = {mem[0] / mem[1]:.2f}x",
+                               mem[0] / mem[1] <= 1.5))
     return out
 
 

@@ -10,4 +10,5 @@ and ``main(argv=None)``; ``quick=True`` uses tiny settings, for the tests.
 DEMOS = [
     "neuron", "sigmoid_autodiff", "activations", "regression", "classification", "perceptron",
     "moons", "dropout", "weighted_loss", "interpolate",
+    "digits_cnn",
 ]

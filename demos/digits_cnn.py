@@ -75,7 +75,7 @@ def run(out_dir: Path, quick: bool = False, seed: int = 0, epochs: int = 15) -> 
     np.add.at(confusion, (y_test, pred), 1)
 
     fig = plt.figure(figsize=(11, 5))
-    grid = fig.add_gridspec(4, 12, width_ratios=[1] * 6 + [0.3] + [1.1] * 5)
+    grid = fig.add_gridspec(4, 12, width_ratios=[1] * 6 + [0.5] + [1.1] * 5)
     shown = np.concatenate([np.flatnonzero(pred != y_test), np.flatnonzero(pred == y_test)])[:24]
     shown = np.sort(shown)
     for k, i in enumerate(shown):

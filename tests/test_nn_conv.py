@@ -23,12 +23,14 @@ def _rand(*shape: int, seed: int = 0, grad: bool = True) -> Tensor:
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 2), st.integers(0, 1),
-       st.integers(3, 6), st.integers(0, 2**31))
-def test_fold_is_the_adjoint_of_unfold(kh, kw, stride, pad, size, seed):
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(0, 1),
+       st.integers(3, 6), st.sampled_from([1, 3, 8]), st.integers(0, 2**31))
+def test_fold_is_the_adjoint_of_unfold(kh, kw, stride, pad, size, channels, seed):
     # <unfold(x), y> == <x, fold(y)> for every x, y: each is the other's backward.
+    # (Both unfold paths: per-offset copies for few channels, one strided copy for many;
+    # and the one-copy fold when windows tile the input.)
     rng = np.random.default_rng(seed)
-    x = rng.normal(size=(2, 3, size, size + 1))
+    x = rng.normal(size=(2, channels, size, size + 1))
     cols = _unfold_array(x, (kh, kw), (stride, stride), (pad, pad), 0.0)
     y = rng.normal(size=cols.shape)
     folded = _fold_array(y, (size, size + 1), (stride, stride), (pad, pad))
@@ -296,13 +298,14 @@ def _load_into_torch(torch, ours, theirs):
     theirs.double().load_state_dict(sd)
 
 
+@pytest.mark.parametrize("channels", [3, 8])
 @pytest.mark.parametrize("stride,padding,bias", [(1, 0, True), (2, 1, False), ((2, 1), (0, 2), True)])
-def test_conv2d_matches_torch_forward_backward_and_state_dict(stride, padding, bias):
+def test_conv2d_matches_torch_forward_backward_and_state_dict(stride, padding, bias, channels):
     torch = _torch()
-    ours = nn.Conv2d(3, 4, (3, 2), stride=stride, padding=padding, bias=bias)
-    theirs = torch.nn.Conv2d(3, 4, (3, 2), stride=stride, padding=padding, bias=bias)
+    ours = nn.Conv2d(channels, 4, (3, 2), stride=stride, padding=padding, bias=bias)
+    theirs = torch.nn.Conv2d(channels, 4, (3, 2), stride=stride, padding=padding, bias=bias)
     _load_into_torch(torch, ours, theirs)
-    x = _rand(2, 3, 7, 6)
+    x = _rand(2, channels, 7, 6)
     tx = torch.tensor(x.data, requires_grad=True)
     y, ty = ours(x), theirs(tx)
     assert np.allclose(y.data, ty.detach().numpy(), atol=1e-12)
@@ -313,7 +316,7 @@ def test_conv2d_matches_torch_forward_backward_and_state_dict(stride, padding, b
     assert np.allclose(ours.weight.grad, theirs.weight.grad.numpy())
     if bias:
         assert np.allclose(ours.bias.grad, theirs.bias.grad.numpy())
-    back = nn.Conv2d(3, 4, (3, 2), stride=stride, padding=padding, bias=bias)
+    back = nn.Conv2d(channels, 4, (3, 2), stride=stride, padding=padding, bias=bias)
     back.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
     assert np.array_equal(back.weight.data, ours.weight.data)
 
@@ -329,9 +332,10 @@ def test_conv2d_default_init_has_torchs_distribution():
 
 
 @pytest.mark.parametrize("kernel,stride,padding", [(2, None, 0), (3, 2, 1), ((2, 3), (1, 2), (1, 0))])
-def test_pools_match_torch(kernel, stride, padding):
+@pytest.mark.parametrize("channels", [3, 8])
+def test_pools_match_torch(kernel, stride, padding, channels):
     torch = _torch()
-    x = _rand(2, 3, 7, 6)
+    x = _rand(2, channels, 7, 6)
     for ours, theirs in ((F.max_pool2d, torch.nn.functional.max_pool2d),
                          (F.avg_pool2d, torch.nn.functional.avg_pool2d)):
         x.grad = None
