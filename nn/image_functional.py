@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.function import Function, FunctionCtx
+from autograd.function import Function
 from autograd.tensor import Tensor
 
 __all__ = ["conv2d", "max_pool2d", "avg_pool2d", "batch_norm"]
@@ -113,7 +113,8 @@ def _fold_array(cols: np.ndarray, size: Pair, stride: Pair, padding: Pair) -> np
     out = np.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=cols.dtype)
     for i in range(kh):  # one vectorised slice-add per kernel offset
         for j in range(kw):
-            out[:, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw, :] += cols[:, :, :, i, j, :]
+            rows, columns = slice(i, i + sh * (oh - 1) + 1, sh), slice(j, j + sw * (ow - 1) + 1, sw)
+            out[:, rows, columns, :] += cols[:, :, :, i, j, :]
     return out[:, ph:ph + h, pw:pw + w, :].transpose(0, 3, 1, 2)
 
 
@@ -126,14 +127,14 @@ class Unfold(Function):
     """
 
     @staticmethod
-    def forward(ctx: FunctionCtx, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
+    def forward(ctx: Any, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
                 pad_value: float) -> np.ndarray:
         ctx.size = x.shape[2:]
         ctx.geometry = (stride, padding)
         return _unfold_array(x, kernel, stride, padding, pad_value)
 
     @staticmethod
-    def backward(ctx: FunctionCtx, grad_out: Any) -> tuple[Any, None, None, None, None]:
+    def backward(ctx: Any, grad_out: Any) -> tuple[Any, None, None, None, None]:
         stride, padding = ctx.geometry
         if isinstance(grad_out, Tensor):  # a recorded backward (create_graph): stay on the graph
             return Fold.apply(grad_out, ctx.size, stride, padding), None, None, None, None
@@ -151,7 +152,7 @@ class Fold(Function):
     """
 
     @staticmethod
-    def forward(ctx: FunctionCtx, cols: np.ndarray, size: Pair, stride: Pair,
+    def forward(ctx: Any, cols: np.ndarray, size: Pair, stride: Pair,
                 padding: Pair) -> np.ndarray:
         kernel = cols.shape[3:5]
         expected = tuple(_out_size(size[i], kernel[i], stride[i], padding[i]) for i in (0, 1))
@@ -164,7 +165,7 @@ class Fold(Function):
         return _fold_array(cols, size, stride, padding)
 
     @staticmethod
-    def backward(ctx: FunctionCtx, grad_out: Any) -> tuple[Any, None, None, None]:
+    def backward(ctx: Any, grad_out: Any) -> tuple[Any, None, None, None]:
         stride, padding = ctx.geometry
         if isinstance(grad_out, Tensor):
             return Unfold.apply(grad_out, ctx.kernel, stride, padding, 0.0), None, None, None
@@ -197,7 +198,7 @@ class MaxPool(Function):
     """
 
     @staticmethod
-    def forward(ctx: FunctionCtx, x: np.ndarray, kernel: Pair, stride: Pair,
+    def forward(ctx: Any, x: np.ndarray, kernel: Pair, stride: Pair,
                 padding: Pair) -> np.ndarray:
         windows = _windows_view(x, kernel, stride, padding, -np.inf)
         out = windows[:, :, :, 0, 0, :].copy()  # (N, OH, OW, C); one pass per kernel offset
@@ -210,7 +211,7 @@ class MaxPool(Function):
         return out.transpose(0, 3, 1, 2)
 
     @staticmethod
-    def backward(ctx: FunctionCtx, grad_out: Any) -> tuple[Any, None, None, None]:
+    def backward(ctx: Any, grad_out: Any) -> tuple[Any, None, None, None]:
         windows, out = ctx.windows, ctx.out
         kh, kw = windows.shape[3:5]
         first = np.empty(windows.shape, dtype=bool)
@@ -386,7 +387,7 @@ class BatchNormTrain(Function):
     """
 
     @staticmethod
-    def forward(ctx: FunctionCtx, x: np.ndarray, weight: np.ndarray | None,
+    def forward(ctx: Any, x: np.ndarray, weight: np.ndarray | None,
                 bias: np.ndarray | None, eps: float, stats: list[Any]) -> np.ndarray:
         rows = _rows(x)
         ones = np.ones(rows.shape[0], dtype=rows.dtype)
@@ -405,7 +406,7 @@ class BatchNormTrain(Function):
         return _unrows(out, x.shape)
 
     @staticmethod
-    def backward(ctx: FunctionCtx, grad_out: Any) -> tuple[Any, Any, Any, None, None]:
+    def backward(ctx: Any, grad_out: Any) -> tuple[Any, Any, Any, None, None]:
         x, weight = ctx.saved_tensors
         xhat, inv, eps = ctx.fast
         want_w, want_b = ctx.needs_input_grad[1:3]

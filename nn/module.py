@@ -621,7 +621,8 @@ def _compressed(items: list[tuple[str, Module]]) -> list[str]:
     return out
 
 
-def _checked_array(name: str, raw: Any, p: Param | Tensor, allow_nonfinite: bool) -> tuple[Any, str]:
+def _checked_array(name: str, raw: Any, p: Param | Tensor,
+                   allow_nonfinite: bool) -> tuple[Any, str]:
     """The array to load into ``p`` and "", or None and what is wrong with it."""
     if isinstance(raw, Tensor):
         raw = raw.data
@@ -679,7 +680,7 @@ class Sequential(Module):
 
     def forward(self, x: Any) -> Any:
         for m in self._children.values():
-            x = m(x)  # type: ignore[operator]
+            x = m(x)
         return x
 
     def append(self, module: Module) -> Sequential:
@@ -697,7 +698,7 @@ class Sequential(Module):
         return len(self._children)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self._children.values())  # type: ignore[arg-type]
+        return iter(self._children.values())
 
     @overload
     def __getitem__(self, index: int) -> Module: ...
@@ -708,12 +709,12 @@ class Sequential(Module):
     def __getitem__(self, index: int | slice) -> Module | Sequential:
         items = list(self._children.items())
         if isinstance(index, slice):
-            return Sequential(OrderedDict(items[index]))  # type: ignore[arg-type]
+            return Sequential(OrderedDict(items[index]))
         if not isinstance(index, int) or isinstance(index, bool):
             raise TypeError(f"Sequential indices must be int or slice, got {type(index).__name__}")
         if not -len(items) <= index < len(items):
             raise IndexError(f"Sequential index {index} is out of range for {len(items)} modules")
-        return items[index][1]  # type: ignore[return-value]
+        return items[index][1]
 
 
 def _check_module(who: str, m: Any) -> Module:

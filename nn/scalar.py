@@ -97,7 +97,7 @@ class Layer(_ScalarModule):
         return out[0] if len(out) == 1 else out
 
     def extra_repr(self) -> str:
-        return f"nin={len(self.neurons[0].w)}, nout={len(self.neurons)}"
+        return f"nin={len(cast(Neuron, self.neurons[0]).w)}, nout={len(self.neurons)}"
 
 
 class MLP(_ScalarModule):
@@ -126,5 +126,6 @@ class MLP(_ScalarModule):
         return out
 
     def extra_repr(self) -> str:
-        nouts = [len(layer.neurons) for layer in self.layers]
-        return f"nin={len(self.layers[0].neurons[0].w)}, nouts={nouts}"
+        layers = [cast(Layer, layer) for layer in self.layers]
+        nouts = [len(layer.neurons) for layer in layers]
+        return f"nin={len(cast(Neuron, layers[0].neurons[0]).w)}, nouts={nouts}"

@@ -16,7 +16,7 @@ from demos import digits_cnn  # noqa: E402
 def test_split_is_stratified_and_disjoint():
     X_train, y_train, X_test, y_test = digits_cnn.load_split(0)
     assert X_train.shape[1:] == (1, 8, 8) and len(X_train) + len(X_test) == 1797
-    assert 0.0 <= X_train.min() and X_train.max() <= 1.0
+    assert X_train.min() >= 0.0 and X_train.max() <= 1.0
     counts = np.bincount(y_test, minlength=10)
     assert counts.min() >= 0.19 * np.bincount(y_train, minlength=10).min()
     train_rows = {x.tobytes() for x in X_train}

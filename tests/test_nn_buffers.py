@@ -84,7 +84,8 @@ def test_assigning_to_a_buffer_name_replaces_the_buffer():
     m.total = Tensor([5.0, 6.0])
     assert m.state_dict()["total"].tolist() == [5.0, 6.0]
     m.total = None
-    assert "total" not in m.state_dict() and [n for n, _ in m.named_buffers()] == ["scratch", "count"]
+    assert "total" not in m.state_dict()
+    assert [n for n, _ in m.named_buffers()] == ["scratch", "count"]
     with pytest.raises(TypeError, match="buffer 'total'"):
         m.total = "abc"
     del m.count

@@ -299,7 +299,8 @@ def _load_into_torch(torch, ours, theirs):
 
 
 @pytest.mark.parametrize("channels", [3, 8])
-@pytest.mark.parametrize("stride,padding,bias", [(1, 0, True), (2, 1, False), ((2, 1), (0, 2), True)])
+@pytest.mark.parametrize("stride,padding,bias",
+                         [(1, 0, True), (2, 1, False), ((2, 1), (0, 2), True)])
 def test_conv2d_matches_torch_forward_backward_and_state_dict(stride, padding, bias, channels):
     torch = _torch()
     ours = nn.Conv2d(channels, 4, (3, 2), stride=stride, padding=padding, bias=bias)
@@ -331,7 +332,8 @@ def test_conv2d_default_init_has_torchs_distribution():
     assert np.isclose(t_w.std(), o_w.std(), rtol=0.1)
 
 
-@pytest.mark.parametrize("kernel,stride,padding", [(2, None, 0), (3, 2, 1), ((2, 3), (1, 2), (1, 0))])
+@pytest.mark.parametrize("kernel,stride,padding",
+                         [(2, None, 0), (3, 2, 1), ((2, 3), (1, 2), (1, 0))])
 @pytest.mark.parametrize("channels", [3, 8])
 def test_pools_match_torch(kernel, stride, padding, channels):
     torch = _torch()
