@@ -373,8 +373,6 @@ class BatchNormTrain(Function):
     One Function (a handful of passes over the data, on (M, C) rows) rather than
     a dozen recorded ops; its backward is the closed form, written so that it
     also runs on Tensors (a recorded backward stays differentiable).
-
-    >>> import numpy as np
     ``stats``, a list, receives the batch mean and biased variance (for the
     running statistics).
 

@@ -732,14 +732,14 @@ class ModuleList(Module):
     owner decides how to call what it holds.
 
     >>> from nn import Linear
-    >>> layers = ModuleList([Linear(2, 2) for _ in range(2)])
+    >>> layers = ModuleList([Linear(2, 2) for _ in range(3)])
     >>> layers.append(Linear(2, 1))
     ModuleList(
-      (0-1): 2 x Linear(in_features=2, out_features=2, bias=True)
-      (2): Linear(in_features=2, out_features=1, bias=True)
+      (0-2): 3 x Linear(in_features=2, out_features=2, bias=True)
+      (3): Linear(in_features=2, out_features=1, bias=True)
     )
     >>> len(layers), [n for n, _ in layers.named_parameters()][-2:]
-    (3, ['2.weight', '2.bias'])
+    (4, ['3.weight', '3.bias'])
     """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
