@@ -411,7 +411,9 @@ class BatchNormTrain(Function):
         if isinstance(grad_out, Tensor):  # a recorded backward: the generic form
             dx, dweight, dbias = _batch_norm_grads(x, weight, grad_out, eps)
             return dx, dweight if want_w else None, dbias if want_b else None, None, None
-        g = _rows(grad_out)
+        if isinstance(weight, Tensor):  # saved inputs may come back as Tensors
+            weight = weight.data
+        g = _rows(np.asarray(grad_out))
         m = g.shape[0]
         dbias = np.ones(m, dtype=g.dtype) @ g
         dweight = np.einsum("ij,ij->j", g, xhat)

@@ -98,19 +98,43 @@ def _has_create_graph() -> bool:
     return "create_graph" in inspect.signature(Tensor.backward).parameters
 
 
-@pytest.mark.skipif(not _has_create_graph(), reason="needs engine v2 (backward(create_graph))")
-def test_conv2d_is_differentiable_twice():
-    x = _rand(1, 2, 4, 4)
-    w = _rand(3, 2, 2, 2, seed=1)
+def _grad_norm(f, x_data: np.ndarray):
+    """w -> |d f(x, w) / dx|^2: differentiating it checks f's second derivatives."""
 
-    def grad_norm(w_: Tensor) -> Tensor:
-        y = (F.conv2d(x, w_, stride=1, padding=1) ** 2).sum()
-        y.backward(create_graph=True)  # type: ignore[call-arg]
-        g = x.grad
-        x.grad = None
-        return (g * g).sum()  # type: ignore[operator]
+    def h(*params: Tensor) -> Tensor:
+        before = [p.grad for p in params]
+        x = Tensor(x_data, requires_grad=True)
+        f(x, *params).backward(create_graph=True)
+        for p, g in zip(params, before, strict=True):
+            p.grad = g  # the inner backward's contribution is not part of h's gradient
+        return (x.grad * x.grad).sum()  # type: ignore[operator]
 
-    assert gradcheck(grad_norm, [w])
+    return h
+
+
+needs_v2 = pytest.mark.skipif(not _has_create_graph(),
+                              reason="needs engine v2 (backward(create_graph=True))")
+
+
+@needs_v2
+def test_conv2d_and_pools_are_differentiable_twice():
+    x = np.random.default_rng(0).normal(size=(1, 2, 4, 4))
+    w, b = _rand(3, 2, 2, 2, seed=1), _rand(3, seed=2)
+    assert gradcheck(_grad_norm(lambda x_, w_, b_: (F.conv2d(x_, w_, b_, padding=1) ** 3).sum(),
+                                x), [w, b])
+    scale = _rand(1, 2, 1, 1, seed=3)
+    for pool in (F.max_pool2d, F.avg_pool2d):
+        assert gradcheck(_grad_norm(lambda x_, s_: (pool(x_ * s_, 2) ** 3).sum(), x), [scale])
+
+
+@needs_v2
+def test_batch_norm_is_differentiable_twice():
+    x = np.random.default_rng(0).normal(size=(4, 3, 2, 2))
+    bn = nn.BatchNorm2d(3)
+    bn.weight.data[:] = [0.5, 2.0, -1.0]
+    w = Tensor(np.random.default_rng(1).normal(size=x.shape))
+    assert gradcheck(_grad_norm(lambda x_, g_, b_: (bn(x_) ** 3 * w).sum(), x),
+                     [bn.weight, bn.bias])
 
 
 # -- conv2d ---------------------------------------------------------------------------------
