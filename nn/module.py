@@ -256,8 +256,7 @@ class Module:
         if "_buffers" not in d:
             raise AttributeError(f"cannot register buffer {name!r} before Module.__init__() "
                                  f"has run: call super().__init__() first")
-        if name not in d["_buffers"] and (name in d["_params"] or name in d["_children"]
-                                          or hasattr(type(self), name)):
+        if name not in d["_buffers"] and (name in d or hasattr(type(self), name)):
             raise KeyError(f"{who}: attribute {name!r} already exists and is not a buffer")
         value = _as_buffer(name, tensor, who)
         d["_buffers"][name] = value

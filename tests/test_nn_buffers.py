@@ -98,6 +98,11 @@ def test_register_buffer_refuses_bad_names_and_values():
         m.register_buffer("a.b", np.zeros(1))
     with pytest.raises(KeyError, match="already exists"):
         m.register_buffer("weight", np.zeros(1))
+    m.note = "plain attribute"
+    with pytest.raises(KeyError, match="already exists"):
+        m.register_buffer("note", np.zeros(1))
+    with pytest.raises(KeyError, match="already exists"):
+        m.register_buffer("forward", np.zeros(1))
     with pytest.raises(TypeError, match="register_parameter"):
         m.register_buffer("p", nn.Parameter([1.0]))
     with pytest.raises(TypeError, match="Tensor, an ndarray or None"):

@@ -290,6 +290,20 @@ def test_batchnorm_bad_input_leaves_the_module_unchanged():
     assert all(np.array_equal(before[k], after[k]) for k in before)
 
 
+def test_float32_stays_float32_through_every_layer_and_its_gradients():
+    model = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.BatchNorm2d(3), nn.ReLU(),
+                          nn.MaxPool2d(2), nn.AvgPool2d(2, stride=1), nn.Flatten())
+    for p in model.parameters():
+        p.data = p.data.astype(np.float32)
+    x = Tensor(np.random.default_rng(0).normal(size=(4, 2, 6, 6)).astype(np.float32),
+               requires_grad=True)
+    y = model(x)
+    assert y.dtype == np.float32 and y.shape == (4, 3 * 2 * 2)
+    y.sum().backward()
+    assert x.grad.dtype == np.float32
+    assert all(p.grad is not None and p.grad.dtype == np.float32 for p in model.parameters())
+
+
 def test_digits_sized_cnn_trains():
     manual_seed(0)
     model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
