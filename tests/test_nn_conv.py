@@ -92,6 +92,13 @@ def test_batch_norm_backward_on_tensors_matches_the_fast_path():
     assert all(np.allclose(a, c) for a, c in zip(fast, generic, strict=True))
     on_tensors = _batch_norm_grads(Tensor(x), Tensor(w), Tensor(g), 1e-5)
     assert all(np.allclose(a.data, c) for a, c in zip(on_tensors, generic, strict=True))
+    # ... and is a graph of Tensor ops in x, weight and g (what a recorded backward needs).
+    xt, wt, gt = Tensor(x, requires_grad=True), Tensor(w, requires_grad=True), \
+        Tensor(g, requires_grad=True)
+    r = [Tensor(rng.normal(size=a.shape)) for a in generic]
+    assert gradcheck(lambda *ins: sum(((d * ri).sum() for d, ri in zip(
+        _batch_norm_grads(ins[0], ins[1], ins[2], 1e-5), r, strict=True)), Tensor(0.0)),
+        [xt, wt, gt])
 
 
 def _has_create_graph() -> bool:
