@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from autograd.function import Function
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, linear
 
 __all__ = ["conv2d", "max_pool2d", "avg_pool2d", "batch_norm"]
 
@@ -288,9 +288,9 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     oh = _out_size(input.shape[2], kernel[0], st[0], pad[0])
     ow = _out_size(input.shape[3], kernel[1], st[1], pad[1])
     cols = Unfold.apply(input, kernel, st, pad, 0.0)  # (N, OH, OW, kh, kw, C)
-    flat = cols.reshape(n * oh * ow, -1) @ weight.transpose(0, 2, 3, 1).reshape(out_ch, -1).T
-    if bias is not None:
-        flat = flat + bias
+    # One matrix product (bias added in place): (N*OH*OW, kh*kw*C) x (kh*kw*C, O).
+    flat = linear(cols.reshape(n * oh * ow, -1), weight.transpose(0, 2, 3, 1).reshape(out_ch, -1),
+                  bias)
     return flat.reshape(n, oh, ow, out_ch).transpose(0, 3, 1, 2)
 
 
