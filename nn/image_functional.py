@@ -11,13 +11,17 @@ Every window op is built on one primitive pair of ``autograd.Function``\\ s:
 
 Arrays between layers are channels-last in memory (an ``(N, C, H, W)`` view of
 an ``(N, H, W, C)`` array), so the next layer's windows need no transposing copy.
-``MaxPool`` is a Function too (its backward folds the gradient of each window's
-first maximum), reducing a view of the windows when they tile the input.
+``Unfold.backward`` is ``Fold.apply`` and ``Fold.backward`` is ``Unfold.apply``
+(on ndarrays they call the array functions directly); both are linear, so the
+pair is differentiable any number of times. A convolution is then one
+``linear`` product of the windows with the flattened weight, and average
+pooling a mean over each window: plain Tensor ops on top of ``Unfold``.
 
-``Unfold.backward`` is ``Fold.apply`` and ``Fold.backward`` is ``Unfold.apply``;
-both are linear, so the pair is differentiable any number of times. A
-convolution is then one matrix product of the windows with the flattened
-weight, and pooling a reduction over the last axis: plain Tensor ops.
+Two ops are Functions of their own, for speed: ``MaxPool`` reduces a view of
+the windows (no copy when they tile the input) and its backward folds each
+window's gradient into its first maximum (``Fold.apply`` on Tensors);
+``BatchNormTrain`` normalises in a few passes and has a closed-form backward
+written with methods ndarrays and Tensors share. Both stay differentiable twice.
 
 >>> import numpy as np
 >>> from autograd import Tensor
