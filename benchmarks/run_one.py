@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks import (
+    cnn_workloads,
     gpt_workloads,
     harness,
     numpy_reference,
@@ -42,6 +43,8 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("gpt", "ours"): gpt_workloads.gpt_step_ours,
     ("gpt", "torch"): gpt_workloads.gpt_step_torch,
     ("gpt", "scalar"): gpt_workloads.gpt_step_scalar,
+    ("cnn", "ours"): cnn_workloads.cnn_step_ours,
+    ("cnn", "torch"): cnn_workloads.cnn_step_torch,
 }
 
 

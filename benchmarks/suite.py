@@ -200,8 +200,15 @@ def workloads(quick: bool = False) -> list[Workload]:
                   f"16-dim embeddings, {positions} positions, cross-entropy, Adam; micrograd's "
                   "graph freed by gc.collect() in its step", w9_cases,
                   phases=("forward", "backward", "update", "free"))
+    w8_dtypes = ("float32",) if quick else ("float32", "float64")
+    w8 = Workload("W8", "digits CNN (demos.digits_cnn): conv-BN-ReLU-pool x2, linear, batch 64 "
+                  "of 8x8, cross-entropy, one Adam step, peak memory over model + data",
+                  [Case(dtype, engine, "cnn", {"dtype": dtype}, repeat=rep, min_time=t_min,
+                        memory=True)
+                   for dtype in w8_dtypes for engine in ("ours", "torch")],
+                  reference="torch", rounds=1 if quick else 3)
     w7 = gpt_workload(quick)
-    return [w1, w2, w3, w4, w5, w6, w7, w9]
+    return [w1, w2, w3, w4, w5, w6, w7, w8, w9]
 
 
 W7_SMALL = "microgpt size: 16-dim, 1 layer, 1 name x 16 tokens"
@@ -313,6 +320,17 @@ def check_targets(results: dict[str, list[Row]]) -> list[Verdict]:
         if ours and scalar:
             out.append(Verdict("W7 microgpt size: >= 50x faster than scalar Values",
                                f"{scalar / ours:.0f}x", scalar / ours >= 50))
+    for variant in dict.fromkeys(r.case.variant for r in results.get("W8", [])):
+        ours = _median(_find(results["W8"], "ours", variant))
+        ref = _median(_find(results["W8"], "torch", variant))
+        if ours and ref:
+            out.append(Verdict(f"W8 {variant}: time within 2.0x of PyTorch",
+                               f"{ours / ref:.2f}x", ours / ref <= 2.0))
+        mem = [_peak(_find(results["W8"], e, variant)) for e in ("ours", "torch")]
+        if mem[0] is not None and mem[1]:
+            out.append(Verdict(f"W8 {variant}: peak memory within 1.5x of PyTorch",
+                               f"{mem[0]:.1f} / {mem[1]:.1f} MiB = {mem[0] / mem[1]:.2f}x",
+                               mem[0] / mem[1] <= 1.5))
     return out
 
 

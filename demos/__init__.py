@@ -11,4 +11,5 @@ DEMOS = [
     "neuron", "animate", "sigmoid_autodiff", "activations", "regression", "classification",
     "perceptron", "moons", "dropout", "weighted_loss", "interpolate",
     "gpt",
+    "digits_cnn",
 ]

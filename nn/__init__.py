@@ -24,20 +24,23 @@ from nn.activations import (
     Softplus,
     Tanh,
 )
+from nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from nn.interpolate import interpolate
 from nn.layers import MLP, Dropout, Flatten, GaussianNoise, Identity, Linear, Maxout, PReLU
 from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from nn.module import Module, Parameter, Sequential, StateDictError
+from nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential, StateDictError
+from nn.normalization import BatchNorm1d, BatchNorm2d
 from nn.perceptron import Perceptron
 from nn.sequence import Embedding, LayerNorm, MultiheadAttention, RMSNorm
 from nn.serialization import load, save
 
 __all__ = [
-    "Module", "Parameter", "Sequential", "StateDictError",
+    "Module", "Parameter", "Sequential", "StateDictError", "ModuleList", "ModuleDict",
     "Linear", "MLP", "Dropout", "GaussianNoise", "Maxout", "PReLU", "Identity", "Flatten",
     "ReLU", "LeakyReLU", "ELU", "CELU", "GELU", "Mish", "Hardswish", "ReLU6", "Tanh", "Sigmoid",
     "Softplus", "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "Embedding", "LayerNorm", "RMSNorm", "MultiheadAttention",
+    "Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d",
     "Perceptron", "interpolate", "save", "load", "data", "functional", "init", "optim", "scalar",
 ]

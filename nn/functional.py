@@ -713,3 +713,9 @@ _BCE_LOGITS = Op("binary_cross_entropy_with_logits", _bce_logits_rule)
 _CROSS_ENTROPY = Op("cross_entropy", _cross_entropy_rule)
 _SOFT_CROSS_ENTROPY = Op("cross_entropy", _soft_cross_entropy_rule)
 _NLL = Op("nll_loss", _nll_rule)
+
+
+# -- image ops (defined in nn/image_functional.py) ------------------------------------------
+from nn.image_functional import avg_pool2d, batch_norm, conv2d, max_pool2d  # noqa: E402
+
+__all__ += ["conv2d", "max_pool2d", "avg_pool2d", "batch_norm"]

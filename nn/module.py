@@ -4,9 +4,14 @@ A ``Module`` registers what is assigned to its attributes, as in PyTorch:
 
 - a ``Parameter`` (or a ``Value``, for scalar models) becomes a parameter;
 - a ``Module`` becomes a child;
-- a non-empty list or tuple of Modules, or of Parameters/Values, is registered
-  as a whole and its items are named by position (``"neurons.3.w.1"``). The
-  list is kept as is, so appending to it later is seen too.
+- a non-empty list or tuple of Parameters/Values is registered as a whole and
+  its items are named by position (``"w.1"``); the list is kept as is, so
+  appending to it later is seen too;
+- a list, tuple or dict holding Modules is refused: wrap it in ``ModuleList``
+  or ``ModuleDict``, which register what they hold (a plain list would
+  silently leave its modules' parameters out of ``parameters()``);
+- ``register_buffer`` adds non-trainable state (BatchNorm's running
+  statistics), saved in ``state_dict`` when persistent.
 
 Names compose with dots as in PyTorch (``"encoder.1.bias"``), so a
 ``state_dict`` maps one-to-one onto the same model built with ``torch.nn``.
@@ -24,7 +29,7 @@ from autograd.graph import STATE
 from autograd.tensor import Tensor
 from autograd.value import Value
 
-__all__ = ["Module", "Parameter", "Sequential", "StateDictError"]
+__all__ = ["Module", "ModuleDict", "ModuleList", "Parameter", "Sequential", "StateDictError"]
 
 M = TypeVar("M", bound="Module")
 
@@ -98,6 +103,48 @@ def _all(items: Any, test: Callable[[object], bool]) -> bool:
     return isinstance(items, (list, tuple)) and len(items) > 0 and all(test(i) for i in items)
 
 
+def _holds_modules(value: Any) -> bool:
+    """A plain list, tuple or dict with a Module among its items (or values)."""
+    if isinstance(value, (list, tuple)):
+        return any(isinstance(m, Module) for m in value)
+    if isinstance(value, dict):
+        return any(isinstance(m, Module) for m in value.values())
+    return False
+
+
+def _refuse_plain_container(owner: Module, name: str, value: Any) -> None:
+    kind = type(value).__name__
+    wrapper = "ModuleDict" if isinstance(value, dict) else "ModuleList"
+    raise TypeError(
+        f"cannot assign a plain {kind} of Modules to {type(owner).__name__}.{name}: its "
+        f"modules would not be registered (no parameters, state_dict or train/eval); "
+        f"wrap it: self.{name} = nn.{wrapper}(...) (nn.ModuleList for a list or tuple, "
+        f"nn.ModuleDict for a dict)"
+    )
+
+
+def _as_buffer(name: str, tensor: Any, who: str) -> Tensor | None:
+    """A buffer's value: a Tensor that needs no grad (an ndarray is wrapped), or None."""
+    if tensor is None:
+        return None
+    if isinstance(tensor, Parameter):
+        raise TypeError(f"{who}: {name!r} is a Parameter; register it with "
+                        "register_parameter (buffers hold non-trainable state)")
+    if isinstance(tensor, Tensor):
+        return tensor
+    if isinstance(tensor, np.ndarray):
+        return _buffer_tensor(tensor)
+    raise TypeError(f"{who}: buffer {name!r} must be a Tensor, an ndarray or None, "
+                    f"got {type(tensor).__name__}")
+
+
+def _buffer_tensor(data: np.ndarray) -> Tensor:
+    """A Tensor holding ``data`` as is (integer buffers such as num_batches_tracked stay int)."""
+    t = Tensor(np.zeros(0))
+    t.data = data
+    return t
+
+
 class Module:
     """Base class of every layer and model.
 
@@ -123,7 +170,9 @@ class Module:
     training: bool
     _scope_name: str
     _params: dict[str, Param | list[Param] | tuple[Param, ...]]
-    _children: dict[str, Module | list[Module] | tuple[Module, ...]]
+    _children: dict[str, Module]
+    _buffers: dict[str, Tensor | None]
+    _non_persistent: set[str]
 
     def __init__(self) -> None:
         d = self.__dict__
@@ -131,6 +180,8 @@ class Module:
         d["_scope_name"] = ""  # this module's name in its parent; "" for a root
         d["_params"] = {}
         d["_children"] = {}
+        d["_buffers"] = {}
+        d["_non_persistent"] = set()
 
     # -- registration ------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -138,38 +189,110 @@ class Module:
         params = d.get("_params")
         if params is None:
             if _is_param(value) or isinstance(value, Module) or _all(value, _is_param) \
-                    or _all(value, lambda m: isinstance(m, Module)):
+                    or _holds_modules(value):
                 raise AttributeError(
                     f"cannot assign {name!r} before Module.__init__() has run: call "
                     f"super().__init__() first in {type(self).__name__}.__init__"
                 )
             object.__setattr__(self, name, value)
             return
+        if _holds_modules(value):
+            _refuse_plain_container(self, name, value)
+        buffers = d["_buffers"]
+        if name in buffers and not _is_param(value) and not isinstance(value, Module):
+            # As in torch: assigning to a buffer's name replaces the buffer's tensor.
+            value = _as_buffer(name, value, f"{type(self).__name__}.{name}")
+            buffers[name] = value
+            object.__setattr__(self, name, value)
+            return
         children = d["_children"]
         is_module = isinstance(value, Module)
-        is_module_list = not is_module and _all(value, lambda m: isinstance(m, Module))
-        if is_module or is_module_list:
-            for m in [value] if is_module else value:
-                if any(sub is self for sub in m.modules()):
-                    raise ValueError(f"cannot assign {name!r}: {type(self).__name__} would "
-                                     "contain itself (modules must form a tree)")
-        params.pop(name, None)
-        children.pop(name, None)
-        if _is_param(value) or _all(value, _is_param):
+        if is_module and any(sub is self for sub in value.modules()):
+            raise ValueError(f"cannot assign {name!r}: {type(self).__name__} would "
+                             "contain itself (modules must form a tree)")
+        # Replacing a parameter or child keeps its place in the order (as torch does).
+        is_param = _is_param(value) or _all(value, _is_param)
+        if not is_param:
+            params.pop(name, None)
+        if not is_module:
+            children.pop(name, None)
+        buffers.pop(name, None)
+        d["_non_persistent"].discard(name)
+        if is_param:
             params[name] = value
         elif is_module:
             children[name] = value
             _name_scopes(value, _dotted(d["_scope_name"], name))
-        elif is_module_list:
-            children[name] = value
-            for i, m in enumerate(value):
-                _name_scopes(m, _dotted(d["_scope_name"], f"{name}.{i}"))
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
-        self.__dict__["_params"].pop(name, None)
-        self.__dict__["_children"].pop(name, None)
+        d = self.__dict__
+        d["_params"].pop(name, None)
+        d["_children"].pop(name, None)
+        d["_buffers"].pop(name, None)
+        d["_non_persistent"].discard(name)
         object.__delattr__(self, name)
+
+    def register_buffer(self, name: str, tensor: Tensor | np.ndarray | None,
+                        persistent: bool = True) -> None:
+        """Register non-trainable state ``tensor`` as ``name`` (e.g. a running mean).
+
+        A buffer is an attribute like any other, is listed by ``buffers()``,
+        and, when ``persistent``, is saved in ``state_dict`` under its dotted
+        name (as PyTorch names it), loaded by ``load_state_dict`` and by
+        ``nn.load``. Assigning a Tensor to the name later replaces it. An
+        ndarray is wrapped in a Tensor (kept as is, integers included).
+
+        >>> import numpy as np
+        >>> m = Module(); m.register_buffer("running_mean", np.zeros(2))
+        >>> list(m.state_dict()), m.num_parameters()
+        (['running_mean'], 0)
+        """
+        who = f"{type(self).__name__}.register_buffer"
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"{who}: the name must be a non-empty string without '.', "
+                           f"got {name!r}")
+        d = self.__dict__
+        if "_buffers" not in d:
+            raise AttributeError(f"cannot register buffer {name!r} before Module.__init__() "
+                                 f"has run: call super().__init__() first")
+        if name not in d["_buffers"] and (name in d or hasattr(type(self), name)):
+            raise KeyError(f"{who}: attribute {name!r} already exists and is not a buffer")
+        value = _as_buffer(name, tensor, who)
+        d["_buffers"][name] = value
+        if persistent:
+            d["_non_persistent"].discard(name)
+        else:
+            d["_non_persistent"].add(name)
+        object.__setattr__(self, name, value)
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True
+                      ) -> Iterator[tuple[str, Tensor]]:
+        """Every buffer (persistent or not, None skipped) with its dotted name, each once.
+
+        >>> import numpy as np
+        >>> m = Sequential(Module()); m[0].register_buffer("count", np.zeros(()))
+        >>> [n for n, _ in m.named_buffers()]
+        ['0.count']
+        """
+        seen: set[int] = set()
+        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for mod_name, module in modules:
+            for name, b in module._buffers.items():
+                if b is not None and id(b) not in seen:
+                    seen.add(id(b))
+                    yield _dotted(mod_name, name), b
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer (see ``named_buffers``).
+
+        >>> import numpy as np
+        >>> m = Module(); m.register_buffer("b", np.ones(2), persistent=False)
+        >>> [b.shape for b in m.buffers()], list(m.state_dict())
+        ([(2,)], [])
+        """
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
 
     def add_module(self, name: str, module: Module) -> None:
         """Register ``module`` as a child called ``name`` (same as ``setattr``).
@@ -220,17 +343,12 @@ class Module:
 
     # -- traversal ---------------------------------------------------------------
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        """Direct sub-modules with their names (list items as ``"name.i"``).
+        """Direct sub-modules with their names.
 
         >>> [n for n, _ in Sequential(Module(), Module()).named_children()]
         ['0', '1']
         """
-        for name, child in self._children.items():
-            if isinstance(child, Module):
-                yield name, child
-            else:
-                for i, m in enumerate(child):
-                    yield f"{name}.{i}", m
+        yield from self._children.items()
 
     def children(self) -> Iterator[Module]:
         """Direct sub-modules.
@@ -286,6 +404,21 @@ class Module:
             for name, p in module._named_own_parameters():
                 yield (f"{prefix}.{name}" if prefix else name), p
             kids = [(f"{prefix}.{n}" if prefix else n, m) for n, m in module.named_children()]
+            stack.extend(reversed(kids))
+
+    def _all_named_state(self) -> Iterator[tuple[str, Param | Tensor]]:
+        """What ``state_dict`` holds, in torch's order: per module its parameters,
+        then its persistent buffers, then its children's."""
+        stack: list[tuple[str, Module]] = [("", self)]
+        while stack:
+            prefix, module = stack.pop()
+            for name, p in module._named_own_parameters():
+                yield _dotted(prefix, name), p
+            skip = module._non_persistent
+            for name, b in module._buffers.items():
+                if b is not None and name not in skip:
+                    yield _dotted(prefix, name), b
+            kids = [(_dotted(prefix, n), m) for n, m in module.named_children()]
             stack.extend(reversed(kids))
 
     def named_parameters(self) -> Iterator[tuple[str, Param]]:
@@ -377,7 +510,7 @@ class Module:
 
     # -- state dict ----------------------------------------------------------------
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """An ordered dict from parameter name to a copy of its data.
+        """An ordered dict from parameter (and persistent buffer) name to a copy of its data.
 
         A Value parameter gives a 0-d float64 array.
 
@@ -387,7 +520,7 @@ class Module:
         (['weight', 'bias'], (1, 2))
         """
         out: OrderedDict[str, np.ndarray] = OrderedDict()
-        for name, p in self._all_named_parameters():
+        for name, p in self._all_named_state():
             if isinstance(p, Value):
                 out[name] = np.array(p.data, dtype=np.float64)
             else:
@@ -419,7 +552,7 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict: expected a mapping from names to arrays, got "
                             f"{type(state_dict).__name__}")
-        own = OrderedDict(self._all_named_parameters())
+        own = OrderedDict(self._all_named_state())
         missing = [k for k in own if k not in state_dict]
         unexpected = [str(k) for k in state_dict if k not in own]
         problems: list[str] = []
@@ -428,7 +561,7 @@ class Module:
                 problems.append("missing keys: " + ", ".join(missing))
             if unexpected:
                 problems.append("unexpected keys: " + ", ".join(unexpected))
-        updates: list[tuple[Param, np.ndarray]] = []
+        updates: list[tuple[Param | Tensor, np.ndarray]] = []
         for name, p in own.items():
             if name not in state_dict:
                 continue
@@ -463,10 +596,7 @@ class Module:
 
     def __repr__(self) -> str:
         lines: list[str] = []
-        for name, child in self._children.items():
-            items = [(name, child)] if isinstance(child, Module) else \
-                [(f"{name}.{i}", m) for i, m in enumerate(child)]
-            lines.extend(_compressed(items))
+        lines.extend(_compressed(list(self._children.items())))
         extra = self.extra_repr()
         if not lines:
             return f"{type(self).__name__}({extra})"
@@ -493,7 +623,8 @@ def _compressed(items: list[tuple[str, Module]]) -> list[str]:
     return out
 
 
-def _checked_array(name: str, raw: Any, p: Param, allow_nonfinite: bool) -> tuple[Any, str]:
+def _checked_array(name: str, raw: Any, p: Param | Tensor,
+                   allow_nonfinite: bool) -> tuple[Any, str]:
     """The array to load into ``p`` and "", or None and what is wrong with it."""
     if isinstance(raw, Tensor):
         raw = raw.data
@@ -506,7 +637,8 @@ def _checked_array(name: str, raw: Any, p: Param, allow_nonfinite: bool) -> tupl
     target = np.dtype(np.float64) if isinstance(p, Value) else p.data.dtype
     expected: tuple[int, ...] = () if isinstance(p, Value) else p.data.shape
     if arr.shape != expected:
-        return None, f"{name}: shape {arr.shape} does not match the parameter's shape {expected}"
+        what = "parameter" if _is_param(p) else "buffer"
+        return None, f"{name}: shape {arr.shape} does not match the {what}'s shape {expected}"
     if not np.can_cast(arr.dtype, target, casting="same_kind"):
         return None, f"{name}: dtype {arr.dtype} cannot be cast to {target}"
     if not allow_nonfinite and arr.dtype.kind == "f" and not np.isfinite(arr).all():
@@ -550,7 +682,7 @@ class Sequential(Module):
 
     def forward(self, x: Any) -> Any:
         for m in self._children.values():
-            x = m(x)  # type: ignore[operator]
+            x = m(x)
         return x
 
     def append(self, module: Module) -> Sequential:
@@ -568,7 +700,7 @@ class Sequential(Module):
         return len(self._children)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self._children.values())  # type: ignore[arg-type]
+        return iter(self._children.values())
 
     @overload
     def __getitem__(self, index: int) -> Module: ...
@@ -579,9 +711,247 @@ class Sequential(Module):
     def __getitem__(self, index: int | slice) -> Module | Sequential:
         items = list(self._children.items())
         if isinstance(index, slice):
-            return Sequential(OrderedDict(items[index]))  # type: ignore[arg-type]
+            return Sequential(OrderedDict(items[index]))
         if not isinstance(index, int) or isinstance(index, bool):
             raise TypeError(f"Sequential indices must be int or slice, got {type(index).__name__}")
         if not -len(items) <= index < len(items):
             raise IndexError(f"Sequential index {index} is out of range for {len(items)} modules")
-        return items[index][1]  # type: ignore[return-value]
+        return items[index][1]
+
+
+def _check_module(who: str, m: Any) -> Module:
+    if not isinstance(m, Module):
+        raise TypeError(f"{who}: expected a Module, got {type(m).__name__}")
+    return m
+
+
+class ModuleList(Module):
+    """A list of Modules that registers them (children named "0", "1", ...), as torch's.
+
+    Indexing (also negative and slices), ``len``, iteration, ``append``,
+    ``extend``, ``insert``, ``del`` and ``+=`` work as on a list; the names
+    are renumbered so they stay "0" to "len-1". It has no ``forward``: the
+    owner decides how to call what it holds.
+
+    >>> from nn import Linear
+    >>> layers = ModuleList([Linear(2, 2) for _ in range(3)])
+    >>> layers.append(Linear(2, 1))
+    ModuleList(
+      (0-2): 3 x Linear(in_features=2, out_features=2, bias=True)
+      (3): Linear(in_features=2, out_features=1, bias=True)
+    )
+    >>> len(layers), [n for n, _ in layers.named_parameters()][-2:]
+    (4, ['3.weight', '3.bias'])
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def _index(self, index: Any) -> int:
+        if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
+            raise TypeError(f"ModuleList indices must be int or slice, got {type(index).__name__}")
+        n = len(self._children)
+        if not -n <= index < n:
+            raise IndexError(f"ModuleList index {index} is out of range for {n} modules")
+        return int(index) % n
+
+    def _reset(self, modules: list[Module]) -> None:
+        """Hold exactly ``modules``, renamed "0", "1", ... (validated by the caller)."""
+        for name in list(self._children):
+            object.__delattr__(self, name)
+        self._children.clear()
+        for i, m in enumerate(modules):
+            setattr(self, str(i), m)
+
+    @overload
+    def __getitem__(self, index: int) -> Module: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> ModuleList: ...
+
+    def __getitem__(self, index: int | slice) -> Module | ModuleList:
+        items = list(self._children.values())
+        if isinstance(index, slice):
+            return ModuleList(items[index])
+        return items[self._index(index)]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        _check_module("ModuleList.__setitem__", module)
+        setattr(self, str(self._index(index)), module)
+
+    def __delitem__(self, index: int | slice) -> None:
+        items = list(self._children.values())
+        if isinstance(index, slice):
+            del items[index]
+        else:
+            del items[self._index(index)]
+        self._reset(items)
+
+    def __len__(self) -> int:
+        return len(self._children)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(list(self._children.values()))
+
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        return ModuleList([*self, *other])
+
+    def append(self, module: Module) -> ModuleList:
+        """Add ``module`` at the end; returns self.
+
+        >>> len(ModuleList().append(Module()))
+        1
+        """
+        setattr(self, str(len(self)), _check_module("ModuleList.append", module))
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Add each of ``modules`` at the end (all are checked first); returns self.
+
+        >>> len(ModuleList([Module()]).extend([Module(), Module()]))
+        3
+        """
+        if isinstance(modules, Module) and not isinstance(modules, ModuleList):
+            raise TypeError("ModuleList.extend: expected an iterable of Modules, got a "
+                            f"{type(modules).__name__}; use append for one module")
+        items = [_check_module("ModuleList.extend", m) for m in modules]
+        for m in items:
+            setattr(self, str(len(self)), m)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        """Insert ``module`` before position ``index`` (as ``list.insert``).
+
+        >>> from nn import Identity, Linear
+        >>> ml = ModuleList([Linear(1, 1)]); ml.insert(0, Identity()); type(ml[0]).__name__
+        'Identity'
+        """
+        _check_module("ModuleList.insert", module)
+        if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
+            raise TypeError(f"ModuleList.insert: index must be an int, got {type(index).__name__}")
+        items = list(self._children.values())
+        items.insert(int(index), module)
+        self._reset(items)
+
+
+class ModuleDict(Module):
+    """An ordered dict of Modules that registers them under their keys, as torch's.
+
+    ``d[key]``, ``d[key] = m``, ``del d[key]``, ``key in d``, ``len``,
+    iteration over keys, ``keys()``, ``items()``, ``values()``,
+    ``update()``, ``pop()`` and ``clear()`` work as on a dict.
+
+    >>> from nn import Linear, ReLU
+    >>> heads = ModuleDict({"score": Linear(4, 1), "act": ReLU()})
+    >>> list(heads.keys()), [n for n, _ in heads.named_parameters()]
+    (['score', 'act'], ['score.weight', 'score.bias'])
+    """
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
+                 ) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    @staticmethod
+    def _key(key: Any) -> str:
+        if not isinstance(key, str):
+            raise TypeError(f"ModuleDict keys must be strings, got {type(key).__name__}")
+        if not key or "." in key:
+            raise KeyError(f"ModuleDict key {key!r} must be non-empty and contain no '.'")
+        return key
+
+    def __getitem__(self, key: str) -> Module:
+        try:
+            return self._children[key]
+        except KeyError:
+            raise KeyError(f"ModuleDict has no key {key!r}; keys: {list(self._children)}") \
+                from None
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        key = self._key(key)
+        _check_module("ModuleDict.__setitem__", module)
+        if key not in self._children and hasattr(self, key):
+            raise KeyError(f"ModuleDict key {key!r} clashes with an attribute of ModuleDict")
+        setattr(self, key, module)
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # noqa: B018 (raises the KeyError above for a missing key)
+        delattr(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._children
+
+    def __len__(self) -> int:
+        return len(self._children)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._children))
+
+    def keys(self) -> list[str]:
+        """The keys, in insertion order.
+
+        >>> ModuleDict({"a": Module()}).keys()
+        ['a']
+        """
+        return list(self._children)
+
+    def items(self) -> list[tuple[str, Module]]:
+        """(key, module) pairs, in insertion order.
+
+        >>> [k for k, _ in ModuleDict({"a": Module()}).items()]
+        ['a']
+        """
+        return list(self._children.items())
+
+    def values(self) -> list[Module]:
+        """The modules, in insertion order.
+
+        >>> len(ModuleDict({"a": Module()}).values())
+        1
+        """
+        return list(self._children.values())
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add or replace entries from a mapping or (key, module) pairs (all checked first).
+
+        >>> d = ModuleDict(); d.update([("a", Module())]); len(d)
+        1
+        """
+        if isinstance(modules, Module) and not isinstance(modules, ModuleDict):
+            raise TypeError(f"ModuleDict.update: expected a mapping of Modules, got a "
+                            f"{type(modules).__name__}")
+        pairs = list(modules.items()) if isinstance(modules, (Mapping, ModuleDict)) \
+            else list(modules)
+        checked = []
+        for pair in pairs:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(f"ModuleDict.update: expected (key, module) pairs, got {pair!r}")
+            key, m = pair
+            checked.append((self._key(key), _check_module(f"ModuleDict.update[{key!r}]", m)))
+        for key, m in checked:
+            self[key] = m
+
+    def pop(self, key: str) -> Module:
+        """Remove ``key`` and return its module.
+
+        >>> d = ModuleDict({"a": Module()}); _ = d.pop("a"); len(d)
+        0
+        """
+        m = self[key]
+        del self[key]
+        return m
+
+    def clear(self) -> None:
+        """Remove every entry.
+
+        >>> d = ModuleDict({"a": Module()}); d.clear(); len(d)
+        0
+        """
+        for key in list(self._children):
+            delattr(self, key)

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from autograd.value import Value
-from nn.module import Module
+from nn.module import Module, ModuleList
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
@@ -93,14 +93,14 @@ class Layer(_ScalarModule):
         super().__init__()
         if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
             raise ValueError(f"Layer: nout must be a positive integer, got {nout!r}")
-        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+        self.neurons = ModuleList([Neuron(nin, **kwargs) for _ in range(nout)])
 
     def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def extra_repr(self) -> str:
-        return f"nin={len(self.neurons[0].w)}, nout={len(self.neurons)}"
+        return f"nin={len(cast(Neuron, self.neurons[0]).w)}, nout={len(self.neurons)}"
 
 
 class MLP(_ScalarModule):
@@ -117,8 +117,8 @@ class MLP(_ScalarModule):
             raise ValueError(f"MLP: nouts must list the width of each layer, e.g. [4, 4, 1]; "
                              f"got {nouts!r}")
         sizes = [nin, *nouts]
-        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1)
-                       for i in range(len(nouts))]
+        self.layers = ModuleList([Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1)
+                                  for i in range(len(nouts))])
 
     def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
         out: Any = x
@@ -129,5 +129,6 @@ class MLP(_ScalarModule):
         return out
 
     def extra_repr(self) -> str:
-        nouts = [len(layer.neurons) for layer in self.layers]
-        return f"nin={len(self.layers[0].neurons[0].w)}, nouts={nouts}"
+        layers = [cast(Layer, layer) for layer in self.layers]
+        nouts = [len(layer.neurons) for layer in layers]
+        return f"nin={len(cast(Neuron, layers[0].neurons[0]).w)}, nouts={nouts}"

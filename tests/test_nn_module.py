@@ -100,13 +100,23 @@ def test_deleting_an_attribute_unregisters_it():
     assert list(m.parameters()) == [] and not hasattr(m, "w")
 
 
-def test_lists_of_modules_and_values_are_registered_by_position():
+def test_module_lists_and_lists_of_values_are_registered_by_position():
     m = nn.Module()
-    m.blocks = [nn.Linear(1, 1), nn.Linear(1, 1, bias=False)]
+    m.blocks = nn.ModuleList([nn.Linear(1, 1), nn.Linear(1, 1, bias=False)])
     m.coeffs = [Value(1.0), Value(2.0)]
     names = [n for n, _ in m.named_parameters()]
     assert names == ["coeffs.0", "coeffs.1", "blocks.0.weight", "blocks.0.bias", "blocks.1.weight"]
-    assert [n for n, _ in m.named_children()] == ["blocks.0", "blocks.1"]
+    assert [n for n, _ in m.named_children()] == ["blocks"]
+
+
+@pytest.mark.parametrize("plain", [list, tuple, lambda ms: {"a": ms[0], "b": ms[1]}])
+def test_a_plain_container_of_modules_is_refused_naming_the_containers(plain):
+    m = nn.Module()
+    m.keep = nn.Linear(1, 1)
+    with pytest.raises(TypeError, match="ModuleList") as err:
+        m.blocks = plain([nn.Linear(1, 1), nn.ReLU()])
+    assert "ModuleDict" in str(err.value) and "blocks" in str(err.value)
+    assert not hasattr(m, "blocks") and [n for n, _ in m.named_children()] == ["keep"]
 
 
 def test_appending_to_a_registered_list_is_seen():
@@ -327,8 +337,8 @@ def test_repr_reads_like_pytorch():
 
 def test_repr_collapses_runs_of_identical_list_items():
     m = nn.Module()
-    m.blocks = [nn.ReLU() for _ in range(5)]
-    assert repr(m) == "Module(\n  (blocks.0-4): 5 x ReLU()\n)"
+    m.blocks = nn.ModuleList([nn.ReLU() for _ in range(5)])
+    assert repr(m) == "Module(\n  (blocks): ModuleList(\n    (0-4): 5 x ReLU()\n  )\n)"
 
 
 # -- Sequential ------------------------------------------------------------------------
@@ -425,7 +435,7 @@ def test_a_module_cannot_contain_itself():
     with pytest.raises(ValueError, match="contain itself"):
         outer[0].loop = outer
     with pytest.raises(ValueError, match="contain itself"):
-        outer.again = [outer]
+        outer.again = nn.ModuleList([outer])
     assert not hasattr(outer[0], "loop")
 
 

@@ -160,5 +160,5 @@ def _learns_a_small_dataset():
 
 def test_scalar_repr_is_compact():
     text = repr(MLP(2, [16, 1]))
-    assert "(neurons.0-15): 16 x Neuron(nin=2, nonlin=True)" in text
+    assert "(0-15): 16 x Neuron(nin=2, nonlin=True)" in text
     assert text.startswith("MLP(\n  nin=2, nouts=[16, 1]")

@@ -1,0 +1,110 @@
+"""Batch normalisation layers: BatchNorm1d and BatchNorm2d, as in torch.nn.
+
+``weight`` (ones) and ``bias`` (zeros) are parameters; ``running_mean``,
+``running_var`` and ``num_batches_tracked`` are buffers, under torch's names,
+so a ``state_dict`` loads into the torch module and back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.tensor import Tensor
+from nn.image_functional import batch_norm
+from nn.module import Module, Parameter
+
+__all__ = ["BatchNorm1d", "BatchNorm2d"]
+
+
+class _BatchNorm(Module):
+    _ranks: tuple[int, ...] = ()
+    _expected = ""
+    running_mean: Tensor
+    running_var: Tensor
+    num_batches_tracked: Tensor
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
+        super().__init__()
+        who = type(self).__name__
+        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) \
+                or num_features < 1:
+            raise ValueError(f"{who}: num_features must be a positive integer, "
+                             f"got {num_features!r}")
+        if not isinstance(eps, (int, float)) or not eps > 0:
+            raise ValueError(f"{who}: eps must be a positive number, got {eps!r}")
+        if not isinstance(momentum, (int, float)) or not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"{who}: momentum must be in [0, 1], got {momentum!r}")
+        self.num_features = int(num_features)
+        self.eps = float(eps)
+        self.momentum = float(momentum)
+        self.weight = Parameter(np.ones(self.num_features))
+        self.bias = Parameter(np.zeros(self.num_features))
+        self.register_buffer("running_mean", np.zeros(self.num_features))
+        self.register_buffer("running_var", np.ones(self.num_features))
+        self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batches counted (in place).
+
+        >>> bn = BatchNorm1d(2); bn.running_mean.data += 1; bn.reset_running_stats()
+        >>> bn.running_mean.data
+        array([0., 0.])
+        """
+        self.running_mean.data[...] = 0.0
+        self.running_var.data[...] = 1.0
+        self.num_batches_tracked.data[...] = 0
+
+    def forward(self, x: Any) -> Tensor:
+        if not isinstance(x, Tensor):
+            x = Tensor(x)
+        who = type(self).__name__
+        if x.ndim not in self._ranks or x.shape[1] != self.num_features:
+            raise ValueError(f"{who}: expected input of shape {self._expected} with "
+                             f"C={self.num_features} (running_mean of shape "
+                             f"{self.running_mean.shape}), got shape {x.shape}")
+        if self.training:
+            if x.size // x.shape[1] <= 1:
+                raise ValueError(f"{who}: expected more than 1 value per channel when "
+                                 f"training, got input of shape {x.shape}")
+            self.num_batches_tracked.data += 1
+        return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                          self.training, self.momentum, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L) input over all but the channel axis.
+
+    Training: normalise by the batch's mean and (biased) variance, then scale by
+    ``weight`` and shift by ``bias``; the running statistics move by ``momentum``
+    towards the batch mean and unbiased variance. Eval: normalise by the running
+    statistics.
+
+    >>> import numpy as np
+    >>> bn = BatchNorm1d(2)
+    >>> y = bn(Tensor([[1.0, 10.0], [3.0, 30.0]]))
+    >>> y.data.round(3).tolist(), bn.running_mean.data.tolist()
+    ([[-1.0, -1.0], [1.0, 1.0]], [0.2, 2.0])
+    >>> list(bn.state_dict())
+    ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
+    """
+
+    _ranks = (2, 3)
+    _expected = "(N, C) or (N, C, L)"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W) input per channel (see ``BatchNorm1d``).
+
+    >>> import numpy as np
+    >>> bn = BatchNorm2d(3).eval()
+    >>> bool(np.allclose(bn(Tensor(np.ones((2, 3, 4, 4)))).data, 1 / np.sqrt(1 + 1e-5)))
+    True
+    """
+
+    _ranks = (4,)
+    _expected = "(N, C, H, W)"
