@@ -9,5 +9,5 @@ and ``main(argv=None)``; ``quick=True`` uses tiny settings, for the tests.
 # In the order `python -m demos` runs them: from one neuron to whole experiments.
 DEMOS = [
     "neuron", "sigmoid_autodiff", "activations", "regression", "classification", "perceptron",
-    "moons", "dropout", "weighted_loss", "interpolate",
+    "moons", "dropout", "weighted_loss", "interpolate", "derivatives",
 ]
