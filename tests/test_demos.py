@@ -33,7 +33,7 @@ def assert_picture(path: Path) -> None:
 
 @pytest.mark.parametrize("name", DEMOS)
 def test_demo_runs_quickly_and_writes_its_pictures(name, tmp_path):
-    if name in ("neuron", "animate") and not HAS_DOT:
+    if name in ("neuron", "animate", "derivatives") and not HAS_DOT:
         pytest.skip("Graphviz's dot is not installed")
     module = importlib.import_module(f"demos.{name}")
     result = module.run(tmp_path, quick=True)
@@ -80,3 +80,27 @@ def test_sigmoid_autodiff_matches_the_formula(tmp_path):
     result = sigmoid_autodiff.run(tmp_path, quick=True)
     assert float(result["max_abs_difference_value"]) < 1e-12
     assert float(result["max_abs_difference_tensor"]) < 1e-12
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
+def test_derivatives_nested_grad_matches_tanhs_closed_forms_and_newton_converges(tmp_path):
+    from demos import derivatives
+
+    result = derivatives.run(tmp_path, quick=True)
+    for k in range(1, 5):
+        assert result[f"max_error_derivative_{k}"] < 1e-12
+    distances = [float(d) for d in result["newton_distances"].split()]
+    assert distances[-1] < 1e-12 and len(distances) <= 10  # Newton: a handful of steps
+    svg = (tmp_path / "gradient_graph.svg").read_text()
+    assert "dy/dx" in svg and "1 &#45; y*y" in svg  # the backward pass, drawn as nodes
+
+
+def test_derivatives_hand_formulas_match_finite_differences():
+    np = pytest.importorskip("numpy")
+    from demos.derivatives import closed_forms
+
+    x, h = np.linspace(-3.0, 3.0, 13), 1e-5
+    up, down = closed_forms(x + h), closed_forms(x - h)
+    exact = closed_forms(x)
+    for k in range(4):  # each formula is the derivative of the one before
+        np.testing.assert_allclose((up[k] - down[k]) / (2 * h), exact[k + 1], atol=1e-6)

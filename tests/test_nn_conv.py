@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd import Tensor, gradcheck, manual_seed
+from autograd import Tensor, enable_grad, gradcheck, manual_seed
 from nn import functional as F
 from nn.image_functional import Fold, MaxPool, Unfold, _fold_array, _unfold_array
 
@@ -111,7 +111,8 @@ def _grad_norm(f, x_data: np.ndarray):
     def h(*params: Tensor) -> Tensor:
         before = [p.grad for p in params]
         x = Tensor(x_data, requires_grad=True)
-        f(x, *params).backward(create_graph=True)
+        with enable_grad():  # gradcheck's finite differences call h under no_grad()
+            f(x, *params).backward(create_graph=True)
         for p, g in zip(params, before, strict=True):
             p.grad = g  # the inner backward's contribution is not part of h's gradient
         return (x.grad * x.grad).sum()  # type: ignore[operator]
