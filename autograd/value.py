@@ -52,7 +52,10 @@ _ADD, _SUB, _RSUB = _tag("add"), _tag("sub"), _tag("sub", 1)
 _MUL, _DIV, _RDIV = _tag("mul"), _tag("div"), _tag("div", 1)
 _POW, _RPOW, _NEG = _tag("pow"), _tag("pow", 1), _tag("neg")
 _UNARY = {name: _tag(name) for name in REGISTRY if REGISTRY[name].arity == 1}
-_ADD_D, _SUB_D, _NEG_D = REGISTRY["add"].d, REGISTRY["sub"].d, REGISTRY["neg"].d
+# Constant derivatives, as floats: a float times a float is CPython's fast path.
+_ADD_D = tuple(float(d) for d in REGISTRY["add"].d)
+_SUB_D = tuple(float(d) for d in REGISTRY["sub"].d)
+_NEG_D = float(REGISTRY["neg"].d)
 _MUL_D, _DIV_D, _POW_D = REGISTRY["mul"].d, REGISTRY["div"].d, REGISTRY["pow"].d
 _div: Any = REGISTRY["div"].scalar
 _pow: Any = REGISTRY["pow"].scalar
@@ -72,9 +75,9 @@ def _make(data: float, tag: _Tag, p0: Value, p1: Value | None, d0: Any, d1: Any)
         out._d0 = d0
         out._d1 = d1
         if state.annotate:
-            out._scope = state.scope  # type: ignore[attr-defined]
+            out._scope = state.scope
             if state.anomaly:
-                out._origin = creation_site()  # type: ignore[attr-defined]
+                out._origin = creation_site()
     else:
         out._p0 = out._p1 = None  # with a non-empty _op: "computed without a graph"
     return out
@@ -115,10 +118,16 @@ class Value:
     (0.070651, 0.141302)
     """
 
-    __slots__ = ("data", "grad", "_op", "_p0", "_p1", "_d0", "_d1", "label", "_scope",
-                 "_origin", "__weakref__")
+    # ``label``, ``_scope`` and ``_origin`` are class-level defaults: a node that sets one
+    # (a labelled leaf, a node made inside a module or in anomaly mode) gets an instance
+    # dict; every other node never allocates one. (A ``__getattr__`` fallback would do
+    # the same but slow down every attribute read: CPython then cannot specialize them.)
+    __slots__ = ("data", "grad", "_op", "_p0", "_p1", "_d0", "_d1", "__dict__", "__weakref__")
 
     _GRAD_RESET = 0.0
+    label: str = ""
+    _scope: str = ""
+    _origin: str | None = None
 
     data: float
     grad: Any  # float; a Value after backward(create_graph=True)
@@ -137,14 +146,6 @@ class Value:
         self._p0 = self._p1 = None
         if label:
             self.label = label
-
-    def __getattr__(self, name: str) -> Any:
-        # Slots that most nodes never set: reading one that is unset lands here.
-        if name == "label" or name == "_scope":
-            return ""
-        if name == "_origin":
-            return None
-        raise AttributeError(f"'Value' object has no attribute {name!r}")
 
     # -- graph structure -------------------------------------------------------
     @property
