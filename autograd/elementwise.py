@@ -174,6 +174,11 @@ def _scalar_hardswish(x: float) -> float:
     return x * (x + 3.0) / 6.0 if x < 3.0 else x
 
 
+def _array_hardswish(x: np.ndarray) -> np.ndarray:
+    # 0 from -3 down, -inf included (-inf * 0 would be NaN), as the float forward and PyTorch.
+    return np.maximum(x, -3.0) * np.clip(x + 3.0, 0.0, 6.0) / 6.0
+
+
 def _d_hardswish(x: Any, out: Any) -> Any:
     # As PyTorch: 0 up to -3, x/3 + 1/2 strictly between -3 and 3, 1 from 3 on.
     xd = G.data(x)
@@ -328,7 +333,7 @@ _ENTRIES = [
     Elementwise("mish", 1, _scalar_mish, lambda x: x * np.tanh(np.logaddexp(0.0, x)), _d_mish,
                 "activation"),
     Elementwise("hardswish", 1, _scalar_hardswish,
-                lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, _d_hardswish, "activation",
+                _array_hardswish, _d_hardswish, "activation",
                 domain=(-5.0, 5.0), kinks=(-3.0, 3.0)),
     Elementwise("relu6", 1, _scalar_relu6, lambda x: np.clip(x, 0.0, 6.0), _d_relu6,
                 "activation", domain=(-2.0, 8.0), kinks=(0.0, 6.0)),
