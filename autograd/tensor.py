@@ -280,11 +280,14 @@ def _tensor_index(index: Tensor) -> np.ndarray:
         raise IndexError("getitem: this index Tensor was made from bools; a Tensor index "
                          "holds integer positions: give a bool mask as a numpy bool array")
     d = index.data
-    bad = ~np.isfinite(d) | (d != np.round(d))
-    if bad.any():
+    # count_nonzero, not .all(): a fraction of the cost on the small arrays indices are.
+    finite = np.count_nonzero(np.isfinite(d)) == d.size
+    ix = d.astype(np.intp) if finite else d
+    if not finite or np.count_nonzero(ix != d):
+        bad = ~np.isfinite(d) | (d != np.trunc(d))
         raise IndexError(f"getitem: a Tensor index must hold integral values; "
                          f"{int(bad.sum())} of {d.size} are not (first {float(d[bad].flat[0])!r})")
-    return d.astype(np.intp)
+    return ix
 
 
 class Tensor:
@@ -322,12 +325,13 @@ class Tensor:
     def __init__(
         self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None, label: str = ""
     ) -> None:
-        from_bool = getattr(data, "_from_bool", False)
+        from_bool = False
         if isinstance(data, Tensor):
+            from_bool = getattr(data, "_from_bool", False)
             data = data.data
         if dtype is not None and np.dtype(dtype).kind != "f":
             raise TypeError(f"Tensor: dtype must be a floating type, got {np.dtype(dtype)}")
-        if isinstance(data, np.ma.MaskedArray):
+        if type(data) is not np.ndarray and isinstance(data, np.ma.MaskedArray):
             raise TypeError("Tensor: masked arrays are not supported (the mask would be "
                             "dropped); fill them first, e.g. data.filled(0.0)")
         self.data = _as_float_array(data, dtype)
