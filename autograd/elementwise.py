@@ -72,7 +72,7 @@ def _scalar_exp(x: float) -> float:
 
 
 def _scalar_log(x: float) -> float:
-    if not x > 0.0:
+    if x <= 0.0:  # NaN passes through to NaN, as the Tensor op and PyTorch
         raise ValueError(f"Value.log: log is defined for positive numbers only, got {x!r}")
     return math.log(x)
 
@@ -86,7 +86,7 @@ def _array_log(x: np.ndarray) -> np.ndarray:
 
 
 def _scalar_sqrt(x: float) -> float:
-    if not x >= 0.0:
+    if x < 0.0:  # NaN passes through to NaN, as the Tensor op and PyTorch
         raise ValueError(f"Value.sqrt: sqrt is defined for non-negative numbers, got {x!r}")
     return math.sqrt(x)
 
@@ -170,13 +170,8 @@ def _d_mish(x: Any, out: Any) -> Any:
 
 def _scalar_hardswish(x: float) -> float:
     if x <= -3.0:
-        return 0.0
+        return 0.0 * x  # -0.0, and NaN at -inf: as the Tensor op and PyTorch
     return x * (x + 3.0) / 6.0 if x < 3.0 else x
-
-
-def _array_hardswish(x: np.ndarray) -> np.ndarray:
-    # 0 from -3 down, -inf included (-inf * 0 would be NaN), as the float forward and PyTorch.
-    return np.maximum(x, -3.0) * np.clip(x + 3.0, 0.0, 6.0) / 6.0
 
 
 def _d_hardswish(x: Any, out: Any) -> Any:
@@ -333,7 +328,7 @@ _ENTRIES = [
     Elementwise("mish", 1, _scalar_mish, lambda x: x * np.tanh(np.logaddexp(0.0, x)), _d_mish,
                 "activation"),
     Elementwise("hardswish", 1, _scalar_hardswish,
-                _array_hardswish, _d_hardswish, "activation",
+                lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, _d_hardswish, "activation",
                 domain=(-5.0, 5.0), kinks=(-3.0, 3.0)),
     Elementwise("relu6", 1, _scalar_relu6, lambda x: np.clip(x, 0.0, 6.0), _d_relu6,
                 "activation", domain=(-2.0, 8.0), kinks=(0.0, 6.0)),

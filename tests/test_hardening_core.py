@@ -330,6 +330,34 @@ def test_value_ops_on_nan_and_inf_agree_with_tensor_ops_or_name_the_op(name, x):
 def test_value_relu_of_nan_is_nan_and_sin_of_inf_is_nan_as_tensor():
     assert math.isnan(Value(math.nan).relu().data)
     assert math.isnan(Value(math.inf).sin().data)
+    for op in ("log", "sqrt", "exp", "tanh"):  # NaN passes through, as in the Tensor ops
+        assert math.isnan(getattr(Value(math.nan), op)().data)
+    assert math.isnan(Value(-math.inf).hardswish().data)  # -inf * 0, as PyTorch
+    assert Value(-5.0).hardswish().data == 0.0
+
+
+@pytest.mark.parametrize("name", _SCALAR_UNARY)
+def test_value_and_tensor_ops_on_nan_and_inf_match_pytorch(name):
+    torch = pytest.importorskip("torch")
+    tf = torch.nn.functional
+    fn = getattr(torch, name, None) if name in ("neg", "exp", "log", "sqrt", "abs", "sin",
+                                                 "cos", "erf", "tanh", "sigmoid") else getattr(
+        tf, name)
+    method = "__neg__" if name == "neg" else name
+    for x in (math.nan, math.inf, -math.inf):
+        expected = fn(torch.tensor([x], dtype=torch.float64)).item()
+        results = []
+        try:
+            results.append(getattr(Value(x), method)().data)
+        except (ValueError, ArithmeticError) as exc:  # a domain error naming the op
+            assert name in str(exc)
+        with np.errstate(all="ignore"):
+            try:
+                results.append(float(getattr(Tensor([x]), method)().data[0]))
+            except (ValueError, ArithmeticError) as exc:
+                assert name in str(exc)
+        for got in results:
+            assert (math.isnan(got) and math.isnan(expected)) or got == expected, (x, got)
 
 
 # -- 14. user Functions that return the wrong thing --------------------------------------------
@@ -385,6 +413,24 @@ def test_pow_exponent_gradient_follows_one_rule_for_value_and_tensor():
     assert out.data.tolist() == [4.0, 9.0]
     out.sum().backward()  # no error: the exponent's gradient is NaN, as in PyTorch
     assert math.isnan(float(k.grad))
+
+
+def test_pow_gradients_at_bases_at_or_below_zero_match_pytorch():
+    torch = pytest.importorskip("torch")
+    for base in (-2.0, 0.0, 3.0):
+        for k in (0.0, 2.0, 3.0):
+            tb = torch.tensor(base, dtype=torch.float64, requires_grad=True)
+            tk = torch.tensor(k, dtype=torch.float64, requires_grad=True)
+            (tb ** tk).backward()
+            b, e = Value(base), Value(k)
+            (b ** e).backward()
+            xb, xk = Tensor([base], requires_grad=True), Tensor(k, requires_grad=True)
+            (xb ** xk).sum().backward()
+            for got, want in ((b.grad, tb.grad.item()), (e.grad, tk.grad.item()),
+                              (float(xb.grad[0]), tb.grad.item()),
+                              (float(xk.grad), tk.grad.item())):
+                assert (math.isnan(got) and math.isnan(want)) or got == pytest.approx(want), (
+                    base, k, got, want)
 
 
 def test_a_backward_that_raises_midway_leaves_every_grad_unchanged():
