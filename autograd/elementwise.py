@@ -72,7 +72,7 @@ def _scalar_exp(x: float) -> float:
 
 
 def _scalar_log(x: float) -> float:
-    if not x > 0.0:
+    if x <= 0.0:  # NaN passes through to NaN, as the Tensor op and PyTorch
         raise ValueError(f"Value.log: log is defined for positive numbers only, got {x!r}")
     return math.log(x)
 
@@ -86,7 +86,7 @@ def _array_log(x: np.ndarray) -> np.ndarray:
 
 
 def _scalar_sqrt(x: float) -> float:
-    if not x >= 0.0:
+    if x < 0.0:  # NaN passes through to NaN, as the Tensor op and PyTorch
         raise ValueError(f"Value.sqrt: sqrt is defined for non-negative numbers, got {x!r}")
     return math.sqrt(x)
 
@@ -170,7 +170,7 @@ def _d_mish(x: Any, out: Any) -> Any:
 
 def _scalar_hardswish(x: float) -> float:
     if x <= -3.0:
-        return 0.0
+        return 0.0 * x  # -0.0, and NaN at -inf: as the Tensor op and PyTorch
     return x * (x + 3.0) / 6.0 if x < 3.0 else x
 
 

@@ -88,7 +88,11 @@ def _forward_result(cls: type, out: Any) -> np.ndarray:
     if isinstance(out, (str, bytes)):
         raise TypeError(f"{cls.__name__}.forward returned a string; it must return the op's "
                         "result (an ndarray or a number)")
-    arr = np.asarray(out)
+    try:
+        arr = np.asarray(out)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{cls.__name__}.forward returned {type(out).__name__} that is not an "
+                        f"array of numbers: {exc}") from None
     kind = arr.dtype.kind
     if kind == "f":
         return arr
@@ -124,7 +128,11 @@ def _function_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tup
         gi = grads[i]
         if gi is not None and not isinstance(gi, Tensor):
             # A copy: user code may hand back a saved array that must not become a grad buffer.
-            gi = np.array(gi)
+            try:
+                gi = np.array(gi)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"{cls.__name__}.backward returned a gradient for input {i} "
+                                f"that is not an array of numbers: {exc}") from None
             if gi.dtype.kind not in "biuf":
                 raise TypeError(f"{cls.__name__}.backward returned a gradient of dtype "
                                 f"{gi.dtype} for input {i}; expected real numbers")

@@ -43,6 +43,17 @@ def _as_float_array(data: Any, dtype: Any = None, what: str = "Tensor") -> np.nd
     )
 
 
+def _made_from_bools(data: Any) -> bool:
+    """Whether Tensor data came in as bools (only looked at when it was converted)."""
+    if isinstance(data, np.ndarray):
+        return data.dtype.kind == "b"
+    first = data
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+    # Only data starting with a bool is converted again (exactly): float lists stay cheap.
+    return isinstance(first, (bool, np.bool_)) and np.asarray(data).dtype.kind == "b"
+
+
 class Op:
     """A differentiable Tensor operation: its name and its gradient rule.
 
@@ -204,7 +215,11 @@ def _operand(x: Any, like: Tensor | None, op: str) -> Tensor:
         return x
     dtype = like.data.dtype if like is not None else np.float64
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return _constant(np.asarray(x, dtype=dtype))
+        try:
+            return _constant(np.asarray(x, dtype=dtype))
+        except OverflowError:
+            raise OverflowError(f"{op}: an integer of {int(x).bit_length()} bits is too large "
+                                f"for {np.dtype(dtype)}") from None
     if isinstance(x, np.ndarray) and x.dtype.kind == "f":
         return _constant(x)
     if type(x).__name__ == "Value":
@@ -224,9 +239,15 @@ def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
 def _axes(axis: Axis, ndim: int, op: str) -> tuple[int, ...] | None:
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = (axis,) if isinstance(axis, (int, np.integer, bool, float, str)) else axis
+    if not isinstance(axes, (tuple, list)):
+        raise TypeError(f"{op}: axis must be None, an integer or a tuple of integers, "
+                        f"got {axis!r}")
     out = []
     for a in axes:
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{op}: axis must be None, an integer or a tuple of integers, "
+                            f"got {axis!r}")
         if not -ndim <= a < ndim:  # a 0-d tensor has no axes at all, as in numpy
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
         out.append(int(a) % max(ndim, 1))
@@ -245,12 +266,28 @@ def _is_basic_index(index: Any) -> bool:
 
 def _plain_index(index: Any) -> Any:
     if isinstance(index, Tensor):
-        return index.data.astype(np.intp) if index.data.dtype.kind == "f" else index.data
+        return _tensor_index(index)
     if isinstance(index, tuple):
         return tuple(_plain_index(i) for i in index)
     if isinstance(index, list):
         return np.asarray(index)
     return index
+
+
+def _tensor_index(index: Tensor) -> np.ndarray:
+    """A Tensor used as an index: integral values only, never a mask made from bools."""
+    if getattr(index, "_from_bool", False):
+        raise IndexError("getitem: this index Tensor was made from bools; a Tensor index "
+                         "holds integer positions: give a bool mask as a numpy bool array")
+    d = index.data
+    # count_nonzero, not .all(): a fraction of the cost on the small arrays indices are.
+    finite = np.count_nonzero(np.isfinite(d)) == d.size
+    ix = d.astype(np.intp) if finite else d
+    if not finite or np.count_nonzero(ix != d):
+        bad = ~np.isfinite(d) | (d != np.trunc(d))
+        raise IndexError(f"getitem: a Tensor index must hold integral values; "
+                         f"{int(bad.sum())} of {d.size} are not (first {float(d[bad].flat[0])!r})")
+    return ix
 
 
 class Tensor:
@@ -267,6 +304,7 @@ class Tensor:
     __slots__ = (
         "data", "grad", "requires_grad", "label",
         "_op", "_parents", "_rule", "_saved", "_scope", "_origin", "__weakref__",
+        "_from_bool",  # set only by __init__, and only for bool data (refused as an index)
     )
 
     _GRAD_RESET = None
@@ -287,11 +325,18 @@ class Tensor:
     def __init__(
         self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None, label: str = ""
     ) -> None:
+        from_bool = False
         if isinstance(data, Tensor):
+            from_bool = getattr(data, "_from_bool", False)
             data = data.data
         if dtype is not None and np.dtype(dtype).kind != "f":
             raise TypeError(f"Tensor: dtype must be a floating type, got {np.dtype(dtype)}")
+        if type(data) is not np.ndarray and isinstance(data, np.ma.MaskedArray):
+            raise TypeError("Tensor: masked arrays are not supported (the mask would be "
+                            "dropped); fill them first, e.g. data.filled(0.0)")
         self.data = _as_float_array(data, dtype)
+        if from_bool or (self.data is not data and _made_from_bools(data)):
+            self._from_bool = True
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.label = label

@@ -85,7 +85,11 @@ def _make(data: float, tag: _Tag, p0: Value, p1: Value | None, d0: Any, d1: Any)
 
 def _number(x: object, what: str) -> float:
     if type(x) is float or type(x) is int:  # the common case, without the slow ABC check
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(f"{what}: an integer of {int(x).bit_length()} bits is too large "
+                                "for a float (the largest is about 1.8e308)") from None
     if isinstance(x, bool) or not isinstance(x, Real):
         raise TypeError(f"{what}: expected a real number or Value, got {type(x).__name__}")
     try:
