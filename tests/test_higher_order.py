@@ -26,9 +26,9 @@ from autograd import (
     Value,
     concatenate,
     enable_grad,
+    grad,
     gradcheck,
     gradgradcheck,
-    grad,
     hessian,
     jacobian,
     maximum,
@@ -37,8 +37,8 @@ from autograd import (
     where,
 )
 from autograd.elementwise import REGISTRY
-from autograd.testing import arrays, broadcastable_shapes
 from autograd.tensor import linear
+from autograd.testing import arrays, broadcastable_shapes
 
 FEW = settings(max_examples=25, deadline=None)
 FEWER = settings(max_examples=10, deadline=None)
@@ -178,7 +178,10 @@ def domain_floats(name: str) -> st.SearchStrategy[float]:
     return st.floats(lo, hi).map(lambda v: away_from_kinks(v, name))
 
 
-def domain_arrays(name: str, shape: Any = st.sampled_from([(3,), (2, 3)])) -> Any:
+SHAPES = st.sampled_from([(3,), (2, 3)])
+
+
+def domain_arrays(name: str, shape: Any = SHAPES) -> Any:
     lo, hi = REGISTRY[name].domain
     return arrays(shape, min_value=lo, max_value=hi).map(lambda a: away_from_kinks(a, name))
 
@@ -588,7 +591,7 @@ def test_linear_second_order(data: Any) -> None:
     assert gradgradcheck(lambda *a: linear(*a), [x, w, b])
     assert gradgradcheck(lambda *a: linear(*a).tanh(), [x, w, b])
     assert gradgradcheck(lambda u, v: linear(u, v) ** 2, [x, w])
-    # hand: d/dW sum(V * d/dx sum(linear(x, W))) = V^T summed into W's shape: dW[o, i] = sum_n V[n, i]
+    # hand: d/dW sum(V * d/dx sum(linear(x, W))): dW[o, i] = sum_n V[n, i]
     v = np.arange(6.0).reshape(2, 3)
     got = grad(lambda ww, xx: (grad(lambda u, q: linear(u, q).sum(), 0)(xx, ww) * v).sum())(
         w.data, Tensor(x.data, requires_grad=True))
@@ -678,7 +681,7 @@ def test_mixed_second_derivatives_match_torch(name: str) -> None:
         np.testing.assert_allclose(xb.grad, want[1].numpy(), rtol=1e-8, atol=1e-10)
 
 
-# -- backward(create_graph=...) semantics -----------------------------------------------------------
+# -- backward(create_graph=...) semantics ------------------------------------------------------
 def test_plain_backward_gives_plain_floats_and_arrays() -> None:
     x = Value(1.5)
     z = x * x
@@ -753,7 +756,8 @@ def test_jacobian_and_hessian_shapes_and_values() -> None:
     assert hessian(lambda t: t.sin() * t)(1.0) == pytest.approx(2 * math.cos(1.0) - math.sin(1.0))
     jac = jacobian(lambda t: t.softmax())(np.zeros(3))
     np.testing.assert_allclose(jac, np.eye(3) / 3 - 1 / 9)
-    jx, jy = jacobian(lambda u, v: u * v, argnums=(0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    jx, jy = jacobian(lambda u, v: u * v, argnums=(0, 1))(np.array([1.0, 2.0]),
+                                                           np.array([3.0, 4.0]))
     np.testing.assert_allclose(jx, np.diag([3.0, 4.0]))
     np.testing.assert_allclose(jy, np.diag([1.0, 2.0]))
     assert grad(grad(grad(lambda t: t**4)))(2.0) == pytest.approx(48.0)
@@ -908,7 +912,7 @@ def test_hessian_vector_product_matches_finite_differences(kind: str) -> None:
     want = hvp_by_finite_differences(loss_fn, params, v)
     for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-6)
-    if kind == "linear_mse":  # hand: the loss is quadratic in (W, b); HVP of W alone is 2/(N*O) V X^T X
+    if kind == "linear_mse":  # hand: quadratic in (W, b); the HVP of W alone is 2/(N*O) V X^T X
         x = _model_and_loss(kind)[2]
         only_w = [v[0], np.zeros_like(v[1])]
         got = hvp(loss_fn, params, only_w)
@@ -969,6 +973,7 @@ def test_hessian_vector_product_matches_torch(kind: str) -> None:
         loss = torch.nn.functional.mse_loss(tmodel(), torch.tensor(rng2.normal(size=(5, 2))))
     np.testing.assert_allclose(loss.item(), loss_fn().item(), rtol=1e-10)
     gs = torch.autograd.grad(loss, tp, create_graph=True)
-    want = torch.autograd.grad(sum((g * torch.tensor(vi)).sum() for g, vi in zip(gs, v)), tp)
+    dot = sum((g * torch.tensor(vi)).sum() for g, vi in zip(gs, v, strict=True))
+    want = torch.autograd.grad(dot, tp)
     for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w.numpy(), rtol=1e-8, atol=1e-10)
