@@ -38,7 +38,7 @@ from autograd import (
 )
 from autograd.elementwise import REGISTRY
 from autograd.tensor import linear
-from autograd.testing import arrays, broadcastable_shapes
+from autograd.testing import SCALAR_OPS, arrays, broadcastable_shapes, scalar_programs
 
 FEW = settings(max_examples=25, deadline=None)
 FEWER = settings(max_examples=10, deadline=None)
@@ -977,3 +977,17 @@ def test_hessian_vector_product_matches_torch(kind: str) -> None:
     want = torch.autograd.grad(dot, tp)
     for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w.numpy(), rtol=1e-8, atol=1e-10)
+
+
+# -- random scalar programs: second order on whole graphs -----------------------------------------
+#: the programs' ops without a kink where programs go (|values| <= 10; elu's second
+#: derivative jumps at 0, softplus's kink at 20 is out of reach)
+SMOOTH_PROGRAM_OPS = [op for op in SCALAR_OPS
+                      if not (op in REGISTRY and any(abs(k) <= 10 for k in REGISTRY[op].kinks))]
+
+
+@FEW
+@given(program=scalar_programs(n_inputs=2, max_ops=6, ops=SMOOTH_PROGRAM_OPS),
+       xs=st.lists(st.floats(-2, 2), min_size=2, max_size=2))
+def test_scalar_programs_are_twice_differentiable(program: Any, xs: list[float]) -> None:
+    assert gradgradcheck(program, [Value(x) for x in xs], atol=1e-4)
