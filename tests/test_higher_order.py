@@ -991,3 +991,42 @@ SMOOTH_PROGRAM_OPS = [op for op in SCALAR_OPS
        xs=st.lists(st.floats(-2, 2), min_size=2, max_size=2))
 def test_scalar_programs_are_twice_differentiable(program: Any, xs: list[float]) -> None:
     assert gradgradcheck(program, [Value(x) for x in xs], atol=1e-4)
+
+
+# -- regressions: engine bugs these tests found ------------------------------------------------
+def test_grad_inside_grad_sees_the_outer_input_through_other_arguments_and_closures() -> None:
+    """d/dx [x**2 + d/dy (x*y)] = 2x + 1: the inner grad must record its backward even when the
+    outer input reaches it through a closure or an argument it does not differentiate."""
+    assert grad(lambda x: x * x + grad(lambda y: x * y)(1.0))(3.0) == pytest.approx(7.0)
+    b = np.array([3.0, 5.0])
+    got = grad(lambda x: grad(lambda u, v: (u * v * v).sum(), 1)(x, b).sum())(np.ones(2))
+    np.testing.assert_allclose(got, 2 * b)
+
+
+def test_jacobian_of_an_output_that_is_a_broadcast_view() -> None:
+    """The gradient of a sum over axis 0 is a broadcast (non-contiguous) view: its Jacobian
+    is not 0."""
+    x = np.arange(6.0).reshape(2, 3) + 1
+    h = hessian(lambda t: t.sum(axis=0).sin().sum())(x).reshape(6, 6)
+    s = -np.sin(x.sum(0))
+    want = np.zeros((6, 6))
+    for i in range(6):
+        for j in range(6):
+            if i % 3 == j % 3:
+                want[i, j] = s[i % 3]
+    np.testing.assert_allclose(h, want, atol=1e-12)
+
+
+def test_pow_mixed_second_derivative_at_a_zero_exponent() -> None:
+    """d2(a**b)/da db = a**(b-1) (1 + b log a), which is 1/a at b = 0 (not 0)."""
+    a, b = Value(0.5), Value(0.0)
+    assert value_hessian(lambda u, v: u**v, 0.5, 0.0)[0, 1] == pytest.approx(2.0)
+    assert gradgradcheck(lambda u, v: u**v, [a, b])
+    ta, tb = Tensor([0.5, 2.0], requires_grad=True), Tensor([0.0, 0.0], requires_grad=True)
+    assert gradgradcheck(lambda u, v: u**v, [ta, tb])
+    got = grad(lambda v: grad(lambda u, w: (u**w).sum())(ta.data, v).sum())(tb.data)
+    np.testing.assert_allclose(got, [2.0, 0.5])
+    # the base's gradient at 0 ** 0 stays 0 (not 0 * inf)
+    z = Tensor([0.0], requires_grad=True)
+    (z ** Tensor([0.0])).sum().backward()
+    np.testing.assert_array_equal(z.grad, [0.0])
