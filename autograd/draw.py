@@ -22,6 +22,7 @@ from typing import Any
 import graphviz
 
 from autograd.animate import animate_backward
+from autograd.elementwise import REGISTRY, UNARY_METHODS
 from autograd.render import RANKDIRS, SINGLE_FILE_FORMATS, render_graph
 from autograd.value import Value
 
@@ -30,11 +31,13 @@ from autograd.value import Value
 MAX_EXPRESSION_CHARS = 10_000
 MAX_EXPRESSION_PARTS = 2_000
 
-FUNCTIONS = frozenset({
-    "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "celu", "gelu",
-    "mish", "hardswish", "relu6", "softplus", "sin", "cos",
-})
-_SECOND_ARGUMENT = frozenset({"leaky_relu", "elu", "celu"})  # negative_slope / alpha
+# The registry's unary methods; those with a numeric parameter (negative_slope, alpha) take
+# it as an optional second argument.
+FUNCTIONS = frozenset(UNARY_METHODS)
+_SECOND_ARGUMENT = frozenset(
+    name for name in UNARY_METHODS
+    if any(isinstance(default, float) for _, default in REGISTRY[name].params)
+)
 
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,

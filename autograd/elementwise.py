@@ -236,7 +236,7 @@ def _d_pow(x: Any, k: Any, out: Any) -> tuple[Any, Any]:
     a negative base has no real log, so the exponent's gradient there is NaN, never an error)."""
     xd, kd = G.data(x), G.data(k)
     if type(xd) is float and type(kd) is float:
-        if kd == 0.0:
+        if kd == 0.0 and xd == 0.0:  # only there: elsewhere k x**(k-1) is 0 and its d/dk is not
             d_base: Any = 0.0
         elif xd == 0.0 and kd < 1.0:
             d_base = math.inf
@@ -249,9 +249,10 @@ def _d_pow(x: Any, k: Any, out: Any) -> tuple[Any, Any]:
         return d_base, d_exp
     with np.errstate(divide="ignore", invalid="ignore"):
         if G.is_plain(x) and G.is_plain(k):
-            d_base = np.where(kd == 0, 0.0, k * x ** (k - 1.0))
+            d_base = np.where((kd == 0) & (xd == 0), 0.0, k * x ** (k - 1.0))
         else:
-            d_base = G.where(np.broadcast_to(kd == 0, np.broadcast_shapes(np.shape(xd),
+            both_zero = (kd == 0) & (xd == 0)
+            d_base = G.where(np.broadcast_to(both_zero, np.broadcast_shapes(np.shape(xd),
                              np.shape(kd))), 0.0, k * x ** (k - 1.0))
         positive = xd > 0
         log_x = G.log(G.where(positive, x, 1.0)) if np.ndim(positive) else (

@@ -8,6 +8,7 @@ No ``.grad`` of any tensor is touched.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from autograd.tensor import Tensor, _constant
 from autograd.value import Value
 
 ArgNums = int | Sequence[int]
+_TRACES = threading.local()  # how many grad/jacobian traces are running on this thread
 
 
 def _argnums(argnums: ArgNums, what: str) -> tuple[bool, tuple[int, ...]]:
@@ -65,8 +67,16 @@ def _trace(f: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
             inputs[k], scalars[k] = node, scalar
             traced = traced or outer
             args_list[k] = node
-    with enable_grad():
-        out = f(*args_list, **kwargs)
+    # Inside an outer grad (its input may reach f through another argument or a closure),
+    # record this one too, so that the outer grad sees how the result depends on its input.
+    depth = getattr(_TRACES, "depth", 0)
+    traced = traced or depth > 0
+    _TRACES.depth = depth + 1
+    try:
+        with enable_grad():
+            out = f(*args_list, **kwargs)
+    finally:
+        _TRACES.depth = depth
     nodes = [inputs[i % len(args)] for i in nums]
     return out, nodes, [scalars[i % len(args)] for i in nums], traced
 
@@ -161,7 +171,7 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
                             f"got {type(out).__name__}")
         jacs = [np.zeros(out.shape + n.shape, dtype=np.result_type(out.dtype, n.dtype))
                 for n in nodes]
-        seed = np.zeros_like(out.data)
+        seed = np.zeros(out.shape, dtype=out.dtype)  # C order: flat_seed must be a view
         flat_seed = seed.reshape(-1)
         for j in range(out.size):
             flat_seed[:] = 0.0

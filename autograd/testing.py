@@ -171,6 +171,7 @@ _OPS: dict[str, _Op] = {
                 "tanh({0})"),
     "sigmoid": _Op(1, lambda a, c: a.sigmoid(), lambda a, c: 1 / (1 + math.exp(-a)),
                    lambda a, c: 1.0, "sigmoid({0})"),
+    "erf": _Op(1, lambda a, c: a.erf(), lambda a, c: math.erf(a), lambda a, c: 1.0, "erf({0})"),
     "sin": _Op(1, lambda a, c: a.sin(), lambda a, c: math.sin(a), lambda a, c: 1.0, "sin({0})"),
     "cos": _Op(1, lambda a, c: a.cos(), lambda a, c: math.cos(a), lambda a, c: 1.0, "cos({0})"),
     "exp": _Op(1, lambda a, c: a.exp(), lambda a, c: math.exp(a), lambda a, c: math.exp(a),

@@ -69,6 +69,7 @@ UNARY = {
     "abs": (lambda t: t.abs(), np.abs, np.sign, (-5, 5)),
     "sin": (lambda t: t.sin(), np.sin, np.cos, (-5, 5)),
     "cos": (lambda t: t.cos(), np.cos, lambda x: -np.sin(x), (-5, 5)),
+    "erf": (lambda t: t.erf(), erf, lambda x: 2 / math.sqrt(math.pi) * np.exp(-x * x), (-3, 3)),
     "tanh": (lambda t: t.tanh(), np.tanh, lambda x: 1 / np.cosh(x) ** 2, (-5, 5)),
     "sigmoid": (lambda t: t.sigmoid(), logistic, lambda x: logistic(x) * logistic(-x), (-10, 10)),
     "relu": (lambda t: t.relu(), lambda x: np.maximum(x, 0), lambda x: (x > 0) * 1.0, (-5, 5)),

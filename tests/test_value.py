@@ -98,6 +98,8 @@ UNARY = {
         (-3.0, 9.0), (0.0, 6.0),
     ),
     "softplus": (lambda v: v.softplus(), _softplus, logistic, (-15.0, 19.0), ()),
+    "erf": (lambda v: v.erf(), math.erf, lambda x: 2.0 / math.sqrt(math.pi) * math.exp(-x * x),
+            (-5.0, 5.0), ()),
     "sin": (lambda v: v.sin(), math.sin, math.cos, (-10.0, 10.0), ()),
     "cos": (lambda v: v.cos(), math.cos, lambda x: -math.sin(x), (-10.0, 10.0), ()),
     "neg": (lambda v: -v, lambda x: -x, lambda x: -1.0, (-10.0, 10.0), ()),
