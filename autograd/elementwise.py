@@ -103,6 +103,12 @@ def _scalar_relu(x: float) -> float:
     return 0.0 if x <= 0.0 else x  # NaN stays NaN, as in numpy and PyTorch
 
 
+def _d_relu(x: Any, out: Any) -> Any:
+    if type(x) is float:  # a Value's forward: the hot path
+        return 1.0 if x > 0.0 else 0.0
+    return G.step(x)
+
+
 def _scalar_leaky_relu(x: float, negative_slope: float = 0.01) -> float:
     return x * negative_slope if x <= 0.0 else x
 
@@ -310,7 +316,7 @@ _ENTRIES = [
     Elementwise("tanh", 1, math.tanh, np.tanh, lambda x, out: 1.0 - out * out, "activation"),
     Elementwise("sigmoid", 1, G.sigmoid, G.sigmoid, lambda x, out: out * (1.0 - out),
                 "activation"),
-    Elementwise("relu", 1, _scalar_relu, lambda x: np.maximum(x, 0), lambda x, out: G.step(x),
+    Elementwise("relu", 1, _scalar_relu, lambda x: np.maximum(x, 0), _d_relu,
                 "activation", kinks=(0.0,)),
     Elementwise("leaky_relu", 1, _scalar_leaky_relu, _array_leaky_relu,
                 lambda x, out, negative_slope=0.01: G.where(G.data(x) > 0, 1.0, negative_slope),

@@ -43,12 +43,13 @@ class _ThreadState(threading.local):
         # Qualified name of the innermost module whose forward is running ("" outside);
         # every recorded node copies it, so a drawing can group nodes by layer.
         self.scope = ""
-        # anomaly or scope: whether a new node must record where it was made (one flag
-        # for ops to read instead of two).
-        self.annotate = False
+        # What an op records, in one attribute so that an op reads the thread state once:
+        # 0 nothing (no_grad), 1 the graph, 2 the graph and where each node was made
+        # (its module scope; its creation site in anomaly mode).
+        self.record = 1
 
     def update(self) -> None:
-        self.annotate = self.anomaly or bool(self.scope)
+        self.record = (2 if (self.anomaly or self.scope) else 1) if self.grad_enabled else 0
 
 
 STATE = _ThreadState()
@@ -93,9 +94,11 @@ class _GradMode(ContextDecorator):
     def __enter__(self) -> None:
         self._previous.append(STATE.grad_enabled)
         STATE.grad_enabled = self._enabled
+        STATE.update()
 
     def __exit__(self, *exc: object) -> None:
         STATE.grad_enabled = self._previous.pop()
+        STATE.update()
 
 
 def _generator_in_mode(func: Callable[..., Any], make_cm: Callable[[], Any]) -> Any:

@@ -110,8 +110,9 @@ def _record(data: Any, op: Op, parents: tuple[Tensor, ...], saved: Any = ()) -> 
     out.grad = None
     out.label = ""
     state = STATE
+    record = state.record
     needed = False
-    if state.grad_enabled:
+    if record:
         for p in parents:
             if p.requires_grad:
                 needed = True
@@ -122,7 +123,7 @@ def _record(data: Any, op: Op, parents: tuple[Tensor, ...], saved: Any = ()) -> 
         out._parents = parents
         out._rule = op
         out._saved = saved
-        if state.annotate:
+        if record == 2:
             out._scope = state.scope
             out._origin = creation_site() if state.anomaly else None
         else:

@@ -68,13 +68,14 @@ def _make(data: float, tag: _Tag, p0: Value, p1: Value | None, d0: Any, d1: Any)
     out.data = data
     out.grad = 0.0
     out._op = tag
-    state = STATE
-    if state.grad_enabled:
+    record = STATE.record
+    if record:
         out._p0 = p0
         out._p1 = p1
         out._d0 = d0
         out._d1 = d1
-        if state.annotate:
+        if record == 2:
+            state = STATE
             out._scope = state.scope
             if state.anomaly:
                 out._origin = creation_site()

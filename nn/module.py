@@ -331,15 +331,16 @@ class Module:
         # written out because __call__ is on the hot path: it saves the context
         # manager object and protocol calls (~0.6 us of ~1 us per call).
         state = STATE
-        outer, outer_annotate = state.scope, state.annotate
+        outer, outer_record = state.scope, state.record
         name = self._scope_name
         state.scope = name
-        state.annotate = outer_annotate or bool(name)
+        if outer_record == 1 and name:
+            state.record = 2  # nodes made inside remember this module's name
         try:
             return self.forward(*args, **kwargs)
         finally:
             state.scope = outer
-            state.annotate = outer_annotate
+            state.record = outer_record
 
     # -- traversal ---------------------------------------------------------------
     def named_children(self) -> Iterator[tuple[str, Module]]:
