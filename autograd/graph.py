@@ -273,27 +273,50 @@ def gradients(root: Any, seed: Any, recorded: bool) -> tuple[list[Any], dict[Any
     gradient. With ``recorded`` the rules run on nodes, so every gradient is a
     node that can be differentiated again (``create_graph=True``).
     """
+    return _gradients(root, seed, recorded)[:2]
+
+
+def _gradients(root: Any, seed: Any, recorded: bool) -> tuple[list[Any], dict[Any, Any], set[int]]:
+    """``gradients``, and the ids of the gradient objects that a rule passed on unchanged
+    (so that several nodes hold the very same object)."""
     order = topological_order(root)
     grads: dict[Any, Any] = {root: seed}
-    check = STATE.anomaly
-    # A NaN or inf gradient propagates as in PyTorch (anomaly mode finds it), without
-    # numpy's warnings; errstate is scoped to this block and this thread.
-    with enable_grad() if recorded else no_grad(), np.errstate(all="ignore"):
-        for node in reversed(order):
-            parents = node._parents
-            if not parents:
-                continue
-            g = grads.get(node)
-            if g is None:
-                continue
-            contributions = node._backward_step(g, recorded)
-            if check:
-                _check_finite(node, contributions)
-            for parent, c in zip(parents, contributions, strict=True):
-                if c is not None:
-                    old = grads.get(parent)
-                    grads[parent] = c if old is None else old + c
-    return order, grads
+    shared: set[int] = set()
+    if recorded:  # the rules run on nodes: record them, even inside no_grad()
+        with enable_grad():
+            _sweep(order, grads, shared, True, STATE.anomaly)
+    elif STATE.anomaly:
+        # A NaN or inf gradient is what anomaly mode reports, not a numpy warning.
+        with np.errstate(all="ignore"):
+            _sweep(order, grads, shared, False, True)
+    else:
+        _sweep(order, grads, shared, False, False)
+    return order, grads, shared
+
+
+def _sweep(
+    order: list[Any], grads: dict[Any, Any], shared: set[int], recorded: bool, check: bool
+) -> None:
+    get = grads.get
+    for node in reversed(order):
+        parents = node._parents
+        if not parents:
+            continue
+        g = get(node)
+        if g is None:
+            continue
+        contributions = node._backward_step(g, recorded)
+        if check:
+            _check_finite(node, contributions)
+        for parent, c in zip(parents, contributions, strict=True):
+            if c is not None:
+                old = get(parent)
+                if old is None:
+                    grads[parent] = c
+                    if c is g:
+                        shared.add(id(c))
+                else:
+                    grads[parent] = old + c
 
 
 def run_backward(root: Any, seed: Any, create_graph: bool = False) -> None:
@@ -304,13 +327,9 @@ def run_backward(root: Any, seed: Any, create_graph: bool = False) -> None:
     written until the sweep has finished, so a sweep that raises (anomaly mode,
     a broken rule) leaves every ``.grad`` as it was.
     """
-    order, grads = gradients(root, seed, create_graph)
-    # A gradient object reached by several nodes (a rule may pass its upstream on
+    # A gradient object held by several nodes (a rule may pass its upstream on
     # unchanged) must not become a leaf's own buffer, which ``+=`` later updates.
-    seen: set[int] = set()
-    shared: set[int] = set()
-    for g in grads.values():
-        (shared if id(g) in seen else seen).add(id(g))
+    order, grads, shared = _gradients(root, seed, create_graph)
     with WRITE_LOCK:
         for node in order:
             g = grads.get(node)

@@ -704,12 +704,15 @@ class Tensor:
 
     def _backward_step(self, g: Any, recorded: bool) -> list[Any]:
         parents = self._parents
-        needs = tuple([p.requires_grad for p in parents])
         op: Op = self._rule  # type: ignore[assignment]
-        if recorded:
-            grads = op.rule(g, parents, self, self._saved, needs)
+        if len(parents) == 1:
+            p = parents[0]
+            needs: tuple[bool, ...] = (p.requires_grad,)
+            inputs: tuple[Any, ...] = parents if recorded else (p.data,)
         else:
-            grads = op.rule(g, tuple([p.data for p in parents]), self.data, self._saved, needs)
+            needs = tuple([p.requires_grad for p in parents])
+            inputs = parents if recorded else tuple([p.data for p in parents])
+        grads = op.rule(g, inputs, self if recorded else self.data, self._saved, needs)
         if len(grads) != len(parents):
             raise ValueError(f"{self._op}: its gradient rule returned {len(grads)} gradient(s) "
                              f"for {len(parents)} input(s)")
@@ -723,10 +726,8 @@ class Tensor:
                 if not isinstance(pg, Tensor):
                     pg = _constant(np.asarray(pg, dtype=pd.dtype))
             else:
-                if isinstance(pg, Tensor):
-                    pg = pg.data
-                elif type(pg) is not np.ndarray:
-                    pg = np.asarray(pg)
+                if type(pg) is not np.ndarray:
+                    pg = pg.data if isinstance(pg, Tensor) else np.asarray(pg)
                 if pg.dtype != pd.dtype:
                     pg = pg.astype(pd.dtype)
             if pg.shape != pd.shape:
