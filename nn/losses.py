@@ -82,6 +82,14 @@ class CrossEntropyLoss(_Loss):
     """
 
     _fn = staticmethod(F.cross_entropy)
+    weight: Tensor | None
+
+    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        _class_weights(self, weight)
+
+    def forward(self, input: Tensor, target: Any, sample_weight: Any = None) -> Tensor:
+        return F.cross_entropy(input, target, sample_weight, self.reduction, weight=self.weight)
 
 
 class NLLLoss(_Loss):
@@ -92,3 +100,20 @@ class NLLLoss(_Loss):
     """
 
     _fn = staticmethod(F.nll_loss)
+    weight: Tensor | None
+
+    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        _class_weights(self, weight)
+
+    def forward(self, input: Tensor, target: Any, sample_weight: Any = None) -> Tensor:
+        return F.nll_loss(input, target, sample_weight, self.reduction, weight=self.weight)
+
+
+def _class_weights(loss: Module, weight: Any) -> None:
+    """PyTorch's ``weight=`` (one weight per class), kept as a buffer as torch does."""
+    w = None if weight is None else Tensor(weight.data if isinstance(weight, Tensor) else weight)
+    if w is not None and w.ndim != 1:
+        raise ValueError(f"{type(loss).__name__}: weight must be 1-D (one weight per class), "
+                         f"got shape {w.shape}")
+    loss.register_buffer("weight", w)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -536,3 +536,52 @@ def test_target_gradients_match_pytorch():
         tt = torch.tensor(t_np, requires_grad=True)
         theirs(torch.tensor(x_np, requires_grad=True), tt).backward()
         np.testing.assert_allclose(target.grad, tt.grad.numpy(), rtol=1e-10, err_msg=ours.__name__)
+
+
+# -- PyTorch's class weights (weight=) ---------------------------------------------------------
+@settings(max_examples=30)
+@given(st.integers(0, 2**31 - 1), st.sampled_from(["mean", "sum", "none"]))
+def test_class_weights_follow_pytorchs_rule_for_cross_entropy_and_nll(seed, reduction):
+    rng = np.random.default_rng(seed)
+    n, c = 5, 4
+    z = rng.normal(size=(n, c))
+    labels = rng.integers(0, c, size=n)
+    w = rng.uniform(0.1, 3.0, size=c)
+    log_p = z - np.log(np.exp(z - z.max(1, keepdims=True)).sum(1, keepdims=True)) \
+        - z.max(1, keepdims=True)
+    per_example = -w[labels] * log_p[np.arange(n), labels]
+    # PyTorch's mean divides by the sum of the target classes' weights, not by N.
+    want = {"mean": per_example.sum() / w[labels].sum(), "sum": per_example.sum(),
+            "none": per_example}[reduction]
+    x = Tensor(z, requires_grad=True)
+    got = F.cross_entropy(x, labels, weight=w, reduction=reduction)
+    np.testing.assert_allclose(got.data, want, rtol=1e-12)
+    got_nll = F.nll_loss(Tensor(log_p), labels, weight=w, reduction=reduction)
+    np.testing.assert_allclose(got_nll.data, want, rtol=1e-12)
+    assert gradcheck(lambda t: F.cross_entropy(t, labels, weight=w, reduction=reduction), [x])
+    module = CrossEntropyLoss(weight=w, reduction=reduction)
+    np.testing.assert_allclose(module(Tensor(z), labels).data, want, rtol=1e-12)
+    np.testing.assert_allclose(NLLLoss(weight=w, reduction=reduction)(Tensor(log_p), labels).data,
+                               want, rtol=1e-12)
+
+
+def test_class_weights_match_torch_where_installed():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    z, labels, w = rng.normal(size=(6, 3)), rng.integers(0, 3, size=6), np.array([0.2, 1.0, 3.0])
+    x = Tensor(z, requires_grad=True)
+    F.cross_entropy(x, labels, weight=w).backward()
+    tz = torch.tensor(z, requires_grad=True)
+    ref = torch.nn.functional.cross_entropy(tz, torch.tensor(labels), weight=torch.tensor(w))
+    ref.backward()
+    np.testing.assert_allclose(F.cross_entropy(Tensor(z), labels, weight=w).item(), ref.item(),
+                               rtol=1e-12)
+    np.testing.assert_allclose(x.grad, tz.grad.numpy(), rtol=1e-10)
+
+
+def test_class_weights_of_the_wrong_shape_or_negative_are_refused():
+    x = Tensor(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"weight must have shape \(3,\)"):
+        F.cross_entropy(x, [0, 1], weight=[1.0, 2.0])
+    with pytest.raises(ValueError, match="finite and >= 0"):
+        F.nll_loss(x, [0, 1], weight=[1.0, -2.0, 1.0])
