@@ -22,7 +22,7 @@ from __future__ import annotations
 from numbers import Real
 from typing import Any, Union
 
-from autograd.elementwise import REGISTRY, Elementwise
+from autograd.elementwise import REGISTRY, Elementwise, times
 from autograd.graph import STATE, WRITE_LOCK, creation_site, run_backward
 
 Number = int | float
@@ -369,7 +369,7 @@ class Value:
             both = ((d(self._p0, self._d1, self) if slot == 0 else d(self._d1, self._p0, self))
                     if callable(d) else d)
             local = (both[slot],)
-        return tuple(_times(g, x) for x in local)
+        return tuple(times(g, x) for x in local)
 
     def _accumulate_leaf(self, g: Any, shared: bool) -> None:
         old = self.grad
@@ -385,15 +385,6 @@ class Value:
         ([4.0], '+')
         """
         return set(self._parents)
-
-
-def _times(g: Any, d: Any) -> Any:
-    if type(d) is int:
-        if d == 1:
-            return g
-        if d == -1:
-            return -g
-    return g * d
 
 
 def _sweep(root: Value) -> None:

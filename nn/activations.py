@@ -9,13 +9,12 @@ turns a lower-case name such as ``"relu"`` into a fresh module (used by ``MLP``)
 
 from __future__ import annotations
 
-import math
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
 from nn import functional as F
+from nn.init import _finite  # one check of number arguments for all of nn
 from nn.module import Module
 
 __all__ = [
@@ -23,15 +22,6 @@ __all__ = [
     "Softplus", "Softmax", "LogSoftmax", "activation", "ACTIVATIONS",
 ]
 
-
-
-def _finite(x: Any, what: str) -> float:
-    """A constructor's number argument: a finite real number (not a bool or a string)."""
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, Real):
-        raise TypeError(f"{what} must be a finite real number, got {type(x).__name__} {x!r}")
-    if not math.isfinite(x):
-        raise ValueError(f"{what} must be a finite real number, got {x!r}")
-    return float(x)
 
 
 def _axis(x: Any, what: str) -> int:
