@@ -52,13 +52,14 @@ True
 
 from __future__ import annotations
 
-import functools
 import gc
 import inspect
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from contextlib import ContextDecorator
 from typing import Any, TypeVar
+
+from autograd.graph import _generator_in_mode
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -186,39 +187,7 @@ class gc_paused(ContextDecorator):  # noqa: N801 - named like no_grad, a context
                             "the collector for every other task; use `with gc_paused():` "
                             "around synchronous work instead")
         if inspect.isgeneratorfunction(func):
-            return _paused_generator(func)  # type: ignore[return-value]
+            # The collector paused while the body runs, not while the caller holds an item.
+            return _generator_in_mode(func, gc_paused)
         return super().__call__(func)
 
-
-def _paused_generator(func: Callable[..., Generator[Any, Any, Any]]) -> Callable[..., Any]:
-    """``func``'s generators, with the collector paused while their body runs."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
-        with gc_paused():
-            gen = func(*args, **kwargs)
-            try:
-                item = next(gen)
-            except StopIteration as stop:
-                return stop.value
-        while True:
-            try:
-                sent = yield item
-            except GeneratorExit:
-                with gc_paused():
-                    gen.close()
-                raise
-            except BaseException as exc:  # thrown in by the caller: pass it on
-                with gc_paused():
-                    try:
-                        item = gen.throw(exc)
-                    except StopIteration as stop:
-                        return stop.value
-            else:
-                with gc_paused():
-                    try:
-                        item = gen.send(sent)
-                    except StopIteration as stop:
-                        return stop.value
-
-    return wrapper
