@@ -361,10 +361,13 @@ def _grad_targets(x: Tensor, grad_to: Tensor | None) -> tuple[Tensor, ...]:
 
 
 def _grads(inputs: Any, needs: Any, gx: Any, gt: Any) -> tuple[Any, ...]:
-    """Gradients for (input,) or (input, target), skipping what is not needed."""
+    """Gradients for (input,) or (input, target), skipping what is not needed.
+
+    ``gt`` may be a function of nothing, so that it is computed only when needed.
+    """
     if len(inputs) == 1:
         return (gx,)
-    return (gx if needs[0] else None, gt if needs[1] else None)
+    return (gx if needs[0] else None, (gt() if callable(gt) else gt) if needs[1] else None)
 
 
 def _target_of(inputs: Any, saved_target: np.ndarray) -> Any:
@@ -394,17 +397,22 @@ def mse_loss(
     diff = x.data - t
     if sample_weight is None and reduction == "mean":  # the hot path: one dot product
         n = diff.size
-        d = diff if diff.dtype.itemsize >= 4 else diff.astype(np.float32)
-        out, scale = (np.vdot(d, d) / n).astype(diff.dtype), 1.0 / n
+        if diff.dtype.itemsize >= 4:
+            out, scale = np.vdot(diff, diff) / n, 1.0 / n  # numpy keeps float32 float32
+        else:  # float16: accumulate in float32
+            d = diff.astype(np.float32)
+            out, scale = (np.vdot(d, d) / n).astype(diff.dtype), 1.0 / n
     else:
         out, scale = _reduce(diff * diff, sample_weight, reduction, "mse_loss")
-    return _MSE(out, _grad_targets(x, grad_to), (t, scale))
+    return _MSE(out, _grad_targets(x, grad_to), (t, scale, diff))
 
 
 def _mse_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
-    t, scale = saved
-    gx = (inputs[0] - _target_of(inputs, t)) * (2.0 * (g * scale))
-    return _grads(inputs, needs, gx, -gx)
+    t, scale, diff = saved
+    if type(inputs[0]) is not np.ndarray:  # a recorded backward: diff as a node
+        diff = inputs[0] - _target_of(inputs, t)
+    gx = diff * (2.0 * (g * scale))
+    return _grads(inputs, needs, gx, lambda: -gx)
 
 
 def l1_loss(
@@ -429,7 +437,7 @@ def _l1_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any
     t, scale = saved
     sign = np.sign(G.data(inputs[0]) - G.data(_target_of(inputs, t)))  # a constant
     gx = sign * (g * scale)
-    return _grads(inputs, needs, gx, -gx)
+    return _grads(inputs, needs, gx, lambda: -gx)
 
 
 # -- binary classification -------------------------------------------------------------------
