@@ -256,9 +256,10 @@ class Optimizer:
     def _check_lrs(self) -> None:
         """Check learning rates written straight into ``param_groups`` (as LR schedulers
         do) before any parameter moves: a NaN or inf would silently corrupt every weight."""
-        owner = type(self).__name__
         for i, group in enumerate(self.param_groups):
-            _non_negative(group["lr"], f"lr of parameter group {i}", owner)
+            lr = group["lr"]
+            if not (type(lr) is float and 0.0 <= lr < math.inf):  # NaN fails this test too
+                _non_negative(lr, f"lr of parameter group {i}", type(self).__name__)
 
     def _checked_gradients(self) -> list[list[tuple[Param, Any]]]:
         """Per group, each parameter with a gradient and that gradient, all checked first.
@@ -281,8 +282,9 @@ class Optimizer:
                     continue
                 d = p.data
                 if g.__class__ is np.ndarray and g.dtype is d.dtype and g.shape == d.shape \
-                        and d.dtype.kind == "f" and d.flags.writeable and id(p) not in state:
-                    append((p, g))  # the common tensor case, checked in one line
+                        and d.dtype.kind == "f" and d.flags.writeable \
+                        and (not state or id(p) not in state):
+                    append((p, g))  # the common tensor case, checked in a few lines
                 elif isinstance(p, Value):
                     append((p, _value_grad(p, g, type(self).__name__, self._number_of(p))))
                 else:
