@@ -87,7 +87,7 @@ def _grads_of(out: Tensor, nodes: list[Tensor], seed: Any, recorded: bool) -> li
     else:
         if recorded and not isinstance(seed, Tensor):
             seed = _constant(seed)
-        found = gradients(out, seed, recorded)[1]
+        found = gradients(out, seed, recorded)
     result = []
     for node in nodes:
         g = found.get(node)

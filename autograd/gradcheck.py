@@ -230,9 +230,9 @@ def _recorded_gradient(s: Any, x: Any) -> Any:
     if isinstance(s, Value):
         if s._p0 is None:
             return Value(0.0)
-        g = gradients(s, Value(1.0), True)[1].get(x)
+        g = gradients(s, Value(1.0), True).get(x)
         return Value(0.0) if g is None else g
     if not s.requires_grad:
         return Tensor(np.zeros_like(x.data))
-    g = gradients(s, Tensor(np.ones_like(s.data)), True)[1].get(x)
+    g = gradients(s, Tensor(np.ones_like(s.data)), True).get(x)
     return Tensor(np.zeros_like(x.data)) if g is None else g

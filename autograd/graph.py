@@ -34,8 +34,10 @@ import numpy as np
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _ThreadState(threading.local):
-    """Per-thread switches; read by every op, so kept as plain attributes."""
+class ThreadState:
+    """One thread's switches; read by every op, so kept in plain slots."""
+
+    __slots__ = ("grad_enabled", "anomaly", "scope", "record")
 
     def __init__(self) -> None:
         self.grad_enabled = True
@@ -43,7 +45,7 @@ class _ThreadState(threading.local):
         # Qualified name of the innermost module whose forward is running ("" outside);
         # every recorded node copies it, so a drawing can group nodes by layer.
         self.scope = ""
-        # What an op records, in one attribute so that an op reads the thread state once:
+        # What an op records, in one attribute so that an op reads the state once:
         # 0 nothing (no_grad), 1 the graph, 2 the graph and where each node was made
         # (its module scope; its creation site in anomaly mode).
         self.record = 1
@@ -52,7 +54,26 @@ class _ThreadState(threading.local):
         self.record = (2 if (self.anomaly or self.scope) else 1) if self.grad_enabled else 0
 
 
-STATE = _ThreadState()
+class _PerThread(threading.local):
+    """``PER_THREAD.state`` is the running thread's ThreadState."""
+
+    def __init__(self) -> None:  # runs once in each thread, on its first use
+        self.state = ThreadState()
+
+
+PER_THREAD = _PerThread()
+
+
+def thread_state() -> ThreadState:
+    """This thread's switches (grad mode, anomaly mode, module scope).
+
+    Hot paths read ``PER_THREAD.state`` inline, once, and then its plain slots: one
+    thread-local lookup instead of one per switch read or written.
+
+    >>> thread_state().grad_enabled
+    True
+    """
+    return PER_THREAD.state
 
 
 def is_grad_enabled() -> bool:
@@ -64,7 +85,7 @@ def is_grad_enabled() -> bool:
     ...     is_grad_enabled()
     False
     """
-    return STATE.grad_enabled
+    return thread_state().grad_enabled
 
 
 class _GradMode(ContextDecorator):
@@ -92,13 +113,15 @@ class _GradMode(ContextDecorator):
         return super().__call__(func)
 
     def __enter__(self) -> None:
-        self._previous.append(STATE.grad_enabled)
-        STATE.grad_enabled = self._enabled
-        STATE.update()
+        state = thread_state()
+        self._previous.append(state.grad_enabled)
+        state.grad_enabled = self._enabled
+        state.update()
 
     def __exit__(self, *exc: object) -> None:
-        STATE.grad_enabled = self._previous.pop()
-        STATE.update()
+        state = thread_state()
+        state.grad_enabled = self._previous.pop()
+        state.update()
 
 
 def _generator_in_mode(func: Callable[..., Any], make_cm: Callable[[], Any]) -> Any:
@@ -180,14 +203,16 @@ class detect_anomaly(ContextDecorator):  # noqa: N801 - named like torch.autogra
         return type(self)()
 
     def __enter__(self) -> detect_anomaly:
-        self._previous.append(STATE.anomaly)
-        STATE.anomaly = True
-        STATE.update()
+        state = thread_state()
+        self._previous.append(state.anomaly)
+        state.anomaly = True
+        state.update()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        STATE.anomaly = self._previous.pop()
-        STATE.update()
+        state = thread_state()
+        state.anomaly = self._previous.pop()
+        state.update()
 
 
 class module_scope:  # noqa: N801 - used as ``with module_scope(name):``
@@ -204,13 +229,15 @@ class module_scope:  # noqa: N801 - used as ``with module_scope(name):``
         self._outer = ""
 
     def __enter__(self) -> None:
-        self._outer = STATE.scope
-        STATE.scope = self._name
-        STATE.update()
+        state = thread_state()
+        self._outer = state.scope
+        state.scope = self._name
+        state.update()
 
     def __exit__(self, *exc: object) -> None:
-        STATE.scope = self._outer
-        STATE.update()
+        state = thread_state()
+        state.scope = self._outer
+        state.update()
 
 
 def creation_site() -> str:
@@ -224,7 +251,7 @@ def creation_site() -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
-def topological_order(root: Any) -> list[Any]:
+def topological_order(root: Any, leaves: bool = True) -> list[Any]:
     """Every node ``root`` depends on, each after all of its parents; ``root`` is last.
 
     An iterative depth-first search, so a chain of a million nodes needs no
@@ -232,12 +259,16 @@ def topological_order(root: Any) -> list[Any]:
     above a "done" entry for it, so it is listed after all of them. The stack is
     two parallel lists (nodes, done flags), not a tuple per entry, so the walk
     allocates nothing the cyclic garbage collector tracks. Parents are visited
-    in their recorded order: the order is deterministic.
+    in their recorded order: the order is deterministic. With ``leaves=False``
+    only the nodes computed by an op are listed (what a backward sweep visits;
+    leaves only receive).
 
     >>> from autograd import Value
     >>> a = Value(1.0, label="a"); b = a * 2; c = a + b
     >>> [n.label or n.op for n in topological_order(c)]
     ['a', '*', '+']
+    >>> [n.op for n in topological_order(c, leaves=False)]
+    ['*', '+']
     """
     order: list[Any] = []
     expanded: set[Any] = set()
@@ -253,7 +284,7 @@ def topological_order(root: Any) -> list[Any]:
             push_node(node)
             push_done(True)
             for parent in reversed(node._parents):
-                if parent not in expanded:
+                if parent not in expanded and (leaves or parent._parents):
                     push_node(parent)
                     push_done(False)
     return order
@@ -266,32 +297,33 @@ def topological_order(root: Any) -> list[Any]:
 WRITE_LOCK = threading.RLock()
 
 
-def gradients(root: Any, seed: Any, recorded: bool) -> tuple[list[Any], dict[Any, Any]]:
+def gradients(root: Any, seed: Any, recorded: bool) -> dict[Any, Any]:
     """Reverse-mode sweep from ``root`` with gradient ``seed``, touching no ``.grad``.
 
-    Returns the topological order and a dict from every reached node to its
-    gradient. With ``recorded`` the rules run on nodes, so every gradient is a
-    node that can be differentiated again (``create_graph=True``).
+    Returns a dict from every reached node to its gradient. With ``recorded`` the
+    rules run on nodes, so every gradient is a node that can be differentiated
+    again (``create_graph=True``).
     """
-    return _gradients(root, seed, recorded)[:2]
+    return _gradients(topological_order(root, leaves=False), root, seed, recorded)[0]
 
 
-def _gradients(root: Any, seed: Any, recorded: bool) -> tuple[list[Any], dict[Any, Any], set[int]]:
-    """``gradients``, and the ids of the gradient objects that a rule passed on unchanged
-    (so that several nodes hold the very same object)."""
-    order = topological_order(root)
+def _gradients(
+    order: list[Any], root: Any, seed: Any, recorded: bool
+) -> tuple[dict[Any, Any], set[int]]:
+    """``gradients`` over the nodes ``order`` lists, and the ids of the gradient objects
+    that a rule passed on unchanged (so that several nodes hold the very same object)."""
     grads: dict[Any, Any] = {root: seed}
     shared: set[int] = set()
     if recorded:  # the rules run on nodes: record them, even inside no_grad()
         with enable_grad():
-            _sweep(order, grads, shared, True, STATE.anomaly)
-    elif STATE.anomaly:
+            _sweep(order, grads, shared, True, thread_state().anomaly)
+    elif thread_state().anomaly:
         # A NaN or inf gradient is what anomaly mode reports, not a numpy warning.
         with np.errstate(all="ignore"):
             _sweep(order, grads, shared, False, True)
     else:
         _sweep(order, grads, shared, False, False)
-    return order, grads, shared
+    return grads, shared
 
 
 def _sweep(
@@ -299,16 +331,13 @@ def _sweep(
 ) -> None:
     get = grads.get
     for node in reversed(order):
-        parents = node._parents
-        if not parents:
-            continue
         g = get(node)
         if g is None:
             continue
         contributions = node._backward_step(g, recorded)
         if check:
             _check_finite(node, contributions)
-        for parent, c in zip(parents, contributions, strict=True):
+        for parent, c in zip(node._parents, contributions, strict=True):
             if c is not None:
                 old = get(parent)
                 if old is None:
@@ -327,16 +356,17 @@ def run_backward(root: Any, seed: Any, create_graph: bool = False) -> None:
     written until the sweep has finished, so a sweep that raises (anomaly mode,
     a broken rule) leaves every ``.grad`` as it was.
     """
-    # A gradient object held by several nodes (a rule may pass its upstream on
-    # unchanged) must not become a leaf's own buffer, which ``+=`` later updates.
-    order, grads, shared = _gradients(root, seed, create_graph)
+    order = topological_order(root, leaves=False) if root._parents else []
+    grads, shared = _gradients(order, root, seed, create_graph)
     with WRITE_LOCK:
-        for node in order:
-            g = grads.get(node)
-            if node._parents:
-                node.grad = node._GRAD_RESET if g is None else g
-            elif g is not None:
-                node._accumulate_leaf(g, id(g) in shared)
+        reset = root._GRAD_RESET
+        for node in order:  # nodes computed by an op
+            node.grad = grads.pop(node, reset)
+        # What is left are the leaves reached. A gradient object held by several nodes
+        # (a rule may pass its upstream on unchanged) must not become a leaf's own
+        # buffer, which ``+=`` later updates.
+        for leaf, g in grads.items():
+            leaf._accumulate_leaf(g, id(g) in shared)
 
 
 def _check_finite(node: Any, contributions: Any) -> None:

@@ -13,6 +13,7 @@ A Tensor made from a float ndarray shares its memory (like ``torch.as_tensor``);
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any, Union
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy as np
 from autograd import vjp
 from autograd.elementwise import REGISTRY, Elementwise, times
 from autograd.generic import unbroadcast
-from autograd.graph import STATE, creation_site, run_backward
+from autograd.graph import PER_THREAD, creation_site, run_backward
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = int | Sequence[int] | None
@@ -109,7 +110,7 @@ def _record(data: Any, op: Op, parents: tuple[Tensor, ...], saved: Any = ()) -> 
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = None
     out.label = ""
-    state = STATE
+    state = PER_THREAD.state
     record = state.record
     needed = False
     if record:
@@ -139,6 +140,22 @@ def _record(data: Any, op: Op, parents: tuple[Tensor, ...], saved: Any = ()) -> 
     return out
 
 
+def _fitted(grad: Any, like: np.ndarray, op: str, recorded: bool) -> Any:
+    """A rule's gradient for an input holding ``like``: an ndarray (a Tensor when
+    ``recorded``) of the input's shape, and in a plain backward of its dtype."""
+    if recorded:
+        if not isinstance(grad, Tensor):
+            grad = _constant(np.asarray(grad, dtype=like.dtype))
+    else:
+        if type(grad) is not np.ndarray:
+            grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+        if grad.dtype != like.dtype:
+            grad = grad.astype(like.dtype)
+    if grad.shape != like.shape:
+        grad = unbroadcast(grad, like.shape, op)
+    return grad
+
+
 def _constant(data: np.ndarray) -> Tensor:
     out = Tensor.__new__(Tensor)
     out.data = data
@@ -158,10 +175,12 @@ def _elementwise_op(spec: Elementwise) -> Op:
     """The Tensor op of a registry entry: gradient = upstream times the local derivative."""
     d = spec.d
     if spec.arity == 1:
+        if callable(d) and spec.params:
+            def unary_with(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Any:
+                return (g * d(inputs[0], out, *saved),)
+            return Op(spec.name, unary_with)
         if callable(d):
-            def unary(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Any:
-                return (times(g, d(inputs[0], out, *saved)),)
-            return Op(spec.name, unary)
+            return Op(spec.name, lambda g, inputs, out, saved, needs: (g * d(inputs[0], out),))
         return Op(spec.name, lambda g, inputs, out, saved, needs: (times(g, d),))
 
     def binary(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Any:
@@ -188,6 +207,9 @@ _CONCATENATE = Op("concatenate", vjp.concatenate)
 _STACK = Op("stack", vjp.stack)
 _WHERE = Op("where", vjp.where)
 _SCATTER = Op("scatter", vjp.scatter)
+
+_NEEDS, _NEEDS_NOT = (True,), (False,)
+_data, _requires_grad = attrgetter("data"), attrgetter("requires_grad")
 
 OPS: dict[str, Op] = {name: _elementwise_op(spec) for name, spec in REGISTRY.items()}
 _ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
@@ -688,7 +710,8 @@ class Tensor:
                     f"has shape {self.shape}: pass gradient= with that shape (or reduce it, "
                     "e.g. .sum())"
                 )
-            seed: Any = np.ones_like(self.data)
+            seed: Any = np.empty_like(self.data)
+            seed.fill(1)
         elif create_graph and isinstance(gradient, Tensor):
             seed = gradient
         else:
@@ -704,34 +727,28 @@ class Tensor:
 
     def _backward_step(self, g: Any, recorded: bool) -> list[Any]:
         parents = self._parents
-        op: Op = self._rule  # type: ignore[assignment]
-        if len(parents) == 1:
+        n = len(parents)
+        if n == 1:  # the common case, without building tuples
             p = parents[0]
-            needs: tuple[bool, ...] = (p.requires_grad,)
-            inputs: tuple[Any, ...] = parents if recorded else (p.data,)
+            needs: tuple[bool, ...] = _NEEDS if p.requires_grad else _NEEDS_NOT
+            inputs = parents if recorded else (p.data,)
         else:
-            needs = tuple([p.requires_grad for p in parents])
-            inputs = parents if recorded else tuple([p.data for p in parents])
-        grads = op.rule(g, inputs, self if recorded else self.data, self._saved, needs)
-        if len(grads) != len(parents):
+            needs = tuple(map(_requires_grad, parents))
+            inputs = parents if recorded else tuple(map(_data, parents))
+        grads = self._rule.rule(  # type: ignore[union-attr]
+            g, inputs, self if recorded else self.data, self._saved, needs)
+        if len(grads) != n:
             raise ValueError(f"{self._op}: its gradient rule returned {len(grads)} gradient(s) "
-                             f"for {len(parents)} input(s)")
+                             f"for {n} input(s)")
         out: list[Any] = []
         for parent, pg, need in zip(parents, grads, needs, strict=True):
             if pg is None or not need:
                 out.append(None)
                 continue
             pd = parent.data
-            if recorded:
-                if not isinstance(pg, Tensor):
-                    pg = _constant(np.asarray(pg, dtype=pd.dtype))
-            else:
-                if type(pg) is not np.ndarray:
-                    pg = pg.data if isinstance(pg, Tensor) else np.asarray(pg)
-                if pg.dtype != pd.dtype:
-                    pg = pg.astype(pd.dtype)
-            if pg.shape != pd.shape:
-                pg = unbroadcast(pg, pd.shape, self._op)
+            if recorded or type(pg) is not np.ndarray or pg.dtype is not pd.dtype \
+                    or pg.shape != pd.shape:
+                pg = _fitted(pg, pd, self._op, recorded)
             out.append(pg)
         return out
 

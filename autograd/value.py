@@ -23,7 +23,7 @@ from numbers import Real
 from typing import Any, Union
 
 from autograd.elementwise import REGISTRY, Elementwise, times
-from autograd.graph import STATE, WRITE_LOCK, creation_site, run_backward
+from autograd.graph import PER_THREAD, WRITE_LOCK, creation_site, run_backward
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -68,14 +68,14 @@ def _make(data: float, tag: _Tag, p0: Value, p1: Value | None, d0: Any, d1: Any)
     out.data = data
     out.grad = 0.0
     out._op = tag
-    record = STATE.record
+    state = PER_THREAD.state
+    record = state.record
     if record:
         out._p0 = p0
         out._p1 = p1
         out._d0 = d0
         out._d1 = d1
         if record == 2:
-            state = STATE
             out._scope = state.scope
             if state.anomaly:
                 out._origin = creation_site()
@@ -347,7 +347,7 @@ class Value:
             self._accumulate_leaf(Value(1.0) if create_graph else 1.0, False)
         elif create_graph:
             run_backward(self, Value(1.0), True)
-        elif STATE.anomaly:
+        elif PER_THREAD.state.anomaly:
             run_backward(self, 1.0, False)  # the checked sweep, which raises before writing
         else:
             with WRITE_LOCK:

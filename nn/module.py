@@ -25,7 +25,7 @@ from typing import Any, NamedTuple, TypeVar, overload
 
 import numpy as np
 
-from autograd.graph import STATE
+from autograd.graph import PER_THREAD
 from autograd.tensor import Tensor
 from autograd.value import Value
 
@@ -330,7 +330,7 @@ class Module:
         # Exactly ``with module_scope(self._scope_name): return self.forward(...)``,
         # written out because __call__ is on the hot path: it saves the context
         # manager object and protocol calls (~0.6 us of ~1 us per call).
-        state = STATE
+        state = PER_THREAD.state
         outer, outer_record = state.scope, state.record
         name = self._scope_name
         state.scope = name

@@ -79,7 +79,7 @@ def _line() -> int:
 
 # -- anomaly mode ----------------------------------------------------------------------------
 def test_anomaly_mode_is_off_by_default_and_nodes_record_no_creation_site():
-    assert graph.STATE.anomaly is False
+    assert graph.thread_state().anomaly is False
     x = Tensor([1.0, 2.0], requires_grad=True)
     v = Value(3.0)
     nodes = topological_order((x.exp() * x).sum()) + topological_order((v * v).tanh())
@@ -96,7 +96,7 @@ def test_detect_anomaly_records_the_creation_site_only_inside_the_context():
     assert inside._origin == f"{HERE}:{line}"
     assert v_inside._origin == f"{HERE}:{line + 1}"
     assert outside._origin is None
-    assert graph.STATE.anomaly is False
+    assert graph.thread_state().anomaly is False
 
 
 def test_detect_anomaly_stops_at_the_first_bad_gradient_in_a_tensor_graph():

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import nn
 from autograd import Tensor, Value, manual_seed, no_grad
-from autograd.graph import STATE
+from autograd.graph import thread_state
 from nn.module import StateDictError
 
 
@@ -406,7 +406,7 @@ def test_scope_names_follow_a_module_into_a_new_parent():
 def test_scope_is_restored_after_forward_raises():
     with pytest.raises(ValueError):
         nn.Sequential(nn.Linear(3, 1))(Tensor([[1.0]]))
-    assert STATE.scope == ""
+    assert thread_state().scope == ""
 
 
 def test_values_created_inside_a_module_get_its_scope():
