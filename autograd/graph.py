@@ -256,8 +256,8 @@ def topological_order(root: Any, leaves: bool = True) -> list[Any]:
 
     An iterative depth-first search, so a chain of a million nodes needs no
     recursion. A node is expanded once: its unexpanded parents go on the stack
-    above a "done" entry for it, so it is listed after all of them. The stack is
-    two parallel lists (nodes, done flags), not a tuple per entry, so the walk
+    above the node and a "done" marker, so it is listed after all of them. The
+    stack holds nodes and markers only, not a tuple per entry, so the walk
     allocates nothing the cyclic garbage collector tracks. Parents are visited
     in their recorded order: the order is deterministic. With ``leaves=False``
     only the nodes computed by an op are listed (what a backward sweep visits;
@@ -272,22 +272,23 @@ def topological_order(root: Any, leaves: bool = True) -> list[Any]:
     """
     order: list[Any] = []
     expanded: set[Any] = set()
-    nodes = [root]
-    done = [False]
-    pop_node, pop_done, push_node, push_done = nodes.pop, done.pop, nodes.append, done.append
-    while nodes:
-        node = pop_node()
-        if pop_done():
-            order.append(node)
+    stack = [root]
+    pop, push, append = stack.pop, stack.append, order.append
+    while stack:
+        node = pop()
+        if node is _DONE:  # the node below the marker has all its parents listed
+            append(pop())
         elif node not in expanded:
             expanded.add(node)
-            push_node(node)
-            push_done(True)
+            push(node)
+            push(_DONE)
             for parent in reversed(node._parents):
                 if parent not in expanded and (leaves or parent._parents):
-                    push_node(parent)
-                    push_done(False)
+                    push(parent)
     return order
+
+
+_DONE = object()  # on the walk's stack, above a node: "its parents are done"
 
 
 # Backward sweeps may run in several threads at once (one shared graph, or many graphs
@@ -358,13 +359,22 @@ def run_backward(root: Any, seed: Any, create_graph: bool = False) -> None:
     """
     order = topological_order(root, leaves=False) if root._parents else []
     grads, shared = _gradients(order, root, seed, create_graph)
+    write_gradients(order, grads, shared)
+
+
+def write_gradients(order: list[Any], grads: dict[Any, Any], shared: set[int]) -> None:
+    """Write a finished sweep into ``.grad``, under ``WRITE_LOCK``.
+
+    ``order`` lists the nodes computed by an op: each gets its gradient, or its
+    class's ``_GRAD_RESET`` where none reached it. Every other key of ``grads`` is a
+    leaf: it accumulates. ``shared`` holds the ids of gradient objects several nodes
+    hold (a rule passed its upstream on): a leaf must copy those, not keep them as its
+    own buffer, which ``+=`` later updates.
+    """
     with WRITE_LOCK:
-        reset = root._GRAD_RESET
-        for node in order:  # nodes computed by an op
-            node.grad = grads.pop(node, reset)
-        # What is left are the leaves reached. A gradient object held by several nodes
-        # (a rule may pass its upstream on unchanged) must not become a leaf's own
-        # buffer, which ``+=`` later updates.
+        pop = grads.pop
+        for node in order:
+            node.grad = pop(node, node._GRAD_RESET)
         for leaf, g in grads.items():
             leaf._accumulate_leaf(g, id(g) in shared)
 

@@ -21,7 +21,13 @@ import numpy as np
 from autograd import vjp
 from autograd.elementwise import REGISTRY, Elementwise, times
 from autograd.generic import unbroadcast
-from autograd.graph import PER_THREAD, creation_site, run_backward
+from autograd.graph import (
+    PER_THREAD,
+    creation_site,
+    run_backward,
+    topological_order,
+    write_gradients,
+)
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = int | Sequence[int] | None
@@ -154,6 +160,39 @@ def _fitted(grad: Any, like: np.ndarray, op: str, recorded: bool) -> Any:
     if grad.shape != like.shape:
         grad = unbroadcast(grad, like.shape, op)
     return grad
+
+
+def _plain_backward(root: Tensor, seed: np.ndarray) -> None:
+    """Backward of a Tensor graph on ndarrays (no ``create_graph``, no anomaly mode).
+
+    ``graph.run_backward`` with the node's step and the core's accumulation fused
+    into one loop: each rule's gradient goes straight into a private dict, and is
+    fitted to its input's shape and dtype only when it is not already right.
+    ``.grad`` is written at the end, so a rule that raises leaves every grad as it was.
+    """
+    order = topological_order(root, leaves=False) if root._parents else []
+    grads: dict[Tensor, Any] = {root: seed}
+    get = grads.get
+    shared: set[int] = set()
+    for node in reversed(order):
+        g = get(node)
+        if g is None:
+            continue
+        pgs, needs = node._rule_grads(g, False)
+        for parent, pg, need in zip(node._parents, pgs, needs, strict=True):
+            if pg is None or not need:
+                continue
+            pd = parent.data
+            if type(pg) is not np.ndarray or pg.dtype is not pd.dtype or pg.shape != pd.shape:
+                pg = _fitted(pg, pd, node._op, False)
+            old = get(parent)
+            if old is not None:
+                grads[parent] = old + pg
+                continue
+            grads[parent] = pg
+            if pg is g:  # a rule passed its upstream on: two nodes hold this array
+                shared.add(id(pg))
+    write_gradients(order, grads, shared)
 
 
 def _constant(data: np.ndarray) -> Tensor:
@@ -717,15 +756,20 @@ class Tensor:
         else:
             raw = gradient.data if isinstance(gradient, Tensor) else gradient
             seed = np.array(raw, dtype=self.data.dtype)
-        if seed.shape != self.shape:
+        if gradient is not None and seed.shape != self.shape:
             raise ValueError(
                 f"backward: gradient has shape {seed.shape}, expected {self.shape}"
             )
-        if create_graph and not isinstance(seed, Tensor):
-            seed = _constant(seed)
-        run_backward(self, seed, create_graph)
+        if create_graph:
+            run_backward(self, seed if isinstance(seed, Tensor) else _constant(seed), True)
+        elif PER_THREAD.state.anomaly:
+            run_backward(self, seed, False)  # the core's checked sweep
+        else:
+            _plain_backward(self, seed)
 
-    def _backward_step(self, g: Any, recorded: bool) -> list[Any]:
+    def _rule_grads(self, g: Any, recorded: bool) -> tuple[Sequence[Any], tuple[bool, ...]]:
+        """The op's rule applied to ``g``: one gradient per input (a wrong count raises),
+        and which inputs need one. ``recorded``: on Tensors, else on ndarrays."""
         parents = self._parents
         n = len(parents)
         if n == 1:  # the common case, without building tuples
@@ -740,24 +784,21 @@ class Tensor:
         if len(grads) != n:
             raise ValueError(f"{self._op}: its gradient rule returned {len(grads)} gradient(s) "
                              f"for {n} input(s)")
-        out: list[Any] = []
-        for parent, pg, need in zip(parents, grads, needs, strict=True):
-            if pg is None or not need:
-                out.append(None)
-                continue
-            pd = parent.data
-            if recorded or type(pg) is not np.ndarray or pg.dtype is not pd.dtype \
-                    or pg.shape != pd.shape:
-                pg = _fitted(pg, pd, self._op, recorded)
-            out.append(pg)
-        return out
+        return grads, needs
+
+    def _backward_step(self, g: Any, recorded: bool) -> list[Any]:
+        # The graph core's step (recorded and anomaly-checked sweeps); plain backward
+        # runs _plain_backward, which does the same in one loop.
+        grads, needs = self._rule_grads(g, recorded)
+        return [_fitted(pg, parent.data, self._op, recorded) if pg is not None and need
+                else None for parent, pg, need in zip(self._parents, grads, needs, strict=True)]
 
     def _accumulate_leaf(self, g: Any, shared: bool) -> None:
         old = self.grad
         if old is None:
             # A leaf keeps its grad across calls and may be updated in place,
             # so it must own it: not a read-only broadcast, a view, or another node's grad.
-            if type(g) is np.ndarray and (shared or not g.flags.writeable or not g.flags.owndata):
+            if type(g) is np.ndarray and (shared or g.base is not None or not g.flags.writeable):
                 g = g.copy()
             self.grad = g
         elif type(old) is np.ndarray and type(g) is np.ndarray:

@@ -277,15 +277,16 @@ class Optimizer:
                 g = p.grad
                 if g is None:
                     continue
-                if g.__class__ is float and p.__class__ is Value:  # the common scalar case
+                if g.__class__ is np.ndarray:  # the common tensor case, checked in a few lines
+                    d = p.data
+                    if g.shape == d.shape and g.dtype is d.dtype and d.dtype.kind == "f" \
+                            and d.flags.writeable and (not state or id(p) not in state):
+                        append((p, g))
+                        continue
+                elif g.__class__ is float and p.__class__ is Value:  # the common scalar case
                     append((p, g))
                     continue
-                d = p.data
-                if g.__class__ is np.ndarray and g.dtype is d.dtype and g.shape == d.shape \
-                        and d.dtype.kind == "f" and d.flags.writeable \
-                        and (not state or id(p) not in state):
-                    append((p, g))  # the common tensor case, checked in a few lines
-                elif isinstance(p, Value):
+                if isinstance(p, Value):
                     append((p, _value_grad(p, g, type(self).__name__, self._number_of(p))))
                 else:
                     append((p, _tensor_grad(p, g, self, state.get(id(p)))))
@@ -496,8 +497,8 @@ class SGD(Optimizer):
                         buf += g
                         entry["momentum_buffer"] = buf
                     g = g + momentum * buf if nesterov else buf
-                if isinstance(p, Tensor) and p.data.size >= _SCRATCH_MIN_SIZE:
-                    _sub_scaled_large(p.data, lr, g, id(p), scratch)
+                if g.__class__ is np.ndarray and g.size >= _SCRATCH_MIN_SIZE:  # a large Tensor
+                    _sub_scaled_large(p.data, lr, g, id(p), scratch)  # type: ignore[arg-type]
                 else:
                     p.data -= lr * g  # in place for an ndarray, rebinding for a float
 
