@@ -3,7 +3,9 @@
 Each module calls the functional form of the same name (``nn.functional``), so it
 works on a ``Tensor`` and, for the elementwise ones, on a ``Value`` too; any other
 input is read as an array-like of numbers (a constant Tensor) or refused with a
-message naming what was expected, the same rule as the functional forms. ``activation(name)``
+message naming what was expected, the same rule as the functional forms. The
+elementwise ones call a Tensor's or Value's method directly (what the functional
+form would do, two calls sooner: they sit in every MLP). ``activation(name)``
 turns a lower-case name such as ``"relu"`` into a fresh module (used by ``MLP``).
 """
 
@@ -13,9 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from autograd import Tensor, Value
 from nn import functional as F
 from nn.init import _finite  # one check of number arguments for all of nn
 from nn.module import Module
+
+_NODES = (Tensor, Value)
 
 __all__ = [
     "ReLU", "LeakyReLU", "ELU", "CELU", "GELU", "Mish", "Hardswish", "ReLU6", "Tanh", "Sigmoid",
@@ -38,7 +43,7 @@ class ReLU(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return F.relu(x)
+        return x.relu() if type(x) in _NODES else F.relu(x)
 
 
 class LeakyReLU(Module):
@@ -54,7 +59,8 @@ class LeakyReLU(Module):
         self.negative_slope = _finite(negative_slope, "LeakyReLU: negative_slope")
 
     def forward(self, x: Any) -> Any:
-        return F.leaky_relu(x, self.negative_slope)
+        slope = self.negative_slope
+        return x.leaky_relu(slope) if type(x) in _NODES else F.leaky_relu(x, slope)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -73,7 +79,7 @@ class ELU(Module):
         self.alpha = _finite(alpha, "ELU: alpha")
 
     def forward(self, x: Any) -> Any:
-        return F.elu(x, self.alpha)
+        return x.elu(self.alpha) if type(x) in _NODES else F.elu(x, self.alpha)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
@@ -94,7 +100,7 @@ class CELU(Module):
             raise ValueError("CELU: alpha must be non-zero (it divides x), got 0")
 
     def forward(self, x: Any) -> Any:
-        return F.celu(x, self.alpha)
+        return x.celu(self.alpha) if type(x) in _NODES else F.celu(x, self.alpha)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
@@ -115,7 +121,7 @@ class GELU(Module):
         self.approximate = approximate
 
     def forward(self, x: Any) -> Any:
-        return F.gelu(x, self.approximate)
+        return x.gelu(self.approximate) if type(x) in _NODES else F.gelu(x, self.approximate)
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
@@ -130,7 +136,7 @@ class Mish(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return F.mish(x)
+        return x.mish() if type(x) in _NODES else F.mish(x)
 
 
 class Hardswish(Module):
@@ -142,7 +148,7 @@ class Hardswish(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return F.hardswish(x)
+        return x.hardswish() if type(x) in _NODES else F.hardswish(x)
 
 
 class ReLU6(Module):
@@ -154,7 +160,7 @@ class ReLU6(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return F.relu6(x)
+        return x.relu6() if type(x) in _NODES else F.relu6(x)
 
 
 class Tanh(Module):
@@ -166,7 +172,7 @@ class Tanh(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return F.tanh(x)
+        return x.tanh() if type(x) in _NODES else F.tanh(x)
 
 
 class Sigmoid(Module):
@@ -178,7 +184,7 @@ class Sigmoid(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return F.sigmoid(x)
+        return x.sigmoid() if type(x) in _NODES else F.sigmoid(x)
 
 
 class Softplus(Module):
@@ -190,7 +196,7 @@ class Softplus(Module):
     """
 
     def forward(self, x: Any) -> Any:
-        return F.softplus(x)
+        return x.softplus() if type(x) in _NODES else F.softplus(x)
 
 
 class Softmax(Module):
