@@ -387,38 +387,46 @@ class Value:
         return set(self._parents)
 
 
+# Marks the plain sweep leaves in the ``grad`` of the intermediate nodes it walks (it
+# holds WRITE_LOCK and resets those grads anyway): no set of visited nodes to hash into.
+_OPEN = object()  # the walk is listing this node's parents
+_ZERO = float("0.0")  # listed: this very float object is its gradient so far
+
+
 def _sweep(root: Value) -> None:
     """The plain backward of a Value graph: floats only, one loop, no call per node.
 
     An iterative depth-first walk lists the intermediate nodes (leaves need no
-    visit: they only receive), each after all of its parents; the stack is two
-    parallel lists, not a tuple per entry. Then every intermediate grad is reset
-    and the loop pushes each node's grad into its parents.
+    visit: they only receive), each after all of its parents, on one stack. A node
+    is marked in its ``grad``: ``_OPEN`` while the walk lists its parents (it stays
+    on the stack below them, and is listed when popped again), then ``_ZERO``, the
+    0.0 it starts the sweep from (an identity no other grad has). Then one loop
+    pushes each node's grad into its parents.
     """
     order: list[Value] = []
-    expanded: set[Value] = set()
-    nodes: list[Any] = [root]
-    done = [False]
-    pop_node, pop_done, push_node, push_done = nodes.pop, done.pop, nodes.append, done.append
-    add, append = expanded.add, order.append
-    while nodes:
-        node = pop_node()
-        if pop_done():
-            append(node)
-        elif node not in expanded:
-            add(node)
-            push_node(node)
-            push_done(True)
-            p = node._p1
-            if p is not None and p._p0 is not None and p not in expanded:
-                push_node(p)
-                push_done(False)
-            p = node._p0
-            if p._p0 is not None and p not in expanded:
-                push_node(p)
-                push_done(False)
-    for node in order:
-        node.grad = 0.0
+    stack: list[Any] = [root]
+    pop, push, append = stack.pop, stack.append, order.append
+    try:
+        while stack:
+            node = pop()
+            g = node.grad
+            if g is _OPEN:  # all of its parents are listed
+                node.grad = _ZERO
+                append(node)
+            elif g is not _ZERO:  # not yet walked (a parent cannot be _OPEN: no cycles)
+                node.grad = _OPEN
+                push(node)
+                p = node._p1
+                if p is not None and p._p0 is not None and p.grad is not _ZERO:
+                    push(p)
+                p = node._p0
+                if p._p0 is not None and p.grad is not _ZERO:
+                    push(p)
+    except BaseException:  # (an interrupt) leave no mark behind
+        for node in stack + order:
+            if node.grad is _OPEN or node.grad is _ZERO:
+                node.grad = 0.0
+        raise
     root.grad = 1.0
     for node in reversed(order):
         g = node.grad
@@ -426,4 +434,3 @@ def _sweep(root: Value) -> None:
         p1 = node._p1
         if p1 is not None:
             p1.grad += node._d1 * g
-
