@@ -9,9 +9,10 @@ and is freed by reference counting as soon as its root is.
 ``backward(create_graph=True)`` evaluates the same formulas on the nodes
 instead, so every ``.grad`` is itself a Value that can be differentiated again.
 
-A node is one object for the garbage collector to track: its parents sit in two
-slots (``_p0``, ``_p1``), not in a tuple, and fields used only by drawings and
-anomaly mode (``label``, ``_scope``, ``_origin``) are set only when used.
+A node is one object for the garbage collector to track, with no instance dict: its
+parents sit in two slots (``_p0``, ``_p1``), not in a tuple, and the slots used only
+by drawings and anomaly mode (behind ``label``, ``_scope``, ``_origin``) are set only
+when used.
 Python numbers used as operands are constants: they get no node of their own;
 the constant is kept in ``_d1`` (a unary op keeps its parameter there), so a
 recorded backward can evaluate the derivative formula again.
@@ -76,9 +77,9 @@ def _make(data: float, tag: _Tag, p0: Value, p1: Value | None, d0: Any, d1: Any)
         out._d1 = d1
         if record == 2:
             state = STATE
-            out._scope = state.scope
+            out._module = state.scope
             if state.anomaly:
-                out._origin = creation_site()
+                out._site = creation_site()
     else:
         out._p0 = out._p1 = None  # with a non-empty _op: "computed without a graph"
     return out
@@ -123,16 +124,13 @@ class Value:
     (0.070651, 0.141302)
     """
 
-    # ``label``, ``_scope`` and ``_origin`` are class-level defaults: a node that sets one
-    # (a labelled leaf, a node made inside a module or in anomaly mode) gets an instance
-    # dict; every other node never allocates one. (A ``__getattr__`` fallback would do
-    # the same but slow down every attribute read: CPython then cannot specialize them.)
-    __slots__ = ("data", "grad", "_op", "_p0", "_p1", "_d0", "_d1", "__dict__", "__weakref__")
+    # No instance dict: a node is its slots alone (smaller, quicker to make, to free and
+    # for the collector to traverse). ``label``, ``_scope`` and ``_origin`` read slots that
+    # only a labelled leaf, a node made inside a module or in anomaly mode ever sets.
+    __slots__ = ("data", "grad", "_op", "_p0", "_p1", "_d0", "_d1",
+                 "_label", "_module", "_site", "__weakref__")
 
     _GRAD_RESET = 0.0
-    label: str = ""
-    _scope: str = ""
-    _origin: str | None = None
 
     data: float
     grad: Any  # float; a Value after backward(create_graph=True)
@@ -150,9 +148,28 @@ class Value:
         self._op = ""
         self._p0 = self._p1 = None
         if label:
-            self.label = label
+            self._label = label
 
     # -- graph structure -------------------------------------------------------
+    @property
+    def label(self) -> str:
+        """A name for drawings ("" unless set)."""
+        return getattr(self, "_label", "")
+
+    @label.setter
+    def label(self, text: str) -> None:
+        self._label = text
+
+    @property
+    def _scope(self) -> str:
+        """The module whose forward made this node ("" outside any)."""
+        return getattr(self, "_module", "")
+
+    @property
+    def _origin(self) -> str | None:
+        """Where the node was made, recorded in anomaly mode only."""
+        return getattr(self, "_site", None)
+
     @property
     def op(self) -> str:
         """Name of the op that produced this value ("" for a leaf)."""
