@@ -34,18 +34,21 @@ class _Tag(str):
     """A node's op label ("+", "tanh": a str, as micrograd's ``_op``) that knows its entry.
 
     ``slot`` tells which operand of a binary op the node's single parent was when
-    the other operand was a constant (``2 - v``: slot 1).
+    the other operand was a constant (``2 - v``: slot 1). ``f`` and ``d`` are the
+    entry's float forward and derivative formula, one attribute read away.
     """
 
+    __slots__ = ("spec", "slot", "f", "d")
     spec: Elementwise
     slot: int
+    f: Any
+    d: Any
 
 
 def _tag(name: str, slot: int = 0) -> _Tag:
     spec = REGISTRY[name]
     t = _Tag(spec.label)
-    t.spec = spec
-    t.slot = slot
+    t.spec, t.slot, t.f, t.d = spec, slot, spec.scalar, spec.d
     return t
 
 
@@ -64,7 +67,12 @@ _new = object.__new__
 
 
 def _make(data: float, tag: _Tag, p0: Value, p1: Value | None, d0: Any, d1: Any) -> Value:
-    """The result node of an op; records the graph only when grad mode is on."""
+    """The result node of an op; records the graph only when grad mode is on.
+
+    The hottest ops (``+ - *`` and the unary functions) build their node inline when
+    ``STATE.record`` is 1 (a plain graph), the same stores as here: a call per node is
+    a tenth of the cost of an op.
+    """
     out = _new(Value)
     out.data = data
     out.grad = 0.0
@@ -101,17 +109,29 @@ def _number(x: object, what: str) -> float:
 
 
 def _unary(x: Value, tag: _Tag) -> Value:
-    spec = tag.spec
+    """``tag``'s entry applied to ``x``: its forward and its derivative, on floats."""
+    forward, derivative = tag.f, tag.d  # (read, then called: quicker than tag.f(...))
     xd = x.data
-    out = spec.scalar(xd)  # type: ignore[misc]
-    return _make(out, tag, x, None, spec.d(xd, out), 0.0)
+    out = forward(xd)
+    d = derivative(xd, out)
+    if STATE.record != 1:
+        return _make(out, tag, x, None, d, 0.0)
+    node = _new(Value)  # _make, inlined
+    node.data = out
+    node.grad = 0.0
+    node._op = tag
+    node._p0 = x
+    node._p1 = None
+    node._d0 = d
+    return node
 
 
 def _unary_with(x: Value, tag: _Tag, param: Any) -> Value:
-    spec = tag.spec
+    """``_unary`` for an entry with a parameter (kept in ``_d1`` for a recorded backward)."""
+    forward, derivative = tag.f, tag.d
     xd = x.data
-    out = spec.scalar(xd, param)  # type: ignore[misc]
-    return _make(out, tag, x, None, spec.d(xd, out, param), param)
+    out = forward(xd, param)
+    return _make(out, tag, x, None, derivative(xd, out, param), param)
 
 
 class Value:
@@ -195,8 +215,19 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         d0, d1 = _ADD_D
         if type(other) is Value:
-            return _make(self.data + other.data, _ADD, self, other, d0, d1)
-        k = _number(other, "+")
+            out = self.data + other.data
+            if STATE.record != 1:
+                return _make(out, _ADD, self, other, d0, d1)
+            node = _new(Value)  # _make, inlined
+            node.data = out
+            node.grad = 0.0
+            node._op = _ADD
+            node._p0 = self
+            node._p1 = other
+            node._d0 = d0
+            node._d1 = d1
+            return node
+        k = other if type(other) is float else _number(other, "+")
         return _make(self.data + k, _ADD, self, None, d0, k)
 
     __radd__ = __add__
@@ -204,8 +235,19 @@ class Value:
     def __sub__(self, other: Operand) -> Value:
         d0, d1 = _SUB_D
         if type(other) is Value:
-            return _make(self.data - other.data, _SUB, self, other, d0, d1)
-        k = _number(other, "-")
+            out = self.data - other.data
+            if STATE.record != 1:
+                return _make(out, _SUB, self, other, d0, d1)
+            node = _new(Value)  # _make, inlined
+            node.data = out
+            node.grad = 0.0
+            node._op = _SUB
+            node._p0 = self
+            node._p1 = other
+            node._d0 = d0
+            node._d1 = d1
+            return node
+        k = other if type(other) is float else _number(other, "-")
         return _make(self.data - k, _SUB, self, None, d0, k)
 
     def __rsub__(self, other: Number) -> Value:
@@ -218,8 +260,18 @@ class Value:
             y = other.data
             out = x * y
             d0, d1 = _MUL_D(x, y, out)
-            return _make(out, _MUL, self, other, d0, d1)
-        k = _number(other, "*")
+            if STATE.record != 1:
+                return _make(out, _MUL, self, other, d0, d1)
+            node = _new(Value)  # _make, inlined
+            node.data = out
+            node.grad = 0.0
+            node._op = _MUL
+            node._p0 = self
+            node._p1 = other
+            node._d0 = d0
+            node._d1 = d1
+            return node
+        k = other if type(other) is float else _number(other, "*")
         out = x * k
         return _make(out, _MUL, self, None, _MUL_D(x, k, out)[0], k)
 
@@ -424,21 +476,26 @@ def _sweep(root: Value) -> None:
     stack: list[Any] = [root]
     pop, push, append = stack.pop, stack.append, order.append
     try:
-        while stack:
-            node = pop()
+        while True:
+            node = pop()  # IndexError: the walk is over
             g = node.grad
             if g is _OPEN:  # all of its parents are listed
                 node.grad = _ZERO
                 append(node)
-            elif g is not _ZERO:  # not yet walked (a parent cannot be _OPEN: no cycles)
+                continue
+            if g is _ZERO:  # listed already
+                continue
+            while True:  # list its parents first; walk on into the first one right away
                 node.grad = _OPEN
                 push(node)
                 p = node._p1
                 if p is not None and p._p0 is not None and p.grad is not _ZERO:
                     push(p)
-                p = node._p0
-                if p._p0 is not None and p.grad is not _ZERO:
-                    push(p)
+                node = node._p0
+                if node._p0 is None or node.grad is _ZERO:  # a leaf, or listed already
+                    break  # (a parent cannot be _OPEN: a graph has no cycles)
+    except IndexError:
+        pass
     except BaseException:  # (an interrupt) leave no mark behind
         for node in stack + order:
             if node.grad is _OPEN or node.grad is _ZERO:
