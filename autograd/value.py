@@ -159,6 +159,9 @@ class Value:
     _p1: Value | None
     _d0: Any
     _d1: Any
+    _label: str
+    _module: str
+    _site: str
 
     def __init__(self, data: float, label: str = "") -> None:
         if isinstance(data, Value):
