@@ -9,9 +9,10 @@ and is freed by reference counting as soon as its root is.
 ``backward(create_graph=True)`` evaluates the same formulas on the nodes
 instead, so every ``.grad`` is itself a Value that can be differentiated again.
 
-A node is one object for the garbage collector to track: its parents sit in two
-slots (``_p0``, ``_p1``), not in a tuple, and fields used only by drawings and
-anomaly mode (``label``, ``_scope``, ``_origin``) are set only when used.
+A node is one object for the garbage collector to track, with no instance dict: its
+parents sit in two slots (``_p0``, ``_p1``), not in a tuple, and the slots used only
+by drawings and anomaly mode (behind ``label``, ``_scope``, ``_origin``) are set only
+when used.
 Python numbers used as operands are constants: they get no node of their own;
 the constant is kept in ``_d1`` (a unary op keeps its parameter there), so a
 recorded backward can evaluate the derivative formula again.
@@ -33,18 +34,21 @@ class _Tag(str):
     """A node's op label ("+", "tanh": a str, as micrograd's ``_op``) that knows its entry.
 
     ``slot`` tells which operand of a binary op the node's single parent was when
-    the other operand was a constant (``2 - v``: slot 1).
+    the other operand was a constant (``2 - v``: slot 1). ``f`` and ``d`` are the
+    entry's float forward and derivative formula, one attribute read away.
     """
 
+    __slots__ = ("spec", "slot", "f", "d")
     spec: Elementwise
     slot: int
+    f: Any
+    d: Any
 
 
 def _tag(name: str, slot: int = 0) -> _Tag:
     spec = REGISTRY[name]
     t = _Tag(spec.label)
-    t.spec = spec
-    t.slot = slot
+    t.spec, t.slot, t.f, t.d = spec, slot, spec.scalar, spec.d
     return t
 
 
@@ -76,9 +80,9 @@ def _make(data: float, tag: _Tag, p0: Value, p1: Value | None, d0: Any, d1: Any)
         out._d0 = d0
         out._d1 = d1
         if record == 2:
-            out._scope = state.scope
+            out._module = state.scope
             if state.anomaly:
-                out._origin = creation_site()
+                out._site = creation_site()
     else:
         out._p0 = out._p1 = None  # with a non-empty _op: "computed without a graph"
     return out
@@ -100,17 +104,20 @@ def _number(x: object, what: str) -> float:
 
 
 def _unary(x: Value, tag: _Tag) -> Value:
-    spec = tag.spec
+    """``tag``'s entry applied to ``x``: its forward and its derivative, on floats."""
+    forward, derivative = tag.f, tag.d  # (read, then called: quicker than tag.f(...))
     xd = x.data
-    out = spec.scalar(xd)  # type: ignore[misc]
-    return _make(out, tag, x, None, spec.d(xd, out), 0.0)
+    out = forward(xd)
+    d = derivative(xd, out)
+    return _make(out, tag, x, None, d, 0.0)
 
 
 def _unary_with(x: Value, tag: _Tag, param: Any) -> Value:
-    spec = tag.spec
+    """``_unary`` for an entry with a parameter (kept in ``_d1`` for a recorded backward)."""
+    forward, derivative = tag.f, tag.d
     xd = x.data
-    out = spec.scalar(xd, param)  # type: ignore[misc]
-    return _make(out, tag, x, None, spec.d(xd, out, param), param)
+    out = forward(xd, param)
+    return _make(out, tag, x, None, derivative(xd, out, param), param)
 
 
 class Value:
@@ -123,16 +130,13 @@ class Value:
     (0.070651, 0.141302)
     """
 
-    # ``label``, ``_scope`` and ``_origin`` are class-level defaults: a node that sets one
-    # (a labelled leaf, a node made inside a module or in anomaly mode) gets an instance
-    # dict; every other node never allocates one. (A ``__getattr__`` fallback would do
-    # the same but slow down every attribute read: CPython then cannot specialize them.)
-    __slots__ = ("data", "grad", "_op", "_p0", "_p1", "_d0", "_d1", "__dict__", "__weakref__")
+    # No instance dict: a node is its slots alone (smaller, quicker to make, to free and
+    # for the collector to traverse). ``label``, ``_scope`` and ``_origin`` read slots that
+    # only a labelled leaf, a node made inside a module or in anomaly mode ever sets.
+    __slots__ = ("data", "grad", "_op", "_p0", "_p1", "_d0", "_d1",
+                 "_label", "_module", "_site", "__weakref__")
 
     _GRAD_RESET = 0.0
-    label: str = ""
-    _scope: str = ""
-    _origin: str | None = None
 
     data: float
     grad: Any  # float; a Value after backward(create_graph=True)
@@ -141,6 +145,9 @@ class Value:
     _p1: Value | None
     _d0: Any
     _d1: Any
+    _label: str
+    _module: str
+    _site: str
 
     def __init__(self, data: float, label: str = "") -> None:
         if isinstance(data, Value):
@@ -150,9 +157,28 @@ class Value:
         self._op = ""
         self._p0 = self._p1 = None
         if label:
-            self.label = label
+            self._label = label
 
     # -- graph structure -------------------------------------------------------
+    @property
+    def label(self) -> str:
+        """A name for drawings ("" unless set)."""
+        return getattr(self, "_label", "")
+
+    @label.setter
+    def label(self, text: str) -> None:
+        self._label = text
+
+    @property
+    def _scope(self) -> str:
+        """The module whose forward made this node ("" outside any)."""
+        return getattr(self, "_module", "")
+
+    @property
+    def _origin(self) -> str | None:
+        """Where the node was made, recorded in anomaly mode only."""
+        return getattr(self, "_site", None)
+
     @property
     def op(self) -> str:
         """Name of the op that produced this value ("" for a leaf)."""
@@ -179,7 +205,7 @@ class Value:
         d0, d1 = _ADD_D
         if type(other) is Value:
             return _make(self.data + other.data, _ADD, self, other, d0, d1)
-        k = _number(other, "+")
+        k = other if type(other) is float else _number(other, "+")
         return _make(self.data + k, _ADD, self, None, d0, k)
 
     __radd__ = __add__
@@ -188,7 +214,7 @@ class Value:
         d0, d1 = _SUB_D
         if type(other) is Value:
             return _make(self.data - other.data, _SUB, self, other, d0, d1)
-        k = _number(other, "-")
+        k = other if type(other) is float else _number(other, "-")
         return _make(self.data - k, _SUB, self, None, d0, k)
 
     def __rsub__(self, other: Number) -> Value:
@@ -202,7 +228,7 @@ class Value:
             out = x * y
             d0, d1 = _MUL_D(x, y, out)
             return _make(out, _MUL, self, other, d0, d1)
-        k = _number(other, "*")
+        k = other if type(other) is float else _number(other, "*")
         out = x * k
         return _make(out, _MUL, self, None, _MUL_D(x, k, out)[0], k)
 
@@ -387,38 +413,51 @@ class Value:
         return set(self._parents)
 
 
+# Marks the plain sweep leaves in the ``grad`` of the intermediate nodes it walks (it
+# holds WRITE_LOCK and resets those grads anyway): no set of visited nodes to hash into.
+_OPEN = object()  # the walk is listing this node's parents
+_ZERO = float("0.0")  # listed: this very float object is its gradient so far
+
+
 def _sweep(root: Value) -> None:
     """The plain backward of a Value graph: floats only, one loop, no call per node.
 
     An iterative depth-first walk lists the intermediate nodes (leaves need no
-    visit: they only receive), each after all of its parents; the stack is two
-    parallel lists, not a tuple per entry. Then every intermediate grad is reset
-    and the loop pushes each node's grad into its parents.
+    visit: they only receive), each after all of its parents, on one stack. A node
+    is marked in its ``grad``: ``_OPEN`` while the walk lists its parents (it stays
+    on the stack below them, and is listed when popped again), then ``_ZERO``, the
+    0.0 it starts the sweep from (an identity no other grad has). Then one loop
+    pushes each node's grad into its parents.
     """
     order: list[Value] = []
-    expanded: set[Value] = set()
-    nodes: list[Any] = [root]
-    done = [False]
-    pop_node, pop_done, push_node, push_done = nodes.pop, done.pop, nodes.append, done.append
-    add, append = expanded.add, order.append
-    while nodes:
-        node = pop_node()
-        if pop_done():
-            append(node)
-        elif node not in expanded:
-            add(node)
-            push_node(node)
-            push_done(True)
-            p = node._p1
-            if p is not None and p._p0 is not None and p not in expanded:
-                push_node(p)
-                push_done(False)
-            p = node._p0
-            if p._p0 is not None and p not in expanded:
-                push_node(p)
-                push_done(False)
-    for node in order:
-        node.grad = 0.0
+    stack: list[Any] = [root]
+    pop, push, append = stack.pop, stack.append, order.append
+    try:
+        while True:
+            node = pop()  # IndexError: the walk is over
+            g = node.grad
+            if g is _OPEN:  # all of its parents are listed
+                node.grad = _ZERO
+                append(node)
+                continue
+            if g is _ZERO:  # listed already
+                continue
+            while True:  # list its parents first; walk on into the first one right away
+                node.grad = _OPEN
+                push(node)
+                p = node._p1
+                if p is not None and p._p0 is not None and p.grad is not _ZERO:
+                    push(p)
+                node = node._p0
+                if node._p0 is None or node.grad is _ZERO:  # a leaf, or listed already
+                    break  # (a parent cannot be _OPEN: a graph has no cycles)
+    except IndexError:
+        pass
+    except BaseException:  # (an interrupt) leave no mark behind
+        for node in stack + order:
+            if node.grad is _OPEN or node.grad is _ZERO:
+                node.grad = 0.0
+        raise
     root.grad = 1.0
     for node in reversed(order):
         g = node.grad
@@ -426,4 +465,3 @@ def _sweep(root: Value) -> None:
         p1 = node._p1
         if p1 is not None:
             p1.grad += node._d1 * g
-

@@ -489,3 +489,26 @@ def test_manual_seed_makes_the_generator_reproducible():
     np.testing.assert_array_equal(first, second)
     manual_seed(124)
     assert not np.array_equal(first, generator().normal(size=5))
+
+
+def test_a_value_backward_interrupted_mid_walk_leaves_no_mark_and_runs_again():
+    # The plain Value sweep marks the nodes it walks in their grad; an interrupt
+    # (here: a parent whose fields raise, standing in for Ctrl-C) must leave none.
+    class Interrupting:
+        @property
+        def _p0(self) -> None:
+            raise KeyboardInterrupt
+
+    x = Value(0.5)
+    h = x.tanh()
+    y = h * x
+    z = y + h
+    y._p1 = Interrupting()
+    with pytest.raises(KeyboardInterrupt):
+        z.backward()
+    assert all(type(n.grad) is float and n.grad == 0.0 for n in (h, y, z))
+    y._p1 = x
+    z.backward()
+    t = math.tanh(0.5)
+    assert x.grad == pytest.approx((1 - t * t) * (x.data + 1) + t)
+    assert (z.grad, y.grad, h.grad) == (1.0, 1.0, pytest.approx(1.5))
