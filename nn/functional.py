@@ -258,7 +258,7 @@ def _target(target: Any, x: Tensor, op: str) -> tuple[np.ndarray, Tensor | None]
         except (TypeError, ValueError) as exc:
             raise TypeError(f"{op}: target must be numeric (Tensor, ndarray or nested list), "
                             f"got {type(target).__name__}: {exc}") from None
-    if t.dtype != x.data.dtype:
+    if t.dtype is not x.data.dtype and t.dtype != x.data.dtype:
         if t.dtype.kind not in "biuf":
             raise TypeError(f"{op}: target must be numeric, got an array of dtype {t.dtype}")
         t = t.astype(x.data.dtype)

@@ -87,8 +87,12 @@ class Linear(Module):
     def forward(self, x: Tensor) -> Tensor:
         if type(x) is not Tensor:
             x = _as_tensor(x)
-        _check_features(x, self.in_features, "Linear")
-        return linear(x, self.weight, self.bias)
+        try:
+            return linear(x, self.weight, self.bias)
+        except ValueError:
+            # Name this layer's in_features when that is what is wrong; else linear's error.
+            _check_features(x, self.in_features, "Linear")
+            raise
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
