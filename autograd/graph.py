@@ -261,7 +261,7 @@ def topological_order(root: Any, leaves: bool = True) -> list[Any]:
     allocates nothing the cyclic garbage collector tracks. Parents are visited
     in their recorded order: the order is deterministic. With ``leaves=False``
     only the nodes computed by an op are listed (what a backward sweep visits;
-    leaves only receive).
+    leaves only receive), none when ``root`` is a leaf.
 
     >>> from autograd import Value
     >>> a = Value(1.0, label="a"); b = a * 2; c = a + b
@@ -271,6 +271,8 @@ def topological_order(root: Any, leaves: bool = True) -> list[Any]:
     ['*', '+']
     """
     order: list[Any] = []
+    if not (leaves or root._parents):
+        return order
     expanded: set[Any] = set()
     stack = [root]
     pop, push, append = stack.pop, stack.append, order.append
@@ -357,7 +359,7 @@ def run_backward(root: Any, seed: Any, create_graph: bool = False) -> None:
     written until the sweep has finished, so a sweep that raises (anomaly mode,
     a broken rule) leaves every ``.grad`` as it was.
     """
-    order = topological_order(root, leaves=False) if root._parents else []
+    order = topological_order(root, leaves=False)
     grads, shared = _gradients(order, root, seed, create_graph)
     write_gradients(order, grads, shared)
 

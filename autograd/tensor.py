@@ -170,7 +170,7 @@ def _plain_backward(root: Tensor, seed: np.ndarray) -> None:
     fitted to its input's shape and dtype only when it is not already right.
     ``.grad`` is written at the end, so a rule that raises leaves every grad as it was.
     """
-    order = topological_order(root, leaves=False) if root._parents else []
+    order = topological_order(root, leaves=False)
     grads: dict[Tensor, Any] = {root: seed}
     get = grads.get
     shared: set[int] = set()

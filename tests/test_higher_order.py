@@ -1030,3 +1030,13 @@ def test_pow_mixed_second_derivative_at_a_zero_exponent() -> None:
     z = Tensor([0.0], requires_grad=True)
     (z ** Tensor([0.0])).sum().backward()
     np.testing.assert_array_equal(z.grad, [0.0])
+
+
+@pytest.mark.parametrize("x", [2.0, np.array(-3.5)])
+def test_grad_of_a_function_that_returns_its_input_is_one(x: Any) -> None:
+    # The output is the input itself, a leaf: there is no op to sweep through.
+    assert grad(lambda t: t)(x) == 1.0
+    assert grad(grad(lambda t: t))(x) == 0.0
+    leaf = Tensor(x, requires_grad=True)
+    leaf.backward()
+    assert leaf.grad == 1.0
