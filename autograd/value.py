@@ -44,6 +44,9 @@ class _Tag(str):
     f: Any
     d: Any
 
+    def __reduce__(self) -> tuple[Any, tuple[str, int]]:
+        return _tag, (self.spec.name, self.slot)  # pickled by name: formulas are lambdas
+
 
 def _tag(name: str, slot: int = 0) -> _Tag:
     spec = REGISTRY[name]

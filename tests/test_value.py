@@ -407,3 +407,21 @@ def test_non_numeric_data_raises_type_error(bad):
 def test_celu_rejects_zero_alpha():
     with pytest.raises(ValueError, match="alpha"):
         Value(1.0).celu(0.0)
+
+
+def test_a_value_graph_survives_pickle_and_deepcopy_and_differentiates_the_same() -> None:
+    import copy
+    import pickle
+
+    a = Value(2.0, label="a")
+    out = (a * a + 1.0).tanh() - 3.0 / a
+    for clone in (pickle.loads(pickle.dumps(out)), copy.deepcopy(out)):
+        assert clone.data == out.data and clone.op == out.op
+        leaf = clone
+        while leaf._p0 is not None:  # down the first parents to the copied a
+            leaf = leaf._p0
+        assert leaf.label == "a" and leaf is not a
+        clone.backward()
+        out.backward()
+        assert leaf.grad == a.grad
+        a.grad = 0.0
