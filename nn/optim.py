@@ -122,11 +122,11 @@ def _describe(p: Param, index: int) -> str:
     return f"parameter {index}{label} (shape {p.data.shape})"
 
 
-def _value_grad(p: Value, g: Any, owner: str, index: int) -> float:
+def _value_grad(p: Value, g: Any, opt: Optimizer) -> float:
     if isinstance(g, Value):
         g = g.data
     if isinstance(g, (bool, np.bool_)) or not isinstance(g, Real):
-        raise TypeError(f"{owner}.step: {_describe(p, index)} has a gradient of type "
+        raise TypeError(f"{_where(opt, p)} has a gradient of type "
                         f"{type(g).__name__}, expected a float; no parameter was updated")
     return float(g)
 
@@ -277,17 +277,17 @@ class Optimizer:
                 g = p.grad
                 if g is None:
                     continue
-                if g.__class__ is np.ndarray:  # the common tensor case, checked in a few lines
-                    d = p.data
-                    if g.shape == d.shape and g.dtype is d.dtype and d.dtype.kind == "f" \
-                            and d.flags.writeable and (not state or id(p) not in state):
-                        append((p, g))
-                        continue
-                elif g.__class__ is float and p.__class__ is Value:  # the common scalar case
-                    append((p, g))
-                    continue
                 if isinstance(p, Value):
-                    append((p, _value_grad(p, g, type(self).__name__, self._number_of(p))))
+                    # the common scalar case first; a Value's grad of any other type is
+                    # converted or refused by name
+                    append((p, g if g.__class__ is float else _value_grad(p, g, self)))
+                elif g.__class__ is np.ndarray and (not state or id(p) not in state):
+                    d = p.data  # the common tensor case, checked in a few lines
+                    if g.shape == d.shape and g.dtype is d.dtype and d.dtype.kind == "f" \
+                            and d.flags.writeable:
+                        append((p, g))
+                    else:
+                        append((p, _tensor_grad(p, g, self, None)))
                 else:
                     append((p, _tensor_grad(p, g, self, state.get(id(p)))))
             out.append(pairs)

@@ -383,6 +383,17 @@ def test_optimizer_step_checks_every_parameter_before_moving_any(opt_class, kw, 
             assert np.array_equal(after["state"][n][k], v)  # step counts did not advance
 
 
+@pytest.mark.parametrize("opt_class", [optim.SGD, optim.Adam])
+def test_optimizer_step_refuses_an_array_gradient_on_a_value_naming_it(opt_class):
+    a, b = Value(1.0), Value(2.0)
+    a.grad, b.grad = 0.5, np.array(1.0)
+    opt = opt_class([a, b], lr=0.1)
+    with pytest.raises(TypeError, match=rf"{opt_class.__name__}.step: parameter 1 \(a Value\) "
+                                        r"has a gradient of type ndarray"):
+        opt.step()
+    assert a.data == 1.0  # nothing moved
+
+
 def test_optimizer_step_names_a_state_buffer_whose_parameter_changed_shape():
     a, b = _two_params()
     opt = optim.Adam([a, b], lr=0.1)
