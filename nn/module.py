@@ -95,6 +95,18 @@ def _name_scopes(module: Module, name: str) -> None:
         m.__dict__["_scope_name"] = _dotted(name, rel) if rel else name
 
 
+def _keeping_names(modules: Iterable[Any], build: Callable[[], M]) -> M:
+    """``build()`` a new container of ``modules`` (a slice, a sum of lists) without
+    renaming them: reading a model must not change the names its nodes are drawn with."""
+    saved = [(m, m.__dict__["_scope_name"])
+             for top in modules if isinstance(top, Module) for m in top.modules()]
+    out = build()
+    for m, name in saved:
+        if name:  # a module already in a tree keeps its name there
+            m.__dict__["_scope_name"] = name
+    return out
+
+
 def _is_param(x: object) -> bool:
     return isinstance(x, (Parameter, Value))
 
@@ -712,7 +724,8 @@ class Sequential(Module):
     def __getitem__(self, index: int | slice) -> Module | Sequential:
         items = list(self._children.items())
         if isinstance(index, slice):
-            return Sequential(OrderedDict(items[index]))
+            part = OrderedDict(items[index])
+            return _keeping_names(part.values(), lambda: Sequential(part))
         if not isinstance(index, int) or isinstance(index, bool):
             raise TypeError(f"Sequential indices must be int or slice, got {type(index).__name__}")
         if not -len(items) <= index < len(items):
@@ -775,7 +788,8 @@ class ModuleList(Module):
     def __getitem__(self, index: int | slice) -> Module | ModuleList:
         items = list(self._children.values())
         if isinstance(index, slice):
-            return ModuleList(items[index])
+            part = items[index]
+            return _keeping_names(part, lambda: ModuleList(part))
         return items[self._index(index)]
 
     def __setitem__(self, index: int, module: Module) -> None:
@@ -800,7 +814,8 @@ class ModuleList(Module):
         return self.extend(modules)
 
     def __add__(self, other: Iterable[Module]) -> ModuleList:
-        return ModuleList([*self, *other])
+        both = [*self, *other]
+        return _keeping_names(both, lambda: ModuleList(both))
 
     def append(self, module: Module) -> ModuleList:
         """Add ``module`` at the end; returns self.

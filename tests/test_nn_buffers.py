@@ -218,3 +218,20 @@ def test_plain_containers_of_modules_are_refused_and_lists_of_values_kept():
         m.heads = {"a": nn.Linear(1, 1)}
     m.numbers = [1, 2, 3]  # no modules: a plain attribute
     assert m.numbers == [1, 2, 3] and list(m.parameters()) == []
+
+
+def test_slicing_or_adding_containers_keeps_the_names_the_model_draws_with() -> None:
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+            self.head = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+
+    net = Net()
+    before = [m._scope_name for m in net.modules()]
+    part, both, tail = net.layers[1:], net.layers + [nn.Linear(2, 1)], net.head[1:]
+    assert [m._scope_name for m in net.modules()] == before
+    assert before[1:] == ["layers", "layers.0", "layers.1", "layers.2", "head", "head.0",
+                          "head.1"]
+    assert len(part) == 2 and len(both) == 4 and len(tail) == 1
+    assert both[3]._scope_name == "3"  # a new module gets its place in the new list
