@@ -658,7 +658,8 @@ class Tensor:
         reduced = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
         if reduced == 0:
             raise ValueError(f"mean: cannot average over an empty axis (tensor shape {x.shape})")
-        # float16 sums overflow long before their mean does: accumulate in float32, as numpy.
+        # float16 sums overflow long before their mean does; numpy's mean accumulates
+        # float16 in float32, so it is used as it is.
         out = x.mean(axis=axes, keepdims=keepdims)
         return _record(out, _MEAN, (self,), (axes, keepdims))
 

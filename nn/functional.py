@@ -57,10 +57,6 @@ __all__ = [
 ]
 
 
-def _node(x: Any) -> Any:
-    return x if isinstance(x, (Tensor, Value)) else Tensor(x)
-
-
 # -- activations -------------------------------------------------------------------------
 # One rule for every activation, functional or module: a Tensor or Value is used as it is;
 # anything else is read with np.asarray and must hold numbers (bool, int or float): it becomes
