@@ -7,8 +7,10 @@ Tensor's backward, and nodes in a recorded backward (``create_graph=True``),
 which makes every derivative differentiable again.
 
 - A unary entry's derivative is ``d(x, out, *params)``: d out / d x.
-- A binary entry's derivative is ``d(a, b, out)``: the pair (d out / d a, d out / d b).
-  A constant derivative is written as a number (``add``: ``(1, 1)``).
+- A binary entry's derivative is ``d(a, b, out, wanted=BOTH)``: the pair
+  (d out / d a, d out / d b), where a part that ``wanted`` does not ask for may be
+  ``None`` (``x ** 2`` needs no d/dk, which costs a log). A constant derivative is
+  written as a number (``add``: ``(1, 1)``).
 
 Everything that lists ops is derived from ``REGISTRY`` or checked against it by
 ``tests/test_registry.py``: ``Value``'s and ``Tensor``'s methods, the module-level
@@ -38,6 +40,7 @@ import numpy as np
 from autograd import generic as G
 
 _SQRT_HALF = 1.0 / math.sqrt(2.0)
+BOTH = (True, True)  # a binary derivative's default ``wanted``: both partial derivatives
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_K = math.sqrt(2.0 / math.pi)
 _GELU_C = 0.044715
@@ -236,35 +239,45 @@ def _array_pow(x: np.ndarray, k: np.ndarray) -> np.ndarray:
     return x**k
 
 
-def _d_pow(x: Any, k: Any, out: Any) -> tuple[Any, Any]:
+def _d_pow(x: Any, k: Any, out: Any, wanted: tuple[bool, bool] = BOTH) -> tuple[Any, Any]:
     """d/dx x**k = k x**(k-1) (0 where k = 0, inf at x = 0 for k < 1);
     d/dk x**k = x**k log(x) for x > 0, 0 at x = 0 with k >= 0, NaN elsewhere (PyTorch's rule:
     a negative base has no real log, so the exponent's gradient there is NaN, never an error)."""
     xd, kd = G.data(x), G.data(k)
+    d_base: Any = None
+    d_exp: Any = None
     if type(xd) is float and type(kd) is float:
-        if kd == 0.0 and xd == 0.0:  # only there: elsewhere k x**(k-1) is 0 and its d/dk is not
-            d_base: Any = 0.0
+        if not wanted[0]:
+            pass
+        elif kd == 0.0 and xd == 0.0:  # only there: elsewhere k x**(k-1) is 0, its d/dk not
+            d_base = 0.0
         elif xd == 0.0 and kd < 1.0:
             d_base = math.inf
         else:
             d_base = k * x ** (k - 1.0)
-        if xd > 0.0:
-            d_exp: Any = out * G.log(x)
+        if not wanted[1]:
+            pass
+        elif xd > 0.0:
+            d_exp = out * G.log(x)
         else:
             d_exp = 0.0 if (xd == 0.0 and kd >= 0.0) else math.nan
         return d_base, d_exp
     with np.errstate(divide="ignore", invalid="ignore"):
-        if G.is_plain(x) and G.is_plain(k):
+        if not wanted[0]:
+            pass
+        elif G.is_plain(x) and G.is_plain(k):
             d_base = np.where((kd == 0) & (xd == 0), 0.0, k * x ** (k - 1.0))
         else:
             both_zero = (kd == 0) & (xd == 0)
             d_base = G.where(np.broadcast_to(both_zero, np.broadcast_shapes(np.shape(xd),
                              np.shape(kd))), 0.0, k * x ** (k - 1.0))
-        positive = xd > 0
-        log_x = G.log(G.where(positive, x, 1.0)) if np.ndim(positive) else (
-            G.log(x) if positive else 0.0)
-        fallback = np.where((xd == 0) & (kd >= 0), 0.0, np.nan)
-        d_exp = G.where(np.broadcast_to(positive, np.shape(fallback)), out * log_x, fallback)
+        if wanted[1]:
+            positive = xd > 0
+            log_x = G.log(G.where(positive, x, 1.0)) if np.ndim(positive) else (
+                G.log(x) if positive else 0.0)
+            fallback = np.where((xd == 0) & (kd >= 0), 0.0, np.nan)
+            d_exp = G.where(np.broadcast_to(positive, np.shape(fallback)), out * log_x,
+                            fallback)
     return d_base, d_exp
 
 
@@ -273,13 +286,13 @@ def _share(first: Any, tie: Any) -> Any:
     return np.where(first, 1.0, np.where(tie, 0.5, 0.0))
 
 
-def _d_maximum(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+def _d_maximum(a: Any, b: Any, out: Any, wanted: tuple[bool, bool] = BOTH) -> tuple[Any, Any]:
     ad, bd = G.data(a), G.data(b)
     s = _share(ad > bd, ad == bd)
     return s, 1.0 - s
 
 
-def _d_minimum(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+def _d_minimum(a: Any, b: Any, out: Any, wanted: tuple[bool, bool] = BOTH) -> tuple[Any, Any]:
     ad, bd = G.data(a), G.data(b)
     s = _share(ad < bd, ad == bd)
     return s, 1.0 - s
@@ -294,10 +307,12 @@ _ENTRIES = [
     # Arithmetic: Value and Tensor operators.
     Elementwise("add", 2, lambda a, b: a + b, np.add, (1, 1), "arithmetic", "+"),
     Elementwise("sub", 2, lambda a, b: a - b, np.subtract, (1, -1), "arithmetic", "-"),
-    Elementwise("mul", 2, lambda a, b: a * b, np.multiply, lambda a, b, out: (b, a),
+    Elementwise("mul", 2, lambda a, b: a * b, np.multiply, lambda a, b, out, wanted=BOTH: (b, a),
                 "arithmetic", "*"),
     Elementwise("div", 2, _scalar_div, _array_div,
-                lambda a, b, out: (1.0 / b, -out / b), "arithmetic", "/"),
+                lambda a, b, out, wanted=BOTH: (1.0 / b if wanted[0] else None,
+                                                -out / b if wanted[1] else None),
+                "arithmetic", "/"),
     Elementwise("pow", 2, _scalar_pow, _array_pow, _d_pow, "arithmetic", "**",
                 domain=(0.25, 3.0)),
     Elementwise("neg", 1, lambda x: -x, np.negative, -1, "arithmetic"),

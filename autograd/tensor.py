@@ -223,7 +223,7 @@ def _elementwise_op(spec: Elementwise) -> Op:
         return Op(spec.name, lambda g, inputs, out, saved, needs: (times(g, d),))
 
     def binary(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Any:
-        da, db = d(inputs[0], inputs[1], out) if callable(d) else d
+        da, db = d(inputs[0], inputs[1], out, needs) if callable(d) else d
         return (times(g, da) if needs[0] else None, times(g, db) if needs[1] else None)
 
     return Op(spec.name, binary)

@@ -64,6 +64,7 @@ _ADD_D = tuple(float(d) for d in REGISTRY["add"].d)
 _SUB_D = tuple(float(d) for d in REGISTRY["sub"].d)
 _NEG_D = float(REGISTRY["neg"].d)
 _MUL_D, _DIV_D, _POW_D = REGISTRY["mul"].d, REGISTRY["div"].d, REGISTRY["pow"].d
+_FIRST, _SECOND = (True, False), (False, True)  # the one partial a constant operand leaves
 _div: Any = REGISTRY["div"].scalar
 _pow: Any = REGISTRY["pow"].scalar
 _new = object.__new__
@@ -246,13 +247,13 @@ class Value:
             return _make(out, _DIV, self, other, d0, d1)
         k = _number(other, "/")
         out = _div(x, k)
-        return _make(out, _DIV, self, None, _DIV_D(x, k, out)[0], k)
+        return _make(out, _DIV, self, None, _DIV_D(x, k, out, _FIRST)[0], k)
 
     def __rtruediv__(self, other: Number) -> Value:
         k = _number(other, "/")
         x = self.data
         out = _div(k, x)
-        return _make(out, _RDIV, self, None, _DIV_D(k, x, out)[1], k)
+        return _make(out, _RDIV, self, None, _DIV_D(k, x, out, _SECOND)[1], k)
 
     def __neg__(self) -> Value:
         return _make(-self.data, _NEG, self, None, _NEG_D, 0.0)
@@ -269,13 +270,13 @@ class Value:
             return _make(out, _POW, self, other, d0, d1)
         k = _number(other, "**")
         out = _pow(x, k)
-        return _make(out, _POW, self, None, _POW_D(x, k, out)[0], k)
+        return _make(out, _POW, self, None, _POW_D(x, k, out, _FIRST)[0], k)
 
     def __rpow__(self, other: Number) -> Value:
         k = _number(other, "**")
         x = self.data
         out = _pow(k, x)
-        return _make(out, _RPOW, self, None, _POW_D(k, x, out)[1], k)
+        return _make(out, _RPOW, self, None, _POW_D(k, x, out, _SECOND)[1], k)
 
     # -- elementary functions (each one entry of autograd.elementwise) -------------------
     def exp(self) -> Value:
@@ -395,7 +396,8 @@ class Value:
             local = d(self._p0, p1, self) if callable(d) else d
         else:  # the other operand was the constant kept in _d1
             slot = self._op.slot  # type: ignore[attr-defined]
-            both = ((d(self._p0, self._d1, self) if slot == 0 else d(self._d1, self._p0, self))
+            both = ((d(self._p0, self._d1, self, _FIRST) if slot == 0
+                     else d(self._d1, self._p0, self, _SECOND))
                     if callable(d) else d)
             local = (both[slot],)
         return tuple(times(g, x) for x in local)

@@ -213,3 +213,19 @@ def test_softsign_composes_without_an_entry() -> None:
     second = autograd.grad(lambda t: autograd.grad(lambda u: f(u).sum())(t).sum())(x)
     np.testing.assert_allclose(second, -2 * np.sign(x) / (1 + np.abs(x)) ** 3)
     assert math.isclose(float(f(Tensor(0.5)).data), 1 / 3)
+
+
+@pytest.mark.parametrize("name", [n for n, e in REGISTRY.items() if e.arity == 2 and callable(e.d)])
+@pytest.mark.parametrize("as_array", [False, True])
+def test_a_binary_derivative_asked_for_one_part_gives_it_unchanged(name: str,
+                                                                   as_array: bool) -> None:
+    # wanted=(True, False) / (False, True): what x ** 2 or 2 / x need, without the other part
+    a, b = (np.array([0.7, 1.3]), np.array([2.0, 0.5])) if as_array else (0.7, 2.0)
+    e = REGISTRY[name]
+    out = (e.array or e.scalar)(a, b) if as_array else (e.scalar or e.array)(a, b)
+    both = e.d(a, b, out)
+    for i, wanted in enumerate([(True, False), (False, True)]):
+        part = e.d(a, b, out, wanted)
+        np.testing.assert_array_equal(part[i], both[i])
+        if name in ("div", "pow"):  # these skip the work of the part not asked for
+            assert part[1 - i] is None
