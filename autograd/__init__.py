@@ -5,9 +5,8 @@
 7.0
 """
 
-from autograd.animate import animate_backward
-from autograd.environment import warn_if_hips_autograd_installed
-from autograd.factories import (
+from autograd.checking import GradcheckError, gradcheck, gradgradcheck
+from autograd.core.factories import (
     arange,
     eye,
     full,
@@ -19,9 +18,7 @@ from autograd.factories import (
     zeros,
     zeros_like,
 )
-from autograd.function import Function
-from autograd.functional import grad, hessian, jacobian, value_and_grad
-from autograd.functions import (
+from autograd.core.free_functions import (
     abs,
     celu,
     cos,
@@ -50,13 +47,16 @@ from autograd.functions import (
     tanh,
     transpose,
 )
-from autograd.gc_pause import gc_paused
-from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
-from autograd.graph import detect_anomaly, enable_grad, is_grad_enabled, no_grad
-from autograd.random import manual_seed
-from autograd.render import draw_graph, render_graph
-from autograd.tensor import Op, Tensor, concatenate, maximum, minimum, stack, where
-from autograd.value import Value
+from autograd.core.function import Function
+from autograd.core.gc_pause import gc_paused
+from autograd.core.graph import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from autograd.core.random import manual_seed
+from autograd.core.tensor import Op, Tensor, concatenate, maximum, minimum, stack, where
+from autograd.core.value import Value
+from autograd.pictures.animate import animate_backward
+from autograd.pictures.render import draw_graph, render_graph
+from autograd.system.environment import warn_if_hips_autograd_installed
+from autograd.transforms import grad, hessian, jacobian, value_and_grad
 
 warn_if_hips_autograd_installed()  # HIPS autograd in the same environment: say so, once
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.core.tensor import Tensor
 from nn import init
 from nn.image_functional import IntOrPair, _pair, avg_pool2d, conv2d, max_pool2d
 from nn.module import Module, Parameter

@@ -3,7 +3,7 @@
 Every generator is called as ``f(n, seed=...)`` and returns ``(X, y)``: ``X``
 float64 of shape (n, 2) and ``y`` int64 labels (0/1, or 0..n_classes-1 for
 blobs), shuffled. A given ``seed`` gives the same data on every call; with
-``seed=None`` the draws come from ``autograd.random.generator()``, so
+``seed=None`` the draws come from ``autograd.core.random.generator()``, so
 ``autograd.manual_seed`` makes them reproducible too.
 
 >>> X, y = make_moons(100, seed=0)
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import random as _random
+from autograd.core import random as _random
 
 __all__ = [
     "make_moons", "make_blobs", "make_spirals", "make_linearly_separable", "make_xor", "batches",

@@ -33,11 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd import generic as G
-from autograd.random import generator
-from autograd.tensor import Op, Tensor
-from autograd.tensor import linear as linear
-from autograd.value import Value
+from autograd.core import generic as G
+from autograd.core.random import generator
+from autograd.core.tensor import Op, Tensor
+from autograd.core.tensor import linear as linear
+from autograd.core.value import Value
 from nn.functional_sequence import (
     embedding,
     layer_norm,

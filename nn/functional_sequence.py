@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor, where
+from autograd.core.tensor import Tensor, where
 
 __all__ = ["embedding", "layer_norm", "rms_norm", "scaled_dot_product_attention",
            "normalized_shape_tuple", "indices", "EmbeddingIndexError", "EmbeddingTypeError"]

@@ -40,8 +40,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.function import Function
-from autograd.tensor import Tensor, linear
+from autograd.core.function import Function
+from autograd.core.tensor import Tensor, linear
 
 __all__ = ["conv2d", "max_pool2d", "avg_pool2d", "batch_norm"]
 

@@ -1,7 +1,7 @@
 """Parameter initialisers with PyTorch's names, signatures and defaults.
 
 Each fills a Tensor's data in place (keeping its dtype) and returns the
-Tensor. Random ones draw from ``autograd.random.generator()`` (seed it with
+Tensor. Random ones draw from ``autograd.core.random.generator()`` (seed it with
 ``autograd.manual_seed``) unless a ``generator`` is given.
 
 >>> from autograd import Tensor, manual_seed
@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import random as _random
-from autograd.tensor import Tensor
+from autograd.core import random as _random
+from autograd.core.tensor import Tensor
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import random as _random
-from autograd.tensor import Tensor, linear, where
-from autograd.value import Value
+from autograd.core import random as _random
+from autograd.core.tensor import Tensor, linear, where
+from autograd.core.value import Value
 from nn import functional as F
 from nn import init
 from nn.activations import activation as _activation

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from autograd.tensor import Tensor
+from autograd.core.tensor import Tensor
 from nn import functional as F
 from nn.module import Module
 

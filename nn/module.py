@@ -25,9 +25,9 @@ from typing import Any, NamedTuple, TypeVar, overload
 
 import numpy as np
 
-from autograd.graph import PER_THREAD
-from autograd.tensor import Tensor
-from autograd.value import Value
+from autograd.core.graph import PER_THREAD
+from autograd.core.tensor import Tensor
+from autograd.core.value import Value
 
 __all__ = ["Module", "ModuleDict", "ModuleList", "Parameter", "Sequential", "StateDictError"]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
+from autograd.core.tensor import Tensor
 from nn.image_functional import batch_norm
 from nn.module import Module, Parameter
 

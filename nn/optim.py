@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor
-from autograd.value import Value
+from autograd.core.tensor import Tensor
+from autograd.core.value import Value
 
 Param = Tensor | Value
 

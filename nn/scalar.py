@@ -22,7 +22,7 @@ import random
 from collections.abc import Sequence
 from typing import Any, cast
 
-from autograd.value import Value
+from autograd.core.value import Value
 from nn.module import Module, ModuleList
 
 __all__ = ["Neuron", "Layer", "MLP"]

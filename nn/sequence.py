@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor, linear
+from autograd.core.tensor import Tensor, linear
 from nn import init
 from nn.functional_sequence import (
     attention_weights,

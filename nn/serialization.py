@@ -1,6 +1,6 @@
 """save / load a module's state_dict as an .npz file, atomically and without pickle.
 
-``save`` writes through ``autograd.atomic_write``: a temporary file next to
+``save`` writes through ``autograd.system.atomic_write``: a temporary file next to
 the target, synced and renamed over it, so a crash never leaves a
 half-written file under the real name. A symlink stays a link (its file gets
 the content), an overwritten file keeps its mode, a target that is not a
@@ -23,7 +23,7 @@ from typing import IO, Any, Union
 
 import numpy as np
 
-from autograd.atomic_write import atomic_write
+from autograd.system.atomic_write import atomic_write
 from nn.module import Module, StateDictError
 
 __all__ = ["save", "load"]

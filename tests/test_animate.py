@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Tensor, Value, animate_backward, detect_anomaly
-from autograd.animate import BackwardAnimation
-from autograd.draw import main as draw_main
-from autograd.graph import topological_order
+from autograd.core.graph import topological_order
+from autograd.pictures.animate import BackwardAnimation
+from autograd.pictures.cli import main as draw_main
 from autograd.testing import scalar_programs
 
 HAS_DOT = shutil.which("dot") is not None

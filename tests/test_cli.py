@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import autograd.draw as draw
-import autograd.render as render
-from autograd.draw import main
+import autograd.pictures.cli as draw
+import autograd.pictures.render as render
+from autograd.pictures.cli import main
 
 NEURON = ["tanh(x1*w1 + x2*w2 + b)", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
 REPO = Path(__file__).resolve().parent.parent

@@ -11,9 +11,9 @@ import graphviz
 import numpy as np
 import pytest
 
-import autograd.render as render
+import autograd.pictures.render as render
 from autograd import Tensor, Value, draw_graph, render_graph
-from autograd.graph import module_scope
+from autograd.core.graph import module_scope
 
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
 

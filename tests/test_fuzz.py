@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograd import Tensor, concatenate, gradcheck, maximum, minimum, stack, where
-from autograd.graph import topological_order
+from autograd.core.graph import topological_order
 from autograd.testing import arrays
 
 MARGIN = 1e-3  # distance kept from every kink and tie: far beyond gradcheck's eps of 1e-6

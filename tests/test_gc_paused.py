@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from autograd import Value, gc_paused
-from autograd import gc_pause as gp
+from autograd.core import gc_pause as gp
 
 
 @pytest.fixture(params=[True, False], ids=["gc-enabled", "gc-disabled-by-user"])

@@ -22,8 +22,8 @@ from autograd import (
     manual_seed,
     no_grad,
 )
-from autograd.graph import topological_order
-from autograd.random import generator
+from autograd.core.graph import topological_order
+from autograd.core.random import generator
 
 
 # -- topological order ---------------------------------------------------------------------

@@ -51,8 +51,8 @@ import zipfile
 import numpy as np
 import pytest
 
-import autograd.draw as draw
-import autograd.graph as graph
+import autograd.core.graph as graph
+import autograd.pictures.cli as draw
 import nn
 from autograd import (
     Tensor,
@@ -65,7 +65,7 @@ from autograd import (
     no_grad,
     stack,
 )
-from autograd.graph import topological_order
+from autograd.core.graph import topological_order
 from nn import functional as F
 from nn import optim
 

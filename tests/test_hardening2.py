@@ -24,7 +24,7 @@ import pytest
 
 import nn
 from autograd import Tensor, Value, draw, manual_seed, render_graph
-from autograd.atomic_write import NotARegularFileError, atomic_write
+from autograd.system.atomic_write import NotARegularFileError, atomic_write
 from nn import data as nn_data
 from nn import optim
 

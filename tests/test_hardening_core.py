@@ -27,7 +27,7 @@ from autograd import (
     no_grad,
     value_and_grad,
 )
-from autograd.elementwise import REGISTRY
+from autograd.core.registry import REGISTRY
 
 
 @pytest.fixture

@@ -36,8 +36,8 @@ from autograd import (
     stack,
     where,
 )
-from autograd.elementwise import REGISTRY
-from autograd.tensor import linear
+from autograd.core.registry import REGISTRY
+from autograd.core.tensor import linear
 from autograd.testing import SCALAR_OPS, arrays, broadcastable_shapes, scalar_programs
 
 FEW = settings(max_examples=25, deadline=None)

@@ -57,7 +57,7 @@ def test_unfold_and_fold_gradcheck():
 def test_backward_of_unfold_on_a_tensor_records_fold_and_vice_versa():
     # In a recorded backward (create_graph) the grad arrives as a Tensor: the backward
     # must stay on the graph by calling the other Function, so it is differentiable again.
-    from autograd.function import FunctionCtx
+    from autograd.core.function import FunctionCtx
 
     ctx = FunctionCtx((True,))
     Unfold.forward(ctx, np.zeros((1, 1, 3, 3)), (2, 2), (1, 1), (0, 0), 0.0)
@@ -79,7 +79,7 @@ def test_backward_of_unfold_on_a_tensor_records_fold_and_vice_versa():
 def test_batch_norm_backward_on_tensors_matches_the_fast_path():
     # The recorded (Tensor) backward recomputes from the inputs with shared methods; on
     # ndarrays the same function must give the fast path's numbers.
-    from autograd.function import FunctionCtx
+    from autograd.core.function import FunctionCtx
     from nn.image_functional import BatchNormTrain, _batch_norm_grads
 
     rng = np.random.default_rng(0)

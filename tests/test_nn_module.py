@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import nn
 from autograd import Tensor, Value, manual_seed, no_grad
-from autograd.graph import thread_state
+from autograd.core.graph import thread_state
 from nn.module import StateDictError
 
 

@@ -1,6 +1,6 @@
 """The op registry's completeness test: every elementwise op is present everywhere it should be.
 
-``autograd.elementwise.REGISTRY`` is the one list of elementwise ops. This file
+``autograd.core.registry.REGISTRY`` is the one list of elementwise ops. This file
 checks every entry against each place that lists ops: the ``Value`` and
 ``Tensor`` methods (or operators), the module-level ``autograd.<name>``
 functions, ``nn.functional`` and the activation-name lookup (activations), the
@@ -24,9 +24,10 @@ import pytest
 import autograd
 import nn.activations
 import nn.functional as F
-from autograd import Tensor, Value, draw, testing
-from autograd import elementwise as E
-from autograd.elementwise import ACTIVATIONS, REGISTRY, UNARY_METHODS, Elementwise
+from autograd import Tensor, Value, testing
+from autograd.core import registry as E
+from autograd.core.registry import ACTIVATIONS, REGISTRY, UNARY_METHODS, Elementwise
+from autograd.pictures import cli as draw
 
 sys.path.insert(0, str(Path(__file__).parent))
 import test_fuzz  # noqa: E402
@@ -78,9 +79,9 @@ def missing_places(registry: dict[str, Elementwise] | None = None) -> dict[str, 
         if unary_method:
             fn = getattr(autograd, name, None)
             if fn is None or name not in autograd.__all__ or not _params_match(fn, e):
-                missing.append("autograd.<name> function (autograd/functions.py)")
+                missing.append("autograd.<name> function (autograd/core/free_functions.py)")
             if name not in draw.FUNCTIONS:
-                missing.append("draw CLI whitelist (autograd/draw.py)")
+                missing.append("draw CLI whitelist (autograd/pictures/cli.py)")
             if name not in UNARY_METHODS:
                 missing.append("elementwise.UNARY_METHODS")
         if e.kind == "activation":
@@ -170,8 +171,10 @@ def test_the_completeness_check_reports_a_forgotten_op(monkeypatch: pytest.Monke
     report = missing_places()
     assert set(report) == {"softsign"}
     assert report["softsign"] == [
-        "Value method", "Tensor method", "autograd.<name> function (autograd/functions.py)",
-        "draw CLI whitelist (autograd/draw.py)", "elementwise.UNARY_METHODS", "nn.functional",
+        "Value method", "Tensor method",
+        "autograd.<name> function (autograd/core/free_functions.py)",
+        "draw CLI whitelist (autograd/pictures/cli.py)", "elementwise.UNARY_METHODS",
+        "nn.functional",
         "activation-name lookup (nn/activations.py)", "elementwise.ACTIVATIONS",
         "autograd.testing scalar programs (autograd/testing.py)", "tests/test_value.py UNARY",
         "tests/test_tensor.py UNARY", "tests/test_fuzz.py UNARY",
@@ -189,7 +192,7 @@ def test_the_completeness_check_reports_one_forgotten_place(
     monkeypatch.delitem(test_fuzz.UNARY, "erf")
     monkeypatch.delattr(Tensor, "relu6")
     assert missing_places() == {
-        "mish": ["draw CLI whitelist (autograd/draw.py)"],
+        "mish": ["draw CLI whitelist (autograd/pictures/cli.py)"],
         "gelu": ["activation-name lookup (nn/activations.py)"],
         "erf": ["tests/test_fuzz.py UNARY"],
         "relu6": ["Tensor method"],

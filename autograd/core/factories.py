@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import random as _random
-from autograd.tensor import Tensor
+from autograd.core import random as _random
+from autograd.core.tensor import Tensor
 
 __all__ = ["zeros", "ones", "full", "zeros_like", "ones_like", "arange", "linspace", "eye",
            "rand", "randn"]

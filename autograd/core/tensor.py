@@ -2,8 +2,8 @@
 
 Each op computes its result with numpy and records its inputs with an ``Op``:
 the op's name and its gradient rule. Elementwise ops take their forward and
-derivative from ``autograd.elementwise``; the other rules live in
-``autograd.vjp``. Backward walks the shared graph core; every gradient is
+derivative from ``autograd.core.registry``; the other rules live in
+``autograd.core.tensor_rules``. Backward walks the shared graph core; every gradient is
 reduced to its operand's shape in one place, ``generic.unbroadcast``.
 
 A Tensor made from a float ndarray shares its memory (like ``torch.as_tensor``);
@@ -18,16 +18,16 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd import vjp
-from autograd.elementwise import REGISTRY, Elementwise, times
-from autograd.generic import unbroadcast
-from autograd.graph import (
+from autograd.core import tensor_rules as vjp
+from autograd.core.generic import unbroadcast
+from autograd.core.graph import (
     PER_THREAD,
     creation_site,
     run_backward,
     topological_order,
     write_gradients,
 )
+from autograd.core.registry import REGISTRY, Elementwise, times
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = int | Sequence[int] | None
@@ -78,7 +78,7 @@ class Op:
 
     In a plain backward ``g``, ``inputs`` and ``out`` are ndarrays; in a recorded
     one (``backward(create_graph=True)``) they are Tensors, so a rule written with
-    operators, Tensor methods and ``autograd.generic`` works in both and its
+    operators, Tensor methods and ``autograd.core.generic`` works in both and its
     result can be differentiated again. A gradient may have the broadcast shape
     of the output: it is reduced to its input's shape by ``generic.unbroadcast``;
     a wrong count or a shape that cannot be reduced raises ``ValueError`` naming
@@ -229,7 +229,7 @@ def _elementwise_op(spec: Elementwise) -> Op:
     return Op(spec.name, binary)
 
 
-# The ops that are not elementwise; their rules are in autograd.vjp.
+# The ops that are not elementwise; their rules are in autograd.core.tensor_rules.
 _SOFTMAX = Op("softmax", vjp.softmax)
 _LOG_SOFTMAX = Op("log_softmax", vjp.log_softmax)
 _SUM = Op("sum", vjp.sum_)
@@ -559,7 +559,7 @@ class Tensor:
     def __pos__(self) -> Tensor:
         return self
 
-    # -- elementwise functions (each one entry of autograd.elementwise) --------------------
+    # -- elementwise functions (each one entry of autograd.core.registry) --------------------
     def exp(self) -> Tensor:
         return _unary(self, "exp")
 

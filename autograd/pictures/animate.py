@@ -30,11 +30,11 @@ from typing import Any, Union
 
 import numpy as np
 
-from autograd.generic import unbroadcast
-from autograd.graph import topological_order
-from autograd.render import INSTALL_HINT, _graphviz, _number, _preview
-from autograd.tensor import Tensor
-from autograd.value import Value
+from autograd.core.generic import unbroadcast
+from autograd.core.graph import topological_order
+from autograd.core.tensor import Tensor
+from autograd.core.value import Value
+from autograd.pictures.render import INSTALL_HINT, _graphviz, _number, _preview
 
 Node = Union[Value, Tensor]  # noqa: UP007 - a runtime alias, as in render.py
 Grad = Any  # float for a Value, ndarray for a Tensor, None while no gradient has reached it
@@ -46,7 +46,7 @@ __all__ = ["animate_backward", "BackwardAnimation", "Frame", "Contribution"]
 #
 # The ONLY place that reads how the engine stores local derivatives. Everything else in
 # this module works on what ``_contributions`` returns; the order itself comes from the
-# public ``autograd.graph.topological_order`` (backward walks it in reverse, skipping
+# public ``autograd.core.graph.topological_order`` (backward walks it in reverse, skipping
 # leaves and nodes no gradient reached). A Value keeps ``_d0`` (and ``_d1`` when it has
 # a second parent ``_p1``); a Tensor keeps its Op in ``_rule``, whose ``rule(g, parent
 # arrays, data, saved, needs)`` gives one gradient per parent, reduced with

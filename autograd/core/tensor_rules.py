@@ -1,9 +1,9 @@
 """Tensor gradient rules (vector-Jacobian products) of the ops that are not elementwise.
 
-Elementwise ops take their rules from ``autograd.elementwise``. Each rule here is
+Elementwise ops take their rules from ``autograd.core.registry``. Each rule here is
 called as ``rule(g, inputs, out, saved, needs)`` (see ``autograd.Op``) and returns
 one gradient per input. Rules are written once, with operators, array/Tensor
-methods and ``autograd.generic``: they run on ndarrays in a plain backward and on
+methods and ``autograd.core.generic``: they run on ndarrays in a plain backward and on
 Tensors in a recorded one (``create_graph=True``), where their results can be
 differentiated again. A rule may return a gradient at the broadcast output shape:
 the driver reduces it with ``generic.unbroadcast``.
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import generic as G
+from autograd.core import generic as G
 
 Grads = tuple[Any, ...]
 

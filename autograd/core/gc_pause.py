@@ -59,7 +59,7 @@ from collections.abc import Callable
 from contextlib import ContextDecorator
 from typing import Any, TypeVar
 
-from autograd.graph import _generator_in_mode
+from autograd.core.graph import _generator_in_mode
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd.graph import enable_grad, gradients
-from autograd.tensor import Tensor, _constant
-from autograd.value import Value
+from autograd.core.graph import enable_grad, gradients
+from autograd.core.tensor import Tensor, _constant
+from autograd.core.value import Value
 
 ArgNums = int | Sequence[int]
 _TRACES = threading.local()  # how many grad/jacobian traces are running on this thread

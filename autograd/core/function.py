@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import generic as G
-from autograd.tensor import Op, Tensor
+from autograd.core import generic as G
+from autograd.core.tensor import Op, Tensor
 
 
 class FunctionCtx:

@@ -128,7 +128,7 @@ def where(cond: Any, a: Any, b: Any) -> Any:
         return a if cond else b
     if is_plain(a) and is_plain(b):
         return np.where(cond, a, b)
-    from autograd.tensor import where as tensor_where
+    from autograd.core.tensor import where as tensor_where
 
     return tensor_where(cond, a, b)
 

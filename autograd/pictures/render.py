@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
-from autograd.graph import topological_order
-from autograd.tensor import Tensor
-from autograd.value import Value
+from autograd.core.graph import topological_order
+from autograd.core.tensor import Tensor
+from autograd.core.value import Value
 
 if TYPE_CHECKING:  # imported when a graph is drawn: `import autograd` needs numpy alone
     import graphviz
@@ -121,7 +121,7 @@ def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -
 
     Needs Graphviz's ``dot`` program; without it a RuntimeError says how to
     install it. ``format`` must write a single file (not vrml, x11, ...).
-    The file is replaced atomically (``autograd.atomic_write``): a failed
+    The file is replaced atomically (``autograd.system.atomic_write``): a failed
     write leaves the old one whole, and a path that is a directory, FIFO or
     device is refused. No other file is left behind. Returns the path written.
 
@@ -139,7 +139,7 @@ def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -
                              "use a format that does, such as svg, png or pdf")
         raise ValueError(f"render_graph: unknown format {format!r}; use a Graphviz format "
                          "that writes one file, such as svg, png or pdf")
-    from autograd.atomic_write import atomic_write  # here: keeps the import block to itself
+    from autograd.system.atomic_write import atomic_write  # here: keeps the import block to itself
 
     target = str(path)
     if not target:

@@ -2,7 +2,7 @@
 
 Each takes a Tensor, a Value (where the method exists) or anything ``Tensor``
 accepts (a list, an ndarray, a number), which becomes a constant Tensor. The
-elementwise ones are checked against ``autograd.elementwise.REGISTRY`` by
+elementwise ones are checked against ``autograd.core.registry.REGISTRY`` by
 ``tests/test_registry.py``.
 
 >>> import autograd
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd.tensor import Axis, Tensor, _matmul, _operand
-from autograd.value import Value
+from autograd.core.tensor import Axis, Tensor, _matmul, _operand
+from autograd.core.value import Value
 
 Node = Any  # Tensor | Value
 

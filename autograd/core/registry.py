@@ -1,7 +1,7 @@
 """The registry of elementwise ops: one entry per op, read top to bottom.
 
 Each entry holds the op's forward for a float (``Value``) and for an ndarray
-(``Tensor``), and its local derivative written ONCE with ``autograd.generic``,
+(``Tensor``), and its local derivative written ONCE with ``autograd.core.generic``,
 so the same formula gives a float at a Value's forward time, an ndarray in a
 Tensor's backward, and nodes in a recorded backward (``create_graph=True``),
 which makes every derivative differentiable again.
@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import generic as G
+from autograd.core import generic as G
 
 _SQRT_HALF = 1.0 / math.sqrt(2.0)
 BOTH = (True, True)  # a binary derivative's default ``wanted``: both partial derivatives

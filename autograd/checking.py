@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd.functional import _grads_of
-from autograd.graph import enable_grad, gradients, no_grad, topological_order
-from autograd.tensor import Tensor
-from autograd.value import Value
+from autograd.core.graph import enable_grad, gradients, no_grad, topological_order
+from autograd.core.tensor import Tensor
+from autograd.core.value import Value
+from autograd.transforms import _grads_of
 
 Node = Value | Tensor
 

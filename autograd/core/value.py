@@ -1,7 +1,7 @@
 """Value: a scalar node holding a Python float.
 
 Each op computes its result and, right away, the local derivative of the result
-with respect to each input, by its entry's formula in ``autograd.elementwise``
+with respect to each input, by its entry's formula in ``autograd.core.registry``
 evaluated on floats. Backward is then one loop over a topological order doing
 ``parent.grad += local * grad``: no closures, so a graph has no reference cycles
 and is freed by reference counting as soon as its root is.
@@ -23,8 +23,8 @@ from __future__ import annotations
 from numbers import Real
 from typing import Any, Union
 
-from autograd.elementwise import REGISTRY, Elementwise, times
-from autograd.graph import PER_THREAD, WRITE_LOCK, creation_site, run_backward
+from autograd.core.graph import PER_THREAD, WRITE_LOCK, creation_site, run_backward
+from autograd.core.registry import REGISTRY, Elementwise, times
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -278,7 +278,7 @@ class Value:
         out = _pow(k, x)
         return _make(out, _RPOW, self, None, _POW_D(k, x, out, _SECOND)[1], k)
 
-    # -- elementary functions (each one entry of autograd.elementwise) -------------------
+    # -- elementary functions (each one entry of autograd.core.registry) -------------------
     def exp(self) -> Value:
         """e ** self."""
         return _unary(self, _UNARY["exp"])
