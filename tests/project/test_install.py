@@ -10,9 +10,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import skip_reason, skip_summary
 
-ROOT = Path(__file__).parent.parent
+from tests.conftest import skip_reason, skip_summary
+
+ROOT = Path(__file__).parents[2]
 
 BLOCK_GRAPHVIZ = """
 import importlib.abc, sys

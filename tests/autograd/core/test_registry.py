@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,12 +26,12 @@ from autograd import Tensor, Value, testing
 from autograd.core import registry as E
 from autograd.core.registry import ACTIVATIONS, REGISTRY, UNARY_METHODS, Elementwise
 from autograd.pictures import cli as draw
-
-sys.path.insert(0, str(Path(__file__).parent))
-import test_fuzz  # noqa: E402
-import test_higher_order  # noqa: E402
-import test_tensor  # noqa: E402
-import test_value  # noqa: E402
+from tests.autograd.core import (
+    test_fuzz,  # noqa: E402
+    test_higher_order,  # noqa: E402
+    test_tensor,  # noqa: E402
+    test_value,  # noqa: E402
+)
 
 #: Python's operator methods for the arithmetic entries (both sides where a number may lead).
 DUNDERS = {

@@ -352,6 +352,6 @@ def test_neuron_demo_command_line_prints_what_it_wrote(tmp_path, capsys):
 
 
 def test_gallery_neuron_picture_is_committed_and_parses():
-    path = Path(__file__).resolve().parent.parent / "demos" / "gallery" / "neuron.svg"
+    path = Path(__file__).resolve().parents[3] / "demos" / "gallery" / "neuron.svg"
     texts = svg_texts(path)
     assert "data 0.7071" in texts and "grad -1.5000" in texts

@@ -26,7 +26,7 @@ from autograd.testing import (
     scalar_programs,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def inputs_for(program: ScalarProgram) -> st.SearchStrategy[list[float]]:

@@ -18,7 +18,7 @@ import autograd.pictures.render as render
 from autograd.pictures.cli import main
 
 NEURON = ["tanh(x1*w1 + x2*w2 + b)", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 
 
 def printed_grads(out: str) -> dict[str, float]:
