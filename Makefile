@@ -9,7 +9,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench fuzz dot setup clean
+.PHONY: demo test oracle bench fuzz dot setup clean
 
 demo: setup
 	$(PY) -m demos --out out
@@ -18,6 +18,14 @@ test: setup
 	$(PY) -m ruff check autograd nn tests demos benchmarks
 	$(PY) -m mypy
 	$(PY) -m pytest
+
+# The oracle tests: the same suite with PyTorch 2.13 (CPU build) and micrograd installed, so
+# every comparison with another engine runs; an oracle test that still skips fails the run.
+# CI runs it after `make test`. torch is pinned to the CPU wheel: a plain `pip install torch`
+# would pull a multi-GB CUDA build.
+oracle: setup
+	$(PY) -m pip install torch==2.13.0 micrograd==0.1.0
+	BACKPROPLAB_ORACLES=required $(PY) -m pytest
 
 # micrograd comes from the `bench` extra; PyTorch is compared only when it is already
 # installed (never installed here: a plain `pip install torch` pulls a multi-GB CUDA build).

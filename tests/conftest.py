@@ -65,3 +65,22 @@ def pytest_unconfigure(config: Any) -> None:
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if line and reporter is not None:
         reporter.write_line(line)
+
+
+# -- `make oracle`: the oracle tests must run, not skip ---------------------------------------
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    """Under BACKPROPLAB_ORACLES=required (``make oracle``), a skip for a missing oracle fails.
+
+    CI installs torch and micrograd for that run: an oracle test that still skips would let a
+    bug that only the comparison catches through, so the run fails and names how many.
+    """
+    if os.environ.get("BACKPROPLAB_ORACLES") != "required":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    reports = reporter.stats.get("skipped", []) if reporter is not None else []
+    missing = [r for r in (skip_reason(rep.longrepr) for rep in reports)
+               if r.split(" ", 1)[0] in ORACLES and r.endswith("not installed")]
+    if missing:
+        reporter.write_line(f"oracle run: {len(missing)} oracle tests skipped ({missing[0]}); "
+                            "make oracle needs them to run")
+        session.exitstatus = 1
