@@ -1,4 +1,4 @@
-"""Activation modules: thin wrappers over the node methods (Tensor and Value alike).
+"""Activation modules, and PReLU (the learned one): thin wrappers over the node methods.
 
 Each module calls the functional form of the same name (``nn.functional``), so it
 works on a ``Tensor`` and, for the elementwise ones, on a ``Value`` too; any other
@@ -11,22 +11,23 @@ turns a lower-case name such as ``"relu"`` into a fresh module (used by ``MLP``)
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from autograd import Tensor, Value
+from autograd.core.tensor import where
 from nn import functional as F
 from nn.init import _finite  # one check of number arguments for all of nn
-from nn.module import Module
+from nn.module import Module, Parameter
 
 _NODES = (Tensor, Value)
 
 __all__ = [
     "ReLU", "LeakyReLU", "ELU", "CELU", "GELU", "Mish", "Hardswish", "ReLU6", "Tanh", "Sigmoid",
-    "Softplus", "Softmax", "LogSoftmax", "activation", "ACTIVATIONS",
+    "Softplus", "Softmax", "LogSoftmax", "PReLU", "activation", "ACTIVATIONS",
 ]
-
 
 
 def _axis(x: Any, what: str) -> int:
@@ -235,6 +236,45 @@ class LogSoftmax(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+class PReLU(Module):
+    """x for x > 0, else a * x, with a learned slope ``a`` (``weight``), one per channel or shared.
+
+    With ``num_parameters > 1`` the channel axis is axis 1, as in PyTorch.
+
+    >>> from autograd import Tensor
+    >>> PReLU()(Tensor([-2.0, 3.0])).data
+    array([-0.5,  3. ])
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
+        super().__init__()
+        # The count is weight.size: an attribute named num_parameters would hide
+        # Module.num_parameters().
+        if isinstance(num_parameters, bool) or not isinstance(num_parameters, (int, np.integer)) \
+                or num_parameters < 1:
+            raise ValueError(f"PReLU: num_parameters must be a positive integer, "
+                             f"got {num_parameters!r}")
+        n = int(num_parameters)
+        numeric = isinstance(init, (int, float, np.integer, np.floating))
+        if isinstance(init, bool) or not numeric or not math.isfinite(init):
+            raise ValueError(f"PReLU: init (the initial slope) must be a finite number, "
+                             f"got {init!r}")
+        self.weight = Parameter(np.full(n, float(init)))
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        a: Tensor = self.weight
+        n = a.data.size
+        if n > 1:
+            if x.ndim < 2 or x.shape[1] != n:
+                raise ValueError(f"PReLU: num_parameters={n} needs input with {n} channels on "
+                                 f"axis 1, got shape {x.shape}")
+            a = a.reshape(n, *([1] * (x.ndim - 2)))
+        return where(x.data > 0, x, a * x)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.weight.data.size}"
 
 
 ACTIVATIONS: dict[str, type[Module]] = {

@@ -2,7 +2,7 @@
 
 Conv2d's weight has torch's shape (out_channels, in_channels, kh, kw), name and
 default init, so a ``state_dict`` loads into ``torch.nn.Conv2d`` unchanged.
-The computation is in ``nn.image_functional`` (one matrix product over the
+The computation is in ``nn.functional.conv`` (one matrix product over the
 sliding windows).
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 
 from autograd.core.tensor import Tensor
 from nn import init
-from nn.image_functional import IntOrPair, _pair, avg_pool2d, conv2d, max_pool2d
+from nn.functional.conv import IntOrPair, _pair, avg_pool2d, conv2d, max_pool2d
 from nn.module import Module, Parameter
 
 __all__ = ["Conv2d", "MaxPool2d", "AvgPool2d"]

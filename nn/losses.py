@@ -1,7 +1,7 @@
-"""Loss modules: the functional losses of ``nn.functional`` as Modules.
+"""Loss modules: the functional losses of ``nn.functional.losses`` as Modules.
 
 Each takes ``reduction=`` in its constructor (checked there) and is called as
-``loss(input, target, sample_weight=None)``; see ``nn.functional`` for the
+``loss(input, target, sample_weight=None)``; see ``nn.functional.losses`` for the
 formulas, the reductions and how sample weights apply.
 """
 
@@ -12,6 +12,7 @@ from typing import Any
 
 from autograd.core.tensor import Tensor
 from nn import functional as F
+from nn.functional.losses import _check_reduction
 from nn.module import Module
 
 __all__ = ["MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss"]
@@ -22,7 +23,7 @@ class _Loss(Module):
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        F._check_reduction(reduction, type(self).__name__)
+        _check_reduction(reduction, type(self).__name__)
         self.reduction = reduction
 
     def forward(self, input: Tensor, target: Any, sample_weight: Any = None) -> Tensor:

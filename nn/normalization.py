@@ -1,4 +1,4 @@
-"""Batch normalisation layers: BatchNorm1d and BatchNorm2d, as in torch.nn.
+"""Normalisation layers: BatchNorm1d, BatchNorm2d, LayerNorm and RMSNorm, as in torch.nn.
 
 ``weight`` (ones) and ``bias`` (zeros) are parameters; ``running_mean``,
 ``running_var`` and ``num_batches_tracked`` are buffers, under torch's names,
@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 
 from autograd.core.tensor import Tensor
-from nn.image_functional import batch_norm
+from nn.functional.normalization import batch_norm, layer_norm, normalized_shape_tuple, rms_norm
 from nn.module import Module, Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "RMSNorm"]
 
 
 class _BatchNorm(Module):
@@ -108,3 +108,70 @@ class BatchNorm2d(_BatchNorm):
 
     _ranks = (4,)
     _expected = "(N, C, H, W)"
+
+
+def _as_tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+class LayerNorm(Module):
+    """Normalise the trailing ``normalized_shape`` dims to mean 0, variance 1; then scale and shift.
+
+    ``weight`` starts at ones and ``bias`` at zeros (each present when
+    ``elementwise_affine``; ``bias=False`` drops the bias), as in PyTorch.
+
+    >>> ln = LayerNorm(4)
+    >>> [n for n, _ in ln.named_parameters()]
+    ['weight', 'bias']
+    >>> ln
+    LayerNorm((4,), eps=1e-05, elementwise_affine=True)
+    """
+
+    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True) -> None:
+        super().__init__()
+        self.normalized_shape = normalized_shape_tuple(normalized_shape, "LayerNorm")
+        self.eps = float(eps)
+        self.elementwise_affine = bool(elementwise_affine)
+        self.weight: Parameter | None = None
+        self.bias: Parameter | None = None
+        if self.elementwise_affine:
+            self.weight = Parameter(np.ones(self.normalized_shape))
+            if bias:
+                self.bias = Parameter(np.zeros(self.normalized_shape))
+
+    def forward(self, input: Tensor) -> Tensor:
+        return layer_norm(_as_tensor(input), self.normalized_shape, self.weight, self.bias,
+                          self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class RMSNorm(Module):
+    """x / sqrt(mean(x**2) + eps) over the trailing ``normalized_shape`` dims, times ``weight``.
+
+    ``eps=None`` uses the input dtype's machine epsilon, as PyTorch; ``weight``
+    starts at ones (present when ``elementwise_affine``).
+
+    >>> RMSNorm(16, eps=1e-5, elementwise_affine=False)
+    RMSNorm((16,), eps=1e-05, elementwise_affine=False)
+    """
+
+    def __init__(self, normalized_shape: Any, eps: float | None = None,
+                 elementwise_affine: bool = True) -> None:
+        super().__init__()
+        self.normalized_shape = normalized_shape_tuple(normalized_shape, "RMSNorm")
+        self.eps = None if eps is None else float(eps)
+        self.elementwise_affine = bool(elementwise_affine)
+        self.weight: Parameter | None = None
+        if self.elementwise_affine:
+            self.weight = Parameter(np.ones(self.normalized_shape))
+
+    def forward(self, input: Tensor) -> Tensor:
+        return rms_norm(_as_tensor(input), self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")

@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from autograd.core.value import Value
-from nn.module import Module, ModuleList
+from nn.containers import ModuleList
+from nn.module import Module
 
 __all__ = ["Neuron", "Layer", "MLP"]
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import nn
 from autograd import Tensor, enable_grad, gradcheck, manual_seed
 from nn import functional as F
-from nn.image_functional import Fold, MaxPool, Unfold, _fold_array, _unfold_array
+from nn.functional.conv import Fold, MaxPool, Unfold, _fold_array, _unfold_array
 
 
 def _rand(*shape: int, seed: int = 0, grad: bool = True) -> Tensor:
@@ -80,7 +80,7 @@ def test_batch_norm_backward_on_tensors_matches_the_fast_path():
     # The recorded (Tensor) backward recomputes from the inputs with shared methods; on
     # ndarrays the same function must give the fast path's numbers.
     from autograd.core.function import FunctionCtx
-    from nn.image_functional import BatchNormTrain, _batch_norm_grads
+    from nn.functional.normalization import BatchNormTrain, _batch_norm_grads
 
     rng = np.random.default_rng(0)
     x, w, b, g = rng.normal(size=(4, 3, 2, 5)), rng.normal(size=3), rng.normal(size=3), \

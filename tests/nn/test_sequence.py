@@ -500,7 +500,7 @@ def test_property_rms_norm_gradcheck(x, w):
 @settings(max_examples=30, deadline=None)
 @given(arrays((2, 4, 3), min_value=-4, max_value=4), arrays((2, 4, 3), min_value=-4, max_value=4))
 def test_property_causal_weights_are_distributions_over_earlier_positions(q, k):
-    from nn.functional_sequence import attention_weights
+    from nn.functional.attention import attention_weights
 
     w = attention_weights(Tensor(q), Tensor(k), is_causal=True).data
     np.testing.assert_allclose(w.sum(axis=-1), 1.0, rtol=1e-12)

@@ -1,7 +1,4 @@
-"""Losses and activations as functions: the functional forms of nn's modules.
-
-``import nn.functional as F`` as in PyTorch. Activations are thin wrappers over
-the node methods (so they also take ``Value`` where the method exists).
+"""Losses as functions: the functional forms of nn's loss modules.
 
 Every loss is ONE graph node whatever its reduction or weighting. Its forward
 computes the per-element loss ``l`` with numpy; ``_reduce`` then applies the
@@ -34,198 +31,15 @@ from typing import Any
 import numpy as np
 
 from autograd.core import generic as G
-from autograd.core.random import generator
 from autograd.core.tensor import Op, Tensor
-from autograd.core.tensor import linear as linear
 from autograd.core.value import Value
-from nn.functional_sequence import (
-    embedding,
-    layer_norm,
-    rms_norm,
-    scaled_dot_product_attention,
-)
 
-Node = Tensor | Value
 REDUCTIONS = ("mean", "sum", "none", "sum_by_nonzero_weights")
 
 __all__ = [
-    "relu", "leaky_relu", "elu", "celu", "gelu", "mish", "hardswish", "relu6", "tanh", "sigmoid",
-    "softplus", "softmax", "log_softmax", "linear", "dropout",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "nll_loss", "REDUCTIONS",
-    "embedding", "layer_norm", "rms_norm", "scaled_dot_product_attention",
 ]
-
-
-# -- activations -------------------------------------------------------------------------
-# One rule for every activation, functional or module: a Tensor or Value is used as it is;
-# anything else is read with np.asarray and must hold numbers (bool, int or float): it becomes
-# a constant Tensor (no gradient), as torch.sigmoid reads a list. Other input is refused.
-def _activation_input(x: Any, who: str) -> Any:
-    if isinstance(x, (Tensor, Value)):
-        return x
-    try:
-        data = np.asarray(x)
-    except (TypeError, ValueError) as exc:  # ragged lists
-        raise TypeError(f"{who}: expected a Tensor, a Value or an array-like of numbers; "
-                        f"got {type(x).__name__} that numpy cannot read as an array ({exc})"
-                        ) from None
-    if data.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: expected a Tensor, a Value or an array-like of numbers; "
-                        f"got {type(x).__name__} holding {data.dtype}")
-    return Tensor(data)
-
-
-def _tensor_input(x: Any, who: str) -> Tensor:
-    if isinstance(x, Value):
-        raise TypeError(f"{who}: expected a Tensor or an array-like of numbers (it works along "
-                        f"an axis); got a single Value")
-    return _activation_input(x, who)
-
-
-def relu(x: Node) -> Node:
-    """max(x, 0).
-
-    >>> relu(Tensor([-1.0, 2.0])).data
-    array([0., 2.])
-    """
-    return _activation_input(x, "relu").relu()
-
-
-def leaky_relu(x: Node, negative_slope: float = 0.01) -> Node:
-    """x for x > 0, else negative_slope * x.
-
-    >>> leaky_relu(Tensor([-1.0, 2.0]), 0.1).data
-    array([-0.1,  2. ])
-    """
-    return _activation_input(x, "leaky_relu").leaky_relu(negative_slope)
-
-
-def elu(x: Node, alpha: float = 1.0) -> Node:
-    """x for x > 0, else alpha * (exp(x) - 1).
-
-    >>> elu(Tensor([0.0, 2.0])).data
-    array([0., 2.])
-    """
-    return _activation_input(x, "elu").elu(alpha)
-
-
-def celu(x: Node, alpha: float = 1.0) -> Node:
-    """x for x > 0, else alpha * (exp(x / alpha) - 1).
-
-    >>> celu(Tensor([0.0, 2.0])).data
-    array([0., 2.])
-    """
-    return _activation_input(x, "celu").celu(alpha)
-
-
-def gelu(x: Node, approximate: str = "none") -> Node:
-    """x * Phi(x): exact (erf) by default, or ``approximate="tanh"``.
-
-    >>> round(float(gelu(Tensor([1.0])).data[0]), 4)
-    0.8413
-    """
-    return _activation_input(x, "gelu").gelu(approximate)
-
-
-def mish(x: Node) -> Node:
-    """x * tanh(softplus(x)).
-
-    >>> round(float(mish(Tensor([1.0])).data[0]), 4)
-    0.8651
-    """
-    return _activation_input(x, "mish").mish()
-
-
-def hardswish(x: Node) -> Node:
-    """x * relu6(x + 3) / 6.
-
-    >>> hardswish(Tensor([-4.0, 0.0, 4.0])).data
-    array([-0.,  0.,  4.])
-    """
-    return _activation_input(x, "hardswish").hardswish()
-
-
-def relu6(x: Node) -> Node:
-    """min(max(x, 0), 6).
-
-    >>> relu6(Tensor([-1.0, 3.0, 9.0])).data
-    array([0., 3., 6.])
-    """
-    return _activation_input(x, "relu6").relu6()
-
-
-def tanh(x: Node) -> Node:
-    """Hyperbolic tangent.
-
-    >>> tanh(Tensor([0.0])).data
-    array([0.])
-    """
-    return _activation_input(x, "tanh").tanh()
-
-
-def sigmoid(x: Node) -> Node:
-    """1 / (1 + exp(-x)), stable for large |x|.
-
-    >>> sigmoid(Tensor([0.0])).data
-    array([0.5])
-    """
-    return _activation_input(x, "sigmoid").sigmoid()
-
-
-def softplus(x: Node) -> Node:
-    """log(1 + exp(x)), without overflow.
-
-    >>> round(float(softplus(Tensor([0.0])).data[0]), 4)
-    0.6931
-    """
-    return _activation_input(x, "softplus").softplus()
-
-
-def softmax(x: Tensor, dim: int = -1) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``dim``.
-
-    >>> softmax(Tensor([[0.0, 0.0]])).data
-    array([[0.5, 0.5]])
-    """
-    return _tensor_input(x, "softmax").softmax(dim)
-
-
-def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
-    """x - logsumexp(x) along ``dim``; stable for logits of any size.
-
-    >>> log_softmax(Tensor([0.0, 1e4])).data
-    array([-10000.,      0.])
-    """
-    return _tensor_input(x, "log_softmax").log_softmax(dim)
-
-
-def dropout(x: Node, p: float = 0.5, training: bool = True) -> Node:
-    """Inverted dropout: zero each element with probability ``p`` and scale the rest by 1/(1-p).
-
-    The identity when ``training`` is False or ``p`` is 0; all zeros when ``p`` is 1.
-    Uses the generator seeded by ``autograd.manual_seed``; ``nn.Dropout`` calls this
-    function, so the same seed gives the same mask either way.
-
-    >>> x = Tensor([1.0, 2.0])
-    >>> dropout(x, 0.5, training=False) is x
-    True
-    >>> sorted(set(dropout(Tensor(np.ones(1000)), 0.5).data.tolist()))
-    [0.0, 2.0]
-    """
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)) or not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p (the drop probability) must be a number in [0, 1], "
-                         f"got {p!r}")
-    p = float(p)
-    x = _activation_input(x, "dropout")
-    if not training or p == 0.0:
-        return x
-    if isinstance(x, Value):
-        return x * (1.0 / (1.0 - p)) if generator().random() >= p else x * 0.0
-    if p == 1.0:
-        return x * np.zeros(x.shape, dtype=x.dtype)
-    keep = generator().random(x.shape) >= p
-    return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype, copy=False)
 
 
 # -- argument checks shared by the losses ----------------------------------------------------
@@ -717,9 +531,3 @@ _BCE_LOGITS = Op("binary_cross_entropy_with_logits", _bce_logits_rule)
 _CROSS_ENTROPY = Op("cross_entropy", _cross_entropy_rule)
 _SOFT_CROSS_ENTROPY = Op("cross_entropy", _soft_cross_entropy_rule)
 _NLL = Op("nll_loss", _nll_rule)
-
-
-# -- image ops (defined in nn/image_functional.py) ------------------------------------------
-from nn.image_functional import avg_pool2d, batch_norm, conv2d, max_pool2d  # noqa: E402
-
-__all__ += ["conv2d", "max_pool2d", "avg_pool2d", "batch_norm"]

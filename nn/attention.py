@@ -1,9 +1,4 @@
-"""Sequence layers: Embedding, LayerNorm, RMSNorm and MultiheadAttention.
-
-PyTorch's signatures, parameter names, shapes and default init, so a
-``state_dict`` loads into the same ``torch.nn`` module and gives the same
-outputs. Each forward is the functional form in ``nn.functional_sequence``,
-composed of existing Tensor ops.
+"""MultiheadAttention, as torch.nn.MultiheadAttention (PyTorch's parameter names and init).
 
 >>> from autograd import manual_seed
 >>> manual_seed(0)
@@ -20,18 +15,11 @@ import numpy as np
 
 from autograd.core.tensor import Tensor, linear
 from nn import init
-from nn.functional_sequence import (
-    attention_weights,
-    causal_mask,
-    embedding,
-    layer_norm,
-    normalized_shape_tuple,
-    rms_norm,
-)
-from nn.layers import Linear
+from nn.functional.attention import attention_weights, causal_mask
+from nn.linear import Linear
 from nn.module import Module, Parameter
 
-__all__ = ["Embedding", "LayerNorm", "RMSNorm", "MultiheadAttention"]
+__all__ = ["MultiheadAttention"]
 
 
 def _positive_int(x: Any, what: str) -> int:
@@ -42,113 +30,6 @@ def _positive_int(x: Any, what: str) -> int:
 
 def _as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
-
-
-class Embedding(Module):
-    """A lookup table: integer indices of any shape -> rows of ``weight`` (num_embeddings, dim).
-
-    ``weight`` starts as N(0, 1), PyTorch's default; the row ``padding_idx``
-    starts at zero and receives no gradient. Indices out of range raise an error that
-    is both an IndexError (as in PyTorch) and a ValueError, naming both shapes.
-
-    >>> emb = Embedding(10, 3, padding_idx=0)
-    >>> emb([[1, 2], [0, 9]]).shape
-    (2, 2, 3)
-    >>> emb
-    Embedding(10, 3, padding_idx=0)
-    """
-
-    def __init__(self, num_embeddings: int, embedding_dim: int,
-                 padding_idx: int | None = None) -> None:
-        super().__init__()
-        self.num_embeddings = _positive_int(num_embeddings, "Embedding: num_embeddings")
-        self.embedding_dim = _positive_int(embedding_dim, "Embedding: embedding_dim")
-        if padding_idx is not None:
-            if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)) \
-                    or not -self.num_embeddings <= padding_idx < self.num_embeddings:
-                raise ValueError(f"Embedding: padding_idx must be an int in "
-                                 f"[-{self.num_embeddings}, {self.num_embeddings}), "
-                                 f"got {padding_idx!r}")
-            padding_idx = int(padding_idx) % self.num_embeddings
-        self.padding_idx = padding_idx
-        self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim)))
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Draw N(0, 1) weights; zero the padding row."""
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0.0
-
-    def forward(self, input: Any) -> Tensor:
-        return embedding(input, self.weight, self.padding_idx)
-
-    def extra_repr(self) -> str:
-        pad = f", padding_idx={self.padding_idx}" if self.padding_idx is not None else ""
-        return f"{self.num_embeddings}, {self.embedding_dim}{pad}"
-
-
-class LayerNorm(Module):
-    """Normalise the trailing ``normalized_shape`` dims to mean 0, variance 1; then scale and shift.
-
-    ``weight`` starts at ones and ``bias`` at zeros (each present when
-    ``elementwise_affine``; ``bias=False`` drops the bias), as in PyTorch.
-
-    >>> ln = LayerNorm(4)
-    >>> [n for n, _ in ln.named_parameters()]
-    ['weight', 'bias']
-    >>> ln
-    LayerNorm((4,), eps=1e-05, elementwise_affine=True)
-    """
-
-    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True) -> None:
-        super().__init__()
-        self.normalized_shape = normalized_shape_tuple(normalized_shape, "LayerNorm")
-        self.eps = float(eps)
-        self.elementwise_affine = bool(elementwise_affine)
-        self.weight: Parameter | None = None
-        self.bias: Parameter | None = None
-        if self.elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape))
-            if bias:
-                self.bias = Parameter(np.zeros(self.normalized_shape))
-
-    def forward(self, input: Tensor) -> Tensor:
-        return layer_norm(_as_tensor(input), self.normalized_shape, self.weight, self.bias,
-                          self.eps)
-
-    def extra_repr(self) -> str:
-        return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
-
-
-class RMSNorm(Module):
-    """x / sqrt(mean(x**2) + eps) over the trailing ``normalized_shape`` dims, times ``weight``.
-
-    ``eps=None`` uses the input dtype's machine epsilon, as PyTorch; ``weight``
-    starts at ones (present when ``elementwise_affine``).
-
-    >>> RMSNorm(16, eps=1e-5, elementwise_affine=False)
-    RMSNorm((16,), eps=1e-05, elementwise_affine=False)
-    """
-
-    def __init__(self, normalized_shape: Any, eps: float | None = None,
-                 elementwise_affine: bool = True) -> None:
-        super().__init__()
-        self.normalized_shape = normalized_shape_tuple(normalized_shape, "RMSNorm")
-        self.eps = None if eps is None else float(eps)
-        self.elementwise_affine = bool(elementwise_affine)
-        self.weight: Parameter | None = None
-        if self.elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape))
-
-    def forward(self, input: Tensor) -> Tensor:
-        return rms_norm(_as_tensor(input), self.normalized_shape, self.weight, self.eps)
-
-    def extra_repr(self) -> str:
-        return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
 
 
 class MultiheadAttention(Module):
