@@ -15,21 +15,12 @@ import numpy as np
 
 from autograd.core.tensor import Tensor, linear
 from nn import init
-from nn.functional.attention import attention_weights, causal_mask
+from nn._checks import as_tensor, positive_int
+from nn.functional.attention import attention_weights
 from nn.linear import Linear
 from nn.module import Module, Parameter
 
 __all__ = ["MultiheadAttention"]
-
-
-def _positive_int(x: Any, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
-        raise ValueError(f"{what} must be a positive integer, got {x!r}")
-    return int(x)
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 class MultiheadAttention(Module):
@@ -60,8 +51,8 @@ class MultiheadAttention(Module):
     def __init__(self, embed_dim: int, num_heads: int, bias: bool = True,
                  batch_first: bool = True) -> None:
         super().__init__()
-        self.embed_dim = _positive_int(embed_dim, "MultiheadAttention: embed_dim")
-        self.num_heads = _positive_int(num_heads, "MultiheadAttention: num_heads")
+        self.embed_dim = positive_int(embed_dim, "MultiheadAttention: embed_dim")
+        self.num_heads = positive_int(num_heads, "MultiheadAttention: num_heads")
         if self.embed_dim % self.num_heads:
             raise ValueError(f"MultiheadAttention: embed_dim {embed_dim} must be divisible by "
                              f"num_heads {num_heads}")
@@ -123,7 +114,9 @@ class MultiheadAttention(Module):
     def forward(self, query: Tensor, key: Tensor, value: Tensor, attn_mask: Any = None,
                 need_weights: bool = True, is_causal: bool = False
                 ) -> tuple[Tensor, Tensor | None]:
-        query, key, value = _as_tensor(query), _as_tensor(key), _as_tensor(value)
+        who = "MultiheadAttention"
+        query, key, value = (as_tensor(t, who, name) for t, name in
+                             ((query, "query"), (key, "key"), (value, "value")))
         self._check(query, key, value)
         unbatched = query.ndim == 2
         if unbatched:
@@ -153,8 +146,7 @@ class MultiheadAttention(Module):
                                         op="MultiheadAttention")
         else:
             weights = attention_weights(heads(q, length), heads(k, source),
-                                        causal_mask(length, source) if is_causal else None,
-                                        op="MultiheadAttention")
+                                        is_causal=is_causal, op="MultiheadAttention")
         out = (weights @ heads(v, source)).transpose(0, 2, 1, 3).reshape(n * length, e)
         out = self.out_proj(out).reshape(n, length, e)
         avg = weights.mean(axis=1) if need_weights else None

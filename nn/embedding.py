@@ -13,20 +13,11 @@ import numpy as np
 
 from autograd.core.tensor import Tensor
 from nn import init
+from nn._checks import positive_int
 from nn.functional.embedding import embedding
 from nn.module import Module, Parameter
 
 __all__ = ["Embedding"]
-
-
-def _positive_int(x: Any, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
-        raise ValueError(f"{what} must be a positive integer, got {x!r}")
-    return int(x)
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 class Embedding(Module):
@@ -46,8 +37,8 @@ class Embedding(Module):
     def __init__(self, num_embeddings: int, embedding_dim: int,
                  padding_idx: int | None = None) -> None:
         super().__init__()
-        self.num_embeddings = _positive_int(num_embeddings, "Embedding: num_embeddings")
-        self.embedding_dim = _positive_int(embedding_dim, "Embedding: embedding_dim")
+        self.num_embeddings = positive_int(num_embeddings, "Embedding: num_embeddings")
+        self.embedding_dim = positive_int(embedding_dim, "Embedding: embedding_dim")
         if padding_idx is not None:
             if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)) \
                     or not -self.num_embeddings <= padding_idx < self.num_embeddings:

@@ -15,22 +15,13 @@ import numpy as np
 
 from autograd.core.tensor import Tensor, linear
 from nn import init
+from nn._checks import as_tensor, integer, positive_int, probability
 from nn.activations import activation as _activation
 from nn.containers import Sequential
-from nn.dropout import Dropout, _drop_probability
+from nn.dropout import Dropout
 from nn.module import Module, Parameter
 
 __all__ = ["Linear", "MLP", "Maxout", "Identity", "Flatten"]
-
-
-def _positive_int(x: Any, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
-        raise ValueError(f"{what} must be a positive integer, got {x!r}")
-    return int(x)
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _check_features(x: Tensor, in_features: int, layer: str) -> None:
@@ -57,8 +48,8 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
         super().__init__()
-        self.in_features = _positive_int(in_features, "Linear: in_features")
-        self.out_features = _positive_int(out_features, "Linear: out_features")
+        self.in_features = positive_int(in_features, "Linear: in_features")
+        self.out_features = positive_int(out_features, "Linear: out_features")
         self.weight = Parameter(np.empty((self.out_features, self.in_features)))
         self.bias: Parameter | None = Parameter(np.empty(self.out_features)) if bias else None
         self.reset_parameters()
@@ -78,7 +69,7 @@ class Linear(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         if type(x) is not Tensor:
-            x = _as_tensor(x)
+            x = as_tensor(x, "Linear")
         try:
             return linear(x, self.weight, self.bias)
         except ValueError:
@@ -122,8 +113,8 @@ class MLP(Sequential):
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
             raise ValueError(f"MLP: sizes must list at least two widths (input and output), "
                              f"e.g. [2, 16, 1]; got {sizes!r}")
-        widths = [_positive_int(s, f"MLP: sizes[{i}]") for i, s in enumerate(sizes)]
-        dropout = _drop_probability(dropout, "MLP: dropout")
+        widths = [positive_int(s, f"MLP: sizes[{i}]") for i, s in enumerate(sizes)]
+        dropout = probability(dropout, "MLP: dropout")
         hidden = _activation(activation)  # validates the name before anything is built
         out_act = None if output_activation is None else _activation(output_activation)
         layers: list[Module] = []
@@ -152,9 +143,9 @@ class Maxout(Module):
 
     def __init__(self, in_features: int, out_features: int, pieces: int) -> None:
         super().__init__()
-        self.in_features = _positive_int(in_features, "Maxout: in_features")
-        self.out_features = _positive_int(out_features, "Maxout: out_features")
-        self.pieces = _positive_int(pieces, "Maxout: pieces")
+        self.in_features = positive_int(in_features, "Maxout: in_features")
+        self.out_features = positive_int(out_features, "Maxout: out_features")
+        self.pieces = positive_int(pieces, "Maxout: pieces")
         self.weight = Parameter(np.empty((self.out_features * self.pieces, self.in_features)))
         self.bias = Parameter(np.empty(self.out_features * self.pieces))
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
@@ -162,7 +153,7 @@ class Maxout(Module):
         init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
-        x = _as_tensor(x)
+        x = as_tensor(x, "Maxout")
         _check_features(x, self.in_features, "Maxout")
         z = linear(x, self.weight, self.bias)
         return z.reshape(*x.data.shape[:-1], self.out_features, self.pieces).max(axis=-1)
@@ -197,15 +188,11 @@ class Flatten(Module):
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
-        for what, dim in (("start_dim", start_dim), ("end_dim", end_dim)):
-            if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)):
-                raise TypeError(f"Flatten: {what} must be an integer, got "
-                                f"{type(dim).__name__} {dim!r}")
-        self.start_dim = int(start_dim)
-        self.end_dim = int(end_dim)
+        self.start_dim = integer(start_dim, "Flatten: start_dim")
+        self.end_dim = integer(end_dim, "Flatten: end_dim")
 
     def forward(self, x: Tensor) -> Tensor:
-        x = _as_tensor(x)
+        x = as_tensor(x, "Flatten")
         shape = x.data.shape
         nd = max(len(shape), 1)
         start, end = self.start_dim, self.end_dim

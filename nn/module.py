@@ -26,7 +26,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from autograd.core.graph import PER_THREAD
-from autograd.core.tensor import Tensor
+from autograd.core.tensor import Tensor, _constant
 from autograd.core.value import Value
 
 __all__ = ["Module", "Parameter", "StateDictError"]
@@ -145,16 +145,9 @@ def _as_buffer(name: str, tensor: Any, who: str) -> Tensor | None:
     if isinstance(tensor, Tensor):
         return tensor
     if isinstance(tensor, np.ndarray):
-        return _buffer_tensor(tensor)
+        return _constant(tensor)  # kept as is: integer buffers stay integer
     raise TypeError(f"{who}: buffer {name!r} must be a Tensor, an ndarray or None, "
                     f"got {type(tensor).__name__}")
-
-
-def _buffer_tensor(data: np.ndarray) -> Tensor:
-    """A Tensor holding ``data`` as is (integer buffers such as num_batches_tracked stay int)."""
-    t = Tensor(np.zeros(0))
-    t.data = data
-    return t
 
 
 class Module:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd.core.tensor import Tensor
+from nn._checks import as_tensor, non_negative, positive_int, values_per_channel
 from nn.functional.normalization import batch_norm, layer_norm, normalized_shape_tuple, rms_norm
 from nn.module import Module, Parameter
 
@@ -28,16 +29,10 @@ class _BatchNorm(Module):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
         super().__init__()
         who = type(self).__name__
-        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) \
-                or num_features < 1:
-            raise ValueError(f"{who}: num_features must be a positive integer, "
-                             f"got {num_features!r}")
-        if not isinstance(eps, (int, float)) or not eps > 0:
-            raise ValueError(f"{who}: eps must be a positive number, got {eps!r}")
+        self.num_features = positive_int(num_features, f"{who}: num_features")
+        self.eps = non_negative(eps, f"{who}: eps", positive=True)
         if not isinstance(momentum, (int, float)) or not 0.0 <= momentum <= 1.0:
             raise ValueError(f"{who}: momentum must be in [0, 1], got {momentum!r}")
-        self.num_features = int(num_features)
-        self.eps = float(eps)
         self.momentum = float(momentum)
         self.weight = Parameter(np.ones(self.num_features))
         self.bias = Parameter(np.zeros(self.num_features))
@@ -57,17 +52,14 @@ class _BatchNorm(Module):
         self.num_batches_tracked.data[...] = 0
 
     def forward(self, x: Any) -> Tensor:
-        if not isinstance(x, Tensor):
-            x = Tensor(x)
         who = type(self).__name__
+        x = as_tensor(x, who)
         if x.ndim not in self._ranks or x.shape[1] != self.num_features:
             raise ValueError(f"{who}: expected input of shape {self._expected} with "
                              f"C={self.num_features} (running_mean of shape "
                              f"{self.running_mean.shape}), got shape {x.shape}")
         if self.training:
-            if x.size // x.shape[1] <= 1:
-                raise ValueError(f"{who}: expected more than 1 value per channel when "
-                                 f"training, got input of shape {x.shape}")
+            values_per_channel(x, who)
             self.num_batches_tracked.data += 1
         return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                           self.training, self.momentum, self.eps)
@@ -110,10 +102,6 @@ class BatchNorm2d(_BatchNorm):
     _expected = "(N, C, H, W)"
 
 
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
 class LayerNorm(Module):
     """Normalise the trailing ``normalized_shape`` dims to mean 0, variance 1; then scale and shift.
 
@@ -131,7 +119,7 @@ class LayerNorm(Module):
                  bias: bool = True) -> None:
         super().__init__()
         self.normalized_shape = normalized_shape_tuple(normalized_shape, "LayerNorm")
-        self.eps = float(eps)
+        self.eps = non_negative(eps, "LayerNorm: eps")
         self.elementwise_affine = bool(elementwise_affine)
         self.weight: Parameter | None = None
         self.bias: Parameter | None = None
@@ -141,8 +129,8 @@ class LayerNorm(Module):
                 self.bias = Parameter(np.zeros(self.normalized_shape))
 
     def forward(self, input: Tensor) -> Tensor:
-        return layer_norm(_as_tensor(input), self.normalized_shape, self.weight, self.bias,
-                          self.eps)
+        x = as_tensor(input, "LayerNorm")
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
@@ -163,14 +151,14 @@ class RMSNorm(Module):
                  elementwise_affine: bool = True) -> None:
         super().__init__()
         self.normalized_shape = normalized_shape_tuple(normalized_shape, "RMSNorm")
-        self.eps = None if eps is None else float(eps)
+        self.eps = None if eps is None else non_negative(eps, "RMSNorm: eps")
         self.elementwise_affine = bool(elementwise_affine)
         self.weight: Parameter | None = None
         if self.elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape))
 
     def forward(self, input: Tensor) -> Tensor:
-        return rms_norm(_as_tensor(input), self.normalized_shape, self.weight, self.eps)
+        return rms_norm(as_tensor(input, "RMSNorm"), self.normalized_shape, self.weight, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "

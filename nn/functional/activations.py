@@ -1,20 +1,34 @@
-"""Activations as functions: thin wrappers over the node methods (so they also take ``Value``).
+"""Activations as functions: ``x.<name>(**params)`` on a Tensor or a Value, one rule for all.
+
+Every elementwise activation here is derived from its entry in the op registry
+(``autograd.core.registry.REGISTRY``, ``kind == "activation"``): its parameters and
+their defaults are the entry's ``params``, so a parameter added there is taken here
+(and by the modules in ``nn.activations``) with no other edit. The input rule is
+``nn._checks.as_node``: a Tensor or a Value as it is, an array-like of numbers as a
+constant Tensor, anything else refused. ``softmax`` and ``log_softmax`` work along an
+axis, on Tensors only.
 
 >>> from autograd import Tensor
 >>> relu(Tensor([-1.0, 2.0])).data
 array([0., 2.])
+>>> import inspect; str(inspect.signature(leaky_relu))
+'(x, negative_slope=0.01)'
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
+from autograd.core.registry import REGISTRY
 from autograd.core.tensor import Tensor
 from autograd.core.value import Value
+from nn._checks import as_node, as_tensor
 
 Node = Tensor | Value
+_NODES = (Tensor, Value)
+_ALONG_AN_AXIS = "it works along an axis of an array"
 
 __all__ = [
     "relu", "leaky_relu", "elu", "celu", "gelu", "mish", "hardswish", "relu6", "tanh", "sigmoid",
@@ -22,129 +36,90 @@ __all__ = [
 ]
 
 
-# -- activations -------------------------------------------------------------------------
-# One rule for every activation, functional or module: a Tensor or Value is used as it is;
-# anything else is read with np.asarray and must hold numbers (bool, int or float): it becomes
-# a constant Tensor (no gradient), as torch.sigmoid reads a list. Other input is refused.
-def _activation_input(x: Any, who: str) -> Any:
-    if isinstance(x, (Tensor, Value)):
-        return x
-    try:
-        data = np.asarray(x)
-    except (TypeError, ValueError) as exc:  # ragged lists
-        raise TypeError(f"{who}: expected a Tensor, a Value or an array-like of numbers; "
-                        f"got {type(x).__name__} that numpy cannot read as an array ({exc})"
-                        ) from None
-    if data.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: expected a Tensor, a Value or an array-like of numbers; "
-                        f"got {type(x).__name__} holding {data.dtype}")
-    return Tensor(data)
+def _elementwise(name: str, doc: str) -> Callable[..., Any]:
+    """The functional form of registry activation ``name``, with the entry's signature."""
+    entry_params = REGISTRY[name].params
+
+    def activation(x: Any, *args: Any, **kwargs: Any) -> Any:
+        # The node methods take the entry's parameters, by name and in order (the registry
+        # test checks it), so the arguments pass through as given.
+        node = x if type(x) in _NODES else as_node(x, name)
+        return getattr(node, name)(*args, **kwargs)
+
+    activation.__name__ = activation.__qualname__ = name
+    activation.__doc__ = doc
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    setattr(activation, "__signature__", inspect.Signature(  # noqa: B010 (a function attribute)
+        [inspect.Parameter("x", kind)]
+        + [inspect.Parameter(p, kind, default=d) for p, d in entry_params]))
+    return activation
 
 
-def _tensor_input(x: Any, who: str) -> Tensor:
-    if isinstance(x, Value):
-        raise TypeError(f"{who}: expected a Tensor or an array-like of numbers (it works along "
-                        f"an axis); got a single Value")
-    return _activation_input(x, who)
-
-
-def relu(x: Node) -> Node:
-    """max(x, 0).
+relu = _elementwise("relu", """max(x, 0).
 
     >>> relu(Tensor([-1.0, 2.0])).data
     array([0., 2.])
-    """
-    return _activation_input(x, "relu").relu()
+    """)
 
-
-def leaky_relu(x: Node, negative_slope: float = 0.01) -> Node:
-    """x for x > 0, else negative_slope * x.
+leaky_relu = _elementwise("leaky_relu", """x for x > 0, else negative_slope * x.
 
     >>> leaky_relu(Tensor([-1.0, 2.0]), 0.1).data
     array([-0.1,  2. ])
-    """
-    return _activation_input(x, "leaky_relu").leaky_relu(negative_slope)
+    """)
 
-
-def elu(x: Node, alpha: float = 1.0) -> Node:
-    """x for x > 0, else alpha * (exp(x) - 1).
+elu = _elementwise("elu", """x for x > 0, else alpha * (exp(x) - 1).
 
     >>> elu(Tensor([0.0, 2.0])).data
     array([0., 2.])
-    """
-    return _activation_input(x, "elu").elu(alpha)
+    """)
 
-
-def celu(x: Node, alpha: float = 1.0) -> Node:
-    """x for x > 0, else alpha * (exp(x / alpha) - 1).
+celu = _elementwise("celu", """x for x > 0, else alpha * (exp(x / alpha) - 1).
 
     >>> celu(Tensor([0.0, 2.0])).data
     array([0., 2.])
-    """
-    return _activation_input(x, "celu").celu(alpha)
+    """)
 
-
-def gelu(x: Node, approximate: str = "none") -> Node:
-    """x * Phi(x): exact (erf) by default, or ``approximate="tanh"``.
+gelu = _elementwise("gelu", """x * Phi(x): exact (erf) by default, or ``approximate="tanh"``.
 
     >>> round(float(gelu(Tensor([1.0])).data[0]), 4)
     0.8413
-    """
-    return _activation_input(x, "gelu").gelu(approximate)
+    """)
 
-
-def mish(x: Node) -> Node:
-    """x * tanh(softplus(x)).
+mish = _elementwise("mish", """x * tanh(softplus(x)).
 
     >>> round(float(mish(Tensor([1.0])).data[0]), 4)
     0.8651
-    """
-    return _activation_input(x, "mish").mish()
+    """)
 
-
-def hardswish(x: Node) -> Node:
-    """x * relu6(x + 3) / 6.
+hardswish = _elementwise("hardswish", """x * relu6(x + 3) / 6.
 
     >>> hardswish(Tensor([-4.0, 0.0, 4.0])).data
     array([-0.,  0.,  4.])
-    """
-    return _activation_input(x, "hardswish").hardswish()
+    """)
 
-
-def relu6(x: Node) -> Node:
-    """min(max(x, 0), 6).
+relu6 = _elementwise("relu6", """min(max(x, 0), 6).
 
     >>> relu6(Tensor([-1.0, 3.0, 9.0])).data
     array([0., 3., 6.])
-    """
-    return _activation_input(x, "relu6").relu6()
+    """)
 
-
-def tanh(x: Node) -> Node:
-    """Hyperbolic tangent.
+tanh = _elementwise("tanh", """Hyperbolic tangent.
 
     >>> tanh(Tensor([0.0])).data
     array([0.])
-    """
-    return _activation_input(x, "tanh").tanh()
+    """)
 
-
-def sigmoid(x: Node) -> Node:
-    """1 / (1 + exp(-x)), stable for large |x|.
+sigmoid = _elementwise("sigmoid", """1 / (1 + exp(-x)), stable for large |x|.
 
     >>> sigmoid(Tensor([0.0])).data
     array([0.5])
-    """
-    return _activation_input(x, "sigmoid").sigmoid()
+    """)
 
-
-def softplus(x: Node) -> Node:
-    """log(1 + exp(x)), without overflow.
+softplus = _elementwise("softplus", """log(1 + exp(x)), without overflow.
 
     >>> round(float(softplus(Tensor([0.0])).data[0]), 4)
     0.6931
-    """
-    return _activation_input(x, "softplus").softplus()
+    """)
 
 
 def softmax(x: Tensor, dim: int = -1) -> Tensor:
@@ -153,7 +128,7 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
     >>> softmax(Tensor([[0.0, 0.0]])).data
     array([[0.5, 0.5]])
     """
-    return _tensor_input(x, "softmax").softmax(dim)
+    return as_tensor(x, "softmax", value_hint=_ALONG_AN_AXIS).softmax(dim)
 
 
 def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
@@ -162,4 +137,4 @@ def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     >>> log_softmax(Tensor([0.0, 1e4])).data
     array([-10000.,      0.])
     """
-    return _tensor_input(x, "log_softmax").log_softmax(dim)
+    return as_tensor(x, "log_softmax", value_hint=_ALONG_AN_AXIS).log_softmax(dim)

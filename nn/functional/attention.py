@@ -17,16 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from autograd.core import generic as G
 from autograd.core.tensor import Tensor, where
-from nn.functional.embedding import _tensor
+from nn._checks import as_tensor
 
 __all__ = ["scaled_dot_product_attention", "attention_weights", "causal_mask"]
-
-
-def _swap_last(t: Tensor) -> Tensor:
-    perm = list(range(t.ndim))
-    perm[-1], perm[-2] = perm[-2], perm[-1]
-    return t.transpose(perm)
 
 
 def causal_mask(length: int, source_length: int) -> np.ndarray:
@@ -61,7 +56,7 @@ def attention_weights(q: Tensor, k: Tensor, attn_mask: Any = None, is_causal: bo
     if attn_mask is not None and is_causal:
         raise ValueError(f"{op}: pass either attn_mask or is_causal=True, not both")
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
-    scores = (q @ _swap_last(k)) * s
+    scores = (q @ G.swap_last(k)) * s
     length, source = q.shape[-2], k.shape[-2]
     if is_causal:
         scores = where(causal_mask(length, source), scores, -np.inf)
@@ -94,7 +89,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     array([[[1.],
             [2.]]])
     """
-    q, k, v = _tensor(query), _tensor(key), _tensor(value)
+    who = "scaled_dot_product_attention"
+    q, k, v = (as_tensor(t, who, name) for t, name in
+               ((query, "query"), (key, "key"), (value, "value")))
     if v.ndim < 2 or v.shape[-2] != k.shape[-2]:
         raise ValueError(f"scaled_dot_product_attention: key of shape {k.shape} and value of "
                          f"shape {v.shape} need the same sequence length (dimension -2)")

@@ -41,23 +41,11 @@ import numpy as np
 
 from autograd.core.function import Function
 from autograd.core.tensor import Tensor, linear
+from nn._checks import Pair, as_tensor, pair, pool_padding
 
 __all__ = ["conv2d", "max_pool2d", "avg_pool2d"]
 
-Pair = tuple[int, int]
 IntOrPair = int | tuple[int, int]
-
-
-def _pair(value: Any, name: str, who: str, minimum: int) -> Pair:
-    """``value`` as (height, width): an int for both, or a pair of ints, each >= minimum."""
-    items = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(items) != 2 or not all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items
-    ):
-        raise TypeError(f"{who}: {name} must be an int or a pair of ints, got {value!r}")
-    if any(v < minimum for v in items):
-        raise ValueError(f"{who}: {name} must be at least {minimum}, got {value!r}")
-    return int(items[0]), int(items[1])
 
 
 def _out_size(size: int, kernel: int, stride: int, pad: int) -> int:
@@ -234,14 +222,6 @@ class MaxPool(Function):
         return _fold_array(g * first, ctx.size, stride, padding), None, None, None
 
 
-def _as_tensor(x: Any, who: str, name: str = "input") -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    if type(x).__name__ == "Value":
-        raise TypeError(f"{who}: {name} must be a Tensor, got a Value")
-    return Tensor(x)
-
-
 def _check_image(x: Tensor, who: str, channels: int | None = None) -> None:
     if x.ndim != 4:
         raise ValueError(f"{who}: expected a 4-d input (N, C, H, W), got shape {x.shape}")
@@ -270,7 +250,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     (2, 4, 5, 5)
     """
     who = "conv2d"
-    input, weight = _as_tensor(input, who), _as_tensor(weight, who, "weight")
+    input, weight = as_tensor(input, who), as_tensor(weight, who, "weight")
     if weight.ndim != 4:
         raise ValueError(f"{who}: weight must be 4-d (out_channels, in_channels, kh, kw), "
                          f"got shape {weight.shape}")
@@ -280,12 +260,12 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
                          f"but weight of shape {weight.shape} expects {weight.shape[1]}")
     out_ch = weight.shape[0]
     if bias is not None:
-        bias = _as_tensor(bias, who, "bias")
+        bias = as_tensor(bias, who, "bias")
         if bias.shape != (out_ch,):
             raise ValueError(f"{who}: bias of shape {bias.shape} does not match weight of "
                              f"shape {weight.shape}: expected ({out_ch},)")
     kernel = (weight.shape[2], weight.shape[3])
-    st, pad = _pair(stride, "stride", who, 1), _pair(padding, "padding", who, 0)
+    st, pad = pair(stride, "stride", who, 1), pair(padding, "padding", who, 0)
     _check_fits(input, kernel, pad, who)
     n = input.shape[0]
     oh = _out_size(input.shape[2], kernel[0], st[0], pad[0])
@@ -299,13 +279,10 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
 
 def _pool_geometry(input: Any, kernel_size: IntOrPair, stride: IntOrPair | None,
                    padding: IntOrPair, who: str) -> tuple[Tensor, Pair, Pair, Pair]:
-    x = _as_tensor(input, who)
+    x = as_tensor(input, who)
     _check_image(x, who)
-    kernel = _pair(kernel_size, "kernel_size", who, 1)
-    st = kernel if stride is None else _pair(stride, "stride", who, 1)
-    pad = _pair(padding, "padding", who, 0)
-    if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
-        raise ValueError(f"{who}: padding {pad} must be at most half the kernel size {kernel}")
+    kernel, pad = pool_padding(kernel_size, padding, who)
+    st = kernel if stride is None else pair(stride, "stride", who, 1)
     _check_fits(x, kernel, pad, who)
     return x, kernel, st, pad
 

@@ -11,7 +11,8 @@ import numpy as np
 
 from autograd.core.random import generator
 from autograd.core.value import Value
-from nn.functional.activations import Node, _activation_input
+from nn._checks import as_node, probability
+from nn.functional.activations import Node
 
 __all__ = ["dropout"]
 
@@ -30,11 +31,8 @@ def dropout(x: Node, p: float = 0.5, training: bool = True) -> Node:
     >>> sorted(set(dropout(Tensor(np.ones(1000)), 0.5).data.tolist()))
     [0.0, 2.0]
     """
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)) or not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p (the drop probability) must be a number in [0, 1], "
-                         f"got {p!r}")
-    p = float(p)
-    x = _activation_input(x, "dropout")
+    p = probability(p, "dropout: p")
+    x = as_node(x, "dropout")
     if not training or p == 0.0:
         return x
     if isinstance(x, Value):

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from autograd.core.tensor import Tensor, where
+from nn._checks import as_tensor
 
 __all__ = ["embedding", "indices", "EmbeddingIndexError", "EmbeddingTypeError"]
 
@@ -36,10 +37,6 @@ class EmbeddingTypeError(TypeError, ValueError):
     >>> issubclass(EmbeddingTypeError, TypeError), issubclass(EmbeddingTypeError, ValueError)
     (True, True)
     """
-
-
-def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def indices(input: Any, num_embeddings: int, op: str, weight_shape: tuple[int, ...]) -> np.ndarray:
@@ -81,7 +78,7 @@ def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Ten
            [0., 0.],
            [0., 0.]])
     """
-    w = _tensor(weight)
+    w = as_tensor(weight, "embedding", "weight")
     if w.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), "
                          f"got shape {w.shape}")

@@ -32,7 +32,7 @@ import numpy as np
 
 from autograd.core import generic as G
 from autograd.core.tensor import Op, Tensor
-from autograd.core.value import Value
+from nn._checks import as_tensor, per_item_weights
 
 REDUCTIONS = ("mean", "sum", "none", "sum_by_nonzero_weights")
 
@@ -44,11 +44,7 @@ __all__ = [
 
 # -- argument checks shared by the losses ----------------------------------------------------
 def _input(x: Any, op: str) -> Tensor:
-    if not isinstance(x, Tensor):
-        if isinstance(x, Value):
-            raise TypeError(f"{op}: losses work on Tensors; for Values write the loss with "
-                            "Value ops")
-        x = Tensor(x)
+    x = as_tensor(x, op, value_hint="for Values write the loss with Value ops")
     if x.data.size == 0:
         raise ValueError(f"{op}: empty batch: the input has no elements (shape {x.shape})")
     return x
@@ -80,26 +76,10 @@ def _target(target: Any, x: Tensor, op: str) -> tuple[np.ndarray, Tensor | None]
 
 def _weights(sample_weight: Any, loss_shape: tuple[int, ...], dtype: Any, op: str) -> np.ndarray:
     """Per-example weights, checked, shaped (N, 1, ...) to broadcast over the loss."""
-    if isinstance(sample_weight, str):
-        raise TypeError(f"{op}: sample_weight must be numeric, got the string {sample_weight!r}; "
-                        f"did you mean reduction={sample_weight!r}?")
-    raw = sample_weight.data if isinstance(sample_weight, Tensor) else sample_weight
-    try:
-        w = np.asarray(raw, dtype=dtype)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{op}: sample_weight must be numeric, got {type(raw).__name__}: "
-                        f"{exc}") from None
     if not loss_shape:
         raise ValueError(f"{op}: sample_weight needs a batch dimension, but the loss is a scalar")
     n = loss_shape[0]
-    if w.shape != (n,):
-        raise ValueError(f"{op}: sample_weight must have shape ({n},) (one weight per example), "
-                         f"got {w.shape}")
-    bad = ~(np.isfinite(w) & (w >= 0))
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(f"{op}: sample weights must be finite and >= 0; sample_weight[{i}] is "
-                         f"{float(w[i])!r}")
+    w = per_item_weights(sample_weight, n, dtype, op, "sample_weight", "example", True)
     return w.reshape((n,) + (1,) * (len(loss_shape) - 1))
 
 
@@ -110,23 +90,10 @@ def _check_reduction(reduction: str, op: str) -> None:
 
 
 def _class_weights(weight: Any, n_classes: int, dtype: Any, op: str) -> np.ndarray | None:
-    """PyTorch's ``weight=``: one finite, non-negative weight per class."""
+    """PyTorch's ``weight=``: one finite weight per class (any sign, as PyTorch)."""
     if weight is None:
         return None
-    raw = weight.data if isinstance(weight, Tensor) else weight
-    try:
-        w = np.asarray(raw, dtype=dtype)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{op}: weight must be numeric, got {type(raw).__name__}: {exc}") from None
-    if w.shape != (n_classes,):
-        raise ValueError(f"{op}: weight must have shape ({n_classes},) (one weight per class), "
-                         f"got {w.shape}")
-    bad = ~(np.isfinite(w) & (w >= 0))
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(f"{op}: class weights must be finite and >= 0; weight[{i}] is "
-                         f"{float(w[i])!r}")
-    return w
+    return per_item_weights(weight, n_classes, dtype, op, "weight", "class", False)
 
 
 def _reduce(
@@ -341,8 +308,13 @@ def _bce_logits_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> t
 # -- multi-class classification ------------------------------------------------------------------
 def _labels(target: Any, x: Tensor, op: str) -> np.ndarray | None:
     """Integer class labels of shape input.shape without its class axis, or None if ``target``
-    has the input's shape (class probabilities)."""
-    raw = target.data if isinstance(target, Tensor) else np.asarray(target)
+    has the input's shape (class probabilities).
+
+    Class indices are integers: an integer array or list, or a Tensor holding whole numbers
+    (a Tensor made from ints is float64). A float ndarray or list is refused, as PyTorch does.
+    """
+    is_tensor = isinstance(target, Tensor)
+    raw = target.data if is_tensor else np.asarray(target)
     shape = x.shape
     label_shape = _label_shape(shape)
     if raw.shape == shape:
@@ -351,8 +323,10 @@ def _labels(target: Any, x: Tensor, op: str) -> np.ndarray | None:
         raise ValueError(f"{op}: input shape {shape} needs integer labels of shape {label_shape} "
                          f"or class probabilities of shape {shape}; got target shape {raw.shape}")
     kind = raw.dtype.kind
-    if kind not in "iuf":
-        raise ValueError(f"{op}: labels must be integers, got an array of dtype {raw.dtype}")
+    if kind not in "iuf" or (kind == "f" and not is_tensor):
+        raise ValueError(f"{op}: labels must be integers, got an array of dtype {raw.dtype}; "
+                         f"pass integer class indices (e.g. target.astype(int)), as PyTorch, "
+                         f"or class probabilities of the input's shape {shape}")
     n_classes = shape[1] if len(shape) >= 2 else shape[0]
     if kind == "f":
         not_whole = raw != np.floor(raw)  # also true for NaN
@@ -369,7 +343,7 @@ def _labels(target: Any, x: Tensor, op: str) -> np.ndarray | None:
     return raw.astype(np.intp, copy=False)
 
 
-def _rows(z: Any) -> Any:
+def _classes_last(z: Any) -> Any:
     """The input as (examples, classes): the class axis (1, or 0 for a 1-D input) moved last.
     Written with reshape/transpose, so it works on arrays and Tensors."""
     if z.ndim == 2:
@@ -380,8 +354,8 @@ def _rows(z: Any) -> Any:
     return z.transpose(perm).reshape(-1, z.shape[1])
 
 
-def _unrows(grad: Any, shape: tuple[int, ...]) -> Any:
-    """Inverse of ``_rows``: a gradient of shape (examples, classes) back to the input's shape."""
+def _classes_back(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Inverse of ``_classes_last``: a gradient (examples, classes) back to the input's shape."""
     if len(shape) == 2:
         return grad
     if len(shape) == 1:
@@ -389,6 +363,20 @@ def _unrows(grad: Any, shape: tuple[int, ...]) -> Any:
     n = len(shape)
     back = (0, n - 1) + tuple(range(1, n - 1))
     return grad.reshape((shape[0],) + shape[2:] + (shape[1],)).transpose(back)
+
+
+def _class_input(input: Any, target: Any, weight: Any, op: str
+                 ) -> tuple[Tensor, np.ndarray | None, int, np.ndarray | None]:
+    """The prologue of the class losses (cross_entropy, nll_loss): the input with a class
+    axis, the integer labels (None for probabilities), the number of classes and the
+    checked class weights."""
+    x = _input(input, op)
+    if x.ndim == 0:
+        raise ValueError(f"{op}: input must have a class axis (shape (C,), (N, C) or "
+                         "(N, C, d1, ...)), got a 0-d tensor")
+    labels = _labels(target, x, op)
+    n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
+    return x, labels, n_classes, _class_weights(weight, n_classes, x.dtype, op)
 
 
 def _label_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -437,16 +425,8 @@ def cross_entropy(
     >>> round(cross_entropy(logits, [0, 1], weight=[3.0, 1.0]).item(), 6)  # (3 l0 + l1) / 4
     0.268483
     """
-    x = _input(input, "cross_entropy")
-    if x.ndim == 0:
-        raise ValueError("cross_entropy: input must have a class axis (shape (C,), (N, C) or "
-                         "(N, C, d1, ...)), got a 0-d tensor")
-    labels = _labels(target, x, "cross_entropy")
-    n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
-    cw = _class_weights(weight, n_classes, x.dtype, "cross_entropy")
-    log_p = _rows(x.data)
-    log_p = log_p - log_p.max(axis=1, keepdims=True)
-    log_p = log_p - np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    x, labels, n_classes, cw = _class_input(input, target, weight, "cross_entropy")
+    log_p = G.log_softmax(_classes_last(x.data), axis=1)
     if labels is not None:
         flat = labels.reshape(-1)
         picked = -log_p[np.arange(flat.size), flat].reshape(labels.shape)
@@ -454,7 +434,7 @@ def cross_entropy(
         out, scale = _reduce(picked, sample_weight, reduction, "cross_entropy", per_example)
         return _CROSS_ENTROPY(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
     t, grad_to = _target(target, x, "cross_entropy")
-    t_rows = _rows(t) if cw is None else _rows(t) * cw
+    t_rows = _classes_last(t) if cw is None else _classes_last(t) * cw
     loss = -(t_rows * log_p).sum(axis=1).reshape(_label_shape(x.shape))
     out, scale = _reduce(loss, sample_weight, reduction, "cross_entropy")
     return _SOFT_CROSS_ENTROPY(out, _grad_targets(x, grad_to), (t, cw, scale))
@@ -463,8 +443,8 @@ def cross_entropy(
 def _cross_entropy_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
     onehot, scale = saved
     x = inputs[0]
-    probs = G.softmax(_rows(x), axis=1)
-    return (_unrows((probs - onehot) * _per_row(g * scale, x.shape), x.shape),)
+    probs = G.softmax(_classes_last(x), axis=1)
+    return (_classes_back((probs - onehot) * _per_row(g * scale, x.shape), x.shape),)
 
 
 def _soft_cross_entropy_rule(
@@ -473,15 +453,16 @@ def _soft_cross_entropy_rule(
     t0, cw, scale = saved
     x = inputs[0]
     shape = x.shape
-    t = _rows(_target_of(inputs, t0))
+    t = _classes_last(_target_of(inputs, t0))
     if cw is not None:
         t = t * cw
     gl = _per_row(g * scale, shape)
-    gx = _unrows(gl * (G.softmax(_rows(x), axis=1) * t.sum(axis=1, keepdims=True) - t), shape)
+    probs = G.softmax(_classes_last(x), axis=1)
+    gx = _classes_back(gl * (probs * t.sum(axis=1, keepdims=True) - t), shape)
     gt = None
     if len(inputs) == 2:
-        log_p = G.log_softmax(_rows(x), axis=1)
-        gt = _unrows(-gl * (log_p if cw is None else log_p * cw), shape)
+        log_p = G.log_softmax(_classes_last(x), axis=1)
+        gt = _classes_back(-gl * (log_p if cw is None else log_p * cw), shape)
     return _grads(inputs, needs, gx, gt)
 
 
@@ -499,19 +480,13 @@ def nll_loss(
     >>> nll_loss(Tensor([[-0.5, -1.0], [-2.0, -0.1]]), [0, 1]).item()
     0.3
     """
-    x = _input(input, "nll_loss")
-    if x.ndim == 0:
-        raise ValueError("nll_loss: input must have a class axis (shape (C,), (N, C) or "
-                         "(N, C, d1, ...)), got a 0-d tensor")
-    labels = _labels(target, x, "nll_loss")
+    x, labels, n_classes, cw = _class_input(input, target, weight, "nll_loss")
     if labels is None:
         raise ValueError(f"nll_loss: target must be integer labels of shape "
                          f"{_label_shape(x.shape)}, got the input's "
                          f"shape {x.shape} (for class probabilities use cross_entropy)")
-    n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
-    cw = _class_weights(weight, n_classes, x.dtype, "nll_loss")
     flat = labels.reshape(-1)
-    loss = -_rows(x.data)[np.arange(flat.size), flat].reshape(labels.shape)
+    loss = -_classes_last(x.data)[np.arange(flat.size), flat].reshape(labels.shape)
     per_example = None if cw is None else cw[labels]
     out, scale = _reduce(loss, sample_weight, reduction, "nll_loss", per_example)
     return _NLL(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
@@ -520,7 +495,7 @@ def nll_loss(
 def _nll_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
     onehot, scale = saved
     shape = inputs[0].shape
-    return (_unrows(-onehot * _per_row(g * scale, shape), shape),)
+    return (_classes_back(-onehot * _per_row(g * scale, shape), shape),)
 
 
 # Every loss is one node, defined with autograd's public Op (its rule right above).

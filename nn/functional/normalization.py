@@ -20,8 +20,7 @@ import numpy as np
 
 from autograd.core.function import Function
 from autograd.core.tensor import Tensor
-from nn.functional.conv import _as_tensor
-from nn.functional.embedding import _tensor
+from nn._checks import as_tensor, non_negative, values_per_channel
 
 __all__ = ["layer_norm", "rms_norm", "batch_norm", "normalized_shape_tuple"]
 
@@ -64,11 +63,12 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     >>> np.round(y.data, 4)
     array([[-1.2247,  0.    ,  1.2247]])
     """
-    x = _tensor(input)
+    x = as_tensor(input, "layer_norm")
     shape = normalized_shape_tuple(normalized_shape, "layer_norm")
     axes = _check_trailing(x, shape, "layer_norm")
     _check_affine(weight, shape, "weight", "layer_norm")
     _check_affine(bias, shape, "bias", "layer_norm")
+    eps = non_negative(eps, "layer_norm: eps")
     centred = x - x.mean(axis=axes, keepdims=True)
     var = (centred * centred).mean(axis=axes, keepdims=True)
     out = centred * (var + eps) ** -0.5
@@ -88,25 +88,25 @@ def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
     >>> np.round(rms_norm(Tensor([[3.0, 4.0]]), 2, eps=0.0).data, 4)  # rms = sqrt(12.5)
     array([[0.8485, 1.1314]])
     """
-    x = _tensor(input)
+    x = as_tensor(input, "rms_norm")
     shape = normalized_shape_tuple(normalized_shape, "rms_norm")
     axes = _check_trailing(x, shape, "rms_norm")
     _check_affine(weight, shape, "weight", "rms_norm")
-    e = float(np.finfo(x.dtype).eps) if eps is None else float(eps)
+    e = float(np.finfo(x.dtype).eps) if eps is None else non_negative(eps, "rms_norm: eps")
     out = x * ((x * x).mean(axis=axes, keepdims=True) + e) ** -0.5
     if weight is not None:
         out = out * weight
     return out
 
 
-def _rows(a: np.ndarray) -> np.ndarray:
+def _channel_rows(a: np.ndarray) -> np.ndarray:
     """(N, C, ...) -> (M, C) with the channel last (a view for channels-last memory)."""
     c = a.shape[1]
     return np.moveaxis(a, 1, -1).reshape(-1, c)
 
 
-def _unrows(r: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """The inverse of ``_rows``: (M, C) -> ``shape`` (N, C, ...), a view."""
+def _from_channel_rows(r: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The inverse of ``_channel_rows``: (M, C) -> ``shape`` (N, C, ...), a view."""
     moved = (shape[0], *shape[2:], shape[1])
     return np.moveaxis(r.reshape(moved), -1, 1)
 
@@ -150,7 +150,7 @@ class BatchNormTrain(Function):
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, weight: np.ndarray | None,
                 bias: np.ndarray | None, eps: float, stats: list[Any]) -> np.ndarray:
-        rows = _rows(x)
+        rows = _channel_rows(x)
         ones = np.ones(rows.shape[0], dtype=rows.dtype)
         mean = ones @ rows / rows.shape[0]  # column sums as a BLAS product: fast for few columns
         centred = rows - mean
@@ -164,7 +164,7 @@ class BatchNormTrain(Function):
         ctx.save_for_backward(x, weight)
         ctx.fast = (xhat, inv, eps)
         stats.append((mean, var))
-        return _unrows(out, x.shape)
+        return _from_channel_rows(out, x.shape)
 
     @staticmethod
     def backward(ctx: Any, grad_out: Any) -> tuple[Any, Any, Any, None, None]:
@@ -176,7 +176,7 @@ class BatchNormTrain(Function):
             return dx, dweight if want_w else None, dbias if want_b else None, None, None
         if isinstance(weight, Tensor):  # saved inputs may come back as Tensors
             weight = weight.data
-        g = _rows(np.asarray(grad_out))
+        g = _channel_rows(np.asarray(grad_out))
         m = g.shape[0]
         dbias = np.ones(m, dtype=g.dtype) @ g
         dweight = np.einsum("ij,ij->j", g, xhat)
@@ -184,7 +184,7 @@ class BatchNormTrain(Function):
         dx = g - dbias / m
         dx -= xhat * (dweight / m)
         dx *= scale
-        return (_unrows(dx, grad_out.shape), dweight if want_w else None,
+        return (_from_channel_rows(dx, grad_out.shape), dweight if want_w else None,
                 dbias if want_b else None, None, None)
 
 
@@ -206,7 +206,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     (array([0.2]), array([1.1]))
     """
     who = "batch_norm"
-    x = _as_tensor(input, who)
+    x = as_tensor(input, who)
     if x.ndim < 2:
         raise ValueError(f"{who}: expected an input of shape (N, C) or (N, C, ...), got "
                          f"shape {x.shape}")
@@ -218,10 +218,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                              f"of shape {x.shape}: expected ({c},)")
     shape = (1, c) + (1,) * (x.ndim - 2)
     if training:
+        values_per_channel(x, who)
         count = x.size // c
-        if count <= 1:
-            raise ValueError(f"{who}: expected more than 1 value per channel when training, "
-                             f"got input of shape {x.shape}")
         stats: list[tuple[np.ndarray, np.ndarray]] = []
         y = BatchNormTrain.apply(x, weight, bias, float(eps), stats)
         if running_mean is not None and running_var is not None:
