@@ -36,7 +36,8 @@ class MultiheadAttention(Module):
     returns ``(output, weights)``: the weights averaged over heads, (N, L, S), or
     None when ``need_weights=False``. ``attn_mask`` follows PyTorch's
     MultiheadAttention: boolean with True = *not* allowed to attend, or a float
-    mask added to the scores; shape (L, S) or (N * num_heads, L, S).
+    mask added to the scores; shape (L, S) or (N * num_heads, L, S). A query that may
+    attend to nothing gets NaN in its row (output and weights), as torch's.
     ``is_causal=True`` without a mask applies the causal mask (position i sees
     0..i); with a mask, the mask is used (PyTorch treats is_causal as a hint).
 
@@ -143,10 +144,12 @@ class MultiheadAttention(Module):
         if attn_mask is not None:
             mask = self._mask(attn_mask, n, length, source)
             weights = attention_weights(heads(q, length), heads(k, source), mask,
-                                        op="MultiheadAttention")
+                                        op="MultiheadAttention",
+                                        zero_fully_masked=False)
         else:
             weights = attention_weights(heads(q, length), heads(k, source),
-                                        is_causal=is_causal, op="MultiheadAttention")
+                                        is_causal=is_causal, op="MultiheadAttention",
+                                        zero_fully_masked=False)
         out = (weights @ heads(v, source)).transpose(0, 2, 1, 3).reshape(n * length, e)
         out = self.out_proj(out).reshape(n, length, e)
         avg = weights.mean(axis=1) if need_weights else None

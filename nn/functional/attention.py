@@ -36,12 +36,14 @@ def causal_mask(length: int, source_length: int) -> np.ndarray:
 
 
 def attention_weights(q: Tensor, k: Tensor, attn_mask: Any = None, is_causal: bool = False,
-                      scale: float | None = None, op: str = "scaled_dot_product_attention"
-                      ) -> Tensor:
+                      scale: float | None = None, op: str = "scaled_dot_product_attention",
+                      zero_fully_masked: bool = True) -> Tensor:
     """softmax(q @ k^T * scale + mask) over the last axis: the weights each query gives each key.
 
     ``attn_mask`` follows scaled_dot_product_attention: boolean True = may attend,
-    or a float mask added to the scores.
+    or a float mask added to the scores. A query whose every key is masked (False, or
+    -inf) gets weights 0 and no gradient when ``zero_fully_masked`` (torch 2.13's SDPA),
+    else NaN (torch's MultiheadAttention).
 
     >>> attention_weights(Tensor(np.ones((2, 1))), Tensor(np.ones((2, 1))), is_causal=True).data
     array([[1. , 0. ],
@@ -67,10 +69,17 @@ def attention_weights(q: Tensor, k: Tensor, attn_mask: Any = None, is_causal: bo
         except ValueError:
             raise ValueError(f"{op}: attn_mask of shape {mask.shape} does not broadcast to the "
                              f"attention scores' shape {scores.shape}") from None
+        full = np.broadcast_to(mask, scores.shape)
         if mask.dtype == bool:
             scores = where(mask, scores, -np.inf)
+            dead = ~full.any(axis=-1, keepdims=True)
         else:
             scores = scores + (attn_mask if isinstance(attn_mask, Tensor) else mask)
+            dead = np.isneginf(full).all(axis=-1, keepdims=True)
+        if zero_fully_masked and dead.any():
+            # Constant scores in those rows (no NaN to reach any gradient), then weights 0.
+            keep = (~dead).astype(scores.dtype)
+            return where(dead, 0.0, scores).softmax(axis=-1) * keep
     return scores.softmax(axis=-1)
 
 
@@ -81,8 +90,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     Shapes: query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev).
     ``scale`` defaults to 1/sqrt(E). ``is_causal=True`` lets query i see keys 0..i
     only (a lower-triangular mask); ``attn_mask`` is a boolean mask (True = may
-    attend) or a float mask added to the scores, broadcast to (..., L, S). A query
-    that may attend to nothing gets NaN, as in PyTorch.
+    attend) or a float mask added to the scores, broadcast to (..., L, S); a bool
+    Tensor or ndarray is read as bool (True takes part), as torch's SDPA. A query that
+    may attend to nothing gets 0 and finite gradients, as torch 2.13's SDPA.
 
     >>> q = Tensor(np.ones((1, 2, 4))); v = Tensor([[[1.0], [3.0]]])
     >>> scaled_dot_product_attention(q, q, v, is_causal=True).data

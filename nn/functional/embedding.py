@@ -47,7 +47,13 @@ def indices(input: Any, num_embeddings: int, op: str, weight_shape: tuple[int, .
     """
     raw = input.data if isinstance(input, Tensor) else input
     arr = np.asarray(raw)
-    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+    if arr.dtype == bool:
+        what = "Tensor" if isinstance(input, Tensor) else "array"
+        raise EmbeddingTypeError(f"{op}: input is a bool {what} (shape {arr.shape}); indices "
+                                 f"must be integers (a mask does not pick rows): pass row "
+                                 f"numbers, e.g. np.flatnonzero(mask) (weight shape "
+                                 f"{weight_shape})")
+    if arr.dtype.kind not in "iuf":
         raise EmbeddingTypeError(f"{op}: indices must be integers, got dtype {arr.dtype} "
                         f"(input shape {arr.shape}, weight shape {weight_shape})")
     if arr.dtype.kind == "f":

@@ -380,7 +380,8 @@ def test_float_class_indices_are_refused_as_torch(fn):
     a Tensor holding whole numbers (a Tensor made from ints is float64) is accepted."""
     x = Tensor(np.zeros((2, 3)))
     for target in ([0.0, 1.0], np.array([0.0, 1.0])):
-        with pytest.raises(ValueError, match=r"labels must be integers, got an array of dtype float64.*astype\(int\)"):
+        with pytest.raises(ValueError, match=r"labels must be integers, got an array of dtype "
+                                             r"float64.*astype\(int\)"):
             fn(x, target)
     assert np.isclose(fn(x, Tensor([0, 1])).item(), fn(x, [0, 1]).item(), rtol=1e-15, atol=0)
 
