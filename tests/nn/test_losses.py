@@ -631,3 +631,26 @@ def test_negative_class_weights_are_accepted_as_torch(name, reduction):
     module = {"cross_entropy": CrossEntropyLoss, "nll_loss": NLLLoss}[name]
     np.testing.assert_allclose(module(weight=w, reduction=reduction)(Tensor(z), labels).data,
                                out.data, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("shape", [(4, 3), (2, 3, 5)])
+def test_probability_targets_with_class_weights_match_torch(reduction, shape):
+    """Soft targets and weight= together: values and the gradients to the logits and to a
+    target that requires grad, against torch (a wrong weighting in the backward shows here)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(23)
+    z = rng.normal(size=shape)
+    t = rng.dirichlet(np.ones(3), size=shape[:1] + shape[2:])  # (N, ..., C)
+    t = np.moveaxis(t, -1, 1)
+    w = np.array([0.5, 2.0, 1.25])
+    x, target = Tensor(z, requires_grad=True), Tensor(t, requires_grad=True)
+    tz, tt = torch.tensor(z, requires_grad=True), torch.tensor(t, requires_grad=True)
+    out = F.cross_entropy(x, target, weight=w, reduction=reduction)
+    ref = torch.nn.functional.cross_entropy(tz, tt, weight=torch.tensor(w), reduction=reduction)
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-12, atol=1e-14)
+    g = rng.normal(size=out.shape)
+    (out * Tensor(g)).sum().backward()
+    (ref * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(x.grad, tz.grad.numpy(), rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(target.grad, tt.grad.numpy(), rtol=1e-10, atol=1e-13)
