@@ -219,7 +219,23 @@ class Softplus(Elementwise, op="softplus"):
     """
 
 
-class Softmax(Module):
+class _AlongAxis(Module):
+    """An activation that works along one axis ``dim`` of a Tensor (softmax and its log)."""
+
+    _fn: ClassVar[Any]
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = integer(dim, f"{type(self).__name__}: dim")
+
+    def forward(self, x: Any) -> Any:
+        return type(self)._fn(x, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softmax(_AlongAxis):
     """exp(x) / sum(exp(x)) along ``dim`` (Tensor only).
 
     >>> from autograd import Tensor
@@ -227,18 +243,10 @@ class Softmax(Module):
     array([[0.5, 0.5]])
     """
 
-    def __init__(self, dim: int = -1) -> None:
-        super().__init__()
-        self.dim = integer(dim, "Softmax: dim")
-
-    def forward(self, x: Any) -> Any:
-        return F.softmax(x, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+    _fn = staticmethod(F.softmax)
 
 
-class LogSoftmax(Module):
+class LogSoftmax(_AlongAxis):
     """log(softmax(x)) along ``dim``, computed stably (Tensor only).
 
     >>> from autograd import Tensor
@@ -246,15 +254,8 @@ class LogSoftmax(Module):
     array([[-0.693147, -0.693147]])
     """
 
-    def __init__(self, dim: int = -1) -> None:
-        super().__init__()
-        self.dim = integer(dim, "LogSoftmax: dim")
+    _fn = staticmethod(F.log_softmax)
 
-    def forward(self, x: Any) -> Any:
-        return F.log_softmax(x, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
 
 class PReLU(Module):
     """x for x > 0, else a * x, with a learned slope ``a`` (``weight``), one per channel or shared.

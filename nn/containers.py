@@ -19,6 +19,15 @@ from nn.module import Module, _keeping_names
 __all__ = ["Sequential", "ModuleList", "ModuleDict"]
 
 
+def _position(index: Any, n: int, who: str) -> int:
+    """A container's integer ``index`` (negative counts from the end) as a position in [0, n)."""
+    if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
+        raise TypeError(f"{who} indices must be int or slice, got {type(index).__name__}")
+    if not -n <= index < n:
+        raise IndexError(f"{who} index {index} is out of range for {n} modules")
+    return int(index) % n
+
+
 class Sequential(Module):
     """Modules applied one after another; indexable, sliceable, iterable, with len.
 
@@ -77,11 +86,7 @@ class Sequential(Module):
         if isinstance(index, slice):
             part = OrderedDict(items[index])
             return _keeping_names(part.values(), lambda: Sequential(part))
-        if not isinstance(index, int) or isinstance(index, bool):
-            raise TypeError(f"Sequential indices must be int or slice, got {type(index).__name__}")
-        if not -len(items) <= index < len(items):
-            raise IndexError(f"Sequential index {index} is out of range for {len(items)} modules")
-        return items[index][1]
+        return items[_position(index, len(items), "Sequential")][1]
 
 
 def _check_module(who: str, m: Any) -> Module:
@@ -115,12 +120,7 @@ class ModuleList(Module):
             self.extend(modules)
 
     def _index(self, index: Any) -> int:
-        if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
-            raise TypeError(f"ModuleList indices must be int or slice, got {type(index).__name__}")
-        n = len(self._children)
-        if not -n <= index < n:
-            raise IndexError(f"ModuleList index {index} is out of range for {n} modules")
-        return int(index) % n
+        return _position(index, len(self._children), "ModuleList")
 
     def _reset(self, modules: list[Module]) -> None:
         """Hold exactly ``modules``, renamed "0", "1", ... (validated by the caller)."""
