@@ -157,39 +157,48 @@ def as_tensor(x: Any, who: str, name: str = "input", value_hint: str = _SCALAR_H
     >>> as_tensor(Value(1.0), "Linear")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    nn._checks.ArgumentTypeError: Linear: input must be a Tensor, got a Value; ... use nn.scalar ...
+    nn._checks.ArgumentTypeError: Linear: expected a Tensor as input, got a single Value; ...
     """
     if isinstance(x, Tensor):
         return x
     if isinstance(x, Value):
-        raise ArgumentTypeError(f"{who}: {name} must be a Tensor, got a Value; {value_hint}")
-    try:
-        data = np.asarray(x)
-    except (TypeError, ValueError) as exc:  # ragged lists
-        raise ArgumentTypeError(f"{who}: {name} must be a Tensor or an array-like of numbers; got "
-                        f"{type(x).__name__} that numpy cannot read as an array ({exc})"
-                        ) from None
-    if data.dtype == object and any(isinstance(v, Value) for v in data.flat):
-        raise ArgumentTypeError(f"{who}: {name} holds Values; {value_hint}")
-    if data.dtype.kind not in "biuf":
-        raise ArgumentTypeError(f"{who}: {name} must be a Tensor or an array-like of numbers; got "
-                        f"{type(x).__name__} holding {data.dtype}")
-    return Tensor(data)
+        raise ArgumentTypeError(f"{who}: expected a Tensor as {name}, got a single Value; "
+                                f"{value_hint}")
+    return _numbers(x, who, name, "a Tensor or an array-like of numbers", value_hint)
 
 
 def as_node(x: Any, who: str) -> Tensor | Value:
-    """An elementwise op's input: a Tensor or a Value as it is, else ``as_tensor``.
+    """An elementwise op's input: a Tensor or a Value as it is, else numbers as a constant
+    Tensor (the one input rule of every activation, functional or module).
 
     >>> as_node(Value(2.0), "relu").data
     2.0
     >>> as_node(["a"], "relu")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    nn._checks.ArgumentTypeError: relu: input must be a Tensor or an array-like ... holding <U1
+    nn._checks.ArgumentTypeError: relu: expected a Tensor, a Value or an array-like ... <U1
     """
     if isinstance(x, (Tensor, Value)):
         return x
-    return as_tensor(x, who)
+    return _numbers(x, who, "input", "a Tensor, a Value or an array-like of numbers",
+                    _SCALAR_HINT)
+
+
+def _numbers(x: Any, who: str, name: str, expected: str, value_hint: str) -> Tensor:
+    """``x`` read by numpy as bool, int or float numbers, as a constant Tensor."""
+    try:
+        data = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # ragged lists
+        raise ArgumentTypeError(f"{who}: expected {expected} as {name}; got "
+                                f"{type(x).__name__} that numpy cannot read as an array "
+                                f"({exc})") from None
+    if data.dtype == object and any(isinstance(v, Value) for v in data.flat):
+        raise ArgumentTypeError(f"{who}: expected a Tensor as {name}, got a list of Values; "
+                                f"{value_hint}")
+    if data.dtype.kind not in "biuf":
+        raise ArgumentTypeError(f"{who}: expected {expected} as {name}; got "
+                                f"{type(x).__name__} holding {data.dtype}")
+    return Tensor(data)
 
 
 def per_item_weights(weight: Any, n: int, dtype: Any, op: str, name: str, one_per: str,

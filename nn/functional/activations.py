@@ -28,7 +28,7 @@ from nn._checks import as_node, as_tensor
 
 Node = Tensor | Value
 _NODES = (Tensor, Value)
-_ALONG_AN_AXIS = "it works along an axis of an array"
+_ALONG_AN_AXIS = "it works along an axis of an array (for one Value, write exp/sum)"
 
 __all__ = [
     "relu", "leaky_relu", "elu", "celu", "gelu", "mish", "hardswish", "relu6", "tanh", "sigmoid",
