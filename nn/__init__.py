@@ -17,6 +17,7 @@ from nn.activations import (
     LeakyReLU,
     LogSoftmax,
     Mish,
+    PReLU,
     ReLU,
     ReLU6,
     Sigmoid,
@@ -24,14 +25,17 @@ from nn.activations import (
     Softplus,
     Tanh,
 )
+from nn.attention import MultiheadAttention
+from nn.containers import ModuleDict, ModuleList, Sequential
 from nn.conv import AvgPool2d, Conv2d, MaxPool2d
+from nn.dropout import Dropout, GaussianNoise
+from nn.embedding import Embedding
 from nn.interpolate import interpolate
-from nn.layers import MLP, Dropout, Flatten, GaussianNoise, Identity, Linear, Maxout, PReLU
+from nn.linear import MLP, Flatten, Identity, Linear, Maxout
 from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential, StateDictError
-from nn.normalization import BatchNorm1d, BatchNorm2d
+from nn.module import Module, Parameter, StateDictError
+from nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm, RMSNorm
 from nn.perceptron import Perceptron
-from nn.sequence import Embedding, LayerNorm, MultiheadAttention, RMSNorm
 from nn.serialization import load, save
 
 __all__ = [

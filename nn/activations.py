@@ -1,40 +1,122 @@
-"""Activation modules: thin wrappers over the node methods (Tensor and Value alike).
+"""Activation modules, and PReLU (the learned one), as in torch.nn.
 
-Each module calls the functional form of the same name (``nn.functional``), so it
-works on a ``Tensor`` and, for the elementwise ones, on a ``Value`` too; any other
-input is read as an array-like of numbers (a constant Tensor) or refused with a
-message naming what was expected, the same rule as the functional forms. The
-elementwise ones call a Tensor's or Value's method directly (what the functional
-form would do, two calls sooner: they sit in every MLP). ``activation(name)``
-turns a lower-case name such as ``"relu"`` into a fresh module (used by ``MLP``).
+The elementwise ones are derived from the op registry, as ``nn.functional``'s are:
+a class names its registry entry (``class ELU(Elementwise, op="elu")``) and takes the
+entry's parameters, with their defaults, as its constructor's arguments (checked
+when built: numbers finite, strings strings, then the op's own checks), keeps them as
+attributes under their names, shows them in its repr as PyTorch does
+(``LeakyReLU(negative_slope=0.01)``) and calls ``x.<op>(**params)`` on a Tensor or a
+Value; other input follows the one rule of ``nn._checks.as_node``. So a new activation
+with parameters is one registry entry plus one short class here.
+``activation(name)`` turns a lower-case name such as ``"relu"`` into a fresh module
+(used by ``MLP``); its table ``ACTIVATIONS`` is derived from the classes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from operator import methodcaller
+from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import Tensor, Value
+from autograd.core.registry import REGISTRY
+from autograd.core.tensor import Tensor, where
+from autograd.core.value import Value
 from nn import functional as F
-from nn.init import _finite  # one check of number arguments for all of nn
-from nn.module import Module
+from nn._checks import ArgumentTypeError, as_node, as_tensor, finite, integer, positive_int
+from nn.module import Module, Parameter
 
 _NODES = (Tensor, Value)
 
 __all__ = [
     "ReLU", "LeakyReLU", "ELU", "CELU", "GELU", "Mish", "Hardswish", "ReLU6", "Tanh", "Sigmoid",
-    "Softplus", "Softmax", "LogSoftmax", "activation", "ACTIVATIONS",
+    "Softplus", "Softmax", "LogSoftmax", "PReLU", "Elementwise", "activation", "ACTIVATIONS",
 ]
 
 
+def bind_params(who: str, entry_params: tuple[tuple[str, Any], ...], args: tuple[Any, ...],
+                kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The parameters given to activation ``who``, by name, as Python binds them (defaults
+    left to the node method); too many or unknown ones raise TypeError, as a call would.
 
-def _axis(x: Any, what: str) -> int:
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
-        raise TypeError(f"{what} must be an integer, got {type(x).__name__} {x!r}")
-    return int(x)
+    >>> bind_params("elu", (("alpha", 1.0),), (0.5,), {})
+    {'alpha': 0.5}
+    """
+    names = [name for name, _ in entry_params]
+    if len(args) > len(names):
+        raise TypeError(f"{who}() takes {len(names)} parameter(s) after the input "
+                        f"({', '.join(names) or 'none'}), got {len(args)}")
+    given = dict(zip(names, args, strict=False))
+    for key, value in kwargs.items():
+        if key not in names:
+            raise TypeError(f"{who}() got an unexpected keyword argument {key!r}; its "
+                            f"parameters: {', '.join(names) or 'none'}")
+        if key in given:
+            raise TypeError(f"{who}() got multiple values for argument {key!r}")
+        given[key] = value
+    return given
 
-class ReLU(Module):
+
+class Elementwise(Module):
+    """An activation module derived from a registry entry: subclass with ``op="<name>"``.
+
+    >>> class MyELU(Elementwise, op="elu"):
+    ...     pass
+    >>> MyELU(0.5)
+    MyELU(alpha=0.5)
+    >>> MyELU(alpha=float("inf"))
+    Traceback (most recent call last):
+    ...
+    ValueError: MyELU: alpha must be a finite real number, got inf
+    """
+
+    op: ClassVar[str] = ""
+    _call: methodcaller
+    op_params: ClassVar[tuple[tuple[str, Any], ...]] = ()
+
+    def __init_subclass__(cls, op: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if op:
+            cls.op, cls.op_params = op, REGISTRY[op].params
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        who = type(self).__name__
+        given = bind_params(who, self.op_params, args, kwargs)
+        values = []
+        for name, default in self.op_params:
+            value = given.get(name, default)
+            if isinstance(default, str):
+                if not isinstance(value, str):
+                    raise ArgumentTypeError(f"{who}: {name} must be a string, got "
+                                            f"{type(value).__name__} {value!r}")
+            else:
+                value = finite(value, f"{who}: {name}")
+            values.append(value)
+        try:  # the op's own checks (celu's alpha != 0, gelu's approximate), at construction
+            REGISTRY[self.op].array(np.zeros(1), *values)
+        except ValueError as exc:
+            raise ValueError(f"{who}: {exc}") from None
+        for (name, _), value in zip(self.op_params, values, strict=True):
+            setattr(self, name, value)
+        self.__dict__["_call"] = methodcaller(self.op, *values)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        d = self.__dict__
+        if "_call" in d and any(name == p for p, _ in self.op_params):  # a parameter changed
+            d["_call"] = methodcaller(self.op, *(d[p] for p, _ in self.op_params))
+
+    def forward(self, x: Any) -> Any:
+        if type(x) not in _NODES:
+            x = as_node(x, self.op)
+        return self._call(x)  # x.<op>(*params), one C call on the hot path
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{name}={getattr(self, name)!r}" for name, _ in self.op_params)
+
+
+class ReLU(Elementwise, op="relu"):
     """max(0, x), elementwise.
 
     >>> from autograd import Tensor
@@ -42,31 +124,19 @@ class ReLU(Module):
     array([0., 2.])
     """
 
-    def forward(self, x: Any) -> Any:
-        return x.relu() if type(x) in _NODES else F.relu(x)
 
-
-class LeakyReLU(Module):
+class LeakyReLU(Elementwise, op="leaky_relu"):
     """x for x > 0, else negative_slope * x.
 
     >>> from autograd import Tensor
     >>> LeakyReLU(0.1)(Tensor([-2.0, 3.0])).data
     array([-0.2,  3. ])
+    >>> LeakyReLU()
+    LeakyReLU(negative_slope=0.01)
     """
 
-    def __init__(self, negative_slope: float = 0.01) -> None:
-        super().__init__()
-        self.negative_slope = _finite(negative_slope, "LeakyReLU: negative_slope")
 
-    def forward(self, x: Any) -> Any:
-        slope = self.negative_slope
-        return x.leaky_relu(slope) if type(x) in _NODES else F.leaky_relu(x, slope)
-
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
-
-
-class ELU(Module):
+class ELU(Elementwise, op="elu"):
     """x for x > 0, else alpha * (exp(x) - 1).
 
     >>> from autograd import Value
@@ -74,18 +144,8 @@ class ELU(Module):
     -0.632121
     """
 
-    def __init__(self, alpha: float = 1.0) -> None:
-        super().__init__()
-        self.alpha = _finite(alpha, "ELU: alpha")
 
-    def forward(self, x: Any) -> Any:
-        return x.elu(self.alpha) if type(x) in _NODES else F.elu(x, self.alpha)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
-
-
-class CELU(Module):
+class CELU(Elementwise, op="celu"):
     """x for x > 0, else alpha * (exp(x / alpha) - 1); alpha must be non-zero.
 
     >>> from autograd import Tensor
@@ -93,41 +153,19 @@ class CELU(Module):
     array([-1.264241])
     """
 
-    def __init__(self, alpha: float = 1.0) -> None:
-        super().__init__()
-        self.alpha = _finite(alpha, "CELU: alpha")
-        if self.alpha == 0:
-            raise ValueError("CELU: alpha must be non-zero (it divides x), got 0")
 
-    def forward(self, x: Any) -> Any:
-        return x.celu(self.alpha) if type(x) in _NODES else F.celu(x, self.alpha)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
-
-
-class GELU(Module):
+class GELU(Elementwise, op="gelu"):
     """x * Phi(x) with Phi the standard normal CDF; ``approximate="tanh"`` for the tanh form.
 
     >>> from autograd import Value
     >>> GELU()(Value(1.0)).data
     0.8413447460685429
+    >>> GELU(approximate="tanh")
+    GELU(approximate='tanh')
     """
 
-    def __init__(self, approximate: str = "none") -> None:
-        super().__init__()
-        if approximate not in ("none", "tanh"):
-            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
-        self.approximate = approximate
 
-    def forward(self, x: Any) -> Any:
-        return x.gelu(self.approximate) if type(x) in _NODES else F.gelu(x, self.approximate)
-
-    def extra_repr(self) -> str:
-        return f"approximate={self.approximate!r}"
-
-
-class Mish(Module):
+class Mish(Elementwise, op="mish"):
     """x * tanh(softplus(x)).
 
     >>> from autograd import Value
@@ -135,11 +173,8 @@ class Mish(Module):
     0.865098
     """
 
-    def forward(self, x: Any) -> Any:
-        return x.mish() if type(x) in _NODES else F.mish(x)
 
-
-class Hardswish(Module):
+class Hardswish(Elementwise, op="hardswish"):
     """x * relu6(x + 3) / 6.
 
     >>> from autograd import Tensor
@@ -147,11 +182,8 @@ class Hardswish(Module):
     array([-0.      ,  0.666667,  4.      ])
     """
 
-    def forward(self, x: Any) -> Any:
-        return x.hardswish() if type(x) in _NODES else F.hardswish(x)
 
-
-class ReLU6(Module):
+class ReLU6(Elementwise, op="relu6"):
     """min(max(0, x), 6).
 
     >>> from autograd import Tensor
@@ -159,11 +191,8 @@ class ReLU6(Module):
     array([0., 3., 6.])
     """
 
-    def forward(self, x: Any) -> Any:
-        return x.relu6() if type(x) in _NODES else F.relu6(x)
 
-
-class Tanh(Module):
+class Tanh(Elementwise, op="tanh"):
     """Hyperbolic tangent.
 
     >>> from autograd import Value
@@ -171,11 +200,8 @@ class Tanh(Module):
     0.0
     """
 
-    def forward(self, x: Any) -> Any:
-        return x.tanh() if type(x) in _NODES else F.tanh(x)
 
-
-class Sigmoid(Module):
+class Sigmoid(Elementwise, op="sigmoid"):
     """1 / (1 + exp(-x)).
 
     >>> from autograd import Value
@@ -183,11 +209,8 @@ class Sigmoid(Module):
     0.5
     """
 
-    def forward(self, x: Any) -> Any:
-        return x.sigmoid() if type(x) in _NODES else F.sigmoid(x)
 
-
-class Softplus(Module):
+class Softplus(Elementwise, op="softplus"):
     """log(1 + exp(x)).
 
     >>> from autograd import Value
@@ -195,11 +218,24 @@ class Softplus(Module):
     0.693147
     """
 
+
+class _AlongAxis(Module):
+    """An activation that works along one axis ``dim`` of a Tensor (softmax and its log)."""
+
+    _fn: ClassVar[Any]
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = integer(dim, f"{type(self).__name__}: dim")
+
     def forward(self, x: Any) -> Any:
-        return x.softplus() if type(x) in _NODES else F.softplus(x)
+        return type(self)._fn(x, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
 
 
-class Softmax(Module):
+class Softmax(_AlongAxis):
     """exp(x) / sum(exp(x)) along ``dim`` (Tensor only).
 
     >>> from autograd import Tensor
@@ -207,18 +243,10 @@ class Softmax(Module):
     array([[0.5, 0.5]])
     """
 
-    def __init__(self, dim: int = -1) -> None:
-        super().__init__()
-        self.dim = _axis(dim, "Softmax: dim")
-
-    def forward(self, x: Any) -> Any:
-        return F.softmax(x, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+    _fn = staticmethod(F.softmax)
 
 
-class LogSoftmax(Module):
+class LogSoftmax(_AlongAxis):
     """log(softmax(x)) along ``dim``, computed stably (Tensor only).
 
     >>> from autograd import Tensor
@@ -226,21 +254,46 @@ class LogSoftmax(Module):
     array([[-0.693147, -0.693147]])
     """
 
-    def __init__(self, dim: int = -1) -> None:
-        super().__init__()
-        self.dim = _axis(dim, "LogSoftmax: dim")
+    _fn = staticmethod(F.log_softmax)
 
-    def forward(self, x: Any) -> Any:
-        return F.log_softmax(x, self.dim)
+
+class PReLU(Module):
+    """x for x > 0, else a * x, with a learned slope ``a`` (``weight``), one per channel or shared.
+
+    With ``num_parameters > 1`` the channel axis is axis 1, as in PyTorch.
+
+    >>> from autograd import Tensor
+    >>> PReLU()(Tensor([-2.0, 3.0])).data
+    array([-0.5,  3. ])
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
+        super().__init__()
+        # The count is weight.size: an attribute named num_parameters would hide
+        # Module.num_parameters().
+        n = positive_int(num_parameters, "PReLU: num_parameters")
+        self.weight = Parameter(np.full(n, finite(init, "PReLU: init (the initial slope)")))
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = as_tensor(x, "PReLU")
+        a: Tensor = self.weight
+        n = a.data.size
+        if n > 1:
+            if x.ndim < 2 or x.shape[1] != n:
+                raise ValueError(f"PReLU: num_parameters={n} needs input with {n} channels on "
+                                 f"axis 1, got shape {x.shape}")
+            a = a.reshape(n, *([1] * (x.ndim - 2)))
+        return where(x.data > 0, x, a * x)
 
     def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+        return f"num_parameters={self.weight.data.size}"
 
 
+#: Lower-case name -> module class (``MLP(activation="relu")``): the registry's activations,
+#: through the classes above, and the two that work along an axis.
 ACTIVATIONS: dict[str, type[Module]] = {
-    "relu": ReLU, "leaky_relu": LeakyReLU, "elu": ELU, "celu": CELU, "gelu": GELU,
-    "mish": Mish, "hardswish": Hardswish, "relu6": ReLU6, "tanh": Tanh, "sigmoid": Sigmoid,
-    "softplus": Softplus, "softmax": Softmax, "log_softmax": LogSoftmax,
+    **{cls.op: cls for cls in Elementwise.__subclasses__()},
+    "softmax": Softmax, "log_softmax": LogSoftmax,
 }
 
 

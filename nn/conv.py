@@ -2,29 +2,23 @@
 
 Conv2d's weight has torch's shape (out_channels, in_channels, kh, kw), name and
 default init, so a ``state_dict`` loads into ``torch.nn.Conv2d`` unchanged.
-The computation is in ``nn.image_functional`` (one matrix product over the
+The computation is in ``nn.functional.conv`` (one matrix product over the
 sliding windows).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
 from autograd.core.tensor import Tensor
 from nn import init
-from nn.image_functional import IntOrPair, _pair, avg_pool2d, conv2d, max_pool2d
+from nn._checks import as_tensor, pair, pool_padding, positive_int
+from nn.functional.conv import IntOrPair, avg_pool2d, conv2d, max_pool2d
 from nn.module import Module, Parameter
 
 __all__ = ["Conv2d", "MaxPool2d", "AvgPool2d"]
-
-
-def _positive_int(x: Any, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
-        raise ValueError(f"{what} must be a positive integer, got {x!r}")
-    return int(x)
 
 
 class Conv2d(Module):
@@ -45,11 +39,11 @@ class Conv2d(Module):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair,
                  stride: IntOrPair = 1, padding: IntOrPair = 0, bias: bool = True) -> None:
         super().__init__()
-        self.in_channels = _positive_int(in_channels, "Conv2d: in_channels")
-        self.out_channels = _positive_int(out_channels, "Conv2d: out_channels")
-        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2d", 1)
-        self.stride = _pair(stride, "stride", "Conv2d", 1)
-        self.padding = _pair(padding, "padding", "Conv2d", 0)
+        self.in_channels = positive_int(in_channels, "Conv2d: in_channels")
+        self.out_channels = positive_int(out_channels, "Conv2d: out_channels")
+        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d", 1)
+        self.stride = pair(stride, "stride", "Conv2d", 1)
+        self.padding = pair(padding, "padding", "Conv2d", 0)
         self.weight = Parameter(np.empty((self.out_channels, self.in_channels,
                                           *self.kernel_size)))
         self.bias: Parameter | None = Parameter(np.empty(self.out_channels)) if bias else None
@@ -68,8 +62,7 @@ class Conv2d(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
-        if not isinstance(x, Tensor):
-            x = Tensor(x)
+        x = as_tensor(x, "Conv2d")
         if x.ndim != 4 or x.shape[1] != self.in_channels:
             raise ValueError(
                 f"Conv2d: expected input of shape (N, {self.in_channels}, H, W) for weight of "
@@ -89,14 +82,10 @@ class _Pool2d(Module):
                  padding: IntOrPair = 0) -> None:
         super().__init__()
         who = type(self).__name__
-        kernel = _pair(kernel_size, "kernel_size", who, 1)
-        pad = _pair(padding, "padding", who, 0)
-        if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
-            raise ValueError(f"{who}: padding {padding!r} must be at most half the kernel "
-                             f"size {kernel_size!r}")
+        pool_padding(kernel_size, padding, who)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
-        _pair(self.stride, "stride", who, 1)
+        pair(self.stride, "stride", who, 1)
         self.padding = padding
 
     def extra_repr(self) -> str:

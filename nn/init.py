@@ -14,13 +14,13 @@ True
 from __future__ import annotations
 
 import math
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
 from autograd.core import random as _random
 from autograd.core.tensor import Tensor
+from nn._checks import finite as _finite
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",
@@ -82,15 +82,6 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     else:
         tensor.data = np.array(np.broadcast_to(values, data.shape), dtype=data.dtype)
     return tensor
-
-
-def _finite(x: Any, what: str) -> float:
-    """An initialiser's number argument: a finite real number (not a bool or a string)."""
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, Real):
-        raise TypeError(f"{what} must be a finite real number, got {type(x).__name__} {x!r}")
-    if not math.isfinite(x):
-        raise ValueError(f"{what} must be a finite real number, got {x!r}")
-    return float(x)
 
 
 def _gen(generator: np.random.Generator | None, what: str) -> np.random.Generator:

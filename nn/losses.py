@@ -1,7 +1,7 @@
-"""Loss modules: the functional losses of ``nn.functional`` as Modules.
+"""Loss modules: the functional losses of ``nn.functional.losses`` as Modules.
 
 Each takes ``reduction=`` in its constructor (checked there) and is called as
-``loss(input, target, sample_weight=None)``; see ``nn.functional`` for the
+``loss(input, target, sample_weight=None)``; see ``nn.functional.losses`` for the
 formulas, the reductions and how sample weights apply.
 """
 
@@ -10,8 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from autograd.core.tensor import Tensor
 from nn import functional as F
+from nn._checks import per_item_weights
+from nn.functional.losses import _check_reduction
 from nn.module import Module
 
 __all__ = ["MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss"]
@@ -22,7 +26,7 @@ class _Loss(Module):
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        F._check_reduction(reduction, type(self).__name__)
+        _check_reduction(reduction, type(self).__name__)
         self.reduction = reduction
 
     def forward(self, input: Tensor, target: Any, sample_weight: Any = None) -> Tensor:
@@ -74,25 +78,45 @@ class BCEWithLogitsLoss(_Loss):
     _fn = staticmethod(F.binary_cross_entropy_with_logits)
 
 
-class CrossEntropyLoss(_Loss):
-    """Softmax cross-entropy of logits against class labels or probabilities (``F.cross_entropy``).
+class _WeightedLoss(_Loss):
+    """A loss over classes with PyTorch's ``weight=`` (one weight per class), kept as a
+    buffer as torch does; checked here as the functional form checks it (numeric, finite,
+    any sign), its length against the input's classes at each call."""
 
-    >>> round(CrossEntropyLoss()(Tensor([[0.0, 0.0]]), [1]).item(), 6)  # ln 2
-    0.693147
-    """
-
-    _fn = staticmethod(F.cross_entropy)
     weight: Tensor | None
 
     def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        _class_weights(self, weight)
+        w = None
+        if weight is not None:
+            raw = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
+            if raw.ndim != 1:
+                raise ValueError(f"{type(self).__name__}: weight must be 1-D (one weight per "
+                                 f"class), got shape {raw.shape}")
+            dtype = raw.dtype if raw.dtype.kind == "f" else np.float64
+            w = Tensor(per_item_weights(raw, len(raw), dtype, type(self).__name__, "weight",
+                                        "class", False))
+        self.register_buffer("weight", w)
 
     def forward(self, input: Tensor, target: Any, sample_weight: Any = None) -> Tensor:
-        return F.cross_entropy(input, target, sample_weight, self.reduction, weight=self.weight)
+        return type(self)._fn(input, target, sample_weight, self.reduction, weight=self.weight)
 
 
-class NLLLoss(_Loss):
+class CrossEntropyLoss(_WeightedLoss):
+    """Softmax cross-entropy of logits against class labels or probabilities (``F.cross_entropy``).
+
+    >>> round(CrossEntropyLoss()(Tensor([[0.0, 0.0]]), [1]).item(), 6)  # ln 2
+    0.693147
+    >>> CrossEntropyLoss(weight=[1.0, float("nan")])
+    Traceback (most recent call last):
+    ...
+    ValueError: CrossEntropyLoss: class weights must be finite; weight[1] is nan
+    """
+
+    _fn = staticmethod(F.cross_entropy)
+
+
+class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of log-probabilities at integer labels (``F.nll_loss``).
 
     >>> NLLLoss()(Tensor([[-0.5, -1.5]]), [1]).item()
@@ -100,20 +124,3 @@ class NLLLoss(_Loss):
     """
 
     _fn = staticmethod(F.nll_loss)
-    weight: Tensor | None
-
-    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        _class_weights(self, weight)
-
-    def forward(self, input: Tensor, target: Any, sample_weight: Any = None) -> Tensor:
-        return F.nll_loss(input, target, sample_weight, self.reduction, weight=self.weight)
-
-
-def _class_weights(loss: Module, weight: Any) -> None:
-    """PyTorch's ``weight=`` (one weight per class), kept as a buffer as torch does."""
-    w = None if weight is None else Tensor(weight.data if isinstance(weight, Tensor) else weight)
-    if w is not None and w.ndim != 1:
-        raise ValueError(f"{type(loss).__name__}: weight must be 1-D (one weight per class), "
-                         f"got shape {w.shape}")
-    loss.register_buffer("weight", w)

@@ -23,6 +23,7 @@ import numpy as np
 
 from autograd.core.tensor import Tensor
 from autograd.core.value import Value
+from nn.module import Module
 
 Param = Tensor | Value
 
@@ -196,6 +197,11 @@ class Optimizer:
         if isinstance(params, (Tensor, Value)):
             raise TypeError(f"{name}: params must be an iterable of parameters, got a single "
                             f"{type(params).__name__}; wrap it in a list")
+        if isinstance(params, Module) or isinstance(getattr(params, "__self__", None), Module):
+            what = (f"a {type(params).__name__} module" if isinstance(params, Module)
+                    else "the method model.parameters itself")
+            raise TypeError(f"{name}: params must be an iterable of parameters, got {what}; "
+                            f"pass model.parameters()")
         items = list(params)
         if not items:
             raise ValueError(f"{name}: got an empty parameter list (did the model register any "

@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from autograd.core.value import Value
-from nn.module import Module, ModuleList
+from nn.containers import ModuleList
+from nn.module import Module
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
@@ -111,8 +112,11 @@ class MLP(_ScalarModule):
     ['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b']
     """
 
-    def __init__(self, nin: int, nouts: Sequence[int]) -> None:
+    def __init__(self, nin: int, nouts: Sequence[int] | None = None) -> None:
         super().__init__()
+        if nouts is None:
+            raise TypeError(f"MLP takes (nin, nouts), as micrograd: the input width, then the "
+                            f"width of each layer, e.g. MLP(3, [4, 1]); got only {nin!r}")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"MLP: nouts must list the width of each layer, e.g. [4, 4, 1]; "
                              f"got {nouts!r}")

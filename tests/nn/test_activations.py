@@ -75,8 +75,8 @@ def test_softmax_and_log_softmax_known_values():
 
 def test_softmax_respects_dim():
     x = Tensor(np.random.default_rng(0).normal(size=(3, 4)))
-    assert np.allclose(nn.Softmax(dim=0)(x).data.sum(axis=0), 1.0)
-    assert np.allclose(nn.Softmax(dim=1)(x).data.sum(axis=1), 1.0)
+    assert np.allclose(nn.Softmax(dim=0)(x).data.sum(axis=0), 1.0, rtol=1e-12, atol=1e-12)
+    assert np.allclose(nn.Softmax(dim=1)(x).data.sum(axis=1), 1.0, rtol=1e-12, atol=1e-12)
 
 
 def test_log_softmax_is_stable_for_huge_logits():
@@ -182,3 +182,65 @@ def test_activations_match_torch_values_and_gradients(cls, kwargs):
     ref.backward(torch.from_numpy(upstream))
     assert np.allclose(out.data, ref.detach().numpy(), rtol=0, atol=1e-6)
     assert np.allclose(xt.grad, xr.grad.numpy(), rtol=0, atol=1e-6)
+
+
+# -- derived from the registry (issue 23) --------------------------------------------------------
+def test_module_reprs_are_pytorchs():
+    expected = {nn.LeakyReLU(): "LeakyReLU(negative_slope=0.01)", nn.ELU(): "ELU(alpha=1.0)",
+                nn.CELU(2.0): "CELU(alpha=2.0)", nn.GELU(): "GELU(approximate='none')",
+                nn.ReLU(): "ReLU()", nn.Softmax(): "Softmax(dim=-1)"}
+    for module, text in expected.items():
+        assert repr(module) == text
+    torch = pytest.importorskip("torch")
+    for module, text in expected.items():
+        theirs = getattr(torch.nn, type(module).__name__)
+        args = {"CELU": (2.0,), "Softmax": (-1,)}.get(type(module).__name__, ())
+        assert repr(theirs(*args)) == text
+
+
+def test_a_changed_parameter_needs_a_module_attribute_change_only():
+    act = nn.LeakyReLU(0.1)
+    x = Tensor([-1.0, 2.0])
+    np.testing.assert_array_equal(act(x).data, [-0.1, 2.0])
+    act.negative_slope = 0.5
+    np.testing.assert_array_equal(act(x).data, [-0.5, 2.0])
+    assert repr(act) == "LeakyReLU(negative_slope=0.5)"
+
+
+def test_a_new_registry_parameter_reaches_F_and_the_module_with_no_other_edit(monkeypatch):
+    """softplus(beta, threshold) as PyTorch: changing the registry entry's params is enough."""
+    import dataclasses
+    import inspect
+
+    from autograd.core import registry
+    from nn.activations import Elementwise
+    from nn.functional.activations import _elementwise
+
+    entry = registry.REGISTRY["softplus"]
+    two = dataclasses.replace(entry, params=(("beta", 1.0), ("threshold", 20.0)),
+                              array=lambda x, beta=1.0, threshold=20.0: np.logaddexp(0, x))
+    monkeypatch.setitem(registry.REGISTRY, "softplus", two)
+    monkeypatch.setattr(Tensor, "softplus", lambda self, beta=1.0, threshold=20.0:
+                        (beta, threshold), raising=True)
+
+    class Softplus(Elementwise, op="softplus"):
+        pass
+
+    fn = _elementwise("softplus", "")
+    assert str(inspect.signature(fn)) == "(x, beta=1.0, threshold=20.0)"
+    assert fn(Tensor([1.0]), beta=2.0, threshold=10.0) == (2.0, 10.0)
+    assert repr(Softplus()) == "Softplus(beta=1.0, threshold=20.0)"
+    assert Softplus(2.0)(Tensor([1.0])) == (2.0, 20.0)
+    assert Softplus(threshold=5)(Tensor([1.0])) == (1.0, 5.0)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'gamma'"):
+        Softplus(gamma=1.0)
+    with pytest.raises(ValueError, match="Softplus: beta must be a finite real number"):
+        Softplus(beta=float("nan"))
+
+
+def test_the_name_table_is_derived_from_the_module_classes():
+    from autograd.core.registry import ACTIVATIONS as REGISTRY_ACTIVATIONS
+
+    assert set(ACTIVATIONS) == set(REGISTRY_ACTIVATIONS) | {"softmax", "log_softmax"}
+    for name, cls in ACTIVATIONS.items():
+        assert getattr(cls, "op", name) == name

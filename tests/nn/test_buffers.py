@@ -123,7 +123,7 @@ def test_interpolate_keeps_working_with_buffers():
     for p in b.parameters():
         p.data += 1.0
     mid = nn.interpolate(a, b, 0.5)
-    assert np.allclose(mid[0].weight.data, a[0].weight.data + 0.5)
+    assert np.allclose(mid[0].weight.data, a[0].weight.data + 0.5, rtol=1e-12, atol=1e-12)
     assert list(mid.state_dict()) == list(a.state_dict())
 
 

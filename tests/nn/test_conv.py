@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import nn
 from autograd import Tensor, enable_grad, gradcheck, manual_seed
 from nn import functional as F
-from nn.image_functional import Fold, MaxPool, Unfold, _fold_array, _unfold_array
+from nn.functional.conv import Fold, MaxPool, Unfold, _fold_array, _unfold_array
 
 
 def _rand(*shape: int, seed: int = 0, grad: bool = True) -> Tensor:
@@ -35,7 +35,7 @@ def test_fold_is_the_adjoint_of_unfold(kh, kw, stride, pad, size, channels, seed
     y = rng.normal(size=cols.shape)
     folded = _fold_array(y, (size, size + 1), (stride, stride), (pad, pad))
     assert folded.shape == x.shape
-    assert np.isclose((cols * y).sum(), (x * folded).sum())
+    assert np.isclose((cols * y).sum(), (x * folded).sum(), rtol=1e-12, atol=1e-12)
 
 
 def test_unfold_gathers_the_windows_by_hand():
@@ -80,7 +80,7 @@ def test_batch_norm_backward_on_tensors_matches_the_fast_path():
     # The recorded (Tensor) backward recomputes from the inputs with shared methods; on
     # ndarrays the same function must give the fast path's numbers.
     from autograd.core.function import FunctionCtx
-    from nn.image_functional import BatchNormTrain, _batch_norm_grads
+    from nn.functional.normalization import BatchNormTrain, _batch_norm_grads
 
     rng = np.random.default_rng(0)
     x, w, b, g = rng.normal(size=(4, 3, 2, 5)), rng.normal(size=3), rng.normal(size=3), \
@@ -89,9 +89,11 @@ def test_batch_norm_backward_on_tensors_matches_the_fast_path():
     BatchNormTrain.forward(ctx, x, w, b, 1e-5, [])
     fast = BatchNormTrain.backward(ctx, g)[:3]
     generic = _batch_norm_grads(x, w, g, 1e-5)
-    assert all(np.allclose(a, c) for a, c in zip(fast, generic, strict=True))
+    assert all(np.allclose(a, c, rtol=1e-12, atol=1e-12)
+               for a, c in zip(fast, generic, strict=True))
     on_tensors = _batch_norm_grads(Tensor(x), Tensor(w), Tensor(g), 1e-5)
-    assert all(np.allclose(a.data, c) for a, c in zip(on_tensors, generic, strict=True))
+    assert all(np.allclose(a.data, c, rtol=1e-12, atol=1e-12)
+               for a, c in zip(on_tensors, generic, strict=True))
     # ... and is a graph of Tensor ops in x, weight and g (what a recorded backward needs).
     xt, wt, gt = Tensor(x, requires_grad=True), Tensor(w, requires_grad=True), \
         Tensor(g, requires_grad=True)
@@ -161,7 +163,7 @@ def test_conv2d_matches_a_hand_loop():
         for j in range(ow):
             patch = xp[:, :, 2 * i:2 * i + 3, 2 * j:2 * j + 2]
             expected[:, :, i, j] = np.einsum("nchw,ochw->no", patch, w.data) + b.data
-    assert out.shape == expected.shape and np.allclose(out, expected)
+    assert out.shape == expected.shape and np.allclose(out, expected, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("stride,padding", [(1, 0), (2, 1), ((1, 2), (2, 0))])
@@ -252,15 +254,17 @@ def test_batchnorm2d_training_uses_batch_statistics_and_updates_running_ones():
     mean = x.data.mean(axis=(0, 2, 3))
     var = x.data.var(axis=(0, 2, 3))
     expected = (x.data - mean[:, None, None]) / np.sqrt(var[:, None, None] + 1e-5)
-    assert np.allclose(y, expected)
+    assert np.allclose(y, expected, rtol=1e-12, atol=1e-12)
     n = 4 * 2 * 5
-    assert np.allclose(bn.running_mean.data, 0.2 * mean)
-    assert np.allclose(bn.running_var.data, 0.8 + 0.2 * var * n / (n - 1))  # unbiased
+    assert np.allclose(bn.running_mean.data, 0.2 * mean, rtol=1e-12, atol=1e-12)
+    assert np.allclose(bn.running_var.data, 0.8 + 0.2 * var * n / (n - 1),  # unbiased
+                       rtol=1e-12, atol=1e-12)
     assert int(bn.num_batches_tracked.data) == 1
     bn.eval()
     y_eval = bn(x).data
     rm, rv = bn.running_mean.data, bn.running_var.data
-    assert np.allclose(y_eval, (x.data - rm[:, None, None]) / np.sqrt(rv[:, None, None] + 1e-5))
+    assert np.allclose(y_eval, (x.data - rm[:, None, None]) / np.sqrt(rv[:, None, None] + 1e-5),
+                       rtol=1e-12, atol=1e-12)
     assert int(bn.num_batches_tracked.data) == 1 and np.array_equal(bn.running_mean.data, rm)
 
 
@@ -362,10 +366,10 @@ def test_conv2d_matches_torch_forward_backward_and_state_dict(stride, padding, b
     g = np.random.default_rng(3).normal(size=y.shape)
     (y * Tensor(g)).sum().backward()
     ty.backward(torch.from_numpy(g))
-    assert np.allclose(x.grad, tx.grad.numpy())
-    assert np.allclose(ours.weight.grad, theirs.weight.grad.numpy())
+    assert np.allclose(x.grad, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    assert np.allclose(ours.weight.grad, theirs.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
     if bias:
-        assert np.allclose(ours.bias.grad, theirs.bias.grad.numpy())
+        assert np.allclose(ours.bias.grad, theirs.bias.grad.numpy(), rtol=1e-10, atol=1e-12)
     back = nn.Conv2d(channels, 4, (3, 2), stride=stride, padding=padding, bias=bias)
     back.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
     assert np.array_equal(back.weight.data, ours.weight.data)
@@ -392,11 +396,11 @@ def test_pools_match_torch(kernel, stride, padding, channels):
         x.grad = None
         tx = torch.tensor(x.data, requires_grad=True)
         y, ty = ours(x, kernel, stride, padding), theirs(tx, kernel, stride, padding)
-        assert np.allclose(y.data, ty.detach().numpy())
+        assert np.allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
         g = np.random.default_rng(3).normal(size=y.shape)
         (y * Tensor(g)).sum().backward()
         ty.backward(torch.from_numpy(g))
-        assert np.allclose(x.grad, tx.grad.numpy())
+        assert np.allclose(x.grad, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_max_pool_ties_after_relu_send_the_gradient_where_torch_does():
@@ -420,17 +424,40 @@ def test_batchnorm_matches_torch_over_train_and_eval_steps(cls, shape):
         x = _rand(*shape, seed=step)
         tx = torch.tensor(x.data, requires_grad=True)
         y, ty = ours(x), theirs(tx)
-        assert np.allclose(y.data, ty.detach().numpy())
+        assert np.allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
         g = np.random.default_rng(step).normal(size=shape)
         (y * Tensor(g)).sum().backward()
         ty.backward(torch.from_numpy(g))
-        assert np.allclose(x.grad, tx.grad.numpy())
-        assert np.allclose(ours.weight.grad, theirs.weight.grad.numpy())
+        assert np.allclose(x.grad, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+        assert np.allclose(ours.weight.grad, theirs.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
     for k, v in theirs.state_dict().items():
-        assert np.allclose(ours.state_dict()[k], v.numpy()), k
+        assert np.allclose(ours.state_dict()[k], v.numpy(), rtol=1e-10, atol=1e-12), k
     ours.eval(), theirs.eval()
     x = _rand(*shape, seed=7)
-    assert np.allclose(ours(x).data, theirs(torch.from_numpy(x.data)).detach().numpy())
+    assert np.allclose(ours(x).data, theirs(torch.from_numpy(x.data)).detach().numpy(),
+                       rtol=1e-10, atol=1e-12)
     fresh = getattr(torch.nn, cls)(3).double()
     _load_into_torch(torch, ours, fresh)
     assert int(fresh.num_batches_tracked) == 3
+
+
+@pytest.mark.parametrize("cls,shape", [("BatchNorm1d", (5, 3)), ("BatchNorm2d", (2, 3, 4, 4))])
+def test_batchnorm_eval_uses_a_non_tiny_eps_as_torch(cls, shape):
+    """With eps = 0.5 against running variances near 1, an eval mode that dropped eps (or
+    added it outside the square root) would be off by far more than the tolerance."""
+    torch = _torch()
+    ours = getattr(nn, cls)(3, eps=0.5)
+    theirs = getattr(torch.nn, cls)(3, eps=0.5).double()
+    ours.weight.data[:] = [1.5, -0.5, 2.0]
+    ours.running_var.data[:] = [0.25, 1.0, 4.0]
+    ours.running_mean.data[:] = [0.1, -0.2, 0.3]
+    _load_into_torch(torch, ours, theirs)
+    ours.eval(), theirs.eval()
+    x = _rand(*shape, seed=11)
+    tx = torch.tensor(x.data, requires_grad=True)
+    y, ty = ours(x), theirs(tx)
+    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-12, atol=1e-14)
+    g = np.random.default_rng(11).normal(size=shape)
+    (y * Tensor(g)).sum().backward()
+    ty.backward(torch.from_numpy(g))
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12, atol=1e-14)

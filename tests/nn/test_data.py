@@ -62,8 +62,8 @@ def test_datasets_reject_negative_or_nonfinite_noise(make):
 def test_moons_without_noise_lie_on_their_half_circles():
     X, y = data.make_moons(40, noise=0.0, seed=0)
     outer, inner = X[y == 0], X[y == 1]
-    assert np.allclose(np.hypot(outer[:, 0], outer[:, 1]), 1.0)
-    assert np.allclose(np.hypot(inner[:, 0] - 1.0, inner[:, 1] - 0.5), 1.0)
+    assert np.allclose(np.hypot(outer[:, 0], outer[:, 1]), 1.0, rtol=1e-12, atol=1e-12)
+    assert np.allclose(np.hypot(inner[:, 0] - 1.0, inner[:, 1] - 0.5), 1.0, rtol=1e-12, atol=1e-12)
     assert (outer[:, 1] >= -1e-12).all() and (inner[:, 1] <= 0.5 + 1e-12).all()
 
 
@@ -135,3 +135,12 @@ def test_batches_reject_mismatched_lengths_immediately():
 def test_batches_reject_bad_batch_sizes(size):
     with pytest.raises(ValueError, match="batch_size"):
         data.batches(np.zeros((5, 2)), np.zeros(5), size)
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_drop_last_keeps_every_batch_when_n_divides_evenly(shuffle):
+    X, y = np.arange(24.0).reshape(12, 2), np.arange(12)
+    parts = list(data.batches(X, y, 4, shuffle=shuffle, seed=3, drop_last=True))
+    assert [len(yb) for _, yb in parts] == [4, 4, 4]
+    assert sorted(np.concatenate([yb for _, yb in parts]).tolist()) == list(range(12))
+    assert all(np.array_equal(xb[:, 0], 2.0 * yb) for xb, yb in parts)  # rows stay paired

@@ -53,7 +53,8 @@ def test_a_sequence_gives_one_lambda_per_parameterised_layer():
     a, b = _pair()
     mixed = nn.interpolate(a, b, [1.0, 0.5, 0.0])
     assert np.array_equal(mixed[0].weight.data, a[0].weight.data)
-    assert np.allclose(mixed[2].bias.data, 0.5 * (a[2].bias.data + b[2].bias.data))
+    assert np.allclose(mixed[2].bias.data, 0.5 * (a[2].bias.data + b[2].bias.data),
+                       rtol=1e-12, atol=1e-12)
     assert np.array_equal(mixed[4].weight.data, b[4].weight.data)
 
 

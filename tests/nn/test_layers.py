@@ -39,7 +39,7 @@ def test_linear_without_bias_has_only_a_weight():
     layer = nn.Linear(3, 2, bias=False)
     assert layer.bias is None and [n for n, _ in layer.named_parameters()] == ["weight"]
     x = _input((4, 3))
-    assert np.allclose(layer(x).data, x.data @ layer.weight.data.T)
+    assert np.allclose(layer(x).data, x.data @ layer.weight.data.T, rtol=1e-12, atol=1e-12)
 
 
 def test_linear_init_is_uniform_within_one_over_sqrt_fan_in():
@@ -65,7 +65,7 @@ def test_linear_init_follows_manual_seed():
 def test_linear_computes_x_times_weight_transposed_plus_bias(x, w, b):
     layer = nn.Linear(4, 2)
     layer.load_state_dict({"weight": w, "bias": b})
-    assert np.allclose(layer(Tensor(x)).data, x @ w.T + b)
+    assert np.allclose(layer(Tensor(x)).data, x @ w.T + b, rtol=1e-12, atol=1e-12)
 
 
 @given(_array((3, 4)), st.integers(0, 2**31))
@@ -196,7 +196,7 @@ def test_dropout_keeps_expected_value():
         out = nn.Dropout(p)(x).data
         assert abs(out.mean() - 3.0) < 0.05 * 3.0
         assert abs((out == 0).mean() - p) < 0.01
-        assert np.allclose(out[out != 0], 3.0 / (1 - p))
+        assert np.allclose(out[out != 0], 3.0 / (1 - p), rtol=1e-12, atol=1e-12)
 
 
 def test_dropout_is_identity_in_eval_and_with_p_zero():
@@ -260,7 +260,8 @@ def test_maxout_is_the_max_over_each_group_of_pieces(x, seed):
     manual_seed(seed)
     layer = nn.Maxout(3, 2, pieces=3)
     z = x @ layer.weight.data.T + layer.bias.data
-    assert np.allclose(layer(Tensor(x)).data, z.reshape(4, 2, 3).max(axis=-1))
+    assert np.allclose(layer(Tensor(x)).data, z.reshape(4, 2, 3).max(axis=-1),
+                       rtol=1e-12, atol=1e-12)
 
 
 @given(_array((3, 3)), st.integers(0, 2**31))
@@ -304,7 +305,7 @@ def test_prelu_with_channels_uses_axis_one():
     layer.weight.data[:] = [0.1, 0.2, 0.3]
     x = -np.ones((2, 3, 4))
     out = layer(Tensor(x)).data
-    assert np.allclose(out[:, :, 0], [[-0.1, -0.2, -0.3]] * 2)
+    assert np.allclose(out[:, :, 0], [[-0.1, -0.2, -0.3]] * 2, rtol=1e-12, atol=1e-12)
     xt = Tensor(np.random.default_rng(0).normal(size=(2, 3, 4)), requires_grad=True)
     assert gradcheck(lambda t, w: layer(t), [xt, layer.weight])
 

@@ -367,11 +367,30 @@ def test_labels_out_of_range_name_the_label_and_class_count():
 
 def test_non_integer_labels_raise():
     with pytest.raises(ValueError, match=r"integers.*0\.5"):
-        F.cross_entropy(Tensor(np.zeros((2, 3))), [0.5, 1.0])
+        F.cross_entropy(Tensor(np.zeros((2, 3))), Tensor([0.5, 1.0]))
     with pytest.raises(ValueError, match="integers"):
-        F.cross_entropy(Tensor(np.zeros((2, 3))), [np.nan, 1.0])
+        F.cross_entropy(Tensor(np.zeros((2, 3))), Tensor([np.nan, 1.0]))
     with pytest.raises(ValueError, match="integers"):
         F.cross_entropy(Tensor(np.zeros((2, 3))), np.array([True, False]))
+
+
+@pytest.mark.parametrize("fn", [F.cross_entropy, F.nll_loss])
+def test_float_class_indices_are_refused_as_torch(fn):
+    """Issue 19: a float ndarray or a list of floats as class indices is refused (torch raises);
+    a Tensor holding whole numbers (a Tensor made from ints is float64) is accepted."""
+    x = Tensor(np.zeros((2, 3)))
+    for target in ([0.0, 1.0], np.array([0.0, 1.0])):
+        with pytest.raises(ValueError, match=r"labels must be integers, got an array of dtype "
+                                             r"float64.*astype\(int\)"):
+            fn(x, target)
+    assert np.isclose(fn(x, Tensor([0, 1])).item(), fn(x, [0, 1]).item(), rtol=1e-15, atol=0)
+
+
+def test_float_class_indices_are_refused_by_torch_too():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.cross_entropy(torch.zeros(2, 3, dtype=torch.float64),
+                                          torch.tensor([0.0, 1.0], dtype=torch.float64))
 
 
 def test_shape_mismatch_names_both_shapes():
@@ -579,9 +598,59 @@ def test_class_weights_match_torch_where_installed():
     np.testing.assert_allclose(x.grad, tz.grad.numpy(), rtol=1e-10)
 
 
-def test_class_weights_of_the_wrong_shape_or_negative_are_refused():
+def test_class_weights_of_the_wrong_shape_or_not_finite_are_refused():
     x = Tensor(np.zeros((2, 3)))
     with pytest.raises(ValueError, match=r"weight must have shape \(3,\)"):
         F.cross_entropy(x, [0, 1], weight=[1.0, 2.0])
-    with pytest.raises(ValueError, match="finite and >= 0"):
-        F.nll_loss(x, [0, 1], weight=[1.0, -2.0, 1.0])
+    with pytest.raises(ValueError, match=r"class weights must be finite; weight\[1\] is nan"):
+        F.nll_loss(x, [0, 1], weight=[1.0, np.nan, 1.0])
+    with pytest.raises(ValueError, match=r"weight must be 1-D"):
+        CrossEntropyLoss(weight=[[1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss: class weights must be finite"):
+        CrossEntropyLoss(weight=[1.0, np.inf])
+    with pytest.raises(TypeError, match=r"NLLLoss: weight must be numeric"):
+        NLLLoss(weight=["a", "b"])
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("name", ["cross_entropy", "nll_loss"])
+def test_negative_class_weights_are_accepted_as_torch(name, reduction):
+    """Issue 19: PyTorch accepts class weights of any sign; values and gradients match it."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    z, labels, w = rng.normal(size=(4, 3)), np.array([0, 2, 1, 2]), np.array([1.5, -0.5, 2.0])
+    x = Tensor(z, requires_grad=True)
+    tz = torch.tensor(z, requires_grad=True)
+    out = getattr(F, name)(x, labels, reduction=reduction, weight=w)
+    ref = getattr(torch.nn.functional, name)(tz, torch.tensor(labels), weight=torch.tensor(w),
+                                             reduction=reduction)
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-12, atol=1e-14)
+    out.sum().backward()
+    ref.sum().backward()
+    np.testing.assert_allclose(x.grad, tz.grad.numpy(), rtol=1e-12, atol=1e-14)
+    module = {"cross_entropy": CrossEntropyLoss, "nll_loss": NLLLoss}[name]
+    np.testing.assert_allclose(module(weight=w, reduction=reduction)(Tensor(z), labels).data,
+                               out.data, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("shape", [(4, 3), (2, 3, 5)])
+def test_probability_targets_with_class_weights_match_torch(reduction, shape):
+    """Soft targets and weight= together: values and the gradients to the logits and to a
+    target that requires grad, against torch (a wrong weighting in the backward shows here)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(23)
+    z = rng.normal(size=shape)
+    t = rng.dirichlet(np.ones(3), size=shape[:1] + shape[2:])  # (N, ..., C)
+    t = np.moveaxis(t, -1, 1)
+    w = np.array([0.5, 2.0, 1.25])
+    x, target = Tensor(z, requires_grad=True), Tensor(t, requires_grad=True)
+    tz, tt = torch.tensor(z, requires_grad=True), torch.tensor(t, requires_grad=True)
+    out = F.cross_entropy(x, target, weight=w, reduction=reduction)
+    ref = torch.nn.functional.cross_entropy(tz, tt, weight=torch.tensor(w), reduction=reduction)
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-12, atol=1e-14)
+    g = rng.normal(size=out.shape)
+    (out * Tensor(g)).sum().backward()
+    (ref * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(x.grad, tz.grad.numpy(), rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(target.grad, tt.grad.numpy(), rtol=1e-10, atol=1e-13)

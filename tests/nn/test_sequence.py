@@ -171,7 +171,7 @@ def test_causal_attention_never_sees_later_positions():
     a, wa = mha(Tensor(x), Tensor(x), Tensor(x), is_causal=True)
     b, _ = mha(Tensor(y), Tensor(y), Tensor(y), is_causal=True)
     np.testing.assert_array_equal(a.data[:, :3], b.data[:, :3])
-    assert not np.allclose(a.data[:, 3:], b.data[:, 3:])
+    assert not np.allclose(a.data[:, 3:], b.data[:, 3:], rtol=1e-5, atol=1e-8)
     assert np.all(np.triu(wa.data[0], k=1) == 0)
     # and no gradient flows from an early output to a later input
     xt = Tensor(x, requires_grad=True)
@@ -500,7 +500,7 @@ def test_property_rms_norm_gradcheck(x, w):
 @settings(max_examples=30, deadline=None)
 @given(arrays((2, 4, 3), min_value=-4, max_value=4), arrays((2, 4, 3), min_value=-4, max_value=4))
 def test_property_causal_weights_are_distributions_over_earlier_positions(q, k):
-    from nn.functional_sequence import attention_weights
+    from nn.functional.attention import attention_weights
 
     w = attention_weights(Tensor(q), Tensor(k), is_causal=True).data
     np.testing.assert_allclose(w.sum(axis=-1), 1.0, rtol=1e-12)

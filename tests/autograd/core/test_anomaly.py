@@ -86,7 +86,7 @@ def test_detect_anomaly_through_nn_layers_names_the_module():
             loss.backward()
     msg = str(info.value)
     assert "'linear' in module '0'" in msg
-    assert os.path.join("nn", "layers.py") in msg  # the layer's own line made the op
+    assert os.path.join("nn", "linear.py") in msg  # the layer's own line made the op
 
 
 def test_detect_anomaly_on_a_graph_built_outside_says_so():

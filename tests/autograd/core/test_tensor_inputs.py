@@ -138,8 +138,8 @@ def test_mismatched_target_shapes_are_refused_naming_both_shapes(loss):
                 r"probabilities of shape \(2, 3\); got target shape \(3,\)"),
     ([0, 3], r"label 3 is out of range for 3 classes"),
     ([0, -1], r"label -1 is out of range for 3 classes"),
-    ([0.0, 1.5], r"labels must be integers in \[0, 3\); got label 1.5"),
-    ([0.0, np.nan], r"labels must be integers in \[0, 3\); got label nan"),
+    (Tensor([0.0, 1.5]), r"labels must be integers in \[0, 3\); got label 1.5"),
+    (Tensor([0.0, np.nan]), r"labels must be integers in \[0, 3\); got label nan"),
     (np.array(["a", "b"]), r"labels must be integers, got an array of dtype <U1"),
 ])
 def test_bad_class_labels_are_refused_saying_what_was_expected(loss, target, message):

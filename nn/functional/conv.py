@@ -1,4 +1,4 @@
-"""Functional image ops: conv2d, max_pool2d, avg_pool2d and batch_norm, as in torch.nn.functional.
+"""Convolution and pooling as functions: conv2d, max_pool2d, avg_pool2d, as torch.nn.functional.
 
 Every window op is built on one primitive pair of ``autograd.Function``\\ s:
 
@@ -17,11 +17,10 @@ pair is differentiable any number of times. A convolution is then one
 ``linear`` product of the windows with the flattened weight, and average
 pooling a mean over each window: plain Tensor ops on top of ``Unfold``.
 
-Two ops are Functions of their own, for speed: ``MaxPool`` reduces a view of
+One op is a Function of its own, for speed: ``MaxPool`` reduces a view of
 the windows (no copy when they tile the input) and its backward folds each
 window's gradient into its first maximum (``Fold.apply`` on Tensors);
-``BatchNormTrain`` normalises in a few passes and has a closed-form backward
-written with methods ndarrays and Tensors share. Both stay differentiable twice.
+it stays differentiable twice. (``BatchNormTrain`` is in ``nn.functional.normalization``.)
 
 >>> import numpy as np
 >>> from autograd import Tensor
@@ -42,23 +41,11 @@ import numpy as np
 
 from autograd.core.function import Function
 from autograd.core.tensor import Tensor, linear
+from nn._checks import Pair, as_tensor, pair, pool_padding
 
-__all__ = ["conv2d", "max_pool2d", "avg_pool2d", "batch_norm"]
+__all__ = ["conv2d", "max_pool2d", "avg_pool2d"]
 
-Pair = tuple[int, int]
 IntOrPair = int | tuple[int, int]
-
-
-def _pair(value: Any, name: str, who: str, minimum: int) -> Pair:
-    """``value`` as (height, width): an int for both, or a pair of ints, each >= minimum."""
-    items = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(items) != 2 or not all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items
-    ):
-        raise TypeError(f"{who}: {name} must be an int or a pair of ints, got {value!r}")
-    if any(v < minimum for v in items):
-        raise ValueError(f"{who}: {name} must be at least {minimum}, got {value!r}")
-    return int(items[0]), int(items[1])
 
 
 def _out_size(size: int, kernel: int, stride: int, pad: int) -> int:
@@ -235,14 +222,6 @@ class MaxPool(Function):
         return _fold_array(g * first, ctx.size, stride, padding), None, None, None
 
 
-def _as_tensor(x: Any, who: str, name: str = "input") -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    if type(x).__name__ == "Value":
-        raise TypeError(f"{who}: {name} must be a Tensor, got a Value")
-    return Tensor(x)
-
-
 def _check_image(x: Tensor, who: str, channels: int | None = None) -> None:
     if x.ndim != 4:
         raise ValueError(f"{who}: expected a 4-d input (N, C, H, W), got shape {x.shape}")
@@ -271,7 +250,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     (2, 4, 5, 5)
     """
     who = "conv2d"
-    input, weight = _as_tensor(input, who), _as_tensor(weight, who, "weight")
+    input, weight = as_tensor(input, who), as_tensor(weight, who, "weight")
     if weight.ndim != 4:
         raise ValueError(f"{who}: weight must be 4-d (out_channels, in_channels, kh, kw), "
                          f"got shape {weight.shape}")
@@ -281,12 +260,12 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
                          f"but weight of shape {weight.shape} expects {weight.shape[1]}")
     out_ch = weight.shape[0]
     if bias is not None:
-        bias = _as_tensor(bias, who, "bias")
+        bias = as_tensor(bias, who, "bias")
         if bias.shape != (out_ch,):
             raise ValueError(f"{who}: bias of shape {bias.shape} does not match weight of "
                              f"shape {weight.shape}: expected ({out_ch},)")
     kernel = (weight.shape[2], weight.shape[3])
-    st, pad = _pair(stride, "stride", who, 1), _pair(padding, "padding", who, 0)
+    st, pad = pair(stride, "stride", who, 1), pair(padding, "padding", who, 0)
     _check_fits(input, kernel, pad, who)
     n = input.shape[0]
     oh = _out_size(input.shape[2], kernel[0], st[0], pad[0])
@@ -300,13 +279,10 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
 
 def _pool_geometry(input: Any, kernel_size: IntOrPair, stride: IntOrPair | None,
                    padding: IntOrPair, who: str) -> tuple[Tensor, Pair, Pair, Pair]:
-    x = _as_tensor(input, who)
+    x = as_tensor(input, who)
     _check_image(x, who)
-    kernel = _pair(kernel_size, "kernel_size", who, 1)
-    st = kernel if stride is None else _pair(stride, "stride", who, 1)
-    pad = _pair(padding, "padding", who, 0)
-    if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
-        raise ValueError(f"{who}: padding {pad} must be at most half the kernel size {kernel}")
+    kernel, pad = pool_padding(kernel_size, padding, who)
+    st = kernel if stride is None else pair(stride, "stride", who, 1)
     _check_fits(x, kernel, pad, who)
     return x, kernel, st, pad
 
@@ -338,148 +314,3 @@ def avg_pool2d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None =
     x, kernel, st, pad = _pool_geometry(input, kernel_size, stride, padding, "avg_pool2d")
     windows = Unfold.apply(x, kernel, st, pad, 0.0)  # (N, OH, OW, kh, kw, C)
     return windows.mean(axis=(3, 4)).transpose(0, 3, 1, 2)
-
-
-def _rows(a: np.ndarray) -> np.ndarray:
-    """(N, C, ...) -> (M, C) with the channel last (a view for channels-last memory)."""
-    c = a.shape[1]
-    return np.moveaxis(a, 1, -1).reshape(-1, c)
-
-
-def _unrows(r: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """The inverse of ``_rows``: (M, C) -> ``shape`` (N, C, ...), a view."""
-    moved = (shape[0], *shape[2:], shape[1])
-    return np.moveaxis(r.reshape(moved), -1, 1)
-
-
-def _batch_norm_grads(x: Any, weight: Any, g: Any, eps: float) -> tuple[Any, Any, Any]:
-    """dx, dweight, dbias of training-mode batch norm, from its inputs alone.
-
-    Written with methods that ndarrays and Tensors share, so that a recorded
-    backward (Tensors in, Tensors out) is itself differentiable.
-    """
-    axes = (0, *range(2, x.ndim))
-    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-    count = x.size // x.shape[1]
-    centred = x - x.mean(axis=axes, keepdims=True)
-    inv = ((centred * centred).mean(axis=axes, keepdims=True) + eps) ** -0.5
-    xhat = centred * inv
-    dbias = g.sum(axis=axes)
-    dweight = (g * xhat).sum(axis=axes)
-    scale = inv if weight is None else inv * weight.reshape(shape)
-    dx = scale * (g - dbias.reshape(shape) / count - xhat * (dweight.reshape(shape) / count))
-    return dx, dweight, dbias
-
-
-class BatchNormTrain(Function):
-    """Training-mode batch norm: normalise by the batch's statistics, then scale and shift.
-
-    One Function (a handful of passes over the data, on (M, C) rows) rather than
-    a dozen recorded ops; its backward is the closed form, written so that it
-    also runs on Tensors (a recorded backward stays differentiable).
-    ``stats``, a list, receives the batch mean and biased variance (for the
-    running statistics).
-
-    >>> import numpy as np
-    >>> stats = []
-    >>> BatchNormTrain.apply(Tensor([[1.0], [3.0]]), None, None, 0.0, stats).data.ravel().tolist()
-    [-1.0, 1.0]
-    >>> stats
-    [(array([2.]), array([1.]))]
-    """
-
-    @staticmethod
-    def forward(ctx: Any, x: np.ndarray, weight: np.ndarray | None,
-                bias: np.ndarray | None, eps: float, stats: list[Any]) -> np.ndarray:
-        rows = _rows(x)
-        ones = np.ones(rows.shape[0], dtype=rows.dtype)
-        mean = ones @ rows / rows.shape[0]  # column sums as a BLAS product: fast for few columns
-        centred = rows - mean
-        var = np.einsum("ij,ij->j", centred, centred) / rows.shape[0]
-        inv = 1.0 / np.sqrt(var + eps)
-        xhat = centred
-        xhat *= inv
-        out = xhat * weight if weight is not None else xhat.copy()
-        if bias is not None:
-            out += bias
-        ctx.save_for_backward(x, weight)
-        ctx.fast = (xhat, inv, eps)
-        stats.append((mean, var))
-        return _unrows(out, x.shape)
-
-    @staticmethod
-    def backward(ctx: Any, grad_out: Any) -> tuple[Any, Any, Any, None, None]:
-        x, weight = ctx.saved_tensors
-        xhat, inv, eps = ctx.fast
-        want_w, want_b = ctx.needs_input_grad[1:3]
-        if isinstance(grad_out, Tensor):  # a recorded backward: the generic form
-            dx, dweight, dbias = _batch_norm_grads(x, weight, grad_out, eps)
-            return dx, dweight if want_w else None, dbias if want_b else None, None, None
-        if isinstance(weight, Tensor):  # saved inputs may come back as Tensors
-            weight = weight.data
-        g = _rows(np.asarray(grad_out))
-        m = g.shape[0]
-        dbias = np.ones(m, dtype=g.dtype) @ g
-        dweight = np.einsum("ij,ij->j", g, xhat)
-        scale = inv if weight is None else inv * weight
-        dx = g - dbias / m
-        dx -= xhat * (dweight / m)
-        dx *= scale
-        return (_unrows(dx, grad_out.shape), dweight if want_w else None,
-                dbias if want_b else None, None, None)
-
-
-def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
-               weight: Tensor | None = None, bias: Tensor | None = None,
-               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
-    """Batch normalisation over channel 1 of (N, C), (N, C, L) or (N, C, H, W), as torch's.
-
-    In training the batch's mean and biased variance normalise; the running
-    statistics (if given) move by ``momentum`` towards the batch mean and the
-    unbiased variance, in place. Otherwise the running statistics normalise.
-
-    >>> import numpy as np
-    >>> x = Tensor([[1.0], [3.0]])
-    >>> rm, rv = Tensor(np.zeros(1)), Tensor(np.ones(1))
-    >>> batch_norm(x, rm, rv, training=True).data.round(4).ravel().tolist()
-    [-1.0, 1.0]
-    >>> rm.data, rv.data
-    (array([0.2]), array([1.1]))
-    """
-    who = "batch_norm"
-    x = _as_tensor(input, who)
-    if x.ndim < 2:
-        raise ValueError(f"{who}: expected an input of shape (N, C) or (N, C, ...), got "
-                         f"shape {x.shape}")
-    c = x.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var),
-                    ("weight", weight), ("bias", bias)):
-        if t is not None and tuple(t.shape) != (c,):
-            raise ValueError(f"{who}: {name} of shape {tuple(t.shape)} does not match input "
-                             f"of shape {x.shape}: expected ({c},)")
-    shape = (1, c) + (1,) * (x.ndim - 2)
-    if training:
-        count = x.size // c
-        if count <= 1:
-            raise ValueError(f"{who}: expected more than 1 value per channel when training, "
-                             f"got input of shape {x.shape}")
-        stats: list[tuple[np.ndarray, np.ndarray]] = []
-        y = BatchNormTrain.apply(x, weight, bias, float(eps), stats)
-        if running_mean is not None and running_var is not None:
-            batch_mean, batch_var = stats[0]
-            rm, rv = running_mean.data, running_var.data
-            rm *= 1.0 - momentum
-            rm += momentum * batch_mean
-            rv *= 1.0 - momentum
-            rv += momentum * batch_var * (count / (count - 1))  # unbiased, as torch
-        return y
-    if running_mean is None or running_var is None:
-        raise ValueError(f"{who}: running_mean and running_var are needed when not training")
-    inv = 1.0 / np.sqrt(running_var.data + eps)
-    y = (x - running_mean.data.reshape(shape)) * inv.reshape(shape)
-    if weight is not None:
-        y = y * weight.reshape(shape)
-    if bias is not None:
-        y = y + bias.reshape(shape)
-    return y
-

@@ -1,4 +1,4 @@
-"""Tensor layers: Linear, MLP, Dropout, GaussianNoise, Maxout, PReLU, Identity, Flatten.
+"""Linear layers: Linear, MLP, Maxout, and the shape helpers Identity and Flatten.
 
 Weights follow PyTorch's shapes, names and default init, so a ``state_dict``
 loads into the same ``torch.nn`` model and gives the same outputs.
@@ -13,32 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from autograd.core import random as _random
-from autograd.core.tensor import Tensor, linear, where
-from autograd.core.value import Value
-from nn import functional as F
+from autograd.core.tensor import Tensor, linear
 from nn import init
+from nn._checks import as_tensor, integer, positive_int, probability
 from nn.activations import activation as _activation
-from nn.module import Module, Parameter, Sequential
+from nn.containers import Sequential
+from nn.dropout import Dropout
+from nn.module import Module, Parameter
 
-__all__ = ["Linear", "MLP", "Dropout", "GaussianNoise", "Maxout", "PReLU", "Identity", "Flatten"]
-
-
-def _positive_int(x: Any, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
-        raise ValueError(f"{what} must be a positive integer, got {x!r}")
-    return int(x)
-
-
-def _drop_probability(p: Any, what: str) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)) or not 0.0 <= p <= 1.0:
-        raise ValueError(f"{what} (the drop probability) must be in [0, 1], got {p!r}")
-    return float(p)
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
-
+__all__ = ["Linear", "MLP", "Maxout", "Identity", "Flatten"]
 
 
 def _check_features(x: Tensor, in_features: int, layer: str) -> None:
@@ -65,8 +48,8 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
         super().__init__()
-        self.in_features = _positive_int(in_features, "Linear: in_features")
-        self.out_features = _positive_int(out_features, "Linear: out_features")
+        self.in_features = positive_int(in_features, "Linear: in_features")
+        self.out_features = positive_int(out_features, "Linear: out_features")
         self.weight = Parameter(np.empty((self.out_features, self.in_features)))
         self.bias: Parameter | None = Parameter(np.empty(self.out_features)) if bias else None
         self.reset_parameters()
@@ -86,7 +69,7 @@ class Linear(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         if type(x) is not Tensor:
-            x = _as_tensor(x)
+            x = as_tensor(x, "Linear")
         try:
             return linear(x, self.weight, self.bias)
         except ValueError:
@@ -130,8 +113,8 @@ class MLP(Sequential):
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
             raise ValueError(f"MLP: sizes must list at least two widths (input and output), "
                              f"e.g. [2, 16, 1]; got {sizes!r}")
-        widths = [_positive_int(s, f"MLP: sizes[{i}]") for i, s in enumerate(sizes)]
-        dropout = _drop_probability(dropout, "MLP: dropout")
+        widths = [positive_int(s, f"MLP: sizes[{i}]") for i, s in enumerate(sizes)]
+        dropout = probability(dropout, "MLP: dropout")
         hidden = _activation(activation)  # validates the name before anything is built
         out_act = None if output_activation is None else _activation(output_activation)
         layers: list[Module] = []
@@ -147,62 +130,6 @@ class MLP(Sequential):
         self.sizes = widths
 
 
-class Dropout(Module):
-    """Inverted dropout: in training, zero each element with probability p and scale the rest.
-
-    A kept element is divided by (1 - p), so with mask m ~ Bernoulli(1 - p),
-    E[m * x / (1 - p)] = x: the expected output equals the input, and eval mode
-    can be the identity with no rescaling; p = 1 gives zeros in training, as PyTorch.
-    It calls ``F.dropout`` (one implementation: the same seed draws the same mask).
-
-    >>> from autograd import Tensor, manual_seed
-    >>> manual_seed(0)
-    >>> drop = Dropout(0.5)
-    >>> sorted(set(drop(Tensor(np.ones(100))).data.tolist()))
-    [0.0, 2.0]
-    >>> drop.eval()(Tensor(np.ones(3))).data
-    array([1., 1., 1.])
-    """
-
-    def __init__(self, p: float = 0.5) -> None:
-        super().__init__()
-        self.p = _drop_probability(p, "Dropout: p")
-
-    def forward(self, x: Any) -> Any:
-        return F.dropout(x, self.p, self.training)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}"
-
-
-class GaussianNoise(Module):
-    """Adds N(0, std**2) noise in training mode; the identity in eval mode.
-
-    >>> from autograd import Tensor
-    >>> noise = GaussianNoise(0.1)
-    >>> noise.eval()(Tensor([1.0, 2.0])).data
-    array([1., 2.])
-    """
-
-    def __init__(self, std: float) -> None:
-        super().__init__()
-        if isinstance(std, bool) or not isinstance(std, (int, float)) or not 0.0 <= std < math.inf:
-            raise ValueError(f"GaussianNoise: std must be a finite number >= 0, got {std!r}")
-        self.std = float(std)
-
-    def forward(self, x: Any) -> Any:
-        if not self.training or self.std == 0.0:
-            return x
-        if isinstance(x, Value):
-            return x + float(_random.generator().normal(0.0, self.std))
-        x = _as_tensor(x)
-        noise = _random.generator().normal(0.0, self.std, size=x.data.shape)
-        return x + noise.astype(x.data.dtype)
-
-    def extra_repr(self) -> str:
-        return f"std={self.std}"
-
-
 class Maxout(Module):
     """Maxout units: a linear map to out_features * pieces values, then a max over each group.
 
@@ -216,9 +143,9 @@ class Maxout(Module):
 
     def __init__(self, in_features: int, out_features: int, pieces: int) -> None:
         super().__init__()
-        self.in_features = _positive_int(in_features, "Maxout: in_features")
-        self.out_features = _positive_int(out_features, "Maxout: out_features")
-        self.pieces = _positive_int(pieces, "Maxout: pieces")
+        self.in_features = positive_int(in_features, "Maxout: in_features")
+        self.out_features = positive_int(out_features, "Maxout: out_features")
+        self.pieces = positive_int(pieces, "Maxout: pieces")
         self.weight = Parameter(np.empty((self.out_features * self.pieces, self.in_features)))
         self.bias = Parameter(np.empty(self.out_features * self.pieces))
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
@@ -226,7 +153,7 @@ class Maxout(Module):
         init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
-        x = _as_tensor(x)
+        x = as_tensor(x, "Maxout")
         _check_features(x, self.in_features, "Maxout")
         z = linear(x, self.weight, self.bias)
         return z.reshape(*x.data.shape[:-1], self.out_features, self.pieces).max(axis=-1)
@@ -234,42 +161,6 @@ class Maxout(Module):
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"pieces={self.pieces}")
-
-
-class PReLU(Module):
-    """x for x > 0, else a * x, with a learned slope ``a`` (``weight``), one per channel or shared.
-
-    With ``num_parameters > 1`` the channel axis is axis 1, as in PyTorch.
-
-    >>> from autograd import Tensor
-    >>> PReLU()(Tensor([-2.0, 3.0])).data
-    array([-0.5,  3. ])
-    """
-
-    def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
-        super().__init__()
-        # The count is weight.size: an attribute named num_parameters would hide
-        # Module.num_parameters().
-        n = _positive_int(num_parameters, "PReLU: num_parameters")
-        numeric = isinstance(init, (int, float, np.integer, np.floating))
-        if isinstance(init, bool) or not numeric or not math.isfinite(init):
-            raise ValueError(f"PReLU: init (the initial slope) must be a finite number, "
-                             f"got {init!r}")
-        self.weight = Parameter(np.full(n, float(init)))
-
-    def forward(self, x: Tensor) -> Tensor:
-        x = _as_tensor(x)
-        a: Tensor = self.weight
-        n = a.data.size
-        if n > 1:
-            if x.ndim < 2 or x.shape[1] != n:
-                raise ValueError(f"PReLU: num_parameters={n} needs input with {n} channels on "
-                                 f"axis 1, got shape {x.shape}")
-            a = a.reshape(n, *([1] * (x.ndim - 2)))
-        return where(x.data > 0, x, a * x)
-
-    def extra_repr(self) -> str:
-        return f"num_parameters={self.weight.data.size}"
 
 
 class Identity(Module):
@@ -297,15 +188,11 @@ class Flatten(Module):
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
-        for what, dim in (("start_dim", start_dim), ("end_dim", end_dim)):
-            if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)):
-                raise TypeError(f"Flatten: {what} must be an integer, got "
-                                f"{type(dim).__name__} {dim!r}")
-        self.start_dim = int(start_dim)
-        self.end_dim = int(end_dim)
+        self.start_dim = integer(start_dim, "Flatten: start_dim")
+        self.end_dim = integer(end_dim, "Flatten: end_dim")
 
     def forward(self, x: Tensor) -> Tensor:
-        x = _as_tensor(x)
+        x = as_tensor(x, "Flatten")
         shape = x.data.shape
         nd = max(len(shape), 1)
         start, end = self.start_dim, self.end_dim

@@ -1,9 +1,4 @@
-"""Sequence layers: Embedding, LayerNorm, RMSNorm and MultiheadAttention.
-
-PyTorch's signatures, parameter names, shapes and default init, so a
-``state_dict`` loads into the same ``torch.nn`` module and gives the same
-outputs. Each forward is the functional form in ``nn.functional_sequence``,
-composed of existing Tensor ops.
+"""MultiheadAttention, as torch.nn.MultiheadAttention (PyTorch's parameter names and init).
 
 >>> from autograd import manual_seed
 >>> manual_seed(0)
@@ -20,135 +15,12 @@ import numpy as np
 
 from autograd.core.tensor import Tensor, linear
 from nn import init
-from nn.functional_sequence import (
-    attention_weights,
-    causal_mask,
-    embedding,
-    layer_norm,
-    normalized_shape_tuple,
-    rms_norm,
-)
-from nn.layers import Linear
+from nn._checks import as_tensor, positive_int
+from nn.functional.attention import attention_weights
+from nn.linear import Linear
 from nn.module import Module, Parameter
 
-__all__ = ["Embedding", "LayerNorm", "RMSNorm", "MultiheadAttention"]
-
-
-def _positive_int(x: Any, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
-        raise ValueError(f"{what} must be a positive integer, got {x!r}")
-    return int(x)
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
-class Embedding(Module):
-    """A lookup table: integer indices of any shape -> rows of ``weight`` (num_embeddings, dim).
-
-    ``weight`` starts as N(0, 1), PyTorch's default; the row ``padding_idx``
-    starts at zero and receives no gradient. Indices out of range raise an error that
-    is both an IndexError (as in PyTorch) and a ValueError, naming both shapes.
-
-    >>> emb = Embedding(10, 3, padding_idx=0)
-    >>> emb([[1, 2], [0, 9]]).shape
-    (2, 2, 3)
-    >>> emb
-    Embedding(10, 3, padding_idx=0)
-    """
-
-    def __init__(self, num_embeddings: int, embedding_dim: int,
-                 padding_idx: int | None = None) -> None:
-        super().__init__()
-        self.num_embeddings = _positive_int(num_embeddings, "Embedding: num_embeddings")
-        self.embedding_dim = _positive_int(embedding_dim, "Embedding: embedding_dim")
-        if padding_idx is not None:
-            if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)) \
-                    or not -self.num_embeddings <= padding_idx < self.num_embeddings:
-                raise ValueError(f"Embedding: padding_idx must be an int in "
-                                 f"[-{self.num_embeddings}, {self.num_embeddings}), "
-                                 f"got {padding_idx!r}")
-            padding_idx = int(padding_idx) % self.num_embeddings
-        self.padding_idx = padding_idx
-        self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim)))
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Draw N(0, 1) weights; zero the padding row."""
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0.0
-
-    def forward(self, input: Any) -> Tensor:
-        return embedding(input, self.weight, self.padding_idx)
-
-    def extra_repr(self) -> str:
-        pad = f", padding_idx={self.padding_idx}" if self.padding_idx is not None else ""
-        return f"{self.num_embeddings}, {self.embedding_dim}{pad}"
-
-
-class LayerNorm(Module):
-    """Normalise the trailing ``normalized_shape`` dims to mean 0, variance 1; then scale and shift.
-
-    ``weight`` starts at ones and ``bias`` at zeros (each present when
-    ``elementwise_affine``; ``bias=False`` drops the bias), as in PyTorch.
-
-    >>> ln = LayerNorm(4)
-    >>> [n for n, _ in ln.named_parameters()]
-    ['weight', 'bias']
-    >>> ln
-    LayerNorm((4,), eps=1e-05, elementwise_affine=True)
-    """
-
-    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True) -> None:
-        super().__init__()
-        self.normalized_shape = normalized_shape_tuple(normalized_shape, "LayerNorm")
-        self.eps = float(eps)
-        self.elementwise_affine = bool(elementwise_affine)
-        self.weight: Parameter | None = None
-        self.bias: Parameter | None = None
-        if self.elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape))
-            if bias:
-                self.bias = Parameter(np.zeros(self.normalized_shape))
-
-    def forward(self, input: Tensor) -> Tensor:
-        return layer_norm(_as_tensor(input), self.normalized_shape, self.weight, self.bias,
-                          self.eps)
-
-    def extra_repr(self) -> str:
-        return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
-
-
-class RMSNorm(Module):
-    """x / sqrt(mean(x**2) + eps) over the trailing ``normalized_shape`` dims, times ``weight``.
-
-    ``eps=None`` uses the input dtype's machine epsilon, as PyTorch; ``weight``
-    starts at ones (present when ``elementwise_affine``).
-
-    >>> RMSNorm(16, eps=1e-5, elementwise_affine=False)
-    RMSNorm((16,), eps=1e-05, elementwise_affine=False)
-    """
-
-    def __init__(self, normalized_shape: Any, eps: float | None = None,
-                 elementwise_affine: bool = True) -> None:
-        super().__init__()
-        self.normalized_shape = normalized_shape_tuple(normalized_shape, "RMSNorm")
-        self.eps = None if eps is None else float(eps)
-        self.elementwise_affine = bool(elementwise_affine)
-        self.weight: Parameter | None = None
-        if self.elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape))
-
-    def forward(self, input: Tensor) -> Tensor:
-        return rms_norm(_as_tensor(input), self.normalized_shape, self.weight, self.eps)
-
-    def extra_repr(self) -> str:
-        return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+__all__ = ["MultiheadAttention"]
 
 
 class MultiheadAttention(Module):
@@ -164,7 +36,8 @@ class MultiheadAttention(Module):
     returns ``(output, weights)``: the weights averaged over heads, (N, L, S), or
     None when ``need_weights=False``. ``attn_mask`` follows PyTorch's
     MultiheadAttention: boolean with True = *not* allowed to attend, or a float
-    mask added to the scores; shape (L, S) or (N * num_heads, L, S).
+    mask added to the scores; shape (L, S) or (N * num_heads, L, S). A query that may
+    attend to nothing gets NaN in its row (output and weights), as torch's.
     ``is_causal=True`` without a mask applies the causal mask (position i sees
     0..i); with a mask, the mask is used (PyTorch treats is_causal as a hint).
 
@@ -179,8 +52,8 @@ class MultiheadAttention(Module):
     def __init__(self, embed_dim: int, num_heads: int, bias: bool = True,
                  batch_first: bool = True) -> None:
         super().__init__()
-        self.embed_dim = _positive_int(embed_dim, "MultiheadAttention: embed_dim")
-        self.num_heads = _positive_int(num_heads, "MultiheadAttention: num_heads")
+        self.embed_dim = positive_int(embed_dim, "MultiheadAttention: embed_dim")
+        self.num_heads = positive_int(num_heads, "MultiheadAttention: num_heads")
         if self.embed_dim % self.num_heads:
             raise ValueError(f"MultiheadAttention: embed_dim {embed_dim} must be divisible by "
                              f"num_heads {num_heads}")
@@ -242,7 +115,9 @@ class MultiheadAttention(Module):
     def forward(self, query: Tensor, key: Tensor, value: Tensor, attn_mask: Any = None,
                 need_weights: bool = True, is_causal: bool = False
                 ) -> tuple[Tensor, Tensor | None]:
-        query, key, value = _as_tensor(query), _as_tensor(key), _as_tensor(value)
+        who = "MultiheadAttention"
+        query, key, value = (as_tensor(t, who, name) for t, name in
+                             ((query, "query"), (key, "key"), (value, "value")))
         self._check(query, key, value)
         unbatched = query.ndim == 2
         if unbatched:
@@ -269,11 +144,12 @@ class MultiheadAttention(Module):
         if attn_mask is not None:
             mask = self._mask(attn_mask, n, length, source)
             weights = attention_weights(heads(q, length), heads(k, source), mask,
-                                        op="MultiheadAttention")
+                                        op="MultiheadAttention",
+                                        zero_fully_masked=False)
         else:
             weights = attention_weights(heads(q, length), heads(k, source),
-                                        causal_mask(length, source) if is_causal else None,
-                                        op="MultiheadAttention")
+                                        is_causal=is_causal, op="MultiheadAttention",
+                                        zero_fully_masked=False)
         out = (weights @ heads(v, source)).transpose(0, 2, 1, 3).reshape(n * length, e)
         out = self.out_proj(out).reshape(n, length, e)
         avg = weights.mean(axis=1) if need_weights else None

@@ -1,7 +1,4 @@
-"""Losses and activations as functions: the functional forms of nn's modules.
-
-``import nn.functional as F`` as in PyTorch. Activations are thin wrappers over
-the node methods (so they also take ``Value`` where the method exists).
+"""Losses as functions: the functional forms of nn's loss modules.
 
 Every loss is ONE graph node whatever its reduction or weighting. Its forward
 computes the per-element loss ``l`` with numpy; ``_reduce`` then applies the
@@ -34,207 +31,20 @@ from typing import Any
 import numpy as np
 
 from autograd.core import generic as G
-from autograd.core.random import generator
 from autograd.core.tensor import Op, Tensor
-from autograd.core.tensor import linear as linear
-from autograd.core.value import Value
-from nn.functional_sequence import (
-    embedding,
-    layer_norm,
-    rms_norm,
-    scaled_dot_product_attention,
-)
+from nn._checks import as_tensor, per_item_weights
 
-Node = Tensor | Value
 REDUCTIONS = ("mean", "sum", "none", "sum_by_nonzero_weights")
 
 __all__ = [
-    "relu", "leaky_relu", "elu", "celu", "gelu", "mish", "hardswish", "relu6", "tanh", "sigmoid",
-    "softplus", "softmax", "log_softmax", "linear", "dropout",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "nll_loss", "REDUCTIONS",
-    "embedding", "layer_norm", "rms_norm", "scaled_dot_product_attention",
 ]
-
-
-# -- activations -------------------------------------------------------------------------
-# One rule for every activation, functional or module: a Tensor or Value is used as it is;
-# anything else is read with np.asarray and must hold numbers (bool, int or float): it becomes
-# a constant Tensor (no gradient), as torch.sigmoid reads a list. Other input is refused.
-def _activation_input(x: Any, who: str) -> Any:
-    if isinstance(x, (Tensor, Value)):
-        return x
-    try:
-        data = np.asarray(x)
-    except (TypeError, ValueError) as exc:  # ragged lists
-        raise TypeError(f"{who}: expected a Tensor, a Value or an array-like of numbers; "
-                        f"got {type(x).__name__} that numpy cannot read as an array ({exc})"
-                        ) from None
-    if data.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: expected a Tensor, a Value or an array-like of numbers; "
-                        f"got {type(x).__name__} holding {data.dtype}")
-    return Tensor(data)
-
-
-def _tensor_input(x: Any, who: str) -> Tensor:
-    if isinstance(x, Value):
-        raise TypeError(f"{who}: expected a Tensor or an array-like of numbers (it works along "
-                        f"an axis); got a single Value")
-    return _activation_input(x, who)
-
-
-def relu(x: Node) -> Node:
-    """max(x, 0).
-
-    >>> relu(Tensor([-1.0, 2.0])).data
-    array([0., 2.])
-    """
-    return _activation_input(x, "relu").relu()
-
-
-def leaky_relu(x: Node, negative_slope: float = 0.01) -> Node:
-    """x for x > 0, else negative_slope * x.
-
-    >>> leaky_relu(Tensor([-1.0, 2.0]), 0.1).data
-    array([-0.1,  2. ])
-    """
-    return _activation_input(x, "leaky_relu").leaky_relu(negative_slope)
-
-
-def elu(x: Node, alpha: float = 1.0) -> Node:
-    """x for x > 0, else alpha * (exp(x) - 1).
-
-    >>> elu(Tensor([0.0, 2.0])).data
-    array([0., 2.])
-    """
-    return _activation_input(x, "elu").elu(alpha)
-
-
-def celu(x: Node, alpha: float = 1.0) -> Node:
-    """x for x > 0, else alpha * (exp(x / alpha) - 1).
-
-    >>> celu(Tensor([0.0, 2.0])).data
-    array([0., 2.])
-    """
-    return _activation_input(x, "celu").celu(alpha)
-
-
-def gelu(x: Node, approximate: str = "none") -> Node:
-    """x * Phi(x): exact (erf) by default, or ``approximate="tanh"``.
-
-    >>> round(float(gelu(Tensor([1.0])).data[0]), 4)
-    0.8413
-    """
-    return _activation_input(x, "gelu").gelu(approximate)
-
-
-def mish(x: Node) -> Node:
-    """x * tanh(softplus(x)).
-
-    >>> round(float(mish(Tensor([1.0])).data[0]), 4)
-    0.8651
-    """
-    return _activation_input(x, "mish").mish()
-
-
-def hardswish(x: Node) -> Node:
-    """x * relu6(x + 3) / 6.
-
-    >>> hardswish(Tensor([-4.0, 0.0, 4.0])).data
-    array([-0.,  0.,  4.])
-    """
-    return _activation_input(x, "hardswish").hardswish()
-
-
-def relu6(x: Node) -> Node:
-    """min(max(x, 0), 6).
-
-    >>> relu6(Tensor([-1.0, 3.0, 9.0])).data
-    array([0., 3., 6.])
-    """
-    return _activation_input(x, "relu6").relu6()
-
-
-def tanh(x: Node) -> Node:
-    """Hyperbolic tangent.
-
-    >>> tanh(Tensor([0.0])).data
-    array([0.])
-    """
-    return _activation_input(x, "tanh").tanh()
-
-
-def sigmoid(x: Node) -> Node:
-    """1 / (1 + exp(-x)), stable for large |x|.
-
-    >>> sigmoid(Tensor([0.0])).data
-    array([0.5])
-    """
-    return _activation_input(x, "sigmoid").sigmoid()
-
-
-def softplus(x: Node) -> Node:
-    """log(1 + exp(x)), without overflow.
-
-    >>> round(float(softplus(Tensor([0.0])).data[0]), 4)
-    0.6931
-    """
-    return _activation_input(x, "softplus").softplus()
-
-
-def softmax(x: Tensor, dim: int = -1) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``dim``.
-
-    >>> softmax(Tensor([[0.0, 0.0]])).data
-    array([[0.5, 0.5]])
-    """
-    return _tensor_input(x, "softmax").softmax(dim)
-
-
-def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
-    """x - logsumexp(x) along ``dim``; stable for logits of any size.
-
-    >>> log_softmax(Tensor([0.0, 1e4])).data
-    array([-10000.,      0.])
-    """
-    return _tensor_input(x, "log_softmax").log_softmax(dim)
-
-
-def dropout(x: Node, p: float = 0.5, training: bool = True) -> Node:
-    """Inverted dropout: zero each element with probability ``p`` and scale the rest by 1/(1-p).
-
-    The identity when ``training`` is False or ``p`` is 0; all zeros when ``p`` is 1.
-    Uses the generator seeded by ``autograd.manual_seed``; ``nn.Dropout`` calls this
-    function, so the same seed gives the same mask either way.
-
-    >>> x = Tensor([1.0, 2.0])
-    >>> dropout(x, 0.5, training=False) is x
-    True
-    >>> sorted(set(dropout(Tensor(np.ones(1000)), 0.5).data.tolist()))
-    [0.0, 2.0]
-    """
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)) or not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p (the drop probability) must be a number in [0, 1], "
-                         f"got {p!r}")
-    p = float(p)
-    x = _activation_input(x, "dropout")
-    if not training or p == 0.0:
-        return x
-    if isinstance(x, Value):
-        return x * (1.0 / (1.0 - p)) if generator().random() >= p else x * 0.0
-    if p == 1.0:
-        return x * np.zeros(x.shape, dtype=x.dtype)
-    keep = generator().random(x.shape) >= p
-    return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype, copy=False)
 
 
 # -- argument checks shared by the losses ----------------------------------------------------
 def _input(x: Any, op: str) -> Tensor:
-    if not isinstance(x, Tensor):
-        if isinstance(x, Value):
-            raise TypeError(f"{op}: losses work on Tensors; for Values write the loss with "
-                            "Value ops")
-        x = Tensor(x)
+    x = as_tensor(x, op, value_hint="for Values write the loss with Value ops")
     if x.data.size == 0:
         raise ValueError(f"{op}: empty batch: the input has no elements (shape {x.shape})")
     return x
@@ -266,26 +76,10 @@ def _target(target: Any, x: Tensor, op: str) -> tuple[np.ndarray, Tensor | None]
 
 def _weights(sample_weight: Any, loss_shape: tuple[int, ...], dtype: Any, op: str) -> np.ndarray:
     """Per-example weights, checked, shaped (N, 1, ...) to broadcast over the loss."""
-    if isinstance(sample_weight, str):
-        raise TypeError(f"{op}: sample_weight must be numeric, got the string {sample_weight!r}; "
-                        f"did you mean reduction={sample_weight!r}?")
-    raw = sample_weight.data if isinstance(sample_weight, Tensor) else sample_weight
-    try:
-        w = np.asarray(raw, dtype=dtype)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{op}: sample_weight must be numeric, got {type(raw).__name__}: "
-                        f"{exc}") from None
     if not loss_shape:
         raise ValueError(f"{op}: sample_weight needs a batch dimension, but the loss is a scalar")
     n = loss_shape[0]
-    if w.shape != (n,):
-        raise ValueError(f"{op}: sample_weight must have shape ({n},) (one weight per example), "
-                         f"got {w.shape}")
-    bad = ~(np.isfinite(w) & (w >= 0))
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(f"{op}: sample weights must be finite and >= 0; sample_weight[{i}] is "
-                         f"{float(w[i])!r}")
+    w = per_item_weights(sample_weight, n, dtype, op, "sample_weight", "example", True)
     return w.reshape((n,) + (1,) * (len(loss_shape) - 1))
 
 
@@ -296,23 +90,10 @@ def _check_reduction(reduction: str, op: str) -> None:
 
 
 def _class_weights(weight: Any, n_classes: int, dtype: Any, op: str) -> np.ndarray | None:
-    """PyTorch's ``weight=``: one finite, non-negative weight per class."""
+    """PyTorch's ``weight=``: one finite weight per class (any sign, as PyTorch)."""
     if weight is None:
         return None
-    raw = weight.data if isinstance(weight, Tensor) else weight
-    try:
-        w = np.asarray(raw, dtype=dtype)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{op}: weight must be numeric, got {type(raw).__name__}: {exc}") from None
-    if w.shape != (n_classes,):
-        raise ValueError(f"{op}: weight must have shape ({n_classes},) (one weight per class), "
-                         f"got {w.shape}")
-    bad = ~(np.isfinite(w) & (w >= 0))
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(f"{op}: class weights must be finite and >= 0; weight[{i}] is "
-                         f"{float(w[i])!r}")
-    return w
+    return per_item_weights(weight, n_classes, dtype, op, "weight", "class", False)
 
 
 def _reduce(
@@ -527,8 +308,13 @@ def _bce_logits_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> t
 # -- multi-class classification ------------------------------------------------------------------
 def _labels(target: Any, x: Tensor, op: str) -> np.ndarray | None:
     """Integer class labels of shape input.shape without its class axis, or None if ``target``
-    has the input's shape (class probabilities)."""
-    raw = target.data if isinstance(target, Tensor) else np.asarray(target)
+    has the input's shape (class probabilities).
+
+    Class indices are integers: an integer array or list, or a Tensor holding whole numbers
+    (a Tensor made from ints is float64). A float ndarray or list is refused, as PyTorch does.
+    """
+    is_tensor = isinstance(target, Tensor)
+    raw = target.data if is_tensor else np.asarray(target)
     shape = x.shape
     label_shape = _label_shape(shape)
     if raw.shape == shape:
@@ -537,8 +323,10 @@ def _labels(target: Any, x: Tensor, op: str) -> np.ndarray | None:
         raise ValueError(f"{op}: input shape {shape} needs integer labels of shape {label_shape} "
                          f"or class probabilities of shape {shape}; got target shape {raw.shape}")
     kind = raw.dtype.kind
-    if kind not in "iuf":
-        raise ValueError(f"{op}: labels must be integers, got an array of dtype {raw.dtype}")
+    if kind not in "iuf" or (kind == "f" and not is_tensor):
+        raise ValueError(f"{op}: labels must be integers, got an array of dtype {raw.dtype}; "
+                         f"pass integer class indices (e.g. target.astype(int)), as PyTorch, "
+                         f"or class probabilities of the input's shape {shape}")
     n_classes = shape[1] if len(shape) >= 2 else shape[0]
     if kind == "f":
         not_whole = raw != np.floor(raw)  # also true for NaN
@@ -555,7 +343,7 @@ def _labels(target: Any, x: Tensor, op: str) -> np.ndarray | None:
     return raw.astype(np.intp, copy=False)
 
 
-def _rows(z: Any) -> Any:
+def _classes_last(z: Any) -> Any:
     """The input as (examples, classes): the class axis (1, or 0 for a 1-D input) moved last.
     Written with reshape/transpose, so it works on arrays and Tensors."""
     if z.ndim == 2:
@@ -566,8 +354,8 @@ def _rows(z: Any) -> Any:
     return z.transpose(perm).reshape(-1, z.shape[1])
 
 
-def _unrows(grad: Any, shape: tuple[int, ...]) -> Any:
-    """Inverse of ``_rows``: a gradient of shape (examples, classes) back to the input's shape."""
+def _classes_back(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Inverse of ``_classes_last``: a gradient (examples, classes) back to the input's shape."""
     if len(shape) == 2:
         return grad
     if len(shape) == 1:
@@ -575,6 +363,20 @@ def _unrows(grad: Any, shape: tuple[int, ...]) -> Any:
     n = len(shape)
     back = (0, n - 1) + tuple(range(1, n - 1))
     return grad.reshape((shape[0],) + shape[2:] + (shape[1],)).transpose(back)
+
+
+def _class_input(input: Any, target: Any, weight: Any, op: str
+                 ) -> tuple[Tensor, np.ndarray | None, int, np.ndarray | None]:
+    """The prologue of the class losses (cross_entropy, nll_loss): the input with a class
+    axis, the integer labels (None for probabilities), the number of classes and the
+    checked class weights."""
+    x = _input(input, op)
+    if x.ndim == 0:
+        raise ValueError(f"{op}: input must have a class axis (shape (C,), (N, C) or "
+                         "(N, C, d1, ...)), got a 0-d tensor")
+    labels = _labels(target, x, op)
+    n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
+    return x, labels, n_classes, _class_weights(weight, n_classes, x.dtype, op)
 
 
 def _label_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -623,16 +425,8 @@ def cross_entropy(
     >>> round(cross_entropy(logits, [0, 1], weight=[3.0, 1.0]).item(), 6)  # (3 l0 + l1) / 4
     0.268483
     """
-    x = _input(input, "cross_entropy")
-    if x.ndim == 0:
-        raise ValueError("cross_entropy: input must have a class axis (shape (C,), (N, C) or "
-                         "(N, C, d1, ...)), got a 0-d tensor")
-    labels = _labels(target, x, "cross_entropy")
-    n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
-    cw = _class_weights(weight, n_classes, x.dtype, "cross_entropy")
-    log_p = _rows(x.data)
-    log_p = log_p - log_p.max(axis=1, keepdims=True)
-    log_p = log_p - np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    x, labels, n_classes, cw = _class_input(input, target, weight, "cross_entropy")
+    log_p = G.log_softmax(_classes_last(x.data), axis=1)
     if labels is not None:
         flat = labels.reshape(-1)
         picked = -log_p[np.arange(flat.size), flat].reshape(labels.shape)
@@ -640,7 +434,7 @@ def cross_entropy(
         out, scale = _reduce(picked, sample_weight, reduction, "cross_entropy", per_example)
         return _CROSS_ENTROPY(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
     t, grad_to = _target(target, x, "cross_entropy")
-    t_rows = _rows(t) if cw is None else _rows(t) * cw
+    t_rows = _classes_last(t) if cw is None else _classes_last(t) * cw
     loss = -(t_rows * log_p).sum(axis=1).reshape(_label_shape(x.shape))
     out, scale = _reduce(loss, sample_weight, reduction, "cross_entropy")
     return _SOFT_CROSS_ENTROPY(out, _grad_targets(x, grad_to), (t, cw, scale))
@@ -649,8 +443,8 @@ def cross_entropy(
 def _cross_entropy_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
     onehot, scale = saved
     x = inputs[0]
-    probs = G.softmax(_rows(x), axis=1)
-    return (_unrows((probs - onehot) * _per_row(g * scale, x.shape), x.shape),)
+    probs = G.softmax(_classes_last(x), axis=1)
+    return (_classes_back((probs - onehot) * _per_row(g * scale, x.shape), x.shape),)
 
 
 def _soft_cross_entropy_rule(
@@ -659,15 +453,16 @@ def _soft_cross_entropy_rule(
     t0, cw, scale = saved
     x = inputs[0]
     shape = x.shape
-    t = _rows(_target_of(inputs, t0))
+    t = _classes_last(_target_of(inputs, t0))
     if cw is not None:
         t = t * cw
     gl = _per_row(g * scale, shape)
-    gx = _unrows(gl * (G.softmax(_rows(x), axis=1) * t.sum(axis=1, keepdims=True) - t), shape)
+    probs = G.softmax(_classes_last(x), axis=1)
+    gx = _classes_back(gl * (probs * t.sum(axis=1, keepdims=True) - t), shape)
     gt = None
     if len(inputs) == 2:
-        log_p = G.log_softmax(_rows(x), axis=1)
-        gt = _unrows(-gl * (log_p if cw is None else log_p * cw), shape)
+        log_p = G.log_softmax(_classes_last(x), axis=1)
+        gt = _classes_back(-gl * (log_p if cw is None else log_p * cw), shape)
     return _grads(inputs, needs, gx, gt)
 
 
@@ -685,19 +480,13 @@ def nll_loss(
     >>> nll_loss(Tensor([[-0.5, -1.0], [-2.0, -0.1]]), [0, 1]).item()
     0.3
     """
-    x = _input(input, "nll_loss")
-    if x.ndim == 0:
-        raise ValueError("nll_loss: input must have a class axis (shape (C,), (N, C) or "
-                         "(N, C, d1, ...)), got a 0-d tensor")
-    labels = _labels(target, x, "nll_loss")
+    x, labels, n_classes, cw = _class_input(input, target, weight, "nll_loss")
     if labels is None:
         raise ValueError(f"nll_loss: target must be integer labels of shape "
                          f"{_label_shape(x.shape)}, got the input's "
                          f"shape {x.shape} (for class probabilities use cross_entropy)")
-    n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
-    cw = _class_weights(weight, n_classes, x.dtype, "nll_loss")
     flat = labels.reshape(-1)
-    loss = -_rows(x.data)[np.arange(flat.size), flat].reshape(labels.shape)
+    loss = -_classes_last(x.data)[np.arange(flat.size), flat].reshape(labels.shape)
     per_example = None if cw is None else cw[labels]
     out, scale = _reduce(loss, sample_weight, reduction, "nll_loss", per_example)
     return _NLL(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
@@ -706,7 +495,7 @@ def nll_loss(
 def _nll_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
     onehot, scale = saved
     shape = inputs[0].shape
-    return (_unrows(-onehot * _per_row(g * scale, shape), shape),)
+    return (_classes_back(-onehot * _per_row(g * scale, shape), shape),)
 
 
 # Every loss is one node, defined with autograd's public Op (its rule right above).
@@ -717,9 +506,3 @@ _BCE_LOGITS = Op("binary_cross_entropy_with_logits", _bce_logits_rule)
 _CROSS_ENTROPY = Op("cross_entropy", _cross_entropy_rule)
 _SOFT_CROSS_ENTROPY = Op("cross_entropy", _soft_cross_entropy_rule)
 _NLL = Op("nll_loss", _nll_rule)
-
-
-# -- image ops (defined in nn/image_functional.py) ------------------------------------------
-from nn.image_functional import avg_pool2d, batch_norm, conv2d, max_pool2d  # noqa: E402
-
-__all__ += ["conv2d", "max_pool2d", "avg_pool2d", "batch_norm"]
