@@ -470,10 +470,13 @@ def _attach(node: Value, children: Any, op: str) -> None:
     ``_backward()``, ``backward()`` and drawings treat it like any other node.
     """
     where = "Value(data, _children, _op)"
-    if isinstance(children, (str, bytes)):
-        raise TypeError(f"{where}: the second argument is micrograd's _children (the Values this "
-                        f"one was computed from), got the string {children!r}; to name the "
-                        f"Value, pass label={children!r}")
+    if isinstance(children, str):  # Value(2.0, "x"): the label, as ``Value(data, label)`` reads
+        if op or node.label:
+            raise TypeError(f"{where}: _children must be the Values this one was computed from, "
+                            f"got the string {children!r}; to name the Value, pass "
+                            f"label={children!r}")
+        node._label = children
+        return
     parents = tuple(children)
     if not all(isinstance(p, Value) for p in parents):
         kinds = ", ".join(type(p).__name__ for p in parents)

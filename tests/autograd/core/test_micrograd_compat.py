@@ -251,9 +251,8 @@ def test_hand_built_nodes_join_the_graph_even_for_second_order():
 
 @pytest.mark.parametrize(
     ("args", "error", "words"),
-    [(("a",), TypeError, "label='a'"),
-     (((1.0,), "tanh"), TypeError, "_children must hold Values"),
-     (("X", "+"), TypeError, "label="),
+    [(((1.0,), "tanh"), TypeError, "_children must hold Values"),
+     (("X", "+"), TypeError, "to name the Value, pass label='X'"),
      (((), "+"), ValueError, "a leaf has no op"),
      (("pair",), ValueError, "need the op"),
      (("one", "+"), ValueError, "takes 2 children, got 1"),
@@ -275,6 +274,8 @@ def test_plain_leaf_unchanged_by_the_new_constructor():
     v = Value(2.5)
     assert (v.data, v.grad, v._op, v.parents, v.label) == (2.5, 0.0, "", (), "")
     assert Value(v).data == 2.5 and Value(1, label="k").label == "k"
+    named = Value(1.0, "x")  # Value(data, label), positionally, as before: a leaf named x
+    assert (named.label, named._op, named.parents) == ("x", "", ())
 
 
 def manual_backward(root) -> None:
