@@ -130,3 +130,12 @@ def test_every_demo_prints_its_header_before_its_own_output(tmp_path, capsys):
     assert run_all(["--quick", "--out", str(tmp_path), "gpt", "perceptron"]) == 0
     out = capsys.readouterr().out
     assert out.index("== gpt") < out.index("samples:") < out.index("== perceptron")
+
+
+def test_perceptron_log_says_what_its_picture_says(tmp_path):
+    from demos import perceptron
+
+    result = perceptron.run(tmp_path, quick=True)
+    wrong = result["xor_wrong_at_the_end"]
+    assert 0 < wrong < 100  # XOR: no line gets them all
+    assert f"the last line gets {wrong} of 100 wrong" in result["xor"]  # the picture's words
