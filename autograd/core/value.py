@@ -157,6 +157,14 @@ class Value:
     _site: str
 
     def __init__(self, data: float, _children: Any = (), _op: str = "", label: str = "") -> None:
+        """A leaf holding ``data``; or, with micrograd's ``_children`` and ``_op``, a node built
+        by hand: its parents are ``_children`` and its derivatives ``_op``'s (see ``_attach``).
+
+        >>> a, b = Value(2.0), Value(3.0)
+        >>> c = Value(6.0, (a, b), "*", label="c")   # as micrograd's ops build their result
+        >>> c.backward(); (a.grad, b.grad, c.label)
+        (3.0, 2.0, 'c')
+        """
         if isinstance(data, Value):
             data = data.data
         self.data = _number(data, "Value")
