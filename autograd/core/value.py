@@ -165,9 +165,10 @@ class Value:
         >>> c.backward(); (a.grad, b.grad, c.label)
         (3.0, 2.0, 'c')
         """
-        if isinstance(data, Value):
-            data = data.data
-        self.data = _number(data, "Value")
+        if type(data) is float:  # the common case, without a call
+            self.data = data
+        else:
+            self.data = _number(data.data if isinstance(data, Value) else data, "Value")
         self.grad = 0.0
         self._op = ""
         self._p0 = self._p1 = None
