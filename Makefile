@@ -9,7 +9,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test oracle bench fuzz dot setup clean
+.PHONY: demo test oracle bench fuzz dot setup clean dist dist-check
 
 demo: setup
 	$(PY) -m demos --out out
@@ -30,18 +30,24 @@ oracle: setup
 # micrograd comes from the `bench` extra; PyTorch is compared only when it is already
 # installed (never installed here: a plain `pip install torch` pulls a multi-GB CUDA build).
 bench: setup
-	$(PY) -m pip install --quiet -e '.[bench]'
-	$(PY) -m benchmarks
+	$(PY) -m pip install --progress-bar on -e '.[bench]'
+	@echo "make bench: 9 workloads (W1-W9), one subprocess per case; about 5 minutes in all."
+	@echo "Each workload's table prints as soon as it is done (python -m benchmarks --quick: ~1 min)."
+	$(PY) -u -m benchmarks
 
+# -v names each test as it starts, with the share done so far ([ 33%]).
 fuzz: setup
-	$(PY) -m pytest tests --hypothesis-profile=fuzz -k fuzz
+	@echo "make fuzz: 3 property tests x 20,000 random programs each; about 4-5 minutes in all."
+	$(PY) -m pytest tests --hypothesis-profile=fuzz -k fuzz -v --durations=0
 
 setup: $(STAMP) dot
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,demos]'
+	@echo "Installing backproplab (editable) with its test and demo extras into $(VENV):"
+	@echo "numpy, matplotlib, scikit-learn, ... (the first time: about a minute)."
+	$(PY) -m pip install --progress-bar on --upgrade pip
+	$(PY) -m pip install --progress-bar on -e '.[test,demos]'
 	touch $@
 
 dot:
@@ -59,4 +65,17 @@ dot:
 	  fi; }
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) out dist build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# -- distributions ---------------------------------------------------------------------------
+# make dist         the wheel and the sdist, in dist/
+# make dist-check   builds both, checks what each holds, installs each into a fresh venv,
+#                   smoke-imports the wheel and runs the whole test suite from the unpacked
+#                   sdist (tests/project/test_packaging.py::test_distributions; a few minutes)
+dist: setup
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+
+dist-check: setup
+	BACKPROPLAB_DIST_CHECK=full $(PY) -m pytest -p no:cacheprovider -s -v \
+	  tests/project/test_packaging.py::test_distributions

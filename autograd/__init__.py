@@ -55,10 +55,12 @@ from autograd.core.tensor import Op, Tensor, concatenate, maximum, minimum, stac
 from autograd.core.value import Value
 from autograd.pictures.animate import animate_backward
 from autograd.pictures.render import draw_graph, render_graph
-from autograd.system.environment import warn_if_hips_autograd_installed
+from autograd.system.environment import package_version, warn_if_hips_autograd_installed
 from autograd.transforms import grad, hessian, jacobian, value_and_grad
 
 warn_if_hips_autograd_installed()  # HIPS autograd in the same environment: say so, once
+
+__version__ = package_version()  # the installed distribution's (pyproject.toml's) version
 
 __all__ = [
     "Value", "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "grad", "value_and_grad",

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from demos import DEMOS
-from demos._common import report
+from demos._common import header, report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         module = importlib.import_module(f"demos.{name}")
         kwargs = {"quick": True} if args.quick and "quick" in inspect.signature(
             module.run).parameters else {}
+        header(name, module.__doc__)
         began = time.perf_counter()
         result = module.run(args.out, **kwargs)
         report(name, result, time.perf_counter() - began)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +24,7 @@ from tqdm.auto import tqdm  # noqa: E402
 
 from autograd import Tensor, no_grad  # noqa: E402
 
-__all__ = ["plt", "save", "progress", "scorer", "plot_boundary", "report", "cli"]
+__all__ = ["plt", "save", "progress", "scorer", "plot_boundary", "header", "report", "cli"]
 
 T = TypeVar("T")
 DPI = 90  # small files for the gallery, still sharp on screen
@@ -39,11 +39,30 @@ def save(fig: Any, out_dir: Path, name: str) -> Path:
     return path
 
 
-def progress(steps: Iterable[T], desc: str, total: int | None = None) -> Iterable[T]:
-    """A tqdm progress bar on a terminal; the bare iterable when output goes to a file or a test."""
-    if not sys.stderr.isatty():
-        return steps
-    return tqdm(steps, desc=desc, total=total, leave=False, dynamic_ncols=True)
+def progress(steps: Iterable[T], desc: str, total: int | None = None,
+             every: float = 5.0) -> Iterable[T]:
+    """A tqdm progress bar on a terminal; elsewhere (a pipe, a log file, a test) a plain line
+    on stderr every ``every`` seconds: steps done, the share done and the time left."""
+    if sys.stderr.isatty():
+        return tqdm(steps, desc=desc, total=total, leave=False, dynamic_ncols=True)
+    if total is None:
+        total = len(steps) if isinstance(steps, Sized) else None
+    return _progress_lines(steps, desc, total, every)
+
+
+def _progress_lines(steps: Iterable[T], desc: str, total: int | None,
+                    every: float) -> Iterator[T]:
+    start = last = time.perf_counter()
+    for done, step in enumerate(steps, 1):
+        yield step
+        now = time.perf_counter()
+        if now - last >= every and (total is None or done < total):
+            last = now
+            elapsed = now - start
+            share = f"/{total} ({100 * done / total:.0f}%)" if total else ""
+            left = (f", about {elapsed * (total - done) / done:.0f} s left" if total else "")
+            print(f"   {desc}: {done}{share}, {elapsed:.0f} s so far{left}",
+                  file=sys.stderr, flush=True)
 
 
 def scorer(model: Callable[[Tensor], Tensor]) -> Callable[[np.ndarray], np.ndarray]:
@@ -70,16 +89,23 @@ def plot_boundary(ax: Any, score: Callable[[np.ndarray], np.ndarray], X: np.ndar
     ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", xlim=(x0, x1), ylim=(y0, y1))
 
 
+def header(name: str, doc: str | None) -> None:
+    """Print a demo's name and what it shows (its docstring's first line), before it runs."""
+    what = (doc or "").strip().split("\n")[0]
+    print(f"== {name}\n   {what}" if what else f"== {name}", flush=True)
+
+
 def report(name: str, result: dict[str, Any], seconds: float | None = None) -> None:
-    """Print a demo's summary, its numbers and the files it wrote."""
+    """Print what a demo found (after its ``header``): its summary, its numbers, its files."""
     took = f" ({seconds:.1f} s)" if seconds is not None else ""
-    print(f"== {name}{took}: {result.get('summary', '')}")
+    print(f"   {name} done{took}: {result.get('summary', '')}")
     for key, value in result.items():
         if key in ("summary", "files"):
             continue
         print(f"   {key}: {value:.4g}" if isinstance(value, float) else f"   {key}: {value}")
     for path in result.get("files", []):
         print(f"   wrote {path}")
+    sys.stdout.flush()
 
 
 def cli(run: Callable[..., dict[str, Any]], doc: str | None) -> Callable[..., int]:
@@ -94,6 +120,7 @@ def cli(run: Callable[..., dict[str, Any]], doc: str | None) -> Callable[..., in
         parser.add_argument("--quick", action="store_true",
                             help="tiny settings: a few seconds, rougher results")
         args = parser.parse_args(argv)
+        header(name, doc)
         start = time.perf_counter()
         result = run(args.out, quick=args.quick)
         report(name, result, time.perf_counter() - start)

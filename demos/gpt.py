@@ -31,7 +31,7 @@ import numpy as np
 
 import nn
 from autograd import Tensor, manual_seed, no_grad
-from demos._common import plt, progress, report, save
+from demos._common import header, plt, progress, report, save
 from nn import functional as F
 
 DATA = Path(__file__).parent / "data" / "names.txt"
@@ -328,6 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1, got {value}")
+    header("gpt", __doc__)
     start = time.perf_counter()
     result = run(args.out, quick=args.quick, steps=args.steps, batch=args.batch,
                  n_embd=args.n_embd, n_head=args.n_head, n_layer=args.n_layer,

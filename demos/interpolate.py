@@ -48,11 +48,12 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     layers = [name for name, m in a.named_modules() if isinstance(m, nn.Linear)]  # "0", "2", "4"
 
     lams = np.linspace(0.0, 1.0, 11 if quick else 41)
-    curves = {
-        "all layers: lam": [loss_of(nn.interpolate(a, b, t), X, y) for t in lams],
-        "first layer only: [lam, 1, 1]": [
+    everywhere_label = "every layer mixed"
+    curves = {  # the legend, in words; the code beside each says how nn.interpolate is called
+        everywhere_label: [loss_of(nn.interpolate(a, b, t), X, y) for t in lams],
+        "first layer mixed, later layers from a": [  # lam per layer: [lam, 1, 1]
             loss_of(nn.interpolate(a, b, [t, 1.0, 1.0]), X, y) for t in lams],
-        f"last layer only: {{'{layers[-1]}': lam, others: 1}}": [
+        "last layer mixed, earlier layers from a": [  # by layer name: {"4": lam, others: 1}
             loss_of(nn.interpolate(a, b, {**dict.fromkeys(layers, 1.0), layers[-1]: t}), X, y)
             for t in lams],
     }
@@ -60,12 +61,12 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for (name, losses), style in zip(curves.items(), ["-", "--", ":"], strict=True):
         ax.plot(lams, losses, style, lw=2, label=name)
-    ax.set(title="loss of nn.interpolate(a, b, lam) on the training set",
-           xlabel="lam  (0 = model b, 1 = model a)", ylabel="binary cross-entropy",
-           yscale="log")
+    ax.set(title="training loss between two networks, a and b",
+           xlabel="share of a in the mix  (0 = network b, 1 = network a)",
+           ylabel="binary cross-entropy", yscale="log")
     ax.legend(fontsize=8)
     path = save(fig, out_dir, "interpolate.png")
-    everywhere = curves["all layers: lam"]
+    everywhere = curves[everywhere_label]
     return {
         "summary": "two MLPs 2-16-16-1 trained on moons from seeds 0 and 1, interpolated",
         "loss_a": everywhere[-1], "loss_b": everywhere[0],

@@ -8,6 +8,7 @@
 (1, 1)
 """
 
+import nn._autograd_check  # noqa: F401 - first: `autograd` must be ours (HIPS shares the name)
 from nn import data, functional, init, optim, scalar
 from nn.activations import (
     CELU,

@@ -14,6 +14,7 @@ blobs), shuffled. A given ``seed`` gives the same data on every call; with
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,19 +91,46 @@ def make_moons(n: int, noise: float = 0.1, seed: int | None = None) -> Dataset:
 
 
 def make_blobs(
-    n: int, n_classes: int = 3, std: float = 1.0, center_box: tuple[float, float] = (-10.0, 10.0),
-    seed: int | None = None,
+    n: int, centers: Any = 3, std: float = 1.0, center_box: tuple[float, float] = (-10.0, 10.0),
+    seed: int | None = None, *, n_classes: int | None = None,
 ) -> Dataset:
-    """Gaussian blobs of std ``std`` around ``n_classes`` random centres in ``center_box``.
+    """Gaussian blobs of std ``std``, one class per centre, as scikit-learn's ``make_blobs``.
 
-    Points are split between the classes as evenly as possible.
+    ``centers`` is the number of centres, drawn uniformly in ``center_box``, or the
+    centres themselves (an array of shape (k, 2)). Points are split between the
+    classes as evenly as possible. ``n_classes=k`` is the old name of ``centers=k``
+    (deprecated: it warns).
 
-    >>> X, y = make_blobs(90, n_classes=3, seed=0)
+    >>> X, y = make_blobs(90, centers=3, seed=0)
     >>> np.bincount(y).tolist()
     [30, 30, 30]
+    >>> X, y = make_blobs(4, centers=[[0, 0], [5, 5]], std=0.0, seed=0)
+    >>> sorted(X.tolist())
+    [[0.0, 0.0], [0.0, 0.0], [5.0, 5.0], [5.0, 5.0]]
     """
+    if n_classes is not None:
+        if centers != 3:
+            raise TypeError("make_blobs: pass centers= only (n_classes= is its old name), "
+                            f"got centers={centers!r} and n_classes={n_classes!r}")
+        warnings.warn("make_blobs: n_classes= is now centers=, as in scikit-learn; "
+                      "n_classes will be removed", DeprecationWarning, stacklevel=2)
+        centers = n_classes
     n = _count(n, "make_blobs")
-    k = _count(n_classes, "make_blobs: n_classes")
+    given = None
+    if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool) and centers >= 1:
+        k = int(centers)
+    else:
+        given = (np.asarray(centers, dtype=object)
+                 if isinstance(centers, (list, tuple, np.ndarray)) else None)
+        if given is None or given.ndim != 2 or given.shape[1] != 2 or len(given) == 0 or \
+                not all(isinstance(v, (int, float, np.integer, np.floating))
+                        and not isinstance(v, (bool, np.bool_)) for v in given.ravel()):
+            raise ValueError("make_blobs: centers must be a number of centres (an integer >= 1) "
+                             f"or an array of (x, y) centres, shape (k, 2); got {centers!r}")
+        given = given.astype(np.float64)
+        if not np.isfinite(given).all():
+            raise ValueError(f"make_blobs: centers must be finite, got {centers!r}")
+        k = len(given)
     std = _scale(std, "make_blobs: std")
     if not isinstance(center_box, (tuple, list)) or len(center_box) != 2:
         raise ValueError(f"make_blobs: center_box must be a pair (low, high), got {center_box!r}")
@@ -112,9 +140,9 @@ def make_blobs(
         raise ValueError(f"make_blobs: center_box must be (low, high) with low <= high, "
                          f"got {center_box!r}")
     rng = _rng(seed, "make_blobs")
-    centers = rng.uniform(lo, hi, size=(k, 2))
+    points = rng.uniform(lo, hi, size=(k, 2)) if given is None else given
     y = np.arange(n) % k
-    X = centers[y] + rng.normal(0.0, std, size=(n, 2))
+    X = points[y] + rng.normal(0.0, std, size=(n, 2))
     return _shuffled(rng, X, y)
 
 

@@ -28,6 +28,17 @@ from nn.module import Module
 
 __all__ = ["Neuron", "Layer", "MLP"]
 
+
+def __dir__() -> list[str]:
+    """``dir(nn.scalar)`` and tab completion show the three models, not the helpers used here.
+
+    >>> import nn.scalar
+    >>> dir(nn.scalar)
+    ['Layer', 'MLP', 'Neuron']
+    """
+    return sorted(__all__)
+
+
 Scalar = Value | float | int
 
 

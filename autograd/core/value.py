@@ -20,6 +20,7 @@ recorded backward can evaluate the derivative formula again.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from numbers import Real
 from typing import Any, Union
 
@@ -59,6 +60,8 @@ _ADD, _SUB, _RSUB = _tag("add"), _tag("sub"), _tag("sub", 1)
 _MUL, _DIV, _RDIV = _tag("mul"), _tag("div"), _tag("div", 1)
 _POW, _RPOW, _NEG = _tag("pow"), _tag("pow", 1), _tag("neg")
 _UNARY = {name: _tag(name) for name in REGISTRY if REGISTRY[name].arity == 1}
+_BINARY = {"add": _ADD, "sub": _SUB, "mul": _MUL, "div": _DIV, "pow": _POW,
+           **{name: _tag(name) for name in ("maximum", "minimum")}}
 # Constant derivatives, as floats: a float times a float is CPython's fast path.
 _ADD_D = tuple(float(d) for d in REGISTRY["add"].d)
 _SUB_D = tuple(float(d) for d in REGISTRY["sub"].d)
@@ -153,15 +156,26 @@ class Value:
     _module: str
     _site: str
 
-    def __init__(self, data: float, label: str = "") -> None:
-        if isinstance(data, Value):
-            data = data.data
-        self.data = _number(data, "Value")
+    def __init__(self, data: float, _children: Any = (), _op: str = "", label: str = "") -> None:
+        """A leaf holding ``data``; or, with micrograd's ``_children`` and ``_op``, a node built
+        by hand: its parents are ``_children`` and its derivatives ``_op``'s (see ``_attach``).
+
+        >>> a, b = Value(2.0), Value(3.0)
+        >>> c = Value(6.0, (a, b), "*", label="c")   # as micrograd's ops build their result
+        >>> c.backward(); (a.grad, b.grad, c.label)
+        (3.0, 2.0, 'c')
+        """
+        if type(data) is float:  # the common case, without a call
+            self.data = data
+        else:
+            self.data = _number(data.data if isinstance(data, Value) else data, "Value")
         self.grad = 0.0
         self._op = ""
         self._p0 = self._p1 = None
         if label:
             self._label = label
+        if _children or _op:  # micrograd's constructor: a node built by hand from its parents
+            _attach(self, _children, _op)
 
     # -- graph structure -------------------------------------------------------
     @property
@@ -406,7 +420,34 @@ class Value:
         old = self.grad
         self.grad = g if (type(old) is float and old == 0.0) else old + g
 
-    # -- micrograd compatibility (read-only) -----------------------------------------
+    # -- micrograd compatibility -------------------------------------------------------
+    def _backward(self) -> None:
+        """micrograd's step: add this node's local derivatives times ``self.grad`` to its parents.
+
+        One call adds once (call it twice, it adds twice), exactly as micrograd's
+        closure does, so the lecture's manual backward, node by node, works. A leaf
+        has nothing to push: the call does nothing.
+
+        >>> a, b = Value(2.0), Value(-3.0)
+        >>> c = a * b
+        >>> c.grad = 1.0
+        >>> c._backward()
+        >>> a.grad, b.grad
+        (-3.0, 2.0)
+        """
+        p0 = self._p0
+        if p0 is None:
+            if self._op:
+                raise RuntimeError(
+                    f"_backward: this Value was computed by {self._op!r} under no_grad(), so it "
+                    "has no parents to pass its gradient to; compute it outside no_grad()")
+            return
+        g = self.grad
+        p0.grad += self._d0 * g
+        p1 = self._p1
+        if p1 is not None:
+            p1.grad += self._d1 * g
+
     @property
     def _prev(self) -> set[Value]:
         """micrograd's name for the parents, as a set (the lecture's ``draw_dot`` reads it).
@@ -416,6 +457,67 @@ class Value:
         ([4.0], '+')
         """
         return set(self._parents)
+
+
+# The ops a node built by hand (micrograd's ``Value(data, _children, _op)``) may name: our
+# labels of the entries without parameters, micrograd's 'ReLU', and its '**k' (a power by k).
+_BY_LABEL = {REGISTRY[name].label: name for name in REGISTRY if not REGISTRY[name].params}
+_BY_LABEL["ReLU"] = "relu"
+_KNOWN_OPS = (
+    ", ".join(repr(label) for label, name in _BY_LABEL.items() if REGISTRY[name].arity == 2)
+    + " (two children); '**k' for a number k, "
+    + ", ".join(repr(label) for label, name in _BY_LABEL.items() if REGISTRY[name].arity == 1)
+    + " (one child)")
+
+
+def _attach(node: Value, children: Any, op: str) -> None:
+    """Make ``node`` (just built by ``Value(data, _children, _op)``) the result of ``op``.
+
+    As in micrograd, the node's data is what the caller computed; its parents are
+    ``children`` (in operand order) and its local derivatives come from ``op``'s
+    formula in the registry, evaluated at the parents' data and ``node.data``, so
+    ``_backward()``, ``backward()`` and drawings treat it like any other node.
+    """
+    where = "Value(data, _children, _op)"
+    if isinstance(children, str):  # Value(2.0, "x"): the label, as ``Value(data, label)`` reads
+        if op or node.label:
+            raise TypeError(f"{where}: _children must be the Values this one was computed from, "
+                            f"got the string {children!r}; to name the Value, pass "
+                            f"label={children!r}")
+        node._label = children
+        return
+    parents = tuple(children)
+    if not all(isinstance(p, Value) for p in parents):
+        kinds = ", ".join(type(p).__name__ for p in parents)
+        raise TypeError(f"{where}: _children must hold Values, got ({kinds})")
+    if not isinstance(op, str) or not op:
+        raise ValueError(f"{where}: children need the op that combined them as _op, one of "
+                         f"{_KNOWN_OPS}; got {op!r}")
+    if not parents:
+        raise ValueError(f"{where}: the op {op!r} needs the Values it was computed from as "
+                         "_children; a leaf has no op")
+    name, k = _BY_LABEL.get(op), 0.0
+    if name is None and op.startswith("**"):
+        with suppress(ValueError):
+            name, k = "pow", float(op[2:])
+    if name is None:
+        raise ValueError(f"{where}: no derivative is known for the op {op!r}; known: {_KNOWN_OPS}")
+    spec, d, out, x = REGISTRY[name], REGISTRY[name].d, node.data, parents[0]
+    arity = 1 if op != "**" and name == "pow" else spec.arity
+    if len(parents) != arity:
+        raise ValueError(f"{where}: the op {op!r} takes {arity} "
+                         f"{'children' if arity > 1 else 'child'}, got {len(parents)}")
+    if arity == 1 and name == "pow":  # micrograd's '**k': the exponent is the constant k
+        made = _make(out, _POW, x, None, _POW_D(x.data, k, out, _FIRST)[0], k)
+    elif arity == 2:
+        y = parents[1]
+        d0, d1 = d(x.data, y.data, out) if callable(d) else d
+        made = _make(out, _BINARY[name], x, y, d0, d1)
+    else:
+        made = _make(out, _UNARY[name], x, None, d(x.data, out) if callable(d) else d, 0.0)
+    for slot in ("_op", "_p0", "_p1", "_d0", "_d1", "_module", "_site"):  # those _make set
+        if hasattr(made, slot):
+            setattr(node, slot, getattr(made, slot))
 
 
 # Marks the plain sweep leaves in the ``grad`` of the intermediate nodes it walks (it

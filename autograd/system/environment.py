@@ -12,16 +12,31 @@ from __future__ import annotations
 import warnings
 from importlib import metadata
 
-__all__ = ["DistributionConflictWarning", "warn_if_hips_autograd_installed"]
+__all__ = ["DistributionConflictWarning", "package_version", "warn_if_hips_autograd_installed"]
 
 OURS = "backproplab"
 HIPS = "autograd"  # HIPS autograd's distribution name
+# pyproject.toml's version, for a checkout used without installing it (PYTHONPATH=.): a test
+# keeps the two equal.
+SOURCE_VERSION = "0.1.0"
 
 _warned = False
 
 
 class DistributionConflictWarning(UserWarning):
     """Two installed distributions provide the same top-level package ``autograd``."""
+
+
+def package_version() -> str:
+    """backproplab's version: the installed distribution's, or the source tree's when not installed.
+
+    >>> package_version() == SOURCE_VERSION
+    True
+    """
+    try:
+        return metadata.version(OURS)
+    except metadata.PackageNotFoundError:
+        return SOURCE_VERSION
 
 
 def hips_autograd_version() -> str | None:

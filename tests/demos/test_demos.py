@@ -104,3 +104,38 @@ def test_derivatives_hand_formulas_match_finite_differences():
     exact = closed_forms(x)
     for k in range(4):  # each formula is the derivative of the one before
         np.testing.assert_allclose((up[k] - down[k]) / (2 * h), exact[k + 1], atol=1e-6)
+
+
+def test_progress_prints_periodic_lines_when_not_on_a_terminal(capsys):
+    from demos._common import progress
+
+    assert list(progress(range(4), "steps", every=0.0)) == [0, 1, 2, 3]
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(",")[0].strip() for line in lines] == [
+        "steps: 1/4 (25%)", "steps: 2/4 (50%)", "steps: 3/4 (75%)"]  # none at the end
+    assert all("s left" in line for line in lines)
+    assert list(progress(iter("ab"), "chars", every=0.0)) == ["a", "b"]  # no length known
+    assert capsys.readouterr().err.splitlines()[0].split(",")[0].strip() == "chars: 1"
+    assert list(progress(range(3), "quiet", every=60.0)) == [0, 1, 2]  # quick loops: silent
+    assert capsys.readouterr().err == ""
+
+
+def test_every_demo_prints_its_header_before_its_own_output(tmp_path, capsys):
+    from demos import gpt
+
+    assert gpt.main(["--quick", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("== gpt\n   GPT on names")
+    assert out.index("== gpt") < out.index("samples:") < out.index("gpt done")
+    assert run_all(["--quick", "--out", str(tmp_path), "gpt", "perceptron"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("== gpt") < out.index("samples:") < out.index("== perceptron")
+
+
+def test_perceptron_log_says_what_its_picture_says(tmp_path):
+    from demos import perceptron
+
+    result = perceptron.run(tmp_path, quick=True)
+    wrong = result["xor_wrong_at_the_end"]
+    assert 0 < wrong < 100  # XOR: no line gets them all
+    assert f"the last line gets {wrong} of 100 wrong" in result["xor"]  # the picture's words

@@ -68,7 +68,7 @@ def test_moons_without_noise_lie_on_their_half_circles():
 
 
 def test_blobs_have_the_requested_classes_around_their_centres():
-    X, y = data.make_blobs(300, n_classes=4, std=0.1, seed=0)
+    X, y = data.make_blobs(300, centers=4, std=0.1, seed=0)
     assert sorted(set(y.tolist())) == [0, 1, 2, 3]
     for k in range(4):
         assert X[y == k].std(axis=0).max() < 0.2
@@ -144,3 +144,19 @@ def test_drop_last_keeps_every_batch_when_n_divides_evenly(shuffle):
     assert [len(yb) for _, yb in parts] == [4, 4, 4]
     assert sorted(np.concatenate([yb for _, yb in parts]).tolist()) == list(range(12))
     assert all(np.array_equal(xb[:, 0], 2.0 * yb) for xb, yb in parts)  # rows stay paired
+
+
+def test_blobs_take_scikit_learns_centers_and_the_old_n_classes_warns():
+    X, y = data.make_blobs(200, centers=[[0.0, 0.0], [10.0, -10.0]], std=0.5, seed=1)
+    assert np.bincount(y).tolist() == [100, 100]
+    assert np.allclose(X[y == 1].mean(axis=0), [10.0, -10.0], atol=0.2)
+    with pytest.warns(DeprecationWarning, match="n_classes= is now centers="):
+        old = data.make_blobs(60, n_classes=4, seed=2)
+    new = data.make_blobs(60, centers=4, seed=2)
+    assert np.array_equal(old[0], new[0]) and np.array_equal(old[1], new[1])
+    assert np.array_equal(data.make_blobs(60, 4, seed=2)[0], new[0])  # positionally too
+    with pytest.raises(TypeError, match="pass centers= only"):
+        data.make_blobs(10, centers=2, n_classes=2)
+    for bad in (0, True, [[1.0, 2.0, 3.0]], [[float("nan"), 0.0]], "3", [[1, "a"]]):
+        with pytest.raises(ValueError, match="make_blobs: centers must"):
+            data.make_blobs(10, centers=bad)

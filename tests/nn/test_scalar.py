@@ -162,3 +162,12 @@ def test_scalar_repr_is_compact():
     text = repr(MLP(2, [16, 1]))
     assert "(0-15): 16 x Neuron(nin=2, nonlin=True)" in text
     assert text.startswith("MLP(\n  nin=2, nouts=[16, 1]")
+
+
+def test_scalar_exports_the_three_models_and_no_helper_names():
+    import nn.scalar
+
+    namespace: dict = {}
+    exec("from nn.scalar import *", namespace)
+    assert sorted(k for k in namespace if k != "__builtins__") == ["Layer", "MLP", "Neuron"]
+    assert dir(nn.scalar) == ["Layer", "MLP", "Neuron"]  # what tab completion offers

@@ -26,11 +26,13 @@ sys.meta_path.insert(0, BlockGraphviz())
 """
 
 
-def run_python(code: str, *args: str, pythonpath: str | None = None) -> subprocess.CompletedProcess:
+def run_python(code: str, *args: str, pythonpath: str | None = None,
+               cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter; ``pythonpath`` comes before the checkout."""
     env_path = str(ROOT) if pythonpath is None else f"{pythonpath}:{ROOT}"
     return subprocess.run(
         [sys.executable, *args, "-c", textwrap.dedent(code)],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        capture_output=True, text=True, cwd=cwd, timeout=120,
         env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"},
     )
 
@@ -90,6 +92,61 @@ def test_no_warning_without_hips_autograd():
     result = run_python("import autograd, nn", "-W", "error")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def hips_autograd_installed_after_us(tmp_path: Path) -> str:
+    """HIPS autograd first on the path: its metadata and an `autograd` package of its own."""
+    site = Path(fake_hips_autograd(tmp_path))
+    (site / "autograd").mkdir()
+    (site / "autograd" / "__init__.py").write_text(
+        "def grad(fun, argnum=0):\n    return fun\n", encoding="utf-8")
+    return str(site)
+
+
+@pytest.mark.parametrize("what", ["import nn", "from nn import Linear", "import nn.scalar"])
+def test_import_nn_when_hips_autograd_owns_the_name_says_which_and_the_fix(tmp_path, what):
+    site = hips_autograd_installed_after_us(tmp_path)
+    result = run_python(f"""
+try:
+    {what}
+except ImportError as exc:
+    print(exc)
+""", pythonpath=site, cwd=tmp_path)  # (not from the checkout: '' leads sys.path)
+    assert result.returncode == 0, result.stderr
+    message = result.stdout
+    assert "HIPS autograd (the 'autograd' distribution 1.7.0)" in message
+    assert f"{site}/autograd/__init__.py" in message
+    assert "separate environments" in message and "cannot import name" not in message
+
+
+def test_import_nn_with_a_foreign_autograd_module_already_imported():
+    result = run_python("""
+import sys, types
+sys.modules["autograd"] = types.ModuleType("autograd")
+try:
+    import nn
+except ImportError as exc:
+    print(exc)
+""")
+    assert result.returncode == 0, result.stderr
+    assert "`import autograd` gives a package that is not backproplab" in result.stdout
+    assert "separate environments" in result.stdout
+
+
+def test_a_failing_foreign_autograd_is_explained_too(tmp_path):
+    site = Path(fake_hips_autograd(tmp_path))
+    (site / "autograd").mkdir()
+    (site / "autograd" / "__init__.py").write_text(
+        "from autograd.differential_operators import grad\n", encoding="utf-8")
+    result = run_python("""
+try:
+    import nn
+except ImportError as exc:
+    print(exc)
+""", pythonpath=str(site), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "fails (ModuleNotFoundError" in result.stdout
+    assert "HIPS autograd (the 'autograd' distribution 1.7.0)" in result.stdout
 
 
 # -- the skip summary printed at the end of `make test` (tests/conftest.py) ---------------------

@@ -29,5 +29,6 @@ def test_readme_example_runs(index):
     test = doctest.DocTestParser().get_doctest(block, {}, f"README block {index}", str(README), 0)
     runner = doctest.DocTestRunner(
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    runner.run(test, out=print)
-    assert runner.failures == 0, f"README example {index} failed (see the output above)"
+    report: list[str] = []  # (doctest swaps sys.stdout while it runs: collect, then show)
+    runner.run(test, out=report.append)
+    assert runner.failures == 0, f"README example {index} failed:\n" + "".join(report)
