@@ -320,7 +320,10 @@ class BackwardAnimation:
         """
         if not -len(self.frames) <= step < len(self.frames):
             raise IndexError(f"frame_graph: step {step} out of range 0..{len(self.frames) - 1}")
-        return _graphviz().Source(self._dot(step % len(self.frames)))
+        _graphviz()
+        from autograd.pictures.digraph import Source
+
+        return Source(self._dot(step % len(self.frames)))
 
     def to_html(self) -> str:
         """The self-contained page (what ``save`` writes for ``.html``)."""
