@@ -20,7 +20,7 @@ from autograd import Tensor, Value, animate_backward, detect_anomaly
 from autograd.core.graph import topological_order
 from autograd.pictures.animate import BackwardAnimation
 from autograd.pictures.cli import main as draw_main
-from autograd.testing import scalar_programs
+from autograd.testing import broadcastable_arrays, scalar_programs
 
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
@@ -177,6 +177,27 @@ def test_random_programs_step_by_step_and_end_at_backward(program, xs):
         assert got == node.grad
 
 
+@settings(max_examples=40, deadline=None)
+@given(scalar_programs(n_inputs=3, max_ops=8),
+       broadcastable_arrays(3, min_value=-2, max_value=2, max_dims=2, max_side=3))
+def test_random_tensor_programs_step_by_step_and_end_at_backward(program, arrays):
+    # Inputs of shapes that broadcast together: the frames' contributions are summed down
+    # to each input's shape, as backward's are.
+    inputs = [Tensor(a, requires_grad=True) for a in arrays]
+    out = program(*inputs).sum()
+    anim = animate_backward(out)
+    assert_each_frame_adds_its_contributions(anim)
+    final = anim.frames[-1].grads
+    out.backward()
+    for leaf in inputs:
+        (i,) = [k for k, node in enumerate(anim.nodes) if node is leaf] or [None]
+        if i is None or final[i] is None:  # an input the program never reads
+            assert leaf.grad is None or not np.any(leaf.grad)
+            continue
+        assert final[i].shape == leaf.shape and final[i].dtype == leaf.grad.dtype
+        np.testing.assert_allclose(final[i], leaf.grad, rtol=1e-12, atol=1e-12)
+
+
 def test_neuron_frames_show_the_hand_computed_local_derivatives():
     o, v = neuron()
     anim = animate_backward(o)
@@ -241,17 +262,45 @@ def test_tensor_captions_name_the_broadcast_sum():
 # -- bad input -------------------------------------------------------------------------
 
 
-def test_a_graph_above_max_nodes_is_refused_after_counting_only_max_nodes():
+def test_a_graph_above_max_nodes_is_refused_after_counting_only_max_nodes(monkeypatch):
     x = Value(0.5)
     y = x
-    for _ in range(1_000_000):
+    for _ in range(100_000):
         y = y + 1.0
+    # Count the nodes whose parents the check reads: it must stop just past max_nodes,
+    # not walk the 100,001 nodes.
+    reads = []
+    parents = Value.parents
+
+    def counted(node):
+        reads.append(id(node))
+        return parents.fget(node)
+
+    monkeypatch.setattr(Value, "parents", property(counted))
     with pytest.raises(ValueError, match=r"more than max_nodes=200 nodes.*draw_graph"):
         animate_backward(y)
-    small = x * 2.0
-    assert len(animate_backward(small, max_nodes=2).nodes) == 2
-    with pytest.raises(ValueError, match="max_nodes=1 "):
-        animate_backward(small, max_nodes=1)
+    assert 200 <= len(set(reads)) <= 202 and len(reads) <= 203
+    reads.clear()
+    with pytest.raises(ValueError, match="more than max_nodes=5000 nodes"):
+        animate_backward(y, max_nodes=5000)
+    assert 5000 <= len(set(reads)) <= 5002
+    monkeypatch.undo()
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 50])
+def test_max_nodes_counts_exactly(n):
+    x = Value(0.5)
+    y = x
+    for _ in range(n - 1):  # a chain of n nodes
+        y = y * 1.5
+    assert len(animate_backward(y, max_nodes=n).nodes) == n
+    if n > 1:
+        with pytest.raises(ValueError, match=f"max_nodes={n - 1} "):
+            animate_backward(y, max_nodes=n - 1)
+    shared = x * x + x  # 3 nodes, x reached three times: counted once
+    assert len(animate_backward(shared, max_nodes=3).nodes) == 3
+    with pytest.raises(ValueError, match="max_nodes=2 "):
+        animate_backward(shared, max_nodes=2)
 
 
 @pytest.mark.parametrize("bad", [0, -3, 2.5, True])
