@@ -313,14 +313,18 @@ def _draw_every_node(
             attrs["style"] = "dashed"  # a constant: it gets no gradient
         graph.node(f"n{i}", _record(fields, _reads_across(node, braces)), **attrs)
         if node._parents:
-            graph.node(f"n{i}op", _plain(_text(node.op)), **_OP_STYLE)
-            edges.append((f"n{i}op", f"n{i}"))
             inputs = [f"n{index[id(p)]}" for p in node._parents]
             constant = _constant_operand(node)
-            if constant is not None:  # a number the op used: a small box, in operand order
+            if constant is None:
+                graph.node(f"n{i}op", _plain(_text(node.op)), **_OP_STYLE)
+            else:  # a number the op used: a small box, its edge in operand order
                 number, position = constant
-                graph.node(f"n{i}k", _plain(_short_number(number)), **_CONSTANT_STYLE)
+                graph.node(f"n{i}op", _plain(_text(node.op)), ordering="in", **_OP_STYLE)
+                # Outside any module cluster: inside one, dot 2.43 can fail to lay out
+                # the cluster's records ("flat edge ... lost edge").
+                dot.node(f"n{i}k", _plain(_short_number(number)), **_CONSTANT_STYLE)
                 inputs.insert(position, f"n{i}k")
+            edges.append((f"n{i}op", f"n{i}"))
             edges.extend((tail, f"n{i}op") for tail in inputs)
     clusters.close()
     for tail, head in edges:

@@ -4,7 +4,9 @@ error, writes are atomic, and numbers an op used are drawn."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import re
 import subprocess
 import sys
@@ -14,6 +16,7 @@ import pytest
 
 import autograd
 from autograd import Value, animate_backward, draw_dot, draw_graph, render_graph
+from autograd.core.graph import module_scope
 from autograd.pictures.cli import main
 from autograd.system.atomic_write import NotARegularFileError
 from tests.autograd.pictures.browser import HAS_DOT
@@ -241,3 +244,26 @@ def test_a_number_an_op_used_is_drawn_as_a_small_box_in_operand_order(make, op, 
 def test_two_value_operands_draw_no_constant_box():
     a, b = Value(1.0, label="a"), Value(2.0, label="b")
     assert not re.search(r"n\d+k ", draw_graph(a * b - a).source)
+
+
+@needs_dot
+@pytest.mark.parametrize("seed", range(3))
+def test_random_graphs_with_constants_in_module_clusters_always_render(tmp_path, seed):
+    # dot 2.43 loses edges ("flat edge between adjacent nodes ... record shape") when a
+    # constant's box sits inside a module's cluster; 60 random graphs per seed used to
+    # hit it a few times.
+    rng = random.Random(seed)
+    for trial in range(60):
+        pool = [Value(rng.uniform(-1, 1), label=f"x{i}") for i in range(3)]
+        for _ in range(rng.randint(3, 20)):
+            scope = rng.choice(["", "a", "a.b", "c"])
+            with module_scope(scope) if scope else contextlib.nullcontext():
+                a, b = rng.choice(pool), rng.choice(pool)
+                pool.append(rng.choice([lambda: 1 - a, lambda: a * 2.5, lambda: 2 ** a.tanh(),
+                                        lambda: a * b, lambda: a - b,
+                                        lambda: (a + 1).tanh()])())
+        out = pool[-1]
+        out.backward()
+        for rankdir in ("LR", "TB"):
+            svg = Path(render_graph(out, tmp_path / "g.svg", rankdir=rankdir)).read_text()
+            assert "<svg" in svg, (seed, trial)
