@@ -246,6 +246,10 @@ def test_two_value_operands_draw_no_constant_box():
     assert not re.search(r"n\d+k ", draw_graph(a * b - a).source)
 
 
+STEPS = [lambda a, b: 1 - a, lambda a, b: a * 2.5, lambda a, b: 2 ** a.tanh(),
+         lambda a, b: a * b, lambda a, b: a - b, lambda a, b: (a + 1).tanh()]
+
+
 @needs_dot
 @pytest.mark.parametrize("seed", range(3))
 def test_random_graphs_with_constants_in_module_clusters_always_render(tmp_path, seed):
@@ -259,9 +263,7 @@ def test_random_graphs_with_constants_in_module_clusters_always_render(tmp_path,
             scope = rng.choice(["", "a", "a.b", "c"])
             with module_scope(scope) if scope else contextlib.nullcontext():
                 a, b = rng.choice(pool), rng.choice(pool)
-                pool.append(rng.choice([lambda: 1 - a, lambda: a * 2.5, lambda: 2 ** a.tanh(),
-                                        lambda: a * b, lambda: a - b,
-                                        lambda: (a + 1).tanh()])())
+                pool.append(rng.choice(STEPS)(a, b))
         out = pool[-1]
         out.backward()
         for rankdir in ("LR", "TB"):
