@@ -43,6 +43,7 @@ from autograd.core.value import Value
 from autograd.pictures.render import (
     INSTALL_HINT,
     GraphvizNotFoundError,
+    _check_max_nodes,
     _graphviz,
     _number,
     _preview,
@@ -170,8 +171,7 @@ def animate_backward(root: Node, max_nodes: int = 200) -> BackwardAnimation:
     if not isinstance(root, (Value, Tensor)):
         raise TypeError(
             f"animate_backward: root must be a Value or a Tensor, got {type(root).__name__}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"animate_backward: max_nodes must be a positive int, got {max_nodes!r}")
+    _check_max_nodes(max_nodes, "animate_backward")
     seed = _seed(root)
     if _more_nodes_than(root, max_nodes):
         raise ValueError(
