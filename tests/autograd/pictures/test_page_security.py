@@ -34,6 +34,7 @@ HOSTILE = [
     "</script>",
     "</SCRIPT >",
     f'<img src=x onerror="{PWNED}">',
+    "<img src=x onerror=document.title=/pwned/.source>",  # with a "__DATA__" label: ran before
     f'"><svg onload="{PWNED}">',
     "]]><!-- -->",
     "line\u2028separator\u2029",
