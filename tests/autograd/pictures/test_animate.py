@@ -7,8 +7,6 @@ skip where no Chromium is installed (Debian: ``apt-get install chromium``).
 import json
 import math
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +19,8 @@ from autograd.core.graph import topological_order
 from autograd.pictures.animate import BackwardAnimation
 from autograd.pictures.cli import main as draw_main
 from autograd.testing import broadcastable_arrays, scalar_programs
+from tests.autograd.pictures.browser import HAS_DOT, chromium, needs_browser
 
-HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 NEURON = ["tanh(x1*w1 + x2*w2 + b)", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
 
@@ -427,22 +425,6 @@ def test_an_animation_is_a_backward_animation():
 
 # -- in a real browser -------------------------------------------------------------------
 
-CHROMIUM = next((shutil.which(name) for name in (
-    "chromium", "chromium-browser", "chromium-headless-shell", "google-chrome")
-    if shutil.which(name)), None)
-needs_browser = pytest.mark.skipif(
-    CHROMIUM is None or not HAS_DOT,
-    reason="headless Chromium (apt-get install chromium) and Graphviz's dot are needed")
-
-
-def chromium(tmp_path, *args):
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-               f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000", *args]
-    done = subprocess.run(command, capture_output=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
-    return done.stdout.decode("utf-8", errors="replace")
-
-
 @pytest.fixture
 def neuron_page(tmp_path):
     o, v = neuron()
@@ -456,7 +438,7 @@ def test_browser_screenshots_of_the_first_and_last_step_differ(neuron_page, tmp_
     shots = []
     for step in (0, len(anim.frames) - 1):
         shot = tmp_path / f"step{step}.png"
-        chromium(tmp_path, f"--screenshot={shot}", "--window-size=1100,600",
+        chromium(f"--screenshot={shot}", "--window-size=1100,600",
                  f"{page.as_uri()}#step={step}")
         shots.append(shot.read_bytes())
     assert all(s.startswith(b"\x89PNG") for s in shots)
@@ -467,7 +449,7 @@ def test_browser_screenshots_of_the_first_and_last_step_differ(neuron_page, tmp_
 def test_browser_page_text_at_the_last_step_shows_the_final_gradients(neuron_page, tmp_path):
     anim, inputs, page = neuron_page
     last = len(anim.frames) - 1
-    dom = chromium(tmp_path, "--dump-dom", f"{page.as_uri()}#step={last}")
+    dom = chromium("--dump-dom", f"{page.as_uri()}#step={last}")
     assert f"step {last} / {last}" in dom
     assert "Backward is done" in dom
     for name, want in {"x1": -1.5, "x2": 0.5, "w1": 1.0, "w2": 0.0, "b": 0.5}.items():
@@ -475,7 +457,7 @@ def test_browser_page_text_at_the_last_step_shows_the_final_gradients(neuron_pag
         match = re.search(rf'<text id="g{i}"[^>]*>grad (-?[\d.]+)</text>', dom)
         assert match, f"no gradient text for {name}"
         assert float(match.group(1)) == pytest.approx(want, abs=1e-4)
-    first = chromium(tmp_path, "--dump-dom", f"{page.as_uri()}#step=0")
+    first = chromium("--dump-dom", f"{page.as_uri()}#step=0")
     assert "step 0 / 5" in first
     for name in inputs:  # nothing reached yet: every input's grad box is empty
         i = anim.nodes.index(inputs[name])
@@ -485,7 +467,7 @@ def test_browser_page_text_at_the_last_step_shows_the_final_gradients(neuron_pag
 @needs_browser
 def test_browser_opens_the_step_named_in_the_address(neuron_page, tmp_path):
     anim, _, page = neuron_page
-    dom = chromium(tmp_path, "--dump-dom", f"{page.as_uri()}#step=3")
+    dom = chromium("--dump-dom", f"{page.as_uri()}#step=3")
     assert "step 3 / 5" in dom and anim.frames[3].caption.split(".")[0] in dom
     assert re.search(r'class="edge now"', dom)
 
@@ -501,7 +483,7 @@ def test_browser_arrow_keys_and_buttons_step_through_the_frames(neuron_page, tmp
     html = page.read_text(encoding="utf-8").replace("</body>", user)
     scripted = tmp_path / "scripted.html"
     scripted.write_text(html, encoding="utf-8")
-    dom = chromium(tmp_path, "--dump-dom", f"{scripted.as_uri()}#step=5")
+    dom = chromium("--dump-dom", f"{scripted.as_uri()}#step=5")
     assert "step 3 / 5" in dom  # 5 - 1 - 1 + 1 - 1
     first = re.search(r'<p id="caption">(.*?)</p>', dom)
     assert first and first.group(1).startswith("Step 3:")
