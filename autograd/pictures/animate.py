@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -357,12 +358,16 @@ class BackwardAnimation:
                 f'style="width: 100%; height: {height}px; border: 0" '
                 f'title="{html.escape(self._name(self.root))}: backward, step by step"></iframe>')
 
-    def save(self, path: str | Path) -> str:
+    def save(self, path: str | os.PathLike[str]) -> str:
         """Write the page (``.html``/``.htm``) or an animated GIF (``.gif``) to ``path``.
 
-        Returns the path written. Needs Graphviz's ``dot``; the GIF also needs Pillow
-        and runs ``dot`` once per frame (seconds for a small graph like a neuron, minutes
-        for a couple of hundred nodes).
+        Returns the path written. The file is replaced atomically, as ``render_graph``
+        does: a failed write keeps the old file whole, and a path that is a directory,
+        FIFO or device is refused (``NotARegularFileError``); a path that is not a str
+        or ``pathlib.Path`` is a TypeError. Needs Graphviz's ``dot`` (else a one-line
+        ``GraphvizNotFoundError`` says how to install it); the GIF also needs Pillow
+        and runs ``dot`` once per frame (seconds for a small graph like a neuron,
+        minutes for a couple of hundred nodes).
 
         >>> import tempfile, os
         >>> from autograd import Value
