@@ -1,6 +1,8 @@
 # The two commands a newcomer runs (see README.md):
 #   make demo   set everything up, run every demo, write pictures to out/
 #   make test   set everything up, run ruff, mypy and the whole test suite
+#   make gallery  run every demo into demos/gallery/ (the README's pictures; a test
+#                 fails when the committed graph pictures or animation page are stale)
 # Both create (or reuse) .venv, install the package with its extras, and make sure
 # Graphviz's `dot` is present (installed with apt-get when we are root).
 
@@ -9,10 +11,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test oracle bench fuzz dot setup clean dist dist-check
+.PHONY: demo test oracle bench fuzz dot setup clean dist dist-check gallery
 
 demo: setup
 	$(PY) -m demos --out out
+
+gallery: setup
+	$(PY) -m demos --out demos/gallery
 
 test: setup
 	$(PY) -m ruff check autograd nn tests demos benchmarks

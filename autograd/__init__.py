@@ -54,7 +54,7 @@ from autograd.core.random import manual_seed
 from autograd.core.tensor import Op, Tensor, concatenate, maximum, minimum, stack, where
 from autograd.core.value import Value
 from autograd.pictures.animate import animate_backward
-from autograd.pictures.render import draw_graph, render_graph
+from autograd.pictures.render import draw_dot, draw_graph, render_graph
 from autograd.system.environment import package_version, warn_if_hips_autograd_installed
 from autograd.transforms import grad, hessian, jacobian, value_and_grad
 
@@ -73,5 +73,5 @@ __all__ = [
     "sum", "mean", "max", "min", "reshape", "transpose", "matmul",
     "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "linspace", "eye", "rand",
     "randn",
-    "animate_backward",
+    "animate_backward", "draw_dot",
 ]

@@ -26,6 +26,7 @@ import numpy as np
 
 import autograd
 from autograd import Tensor, Value, draw_graph, grad, hessian
+from autograd.system.atomic_write import atomic_write
 from demos._common import cli, plt, save
 
 # ---------------------------------------------------------------- 1. tanh, four times
@@ -182,6 +183,16 @@ def draw_gradient_graph(dx: Value, forward: set[str]) -> Any:
     return dot
 
 
+def write_gradient_graph(out_dir: Path) -> Path:
+    """Draw the graph of x.grad into ``out_dir/gradient_graph.svg`` (needs Graphviz's dot)."""
+    dx, _ = gradient_of_a_neuron()
+    dot = draw_gradient_graph(dx, {"x", "w", "x*w", "y"})
+    path = Path(out_dir) / "gradient_graph.svg"
+    with atomic_write(path, "demos.derivatives") as f:  # a failed write keeps the old picture
+        f.write(dot.pipe(format="svg"))
+    return path
+
+
 # ---------------------------------------------------------------- the demo
 
 
@@ -208,9 +219,7 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     # 3. The graph of a gradient.
     dx, nodes = gradient_of_a_neuron()
     w, y = nodes["w"].data, nodes["y"].data
-    dot = draw_gradient_graph(dx, {"x", "w", "x*w", "y"})
-    graph_svg = out_dir / "gradient_graph.svg"
-    graph_svg.write_bytes(dot.pipe(format="svg"))  # needs Graphviz's dot, like demos.neuron
+    graph_svg = write_gradient_graph(out_dir)
 
     return {
         "summary": (f"tanh's derivatives 1-4 by nested grad match the closed forms "

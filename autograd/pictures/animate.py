@@ -13,18 +13,25 @@ the gradients ``backward()`` gives.
 a small script, no network access) with step / play controls that answer the
 arrow keys; ``page.html#step=5`` opens at frame 5. In Jupyter the animation
 plays inline. ``save("page.gif")`` writes the frames as an animated GIF
-(needs Pillow). Both need Graphviz's ``dot`` to lay out the graph.
+(needs Pillow). Both need Graphviz's ``dot`` to lay out the graph; without it
+the notebook shows how to install it and ``save`` raises ``GraphvizNotFoundError``.
+
+The page is ``page/player.html``, ``player.css`` and ``player.js`` (package data),
+filled in one pass: labels and op names are data, shortened and escaped as in
+``render_graph``, and the frames' JSON is escaped for HTML, so no label can add
+markup or script to the page or stop its player.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Any, Union
 
@@ -34,7 +41,19 @@ from autograd.core.generic import unbroadcast
 from autograd.core.graph import topological_order
 from autograd.core.tensor import Tensor
 from autograd.core.value import Value
-from autograd.pictures.render import INSTALL_HINT, _graphviz, _number, _preview
+from autograd.pictures.render import (
+    INSTALL_HINT,
+    GraphvizNotFoundError,
+    _check_max_nodes,
+    _graphviz,
+    _number,
+    _preview,
+    _target_path,
+    _text,
+    dot_missing,
+    missing_dot_html,
+    require_dot,
+)
 
 Node = Union[Value, Tensor]  # noqa: UP007 - a runtime alias, as in render.py
 Grad = Any  # float for a Value, ndarray for a Tensor, None while no gradient has reached it
@@ -153,8 +172,7 @@ def animate_backward(root: Node, max_nodes: int = 200) -> BackwardAnimation:
     if not isinstance(root, (Value, Tensor)):
         raise TypeError(
             f"animate_backward: root must be a Value or a Tensor, got {type(root).__name__}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"animate_backward: max_nodes must be a positive int, got {max_nodes!r}")
+    _check_max_nodes(max_nodes, "animate_backward")
     seed = _seed(root)
     if _more_nodes_than(root, max_nodes):
         raise ValueError(
@@ -247,9 +265,9 @@ class BackwardAnimation:
     # -- words ---------------------------------------------------------------------------
     def _name(self, node: Node) -> str:
         if node.label:
-            return node.label
+            return _text(node.label)
         if node.parents:
-            return f"the result of {node.op}"
+            return f"the result of {_text(node.op)}"
         return "a constant" if isinstance(node, Tensor) else f"the leaf {_short(node.data)}"
 
     def _seed_caption(self, seed: Grad, done: bool) -> str:
@@ -263,7 +281,7 @@ class BackwardAnimation:
     def _caption(self, step: int, node: Node, upstream: Grad, sent: list[Contribution],
                  done: bool) -> str:
         name = self._name(node)
-        head = f"Step {step}: {name}" + (f" (made by {node.op})" if node.label else "")
+        head = f"Step {step}: {name}" + (f" (made by {_text(node.op)})" if node.label else "")
         if upstream is None:
             text = f"{head} received no gradient, so it sends nothing."
         else:
@@ -286,7 +304,7 @@ class BackwardAnimation:
                              f"{_grad_words(c.after)}")
                 parts.append(part)
             how = ("" if isinstance(node, Value)
-                   else " Through the vector-Jacobian product of " + node.op + " it")
+                   else " Through the vector-Jacobian product of " + _text(node.op) + " it")
             sends = " It sends " if not how else how + " sends "
             text = (f"{head} has gradient {_grad_words(upstream)}."
                     + (sends + ", and ".join(parts) + "." if parts else " It sends nothing."))
@@ -303,7 +321,10 @@ class BackwardAnimation:
         """
         if not -len(self.frames) <= step < len(self.frames):
             raise IndexError(f"frame_graph: step {step} out of range 0..{len(self.frames) - 1}")
-        return _graphviz().Source(self._dot(step % len(self.frames)))
+        _graphviz()
+        from autograd.pictures.digraph import Source
+
+        return Source(self._dot(step % len(self.frames)))
 
     def to_html(self) -> str:
         """The self-contained page (what ``save`` writes for ``.html``)."""
@@ -314,19 +335,22 @@ class BackwardAnimation:
             "edges": self._edge_frames(),
             "leaves": [i for i, n in enumerate(self.nodes) if not n.parents],
         }
-        # "</" cannot end the script early once escaped; JSON stays valid.
-        payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-        title = f"backward of {self._name(self.root)}"
         # A graph much wider than a screen stays at its size (scrolled to the current node
         # per step) instead of shrinking to unreadable text.
         width = re.search(r'<svg width="([\d.]+)pt"', svg)
         wide = width is not None and float(width.group(1)) > _WIDE_PT
-        return (_PAGE.replace("__TITLE__", html.escape(title))
-                .replace("__GRAPH_CLASS__", "wide" if wide else "fit")
-                .replace("__SVG__", svg).replace("__DATA__", payload)
-                .replace("__SCRIPT__", _SCRIPT))
+        return fill_page({
+            "title": html.escape(f"backward of {self._name(self.root)}", quote=True),
+            "style": _page_file("player.css"),
+            "graph_class": "wide" if wide else "fit",
+            "svg": svg,
+            "data": json_for_html(data),
+            "script": _page_file("player.js"),
+        })
 
     def _repr_html_(self) -> str:
+        if dot_missing():  # a note in the notebook, not a traceback
+            return missing_dot_html()
         page = self.to_html()
         match = re.search(r'<svg width="[\d.]+pt" height="([\d.]+)pt"', page)
         height = int(float(match.group(1)) * 4 / 3) + 190 if match else 500
@@ -334,12 +358,16 @@ class BackwardAnimation:
                 f'style="width: 100%; height: {height}px; border: 0" '
                 f'title="{html.escape(self._name(self.root))}: backward, step by step"></iframe>')
 
-    def save(self, path: str | Path) -> str:
+    def save(self, path: str | os.PathLike[str]) -> str:
         """Write the page (``.html``/``.htm``) or an animated GIF (``.gif``) to ``path``.
 
-        Returns the path written. Needs Graphviz's ``dot``; the GIF also needs Pillow
-        and runs ``dot`` once per frame (seconds for a small graph like a neuron, minutes
-        for a couple of hundred nodes).
+        Returns the path written. The file is replaced atomically, as ``render_graph``
+        does: a failed write keeps the old file whole, and a path that is a directory,
+        FIFO or device is refused (``NotARegularFileError``); a path that is not a str
+        or ``pathlib.Path`` is a TypeError. Needs Graphviz's ``dot`` (else a one-line
+        ``GraphvizNotFoundError`` says how to install it); the GIF also needs Pillow
+        and runs ``dot`` once per frame (seconds for a small graph like a neuron,
+        minutes for a couple of hundred nodes).
 
         >>> import tempfile, os
         >>> from autograd import Value
@@ -349,17 +377,20 @@ class BackwardAnimation:
         >>> "<svg" in page and "http://" not in page.replace("http://www.w3.org", "")
         True
         """
-        out = Path(path)
-        suffix = out.suffix.lower()
+        target = _target_path(path, "save")
+        suffix = Path(target).suffix.lower()
         if suffix not in (".html", ".htm", ".gif"):
-            raise ValueError(f"save: cannot tell what to write from {str(path)!r}; "
+            raise ValueError(f"save: cannot tell what to write from {target!r}; "
                              "use a name ending in .html (the page) or .gif (the frames)")
-        if shutil.which("dot") is None:
-            raise RuntimeError(INSTALL_HINT)
-        data = self._gif() if suffix == ".gif" else self.to_html().encode("utf-8")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-        return str(path)
+        require_dot()
+        from autograd.system.atomic_write import atomic_write
+
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        # Replaced atomically, as render_graph does: a failed write keeps the old page whole,
+        # and a directory, FIFO or device is refused before anything is drawn.
+        with atomic_write(target, "save") as f:
+            f.write(self._gif() if suffix == ".gif" else self.to_html().encode("utf-8"))
+        return target
 
     # -- Graphviz source -----------------------------------------------------------------
     def _texts(self, i: int, grad: Grad) -> str:
@@ -471,7 +502,7 @@ class BackwardAnimation:
         ]
         for i, node in enumerate(self.nodes):
             if step is None:
-                grad_text = f"GRAD{i}"
+                grad_text = f"{self._placeholder}{i}"
             elif frame.grads[i] is None:
                 grad_text = f'<FONT COLOR="#999999">{_html(self._texts(i, None))}</FONT>'
             else:
@@ -482,7 +513,7 @@ class BackwardAnimation:
                 color = _FILL["current"] if states[i] == "current" else "#eeeeee"
                 lines.append(f'  n{i}op [id="n{i}op", shape=ellipse, style=filled, '
                              f'fillcolor="{color}", fontsize=10, width=0.3, height=0.25, '
-                             f'margin=0.04, label="{_quoted(node.op)}"];')
+                             f'margin=0.04, label="{_quoted(_text(node.op))}"];')
                 lines.append(f'  n{i}op -> n{i} [id="out{i}"];')
         for e, j, i in self._edges():
             attrs = f'id="e{e}", {label}="{_quoted(labels[e])}"'
@@ -503,7 +534,7 @@ class BackwardAnimation:
         return "LR" if all(isinstance(n, Value) for n in self.nodes) else "TB"
 
     def _table(self, i: int, node: Node, grad_text: str, width: float, state: str) -> str:
-        cells = [node.label] if node.label else []
+        cells = [_text(node.label)] if node.label else []
         if isinstance(node, Value):
             cells.append(f"data {_number(node.data)}")
         else:
@@ -526,7 +557,19 @@ class BackwardAnimation:
         svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG is inline
         svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
         # Give each grad text an id, so the page script can write into it per frame.
-        return re.sub(r"<text ([^>]*)>GRAD(\d+)</text>", r'<text id="g\2" \1></text>', svg)
+        return re.sub(rf"<text ([^>]*)>{self._placeholder}(\d+)</text>",
+                      r'<text id="g\2" \1></text>', svg)
+
+    @cached_property
+    def _placeholder(self) -> str:
+        """The skeleton's grad text, before the node's number: GRAD, made longer in the
+        rare graph whose labels or op names contain it (a label is never taken for a
+        grad cell, which the player writes into)."""
+        texts = [_text(n.label) for n in self.nodes] + [_text(n.op) for n in self.nodes]
+        mark = "GRAD"
+        while any(mark in t for t in texts):
+            mark += "Z"
+        return mark
 
     def _frame_data(self, frame: Frame) -> dict[str, Any]:
         updates = {}
@@ -616,7 +659,7 @@ def _pipe(source: str, fmt: str) -> bytes:
     try:
         return gv.Source(source).pipe(format=fmt, quiet=True)
     except gv.ExecutableNotFound:
-        raise RuntimeError(INSTALL_HINT) from None
+        raise GraphvizNotFoundError(INSTALL_HINT) from None
 
 
 def _caption_font(image_font: Any) -> tuple[Any, bool]:
@@ -644,151 +687,47 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines + [line] if line else lines
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>__TITLE__</title>
-<style>
-  body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 12px;
-         color: #222; background: white; }
-  .controls { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
-  .controls button { font-size: 15px; padding: 4px 12px; cursor: pointer; }
-  #counter { margin-left: 8px; font-variant-numeric: tabular-nums; }
-  #caption { font-size: 16px; min-height: 3.2em; margin: 10px 0; line-height: 1.4; }
-  #graph.fit svg { max-width: 100%; height: auto; }
-  #graph.wide { overflow: auto; max-height: 85vh; border: 1px solid #ddd; }
-  .legend { font-size: 13px; color: #555; }
-  .legend span { display: inline-block; width: 12px; height: 12px; border: 1px solid #888;
-                 vertical-align: middle; margin: 0 3px 0 10px; }
-  g.node.empty > polygon:first-of-type { fill: white; }
-  g.node.reached > polygon:first-of-type { fill: #fff1b8; }
-  g.node.current > polygon:first-of-type { fill: #ffb347; }
-  g.node.final > polygon:first-of-type { fill: #d4efc9; }
-  g.node.current-op > ellipse { fill: #ffb347; }
-  g.edge.future text { visibility: hidden; }
-  g.edge.sent text { fill: #555555; }
-  g.edge.now path { stroke: #d62728; stroke-width: 2.2px; }
-  g.edge.now polygon { stroke: #d62728; fill: #d62728; }
-  g.edge.now text { fill: #d62728; font-weight: bold; }
-  text.empty-grad { fill: #999999; }
-</style>
-</head>
-<body>
-<div class="controls">
-  <button id="reset" title="Reset to the seed (Home)">&laquo; reset</button>
-  <button id="back" title="Step back (left arrow)">&#x25C0; back</button>
-  <button id="play" title="Play / pause (space)">&#x25B6; play</button>
-  <button id="forward" title="Step forward (right arrow)">forward &#x25B6;</button>
-  <span id="counter"></span>
-</div>
-<p id="caption"></p>
-<div id="graph" class="__GRAPH_CLASS__">__SVG__</div>
-<p class="legend">Keys: &larr; &rarr; step, space plays, Home resets; <code>#step=N</code> in the
-address opens step N. Boxes:<span style="background:white"></span>no gradient yet
-<span style="background:#fff1b8"></span>gradient arriving
-<span style="background:#ffb347"></span>being processed
-<span style="background:#d4efc9"></span>final. Red edges carry this step's contributions.</p>
-<script id="frames" type="application/json">__DATA__</script>
-<script>__SCRIPT__</script>
-</body>
-</html>
-"""
+# -- the page --------------------------------------------------------------------------
 
-_SCRIPT = r"""
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("frames").textContent);
-  var frames = data.frames, last = frames.length - 1;
-  function isEmpty(t) { return t.indexOf("grad \u2014") === 0 || t.indexOf("no grad") === 0; }
-  // Replay the updates once: texts[k][i] is node i's grad text in frame k.
-  var texts = [], current = {}, k, i;
-  for (k = 0; k <= last; k++) {
-    for (i in frames[k].grads) { current[i] = frames[k].grads[i]; }
-    texts.push(Object.assign({}, current));
-  }
-  var processedAt = {}, finalAt = {}, reachedAt = {};
-  for (k = 1; k <= last; k++) { processedAt[frames[k].node] = k; }
-  for (k = 0; k <= last; k++) {
-    for (i in frames[k].grads) {
-      finalAt[i] = k;
-      if (!(i in reachedAt) && !isEmpty(frames[k].grads[i])) { reachedAt[i] = k; }
-    }
-  }
-  var leaf = {};
-  data.leaves.forEach(function (j) { leaf[j] = true; });
-  var step = 0, timer = null;
-  var wide = document.getElementById("graph").className === "wide";
-  function byId(id) { return document.getElementById(id); }
-  function center(box) {  // scroll the graph (not the page) so the current box is in view
-    var graph = byId("graph"), g = graph.getBoundingClientRect(), b = box.getBoundingClientRect();
-    graph.scrollLeft += (b.left + b.width / 2) - (g.left + graph.clientWidth / 2);
-    graph.scrollTop += (b.top + b.height / 2) - (g.top + graph.clientHeight / 2);
-  }
-  function show(s) {
-    step = Math.max(0, Math.min(last, s));
-    var f = frames[step];
-    for (var n = 0; n < data.nodes; n++) {
-      var box = byId("n" + n), text = byId("g" + n), op = byId("n" + n + "op");
-      var t = texts[step][n];
-      if (text) {
-        text.textContent = t;
-        text.setAttribute("class", isEmpty(t) ? "empty-grad" : "");
-      }
-      var state = "empty";
-      if (n === f.node) { state = "current"; }
-      else if (reachedAt[n] !== undefined && reachedAt[n] <= step) {
-        var done = leaf[n] ? finalAt[n] <= step
-                           : processedAt[n] !== undefined && processedAt[n] < step;
-        state = done ? "final" : "reached";
-      }
-      if (box) { box.setAttribute("class", "node " + state); }
-      if (box && state === "current" && wide) { center(box); }
-      if (op) { op.setAttribute("class", "node" + (n === f.node ? " current-op" : "")); }
-    }
-    data.edges.forEach(function (at, e) {
-      var edge = byId("e" + e);
-      if (!edge) { return; }
-      var look = at === step ? "now" : (at >= 0 && at < step ? "sent" : "future");
-      edge.setAttribute("class", "edge " + look);
-    });
-    byId("caption").textContent = f.caption;
-    byId("counter").textContent = "step " + step + " / " + last;
-    try { history.replaceState(null, "", "#step=" + step); } catch (err) { /* srcdoc frames */ }
-  }
-  function stop() {
-    if (timer !== null) { clearInterval(timer); timer = null; }
-    byId("play").innerHTML = "&#x25B6; play";
-  }
-  function play() {
-    if (timer !== null) { stop(); return; }
-    if (step >= last) { show(0); }
-    byId("play").innerHTML = "&#x275A;&#x275A; pause";
-    timer = setInterval(function () {
-      if (step >= last) { stop(); } else { show(step + 1); }
-    }, 1200);
-  }
-  function fromHash() {
-    var m = /step=(\d+)/.exec(location.hash);
-    return m ? parseInt(m[1], 10) : 0;
-  }
-  byId("reset").onclick = function () { stop(); show(0); };
-  byId("back").onclick = function () { stop(); show(step - 1); };
-  byId("forward").onclick = function () { stop(); show(step + 1); };
-  byId("play").onclick = play;
-  document.addEventListener("keydown", function (ev) {
-    if (ev.key === "ArrowRight") { stop(); show(step + 1); }
-    else if (ev.key === "ArrowLeft") { stop(); show(step - 1); }
-    else if (ev.key === "Home") { stop(); show(0); }
-    else if (ev.key === "End") { stop(); show(last); }
-    else if (ev.key === " ") { play(); }
-    else { return; }
-    ev.preventDefault();
-  });
-  window.addEventListener("hashchange", function () {
-    if (fromHash() !== step) { stop(); show(fromHash()); }
-  });
-  show(fromHash());
-})();
-"""
+_SLOT = re.compile(r"\{\{([a-z_]+)\}\}")
+
+
+@cache
+def _page_file(name: str) -> str:
+    """A file of the page (``autograd/pictures/page/``: player.html, .css, .js), as text."""
+    return (resources.files("autograd.pictures") / "page" / name).read_text("utf-8")
+
+
+def fill_page(parts: dict[str, str]) -> str:
+    """``player.html`` with each ``{{name}}`` replaced by ``parts[name]``, in ONE pass.
+
+    The template is scanned once; what is put in is never scanned again, so a label
+    holding ``{{data}}`` (or anything else) stays text. Every slot must be given.
+
+    >>> page = fill_page({"title": "{{svg}}", "style": "", "graph_class": "fit",
+    ...                   "svg": "<svg></svg>", "data": "{}", "script": ""})
+    >>> "<title>{{svg}}</title>" in page and page.count("<svg></svg>") == 1
+    True
+    """
+    template = _page_file("player.html")
+    wanted = set(_SLOT.findall(template))
+    if wanted != set(parts):
+        raise ValueError(f"fill_page: the page has slots {sorted(wanted)}, got {sorted(parts)}")
+    return _SLOT.sub(lambda m: parts[m.group(1)], template)
+
+
+_JSON_IN_HTML = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def json_for_html(data: Any) -> str:
+    r"""``data`` as JSON that is safe inside ``<script type="application/json">``.
+
+    ``<``, ``>`` and ``&`` (and the line separators U+2028/2029) are written as
+    ``\uXXXX`` escapes, so no string can end the script element, open a comment or
+    start markup; ``JSON.parse`` reads the same values back.
+
+    >>> json_for_html({"label": "</script><!--"})
+    '{"label": "\\u003c/script\\u003e\\u003c!--"}'
+    """
+    return json.dumps(data, ensure_ascii=False).translate(_JSON_IN_HTML)

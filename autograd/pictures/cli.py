@@ -17,12 +17,12 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from autograd.core.registry import REGISTRY, UNARY_METHODS
 from autograd.core.value import Value
 from autograd.pictures.animate import animate_backward
-from autograd.pictures.render import RANKDIRS, SINGLE_FILE_FORMATS, render_graph
+from autograd.pictures.render import RANKDIRS, SINGLE_FILE_FORMATS, render_graph, same_format
 
 # -- the command line -----------------------------------------------------------------
 
@@ -235,8 +235,29 @@ passed the check. Start an expression that begins with '-' after '--':
 """
 
 
+_DASH_HINT = ("an expression that starts with '-' goes after '--', with the options before "
+              "it: autograd-draw -o out.svg -- \"-x*x\" x=3")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors add the ``--`` hint when an argument looks like an
+    expression starting with '-' (argparse takes ``"-x*x"`` for an unknown option)."""
+
+    argv: Sequence[str] = ()
+
+    def error(self, message: str) -> NoReturn:
+        if any(self._looks_like_expression(arg) for arg in self.argv):
+            message = f"{message}\nhint: {_DASH_HINT}"
+        super().error(message)
+
+    def _looks_like_expression(self, arg: str) -> bool:
+        if not arg.startswith("-") or arg.startswith("--"):
+            return False
+        return arg not in self._option_string_actions and not arg.startswith("-o")  # -oout.svg
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="autograd-draw",
         description="Evaluate EXPR over named inputs with autograd Values, run backward,\n"
                     "print the gradients and draw the graph. Also: python -m autograd.draw.",
@@ -265,6 +286,10 @@ def _output_and_format(output: str | None, fmt: str | None) -> tuple[str, str]:
         raise ExpressionError("-o/--output: the output path is empty")
     if fmt is not None:
         _check_format(fmt, f"unknown format {fmt!r}; try svg, png or pdf")
+        suffix = Path(output or "").suffix.lstrip(".").lower()
+        if suffix in SINGLE_FILE_FORMATS and not same_format(suffix, fmt):
+            raise ExpressionError(f"--format {fmt} but -o {output!r} names a .{suffix} file; "
+                                  f"name it .{fmt} or leave out --format")
         return output or f"out.{fmt}", fmt
     if output is None:
         return "out.svg", "svg"
@@ -305,6 +330,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = _build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    if isinstance(parser, _Parser):
+        parser.argv = argv
     # Options may follow the inputs; after "--" everything is EXPR and inputs (options
     # then go first), which is how an expression that starts with "-" is passed.
     parse = parser.parse_args if "--" in argv else parser.parse_intermixed_args

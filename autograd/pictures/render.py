@@ -14,7 +14,9 @@ The command line that draws an expression lives in ``autograd.draw``.
 
 from __future__ import annotations
 
+import html
 import math
+import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -33,11 +35,52 @@ if TYPE_CHECKING:  # imported when a graph is drawn: `import autograd` needs num
 Node = Union[Value, Tensor]  # noqa: UP007 - a runtime alias: X | Y needs Python 3.10 objects
 
 INSTALL_HINT = (
-    "Graphviz's 'dot' program is needed to render graphs and was not found on PATH. "
-    "Install it with: Debian/Ubuntu 'sudo apt-get install graphviz', "
-    "macOS 'brew install graphviz', conda 'conda install -c conda-forge graphviz'. "
-    "(draw_graph works without it: it returns the graph's source as a graphviz.Digraph.)"
+    "Graphviz's 'dot' program, which lays out and renders the picture, was not found on PATH. "
+    "Install Graphviz: Debian/Ubuntu 'sudo apt-get install graphviz', "
+    "macOS 'brew install graphviz', conda 'conda install -c conda-forge graphviz', "
+    "Windows 'winget install graphviz' or 'choco install graphviz' "
+    "(then restart Python or the Jupyter kernel so it sees the new PATH)."
 )
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """Graphviz's ``dot`` program is missing: the message says how to install it.
+
+    Raised by ``render_graph``, ``BackwardAnimation.save``/``to_html`` and the
+    command line; ``draw_graph`` never needs ``dot``, and the Jupyter display of
+    its Digraph shows the same message instead of a traceback.
+
+    >>> issubclass(GraphvizNotFoundError, RuntimeError)
+    True
+    """
+
+
+class PictureArgumentError(TypeError, ValueError):
+    """An argument of the wrong type (``max_nodes='5'``, ``path=None``): a TypeError and a
+    ValueError, so callers that catch either see it.
+
+    >>> issubclass(PictureArgumentError, TypeError), issubclass(PictureArgumentError, ValueError)
+    (True, True)
+    """
+
+
+def dot_missing() -> bool:
+    """Whether Graphviz's ``dot`` program is missing from PATH."""
+    return shutil.which("dot") is None
+
+
+def require_dot() -> None:
+    """Raise ``GraphvizNotFoundError`` (one line: how to install it) when ``dot`` is missing."""
+    if dot_missing():
+        raise GraphvizNotFoundError(INSTALL_HINT)
+
+
+def missing_dot_html() -> str:
+    """The note a notebook shows instead of a picture when ``dot`` is missing."""
+    return ('<pre style="white-space: pre-wrap; color: #8a4b00; background: #fff7e6; '
+            'padding: 6px 8px; border-left: 3px solid #e0a040">'
+            f"{html.escape(INSTALL_HINT)}</pre>")
+
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 # Graphviz's output formats that write exactly one file: not vrml (it also writes a PNG
@@ -51,6 +94,9 @@ SINGLE_FILE_FORMATS = frozenset({
 })
 MAX_LABEL_CHARS = 200  # longer labels, op and module names are shortened in pictures
 _TENSOR_VALUES_SHOWN = 6  # tensors with at most this many elements show every value
+_CONSTANT_STYLE = {"shape": "box", "style": "dashed,rounded", "color": "#888888",
+                   "fontsize": "10", "width": "0.2", "height": "0.2", "margin": "0.04",
+                   "tooltip": "a constant: a number in the code, with no gradient"}
 _OP_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee", "fontsize": "10",
              "width": "0.3", "height": "0.25", "margin": "0.04"}
 
@@ -70,14 +116,27 @@ def _graphviz() -> Any:
     return graphviz
 
 
+def _digraph() -> Any:
+    """The Digraph class drawings use: graphviz's, with a notebook display that explains a
+    missing ``dot`` (``autograd.pictures.digraph``)."""
+    _graphviz()  # the clear ImportError first
+    from autograd.pictures.digraph import Digraph
+
+    return Digraph
+
+
 def draw_graph(
     root: Node, rankdir: str = "LR", show_grad: bool = True, max_nodes: int = 500
 ) -> graphviz.Digraph:
     """The graph behind ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
 
-    Each node is a box with its label, data and grad (tensors: shape, dtype and
-    a short preview); each op is a small ellipse between its inputs and its
-    output. Node names follow the topological order, so the same graph always
+    Building it needs no Graphviz program; showing it (Jupyter) or rendering it
+    (``render_graph``) needs ``dot``, and without it the notebook shows a short
+    note saying how to install it. ``draw_dot`` is the same function (micrograd's
+    lecture calls it that). Each node is a box with its label, data and grad
+    (tensors: shape, dtype and a short preview); each op is a small ellipse
+    between its inputs and its output; a number the op used (``1 - x``) is a
+    small dashed box. Node names follow the topological order, so the same graph always
     gives the same source. Graphs with more than ``max_nodes`` nodes are
     summarized instead of drawn node by node.
 
@@ -96,9 +155,8 @@ def draw_graph(
     if rankdir not in RANKDIRS:
         raise ValueError(
             f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    if max_nodes < 1:
-        raise ValueError(f"draw_graph: max_nodes must be at least 1, got {max_nodes}")
-    dot = _graphviz().Digraph(
+    _check_max_nodes(max_nodes, "draw_graph")
+    dot = _digraph()(
         name="autograd",
         graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12"},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
@@ -116,14 +174,32 @@ def draw_graph(
     return dot
 
 
-def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -> str:
+draw_dot = draw_graph  # micrograd's lecture name for the same picture
+
+
+def _check_max_nodes(max_nodes: Any, owner: str) -> None:
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
+        raise PictureArgumentError(
+            f"{owner}: max_nodes must be a positive int, got {max_nodes!r} "
+            f"({type(max_nodes).__name__}); pass e.g. max_nodes=500")
+    if max_nodes < 1:
+        raise ValueError(f"{owner}: max_nodes must be a positive int, got {max_nodes}")
+
+
+def render_graph(root: Node, path: str | os.PathLike[str], format: str | None = None,
+                 **kw: Any) -> str:
     """Draw ``root``'s graph (``kw`` goes to ``draw_graph``) and write it to exactly ``path``.
 
-    Needs Graphviz's ``dot`` program; without it a RuntimeError says how to
-    install it. ``format`` must write a single file (not vrml, x11, ...).
-    The file is replaced atomically (``autograd.system.atomic_write``): a failed
-    write leaves the old one whole, and a path that is a directory, FIFO or
-    device is refused. No other file is left behind. Returns the path written.
+    The format follows the path's extension (``.svg``, ``.png``, ``.pdf``, or any
+    Graphviz format that writes one file); a path without an extension gets SVG.
+    ``format=`` overrides that for a path whose extension names no format, and a
+    ``format=`` that contradicts the extension (``"g.png"`` with ``format="svg"``)
+    is refused: no file ever holds one format under another's name. Needs
+    Graphviz's ``dot`` program; without it a ``GraphvizNotFoundError`` (a
+    RuntimeError) says in one line how to install it. The file is replaced
+    atomically (``autograd.system.atomic_write``): a failed write leaves the old
+    one whole, and a path that is a directory, FIFO or device is refused. No
+    other file is left behind. Returns the path written.
 
     >>> import tempfile, os
     >>> from autograd import Value
@@ -131,33 +207,93 @@ def render_graph(root: Node, path: str | Path, format: str = "svg", **kw: Any) -
     >>> path = os.path.join(tempfile.mkdtemp(), "tanh.svg")
     >>> render_graph(y, path) == path and "tanh" in open(path).read()
     True
+    >>> open(render_graph(y, path[:-3] + "png"), "rb").read(4)   # the extension decides
+    b'\x89PNG'
     """
     gv = _graphviz()
-    if not isinstance(format, str) or format not in SINGLE_FILE_FORMATS:
-        if format in ("vrml", "gtk", "x11", "xlib"):
-            raise ValueError(f"render_graph: format {format!r} does not write a single file; "
-                             "use a format that does, such as svg, png or pdf")
-        raise ValueError(f"render_graph: unknown format {format!r}; use a Graphviz format "
-                         "that writes one file, such as svg, png or pdf")
+    target = _target_path(path, "render_graph")
+    fmt = _format_for(target, format)
     from autograd.system.atomic_write import atomic_write  # here: keeps the import block to itself
 
-    target = str(path)
-    if not target:
-        raise ValueError("render_graph: the path is empty")
-    if shutil.which("dot") is None:
-        raise RuntimeError(INSTALL_HINT)
+    require_dot()
     dot = draw_graph(root, **kw)
     try:
-        data = dot.pipe(format=format, quiet=True)
+        data = dot.pipe(format=fmt, quiet=True)
     except gv.ExecutableNotFound:
-        raise RuntimeError(INSTALL_HINT) from None
+        raise GraphvizNotFoundError(INSTALL_HINT) from None
     except gv.CalledProcessError as exc:
         detail = exc.stderr.decode(errors="replace").strip() if exc.stderr else str(exc)
-        raise RuntimeError(f"render_graph: dot failed to render {format}: {detail}") from None
+        raise RuntimeError(f"render_graph: dot failed to render {fmt}: {detail}") from None
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(target, "render_graph") as f:  # a failed write keeps the old picture
         f.write(data)
-    return str(path)
+    return target
+
+
+def _target_path(path: object, owner: str) -> str:
+    """``path`` as a str, refusing what names no file (None, bytes, an empty string)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise PictureArgumentError(
+            f"{owner}: path must be a str or pathlib.Path naming the file to write, "
+            f"got {type(path).__name__}")
+    target = os.fspath(path)
+    if not isinstance(target, str):
+        raise PictureArgumentError(f"{owner}: path must be a str or pathlib.Path, got a "
+                                   f"{type(target).__name__} path; decode it first")
+    if not target.strip():
+        raise ValueError(f"{owner}: the path is empty")
+    return target
+
+
+# Names of one format (``dot -Tjpg`` and ``-Tjpeg`` write the same bytes).
+_SAME_FORMAT = {"jpeg": "jpg", "jpe": "jpg", "tiff": "tif", "gv": "dot", "canon": "dot",
+                "svg_inline": "svg", "xdot1.2": "xdot", "xdot1.4": "xdot", "json0": "json"}
+_NOT_SINGLE_FILE = ("vrml", "gtk", "x11", "xlib")
+
+
+def _format_for(path: str, format: str | None) -> str:
+    """The format to write ``path`` in: ``format=``, else the extension, else svg."""
+    if format is not None:
+        if not isinstance(format, str):
+            raise PictureArgumentError(
+                f"render_graph: format must be a str such as 'svg', got {type(format).__name__}")
+        _check_single_file(format)
+    suffix = Path(path).suffix.lstrip(".").lower()
+    named = suffix if suffix in SINGLE_FILE_FORMATS or suffix in _NOT_SINGLE_FILE else None
+    if format is None:
+        if named is None:
+            if suffix:
+                raise ValueError(f"render_graph: cannot tell the format from {path!r} (.{suffix} "
+                                 "is no Graphviz format); name the file .svg, .png or .pdf, "
+                                 "or pass format='svg'")
+            return "svg"
+        _check_single_file(named)
+        return named
+    if named is not None and not same_format(named, format):
+        raise ValueError(f"render_graph: format={format!r} but {path!r} names a .{suffix} file; "
+                         f"name the file .{format} or leave out format= (no file gets one "
+                         "format under another's name)")
+    return format
+
+
+def same_format(a: str, b: str) -> bool:
+    """Whether two Graphviz format names write the same kind of file (jpg and jpeg do).
+
+    >>> same_format("jpeg", "JPG"), same_format("png", "svg")
+    (True, False)
+    """
+    a, b = a.lower(), b.lower()
+    return _SAME_FORMAT.get(a, a) == _SAME_FORMAT.get(b, b)
+
+
+def _check_single_file(fmt: str) -> None:
+    if fmt in SINGLE_FILE_FORMATS:
+        return
+    if fmt in _NOT_SINGLE_FILE:
+        raise ValueError(f"render_graph: format {fmt!r} does not write a single file; "
+                         "use a format that does, such as svg, png or pdf")
+    raise ValueError(f"render_graph: unknown format {fmt!r}; use a Graphviz format "
+                     "that writes one file, such as svg, png or pdf")
 
 
 def _draw_every_node(
@@ -177,12 +313,44 @@ def _draw_every_node(
             attrs["style"] = "dashed"  # a constant: it gets no gradient
         graph.node(f"n{i}", _record(fields, _reads_across(node, braces)), **attrs)
         if node._parents:
-            graph.node(f"n{i}op", _plain(_text(node.op)), **_OP_STYLE)
+            inputs = [f"n{index[id(p)]}" for p in node._parents]
+            constant = _constant_operand(node)
+            if constant is None:
+                graph.node(f"n{i}op", _plain(_text(node.op)), **_OP_STYLE)
+            else:  # a number the op used: a small box, its edge in operand order
+                number, position = constant
+                graph.node(f"n{i}op", _plain(_text(node.op)), ordering="in", **_OP_STYLE)
+                # Outside any module cluster: inside one, dot 2.43 can fail to lay out
+                # the cluster's records ("flat edge ... lost edge").
+                dot.node(f"n{i}k", _plain(_short_number(number)), **_CONSTANT_STYLE)
+                inputs.insert(position, f"n{i}k")
             edges.append((f"n{i}op", f"n{i}"))
-            edges.extend((f"n{index[id(p)]}", f"n{i}op") for p in node._parents)
+            edges.extend((tail, f"n{i}op") for tail in inputs)
     clusters.close()
     for tail, head in edges:
         dot.edge(tail, head)
+
+
+def _constant_operand(node: Node) -> tuple[float, int] | None:
+    """A Value's binary op with a Python number for one operand (``1 - x``, ``x ** 2``):
+    the number and its position (0 left, 1 right). The engine keeps no node for it (the
+    number sits in ``_d1``, the op's ``slot`` says which side the node was); None else."""
+    if not isinstance(node, Value) or node._p1 is not None:
+        return None
+    spec = getattr(node._op, "spec", None)
+    if spec is None or spec.arity != 2:
+        return None
+    number = node._d1
+    if isinstance(number, Value):
+        number = number.data
+    if not isinstance(number, (int, float)):
+        return None
+    return float(number), 1 - int(getattr(node._op, "slot", 0))
+
+
+def _short_number(x: float) -> str:
+    """A constant as written in code: 1, 0.5, -3, 1e-08."""
+    return f"{x:.6g}"
 
 
 class _Clusters:
@@ -202,7 +370,7 @@ class _Clusters:
                 self.graph_for(parent)  # depth = nesting of modules: small
             shown = _text(scope)
             name = _plain(shown) if shown == scope else str(len(self.graphs))
-            graph = _graphviz().Digraph(name=f"cluster_{name}")
+            graph = _digraph()(name=f"cluster_{name}")
             graph.attr(label=_plain(shown), style="rounded,dashed", color="#888888",
                        fontcolor="#555555", labeljust="l")
             self.graphs[scope] = graph

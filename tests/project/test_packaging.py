@@ -117,6 +117,8 @@ assert autograd.__file__.startswith(sys.prefix), autograd.__file__  # the instal
 assert nn.__file__.startswith(sys.prefix), nn.__file__
 x = Value(2.0); y = (x * x).tanh(); y.backward()
 model = nn.MLP([2, 4, 1]); out = model(Tensor([[0.5, -0.5]])).sum(); out.backward()
+from importlib.resources import files  # the animation page ships as package data
+assert files("autograd.pictures").joinpath("page/player.js").is_file()
 print(autograd.__version__, round(x.grad, 6), next(model.parameters()).grad.shape)
 """
 
@@ -142,6 +144,11 @@ def test_distributions(tmp_path):
     assert tops == {"autograd", "nn", f"backproplab-{version}.dist-info"} | (
         {"backproplab"} if (ROOT / "backproplab").is_dir() else set())  # no tests, demos
     assert not [n for n in names if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
+    package_data = {str(p.relative_to(ROOT)) for top in tops - {f"backproplab-{version}.dist-info"}
+                    for p in (ROOT / top).rglob("*")
+                    if p.is_file() and p.suffix not in (".py", ".pyc")
+                    and "__pycache__" not in p.parts}
+    assert package_data - names == set()  # py.typed, the animation page's html, css and js
 
     prefix = f"backproplab-{version}/"
     with tarfile.open(sdist) as archive:

@@ -7,8 +7,6 @@ skip where no Chromium is installed (Debian: ``apt-get install chromium``).
 import json
 import math
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +18,9 @@ from autograd import Tensor, Value, animate_backward, detect_anomaly
 from autograd.core.graph import topological_order
 from autograd.pictures.animate import BackwardAnimation
 from autograd.pictures.cli import main as draw_main
-from autograd.testing import scalar_programs
+from autograd.testing import broadcastable_arrays, scalar_programs
+from tests.autograd.pictures.browser import HAS_DOT, chromium, needs_browser
 
-HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 NEURON = ["tanh(x1*w1 + x2*w2 + b)", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
 
@@ -177,6 +175,27 @@ def test_random_programs_step_by_step_and_end_at_backward(program, xs):
         assert got == node.grad
 
 
+@settings(max_examples=40, deadline=None)
+@given(scalar_programs(n_inputs=3, max_ops=8),
+       broadcastable_arrays(3, min_value=-2, max_value=2, max_dims=2, max_side=3))
+def test_random_tensor_programs_step_by_step_and_end_at_backward(program, arrays):
+    # Inputs of shapes that broadcast together: the frames' contributions are summed down
+    # to each input's shape, as backward's are.
+    inputs = [Tensor(a, requires_grad=True) for a in arrays]
+    out = program(*inputs).sum()
+    anim = animate_backward(out)
+    assert_each_frame_adds_its_contributions(anim)
+    final = anim.frames[-1].grads
+    out.backward()
+    for leaf in inputs:
+        (i,) = [k for k, node in enumerate(anim.nodes) if node is leaf] or [None]
+        if i is None or final[i] is None:  # an input the program never reads
+            assert leaf.grad is None or not np.any(leaf.grad)
+            continue
+        assert final[i].shape == leaf.shape and final[i].dtype == leaf.grad.dtype
+        np.testing.assert_allclose(final[i], leaf.grad, rtol=1e-12, atol=1e-12)
+
+
 def test_neuron_frames_show_the_hand_computed_local_derivatives():
     o, v = neuron()
     anim = animate_backward(o)
@@ -241,17 +260,45 @@ def test_tensor_captions_name_the_broadcast_sum():
 # -- bad input -------------------------------------------------------------------------
 
 
-def test_a_graph_above_max_nodes_is_refused_after_counting_only_max_nodes():
+def test_a_graph_above_max_nodes_is_refused_after_counting_only_max_nodes(monkeypatch):
     x = Value(0.5)
     y = x
-    for _ in range(1_000_000):
+    for _ in range(100_000):
         y = y + 1.0
+    # Count the nodes whose parents the check reads: it must stop just past max_nodes,
+    # not walk the 100,001 nodes.
+    reads = []
+    parents = Value.parents
+
+    def counted(node):
+        reads.append(id(node))
+        return parents.fget(node)
+
+    monkeypatch.setattr(Value, "parents", property(counted))
     with pytest.raises(ValueError, match=r"more than max_nodes=200 nodes.*draw_graph"):
         animate_backward(y)
-    small = x * 2.0
-    assert len(animate_backward(small, max_nodes=2).nodes) == 2
-    with pytest.raises(ValueError, match="max_nodes=1 "):
-        animate_backward(small, max_nodes=1)
+    assert 200 <= len(set(reads)) <= 202 and len(reads) <= 203
+    reads.clear()
+    with pytest.raises(ValueError, match="more than max_nodes=5000 nodes"):
+        animate_backward(y, max_nodes=5000)
+    assert 5000 <= len(set(reads)) <= 5002
+    monkeypatch.undo()
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 50])
+def test_max_nodes_counts_exactly(n):
+    x = Value(0.5)
+    y = x
+    for _ in range(n - 1):  # a chain of n nodes
+        y = y * 1.5
+    assert len(animate_backward(y, max_nodes=n).nodes) == n
+    if n > 1:
+        with pytest.raises(ValueError, match=f"max_nodes={n - 1} "):
+            animate_backward(y, max_nodes=n - 1)
+    shared = x * x + x  # 3 nodes, x reached three times: counted once
+    assert len(animate_backward(shared, max_nodes=3).nodes) == 3
+    with pytest.raises(ValueError, match="max_nodes=2 "):
+        animate_backward(shared, max_nodes=2)
 
 
 @pytest.mark.parametrize("bad", [0, -3, 2.5, True])
@@ -378,22 +425,6 @@ def test_an_animation_is_a_backward_animation():
 
 # -- in a real browser -------------------------------------------------------------------
 
-CHROMIUM = next((shutil.which(name) for name in (
-    "chromium", "chromium-browser", "chromium-headless-shell", "google-chrome")
-    if shutil.which(name)), None)
-needs_browser = pytest.mark.skipif(
-    CHROMIUM is None or not HAS_DOT,
-    reason="headless Chromium (apt-get install chromium) and Graphviz's dot are needed")
-
-
-def chromium(tmp_path, *args):
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-               f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000", *args]
-    done = subprocess.run(command, capture_output=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
-    return done.stdout.decode("utf-8", errors="replace")
-
-
 @pytest.fixture
 def neuron_page(tmp_path):
     o, v = neuron()
@@ -407,7 +438,7 @@ def test_browser_screenshots_of_the_first_and_last_step_differ(neuron_page, tmp_
     shots = []
     for step in (0, len(anim.frames) - 1):
         shot = tmp_path / f"step{step}.png"
-        chromium(tmp_path, f"--screenshot={shot}", "--window-size=1100,600",
+        chromium(f"--screenshot={shot}", "--window-size=1100,600",
                  f"{page.as_uri()}#step={step}")
         shots.append(shot.read_bytes())
     assert all(s.startswith(b"\x89PNG") for s in shots)
@@ -418,7 +449,7 @@ def test_browser_screenshots_of_the_first_and_last_step_differ(neuron_page, tmp_
 def test_browser_page_text_at_the_last_step_shows_the_final_gradients(neuron_page, tmp_path):
     anim, inputs, page = neuron_page
     last = len(anim.frames) - 1
-    dom = chromium(tmp_path, "--dump-dom", f"{page.as_uri()}#step={last}")
+    dom = chromium("--dump-dom", f"{page.as_uri()}#step={last}")
     assert f"step {last} / {last}" in dom
     assert "Backward is done" in dom
     for name, want in {"x1": -1.5, "x2": 0.5, "w1": 1.0, "w2": 0.0, "b": 0.5}.items():
@@ -426,7 +457,7 @@ def test_browser_page_text_at_the_last_step_shows_the_final_gradients(neuron_pag
         match = re.search(rf'<text id="g{i}"[^>]*>grad (-?[\d.]+)</text>', dom)
         assert match, f"no gradient text for {name}"
         assert float(match.group(1)) == pytest.approx(want, abs=1e-4)
-    first = chromium(tmp_path, "--dump-dom", f"{page.as_uri()}#step=0")
+    first = chromium("--dump-dom", f"{page.as_uri()}#step=0")
     assert "step 0 / 5" in first
     for name in inputs:  # nothing reached yet: every input's grad box is empty
         i = anim.nodes.index(inputs[name])
@@ -436,7 +467,7 @@ def test_browser_page_text_at_the_last_step_shows_the_final_gradients(neuron_pag
 @needs_browser
 def test_browser_opens_the_step_named_in_the_address(neuron_page, tmp_path):
     anim, _, page = neuron_page
-    dom = chromium(tmp_path, "--dump-dom", f"{page.as_uri()}#step=3")
+    dom = chromium("--dump-dom", f"{page.as_uri()}#step=3")
     assert "step 3 / 5" in dom and anim.frames[3].caption.split(".")[0] in dom
     assert re.search(r'class="edge now"', dom)
 
@@ -452,7 +483,7 @@ def test_browser_arrow_keys_and_buttons_step_through_the_frames(neuron_page, tmp
     html = page.read_text(encoding="utf-8").replace("</body>", user)
     scripted = tmp_path / "scripted.html"
     scripted.write_text(html, encoding="utf-8")
-    dom = chromium(tmp_path, "--dump-dom", f"{scripted.as_uri()}#step=5")
+    dom = chromium("--dump-dom", f"{scripted.as_uri()}#step=5")
     assert "step 3 / 5" in dom  # 5 - 1 - 1 + 1 - 1
     first = re.search(r'<p id="caption">(.*?)</p>', dom)
     assert first and first.group(1).startswith("Step 3:")

@@ -330,8 +330,18 @@ def test_render_graph_turns_graphviz_executable_not_found_into_the_hint(monkeypa
 # -- the neuron demo ----------------------------------------------------------------------------
 
 
+def demo_neuron():
+    """demos.neuron, or a skip naming what the demos need (the 'demos' extra)."""
+    pytest.importorskip("matplotlib", reason="the demos need matplotlib (pip install -e "
+                                             "'.[demos]')")
+    pytest.importorskip("tqdm", reason="the demos need tqdm (pip install -e '.[demos]')")
+    from demos import neuron
+
+    return neuron
+
+
 def test_neuron_demo_draws_the_lecture_neuron(tmp_path):
-    from demos import neuron as demo
+    demo = demo_neuron()
 
     result = demo.run(tmp_path)
     assert result["files"] == [str(tmp_path / "neuron.svg")]
@@ -345,7 +355,7 @@ def test_neuron_demo_draws_the_lecture_neuron(tmp_path):
 
 
 def test_neuron_demo_command_line_prints_what_it_wrote(tmp_path, capsys):
-    from demos import neuron as demo
+    demo = demo_neuron()
 
     assert demo.main(["--out", str(tmp_path)]) == 0
     assert f"wrote {tmp_path / 'neuron.svg'}" in capsys.readouterr().out
