@@ -1,0 +1,229 @@
+"""Tracing: run the user's function once, eagerly, and watch for what a replay cannot follow.
+
+While a ``Trace`` is the thread's ``trace``, every node an op makes is retyped to a
+tracing subclass (``TracedValue``, ``TracedTensor``) with the same slots, so the
+graph is the ordinary one and eager code keeps working on it. The subclasses refuse
+what would let Python branch on a computed number (``bool()``, comparisons,
+``float()``, ``.item()``, reading ``.data`` from outside the engine): a replay of the
+recorded program would repeat the first call's decision silently.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, NoReturn
+
+import numpy as np
+
+from autograd.core.graph import creation_site
+from autograd.core.registry import REGISTRY
+from autograd.core.tensor import Tensor
+from autograd.core.value import Value, _make, _tag
+
+_AUTOGRAD = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_NN = os.path.join(os.path.dirname(_AUTOGRAD.rstrip(os.sep)), "nn") + os.sep
+# Code in the engine and in nn reads ``.data`` to compute ops; those reads are replayed.
+_INTERNAL = (_AUTOGRAD, _NN)
+# Engine functions whose reads of ``.data`` become constants of the op (an index, a mask):
+# a replay would reuse the first call's numbers.
+_STRUCTURAL_READS = {"_tensor_index": "indexing with a Tensor", "where": "a Tensor as where()'s "
+                     "condition"}
+
+_VALUE_DATA: Any = Value.__dict__["data"]  # the slot descriptors behind the properties
+_TENSOR_DATA: Any = Tensor.__dict__["data"]
+
+
+class CompileError(RuntimeError):
+    """``autograd.compile`` cannot trace or replay this function faithfully."""
+
+
+_ADVICE = ("compile records one fixed program and replays it, so it cannot follow Python "
+           "that branches on or copies a computed number. Write it with ops (e.g. .relu(), "
+           "autograd.maximum, autograd.where with a mask made outside), pass the number in as "
+           "an argument, or call the function without compile.")
+
+
+class Trace:
+    """What one traced call saw: the Tensor ops it made (recorded in the graph or not)."""
+
+    __slots__ = ("tensor_ops", "arguments", "known_ops", "sites")
+
+    def __init__(self, known_ops: Any = ()) -> None:
+        # id(out) -> (out, op, parents, saved): ops on arguments that do not require grad
+        # are not in the graph, yet a replay must compute them again.
+        self.tensor_ops: dict[int, tuple[Tensor, Any, tuple[Tensor, ...], Any]] = {}
+        self.arguments: set[int] = set()  # ids of the argument leaves
+        self.known_ops = known_ops  # Tensor ops a replay can compute
+        self.sites: dict[int, str] = {}  # where each op it cannot replay was made
+
+    def made_value(self, out: Value) -> None:
+        out.__class__ = TracedValue
+
+    def made_tensor(self, out: Tensor, op: Any, parents: tuple[Tensor, ...], saved: Any) -> None:
+        out.__class__ = TracedTensor
+        self.tensor_ops[id(out)] = (out, op, parents, saved)
+        if op.name not in self.known_ops:
+            self.sites[id(out)] = creation_site()
+
+    def refuse(self, what: str, site: str) -> NoReturn:
+        raise CompileError(f"compile cannot follow {what} at {site}: {_ADVICE}")
+
+
+def _current() -> Trace | None:
+    from autograd.core.graph import PER_THREAD
+
+    trace: Trace | None = PER_THREAD.state.trace
+    return trace
+
+
+def _site(depth: int) -> str:
+    frame = sys._getframe(depth + 1)
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def _refuse_here(what: str, depth: int = 1) -> None:
+    """Refuse ``what`` if a trace is running; the site is ``depth`` frames above the caller."""
+    trace = _current()
+    if trace is not None:
+        trace.refuse(what, _site(depth + 1))
+
+
+# -- Value -------------------------------------------------------------------------------
+_TAGS = {name: _tag(name) for name in ("add", "sub", "mul", "div", "pow")}
+
+
+def _nodes(a: Value, b: Value, name: str) -> Value:
+    """``a <op> b`` for two nodes, one of them traced: Value's fast paths test
+    ``type(x) is Value``, so a traced operand comes here; the same registry entry."""
+    spec = REGISTRY[name]
+    x, y = _VALUE_DATA.__get__(a), _VALUE_DATA.__get__(b)
+    out = spec.scalar(x, y)  # type: ignore[misc]
+    d = spec.d
+    d0, d1 = d(x, y, out) if callable(d) else (float(d[0]), float(d[1]))
+    return _make(out, _TAGS[name], a, b, d0, d1)
+
+
+class TracedValue(Value):
+    """A Value made while ``compile`` traces: the same node, refusing data-dependent reads."""
+
+    __slots__ = ()
+
+    @property  # type: ignore[override]
+    def data(self) -> float:
+        frame = sys._getframe(1)
+        if not frame.f_code.co_filename.startswith(_INTERNAL):
+            trace = _current()
+            if trace is not None:
+                what = ("reading .data of an argument" if self._p0 is None
+                        else "reading .data of a computed Value")
+                trace.refuse(what, f"{frame.f_code.co_filename}:{frame.f_lineno}")
+        value: float = _VALUE_DATA.__get__(self)
+        return value
+
+    @data.setter
+    def data(self, value: float) -> None:
+        _VALUE_DATA.__set__(self, value)
+
+    def backward(self, create_graph: bool = False) -> None:
+        _refuse_here("backward() inside a compiled function (compile runs it for you)")
+        super().backward(create_graph)
+
+    def __add__(self, other: Any) -> Value:
+        return _nodes(self, other, "add") if isinstance(other, Value) else Value.__add__(self, other)
+
+    def __radd__(self, other: Any) -> Value:
+        return _nodes(other, self, "add") if isinstance(other, Value) else Value.__add__(self, other)
+
+    def __sub__(self, other: Any) -> Value:
+        return _nodes(self, other, "sub") if isinstance(other, Value) else Value.__sub__(self, other)
+
+    def __rsub__(self, other: Any) -> Value:
+        return (_nodes(other, self, "sub") if isinstance(other, Value)
+                else Value.__rsub__(self, other))
+
+    def __mul__(self, other: Any) -> Value:
+        return _nodes(self, other, "mul") if isinstance(other, Value) else Value.__mul__(self, other)
+
+    def __rmul__(self, other: Any) -> Value:
+        return _nodes(other, self, "mul") if isinstance(other, Value) else Value.__mul__(self, other)
+
+    def __truediv__(self, other: Any) -> Value:
+        return (_nodes(self, other, "div") if isinstance(other, Value)
+                else Value.__truediv__(self, other))
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return (_nodes(other, self, "div") if isinstance(other, Value)
+                else Value.__rtruediv__(self, other))
+
+    def __pow__(self, other: Any) -> Value:
+        return _nodes(self, other, "pow") if isinstance(other, Value) else Value.__pow__(self, other)
+
+    def __rpow__(self, other: Any) -> Value:
+        return (_nodes(other, self, "pow") if isinstance(other, Value)
+                else Value.__rpow__(self, other))
+
+
+# -- Tensor ------------------------------------------------------------------------------
+class TracedTensor(Tensor):
+    """A Tensor made while ``compile`` traces (or an argument): refuses data-dependent reads."""
+
+    __slots__ = ()
+
+    @property  # type: ignore[override]
+    def data(self) -> np.ndarray:
+        code = sys._getframe(1).f_code
+        if not code.co_filename.startswith(_INTERNAL):
+            _refuse_here("reading .data of a computed or argument Tensor")
+        elif code.co_name in _STRUCTURAL_READS:
+            trace = _current()
+            if trace is not None:
+                trace.refuse(_STRUCTURAL_READS[code.co_name] + " computed in the function or "
+                             "passed as an argument", creation_site())
+        value: np.ndarray = _TENSOR_DATA.__get__(self)
+        return value
+
+    @data.setter
+    def data(self, value: np.ndarray) -> None:
+        _TENSOR_DATA.__set__(self, value)
+
+    def numpy(self) -> np.ndarray:
+        _refuse_here(".numpy() of a computed or argument Tensor")
+        return super().numpy()
+
+    def item(self) -> float:
+        _refuse_here(".item() of a computed or argument Tensor")
+        return super().item()
+
+    def __float__(self) -> float:
+        _refuse_here("float() of a computed or argument Tensor")
+        return super().__float__()
+
+    def __bool__(self) -> bool:
+        _refuse_here("bool() of a computed or argument Tensor (an if or while on it)")
+        return super().__bool__()
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if not sys._getframe(1).f_code.co_filename.startswith(_INTERNAL):
+            _refuse_here("converting a computed or argument Tensor to an array")
+        return super().__array__(dtype, copy)
+
+    def __lt__(self, other: Any) -> np.ndarray:
+        _refuse_here("comparing a computed or argument Tensor (<)")
+        return super().__lt__(other)
+
+    def __le__(self, other: Any) -> np.ndarray:
+        _refuse_here("comparing a computed or argument Tensor (<=)")
+        return super().__le__(other)
+
+    def __gt__(self, other: Any) -> np.ndarray:
+        _refuse_here("comparing a computed or argument Tensor (>)")
+        return super().__gt__(other)
+
+    def __ge__(self, other: Any) -> np.ndarray:
+        _refuse_here("comparing a computed or argument Tensor (>=)")
+        return super().__ge__(other)
+
+    def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
+        _refuse_here("backward() inside a compiled function (compile runs it for you)")
+        super().backward(gradient, create_graph)
