@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 
+from autograd.compiler.scalar_program import ScalarProgram
+from autograd.compiler.tensor_program import FORWARDS, TensorProgram
+from autograd.compiler.trace import CompileError, Trace, TracedTensor, TracedValue
 from autograd.core import random as _random
 from autograd.core.graph import PER_THREAD, topological_order
 from autograd.core.tensor import Tensor, _as_float_array
 from autograd.core.value import Value
-from autograd.compiler.scalar_program import ScalarProgram
-from autograd.compiler.tensor_program import FORWARDS, TensorProgram
-from autograd.compiler.trace import CompileError, Trace, TracedTensor, TracedValue
 
 MAX_CACHED = 64  # programs kept per compiled function (least recently used dropped)
 _get_data = attrgetter("data")

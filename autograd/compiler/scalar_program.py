@@ -52,123 +52,132 @@ class ScalarProgram:
     """Forward and backward of one traced Value graph, as numpy calls over slots."""
 
     def __init__(self, root: Value, order: list[Value], leaves: list[Value]) -> None:
-        self.n_nodes = sum(1 for n in order if n._p0 is not None)
-        self.leaves = leaves  # argument leaves first, then captured ones, by identity
-        slot: dict[int, int] = {id(leaf): 1 + i for i, leaf in enumerate(leaves)}
-        constants: list[float] = []
-        const_slot: dict[Any, int] = {}
-        base = 1 + len(leaves)
-
-        def constant(k: float) -> int:
-            key = float(k).hex()  # tells -0.0 from 0.0, and NaN from itself
-            s = const_slot.get(key)
-            if s is None:
-                s = const_slot[key] = -(len(constants) + 1)  # renumbered below
-                constants.append(float(k))
-            return s
-
         nodes = [n for n in order if n._p0 is not None]
-        uses: dict[int, int] = defaultdict(int)
-        for n in nodes:
-            uses[id(n._p0)] += 1
-            if n._p1 is not None:
-                uses[id(n._p1)] += 1
-
-        # Each node's operands: ("name", [input nodes or constant markers], params, wanted).
-        def operands(n: Value) -> tuple[str, list[Any], tuple[Any, ...], tuple[bool, bool]]:
+        self.n_nodes = len(nodes)
+        self.leaves = leaves  # argument leaves first, then captured ones, by identity
+        n_leaves = len(leaves)
+        # Numbering: 0 the zero slot, 1.. the leaves, then the nodes in topological order;
+        # constants get negative numbers until they have slots.
+        index: dict[int, int] = {id(leaf): 1 + i for i, leaf in enumerate(leaves)}
+        first = 1 + n_leaves
+        for k, n in enumerate(nodes):
+            index[id(n)] = first + k
+        constants: list[float] = []
+        const_number: dict[str, int] = {}
+        n_nodes = len(nodes)
+        names: list[str] = [""] * n_nodes
+        a_of = [0] * n_nodes  # first operand: a slot number, or a constant's negative number
+        b_of = [0] * n_nodes  # second operand (binary ops)
+        arity = [1] * n_nodes
+        params: list[tuple[Any, ...]] = [()] * n_nodes
+        wanted: list[tuple[bool, bool]] = [_FIRST] * n_nodes
+        uses = [0] * (first + n_nodes)
+        for k, n in enumerate(nodes):
             tag: Any = n._op
             spec = tag.spec
+            a = index[id(n._p0)]
+            uses[a] += 1
+            names[k] = spec.name
             if spec.arity == 1:
-                params = (n._d1,) if spec.params else ()
-                return spec.name, [n._p0], params, _FIRST
-            if n._p1 is not None:
-                return spec.name, [n._p0, n._p1], (), _BOTH
-            k = ("const", n._d1)
+                a_of[k] = a
+                if spec.params:
+                    params[k] = (n._d1,)
+                continue
+            arity[k] = 2
+            p1 = n._p1
+            if p1 is not None:
+                b = index[id(p1)]
+                uses[b] += 1
+                a_of[k], b_of[k] = a, b
+                wanted[k] = _BOTH
+                continue
+            key = float(n._d1).hex()  # tells -0.0 from 0.0
+            c = const_number.get(key)
+            if c is None:
+                c = const_number[key] = -1 - len(constants)
+                constants.append(float(n._d1))
             if tag.slot == 0:
-                return spec.name, [n._p0, k], (), _FIRST
-            return spec.name, [k, n._p0], (), _SECOND
-
-        info = {id(n): operands(n) for n in nodes}
-
-        def chained(n: Value) -> Any:
-            """The parent this addition continues (an addition used only here), or None."""
-            for i, p in enumerate(info[id(n)][1]):
-                if (isinstance(p, Value) and p._p0 is not None and info[id(p)][0] == "add"
-                        and uses[id(p)] == 1 and p is not root):
-                    return i, p
-            return None
-
-        link: dict[int, tuple[int, Value]] = {}
-        absorbed: set[int] = set()
-        for n in nodes:
-            if info[id(n)][0] == "add":
-                c = chained(n)
-                if c is not None:
-                    link[id(n)] = c
-                    absorbed.add(id(c[1]))
-        # A chain's terms, first to last: the bottom addition's two operands, then one
-        # operand of each link above it.
-        terms: dict[int, list[Any]] = {}
-        for n in nodes:
-            if id(n) in link and id(n) not in absorbed:
-                rev: list[Any] = []
-                cur = n
-                while id(cur) in link:
-                    i, p = link[id(cur)]
-                    rev.append(info[id(cur)][1][1 - i])
-                    cur = p
-                rev.extend(reversed(info[id(cur)][1]))
-                terms[id(n)] = rev[::-1]
-
-        # Slots for units (nodes that are not absorbed into a chain), levels, groups.
-        units = [n for n in nodes if id(n) not in absorbed]
-        for i, n in enumerate(units):
-            slot[id(n)] = base + i
-        n_slots = base + len(units)
-        level: dict[int, int] = {}
-
-        def slot_of(x: Any) -> int:
-            return constant(x[1]) if isinstance(x, tuple) else slot[id(x)]
-
-        groups: dict[tuple[Any, ...], list[tuple[int, list[int]]]] = defaultdict(list)
-        group_meta: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], tuple[bool, bool]]] = {}
-        for n in units:
-            ins = terms.get(id(n))
-            if ins is not None:
-                name, params, wanted = "chain", (), _BOTH
+                a_of[k], b_of[k] = a, c
             else:
-                name, ins, params, wanted = info[id(n)]
-            lv = 1 + max((level.get(id(x), 0) for x in ins if not isinstance(x, tuple)),
-                         default=0)
-            level[id(n)] = lv
-            key = (lv, name, len(ins) if name == "chain" else 0, params, wanted)
-            groups[key].append((slot[id(n)], [slot_of(x) for x in ins]))
-            group_meta[key] = (name, params, wanted)
+                a_of[k], b_of[k] = c, a
+                wanted[k] = _SECOND
 
-        # Constants get the slots after the units.
+        # Chains of +: an addition continues an operand that is an addition used only
+        # there (and is not the root); that operand is absorbed into the chain.
+        root_index = index[id(root)]
+        link = [-1] * n_nodes  # the absorbed operand's node number, or -1
+        absorbed = [False] * n_nodes
+        for k in range(n_nodes):
+            if names[k] != "add":
+                continue
+            for x in (a_of[k], b_of[k]):
+                j = x - first
+                if j >= 0 and names[j] == "add" and uses[x] == 1 and x != root_index:
+                    link[k] = j
+                    absorbed[j] = True
+                    break
+
+        # Slots: units (nodes not absorbed) right after the leaves, then the constants;
+        # levels and groups in one pass (a chain's terms come before its top).
+        n_units = n_nodes - sum(absorbed)
+        n_slots = first + n_units
+        slot_of = list(range(first)) + [0] * n_nodes
+        level = [0] * (first + n_nodes)
+        groups: dict[tuple[Any, ...], list[tuple[int, list[int]]]] = defaultdict(list)
+        unit = first
+        for k in range(n_nodes):
+            if absorbed[k]:
+                continue
+            if link[k] >= 0:  # the top of a chain: its terms, first to last
+                args: list[int] = []
+                cur = k
+                while link[cur] >= 0:
+                    j = link[cur]
+                    x = a_of[cur]
+                    args.append(b_of[cur] if x == first + j else x)
+                    cur = j
+                args.append(b_of[cur])
+                args.append(a_of[cur])
+                args.reverse()
+                name, ps, want = "chain", (), _BOTH
+            else:
+                name, ps, want = names[k], params[k], wanted[k]
+                args = [a_of[k], b_of[k]] if arity[k] == 2 else [a_of[k]]
+            lv = 0
+            slots = []
+            for x in args:
+                if x < 0:
+                    slots.append(n_slots - 1 - x)
+                else:
+                    if level[x] > lv:
+                        lv = level[x]
+                    slots.append(slot_of[x])
+            lv += 1
+            level[first + k] = lv
+            slot_of[first + k] = unit
+            groups[(lv, name, len(args) if name == "chain" else 0, ps, want)].append(
+                (unit, slots))
+            unit += 1
+
         self.n_slots = n_slots + len(constants)
         self.template = np.zeros(self.n_slots)
         self.template[n_slots:] = constants
-
-        def fix(s: int) -> int:
-            return n_slots - 1 - s if s < 0 else s
-
         self.groups: list[_Group] = []
-        for key in sorted(groups, key=lambda k: (k[0], k[1], k[2], repr(k[3]), k[4])):
-            name, params, wanted = group_meta[key]
-            rows = groups[key]
+        for group_key in sorted(groups, key=lambda k: (k[0], k[1], k[2], repr(k[3]), k[4])):
+            lv, name, _, ps, want = group_key
+            rows = groups[group_key]
             out = np.array([r[0] for r in rows], dtype=np.intp)
-            ins = np.array([[fix(s) for s in r[1]] for r in rows], dtype=np.intp)
+            operand = np.array([r[1] for r in rows], dtype=np.intp)
             if name == "chain":
-                g = _Group(key[0], name, out, ins, None, params, wanted, _unique(ins), True)
-            elif ins.shape[1] == 1:
-                g = _Group(key[0], name, out, ins[:, 0], None, params, wanted,
-                           _unique(ins[:, 0]), True)
+                g = _Group(lv, name, out, operand, None, ps, want, _unique(operand), True)
+            elif operand.shape[1] == 1:
+                a = operand[:, 0].copy()
+                g = _Group(lv, name, out, a, None, ps, want, _unique(a), True)
             else:
-                a, b = ins[:, 0].copy(), ins[:, 1].copy()
-                g = _Group(key[0], name, out, a, b, params, wanted, _unique(a), _unique(b))
+                a, b = operand[:, 0].copy(), operand[:, 1].copy()
+                g = _Group(lv, name, out, a, b, ps, want, _unique(a), _unique(b))
             self.groups.append(g)
-        self.root_slot = slot[id(root)]
+        self.root_slot = slot_of[root_index]
         self.levels = max((g.level for g in self.groups), default=0)
         self.n_constants = len(constants)
         self.n_chains = sum(len(g.out) for g in self.groups if g.name == "chain")

@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from autograd.compiler.trace import CompileError
 from autograd.core import tensor_rules as vjp
 from autograd.core.graph import WRITE_LOCK
 from autograd.core.registry import REGISTRY
 from autograd.core.tensor import Tensor, _constant, _fitted
-from autograd.compiler.trace import CompileError
 
 Forward = Callable[[list[np.ndarray], Any, tuple[int, ...]], np.ndarray]
 
@@ -168,7 +168,8 @@ class TensorProgram:
                 if pg is None or not need:
                     continue
                 like = env[i]
-                if type(pg) is not np.ndarray or pg.dtype is not like.dtype or pg.shape != like.shape:
+                if (type(pg) is not np.ndarray or pg.dtype is not like.dtype
+                        or pg.shape != like.shape):
                     pg = _fitted(pg, like, name, False)
                 old = grads[i]
                 grads[i] = pg if old is None else old + pg
@@ -182,7 +183,8 @@ class TensorProgram:
             for i, g in enumerate(grads):
                 if g is None:
                     continue
-                target = arguments[i] if i < self.n_arguments else self.captured[i - self.n_arguments]
+                k = i - self.n_arguments
+                target = arguments[i] if k < 0 else self.captured[k]
                 if target is not None:
                     target._accumulate_leaf(g, True)
 

@@ -16,7 +16,6 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from autograd.core.graph import creation_site
 from autograd.core.registry import REGISTRY
 from autograd.core.tensor import Tensor
 from autograd.core.value import Value, _make, _tag
@@ -64,7 +63,7 @@ class Trace:
         out.__class__ = TracedTensor
         self.tensor_ops[id(out)] = (out, op, parents, saved)
         if op.name not in self.known_ops:
-            self.sites[id(out)] = creation_site()
+            self.sites[id(out)] = outside_site()
 
     def refuse(self, what: str, site: str) -> NoReturn:
         raise CompileError(f"compile cannot follow {what} at {site}: {_ADVICE}")
@@ -75,6 +74,14 @@ def _current() -> Trace | None:
 
     trace: Trace | None = PER_THREAD.state.trace
     return trace
+
+
+def outside_site() -> str:
+    """file:line of the innermost frame outside autograd and nn: the user's code."""
+    frame: Any = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL):
+        frame = frame.f_back
+    return "<unknown>" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
 def _site(depth: int) -> str:
@@ -104,12 +111,26 @@ def _nodes(a: Value, b: Value, name: str) -> Value:
     return _make(out, _TAGS[name], a, b, d0, d1)
 
 
+def _operator(name: str, method: str, reflected: bool = False) -> Any:
+    """A binary operator of TracedValue: two nodes go to ``_nodes``, a number to Value's."""
+    eager = getattr(Value, method)
+
+    def op(self: Value, other: Any) -> Value:
+        if isinstance(other, Value):
+            return _nodes(other, self, name) if reflected else _nodes(self, other, name)
+        result: Value = eager(self, other)
+        return result
+
+    op.__name__ = method
+    return op
+
+
 class TracedValue(Value):
     """A Value made while ``compile`` traces: the same node, refusing data-dependent reads."""
 
     __slots__ = ()
 
-    @property  # type: ignore[override]
+    @property
     def data(self) -> float:
         frame = sys._getframe(1)
         if not frame.f_code.co_filename.startswith(_INTERNAL):
@@ -129,39 +150,16 @@ class TracedValue(Value):
         _refuse_here("backward() inside a compiled function (compile runs it for you)")
         super().backward(create_graph)
 
-    def __add__(self, other: Any) -> Value:
-        return _nodes(self, other, "add") if isinstance(other, Value) else Value.__add__(self, other)
-
-    def __radd__(self, other: Any) -> Value:
-        return _nodes(other, self, "add") if isinstance(other, Value) else Value.__add__(self, other)
-
-    def __sub__(self, other: Any) -> Value:
-        return _nodes(self, other, "sub") if isinstance(other, Value) else Value.__sub__(self, other)
-
-    def __rsub__(self, other: Any) -> Value:
-        return (_nodes(other, self, "sub") if isinstance(other, Value)
-                else Value.__rsub__(self, other))
-
-    def __mul__(self, other: Any) -> Value:
-        return _nodes(self, other, "mul") if isinstance(other, Value) else Value.__mul__(self, other)
-
-    def __rmul__(self, other: Any) -> Value:
-        return _nodes(other, self, "mul") if isinstance(other, Value) else Value.__mul__(self, other)
-
-    def __truediv__(self, other: Any) -> Value:
-        return (_nodes(self, other, "div") if isinstance(other, Value)
-                else Value.__truediv__(self, other))
-
-    def __rtruediv__(self, other: Any) -> Value:
-        return (_nodes(other, self, "div") if isinstance(other, Value)
-                else Value.__rtruediv__(self, other))
-
-    def __pow__(self, other: Any) -> Value:
-        return _nodes(self, other, "pow") if isinstance(other, Value) else Value.__pow__(self, other)
-
-    def __rpow__(self, other: Any) -> Value:
-        return (_nodes(other, self, "pow") if isinstance(other, Value)
-                else Value.__rpow__(self, other))
+    __add__ = _operator("add", "__add__")
+    __radd__ = _operator("add", "__radd__", reflected=True)
+    __sub__ = _operator("sub", "__sub__")
+    __rsub__ = _operator("sub", "__rsub__", reflected=True)
+    __mul__ = _operator("mul", "__mul__")
+    __rmul__ = _operator("mul", "__rmul__", reflected=True)
+    __truediv__ = _operator("div", "__truediv__")
+    __rtruediv__ = _operator("div", "__rtruediv__", reflected=True)
+    __pow__ = _operator("pow", "__pow__")
+    __rpow__ = _operator("pow", "__rpow__", reflected=True)
 
 
 # -- Tensor ------------------------------------------------------------------------------
@@ -170,7 +168,7 @@ class TracedTensor(Tensor):
 
     __slots__ = ()
 
-    @property  # type: ignore[override]
+    @property
     def data(self) -> np.ndarray:
         code = sys._getframe(1).f_code
         if not code.co_filename.startswith(_INTERNAL):
@@ -179,7 +177,7 @@ class TracedTensor(Tensor):
             trace = _current()
             if trace is not None:
                 trace.refuse(_STRUCTURAL_READS[code.co_name] + " computed in the function or "
-                             "passed as an argument", creation_site())
+                             "passed as an argument", outside_site())
         value: np.ndarray = _TENSOR_DATA.__get__(self)
         return value
 
