@@ -140,7 +140,8 @@ class TensorProgram:
         for i, t in enumerate(self.captured):
             env[base + i] = t.data
         for forward, ins, saved, shape, out, *_ in self.steps:
-            env[out] = forward([env[i] for i in ins], saved, shape)
+            r = forward([env[i] for i in ins], saved, shape)
+            env[out] = r if type(r) is np.ndarray else np.asarray(r)  # as Tensor ops keep it
         result = env[self.root_slot]
         if not backward:
             return result, []

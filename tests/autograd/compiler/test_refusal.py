@@ -1,0 +1,118 @@
+"""compile refuses what a replay could not follow, naming the line and what to do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+from autograd import Tensor, Value
+from autograd.compiler import CompileError
+
+HERE = r"test_refusal\.py:\d+"
+
+
+def _refused(fn, *args, what: str) -> None:
+    with pytest.raises(CompileError, match=rf"compile cannot follow {what}.* at .*{HERE}") as info:
+        autograd.compile(fn)(*args)
+    assert "call the function without compile" in str(info.value)
+
+
+def test_reading_data_of_a_computed_value():
+    w = Value(1.0)
+
+    def f(x):
+        y = w * x
+        return y if y.data > 0 else -y  # a branch on a computed number
+
+    _refused(f, 2.0, what=r"reading \.data of a computed Value")
+
+
+def test_reading_data_of_an_argument_value():
+    _refused(lambda x: x * float(x.data), 2.0, what=r"reading \.data of an argument")
+
+
+def test_bool_of_a_tensor():
+    def f(x):
+        s = (x * 2.0).sum()
+        return s if s else -s
+
+    _refused(f, np.ones(2), what=r"bool\(\) of a computed")
+
+
+def test_comparing_a_tensor():
+    _refused(lambda x: autograd.where(x > 0, x, 0.0).sum(), np.ones(2),
+             what=r"comparing a computed or argument Tensor \(>\)")
+
+
+def test_float_and_item_of_a_tensor():
+    _refused(lambda x: x * float((x * 1.0).sum()), np.ones(2), what=r"float\(\)")
+    _refused(lambda x: x * (x * 1.0).sum().item(), np.ones(2), what=r"\.item\(\)")
+
+
+def test_reading_data_or_numpy_of_a_tensor():
+    _refused(lambda x: Tensor((x * 2.0).data.max()), np.ones(2), what=r"reading \.data")
+    _refused(lambda x: Tensor((x * 2.0).numpy()), np.ones(2), what=r"\.numpy\(\)")
+
+
+def test_indexing_with_an_argument_tensor():
+    w = Tensor(np.arange(5.0), requires_grad=True)
+    _refused(lambda ids: w[ids].sum(), np.array([1.0, 3.0]), what="indexing with a Tensor")
+
+
+def test_no_grad_inside_the_function():
+    w = Value(1.0)
+
+    def f(x):
+        with autograd.no_grad():
+            scale = w * 2.0
+        return x * scale
+
+    _refused(f, 3.0, what=r"no_grad\(\) inside a compiled function")
+
+
+def test_backward_inside_the_function():
+    w = Value(1.0)
+
+    def f(x):
+        y = w * x
+        y.backward()
+        return y
+
+    _refused(f, 3.0, what=r"backward\(\) inside a compiled function")
+
+
+def test_random_draws_are_refused_not_replayed_stale():
+    layer = nn.Dropout(0.5)
+    step = autograd.compile(lambda x: layer(x * 1.0).sum())
+    with pytest.raises(CompileError, match="random draws"):
+        step(np.ones(8))
+
+
+def test_refusal_leaves_the_state_as_it_was():
+    w = Value(1.0)
+
+    def f(x):
+        y = w * x
+        return y if y.data > 0 else -y
+
+    with pytest.raises(CompileError):
+        autograd.compile(f)(2.0)
+    assert autograd.is_grad_enabled()
+    out = w * 3.0  # eager again: plain nodes
+    assert type(out) is Value and w.grad == 0.0
+
+
+def test_compiled_functions_do_not_nest():
+    inner = autograd.compile(lambda x: x * 2.0)
+    outer = autograd.compile(lambda x: x * inner(x))
+    with pytest.raises(CompileError, match="another one is being traced"):
+        outer(1.0)
+
+
+def test_unhashable_and_non_numeric_arguments():
+    with pytest.raises(TypeError, match="unhashable"):
+        autograd.compile(lambda x, d: x * 2.0)(1.0, {"a": 1})
+    with pytest.raises(TypeError, match="must be numeric"):
+        autograd.compile(lambda x: x)(np.array(["a"]))
