@@ -44,7 +44,19 @@ def _method(name: str) -> Forward:
     return lambda xs, saved, shape: method(_constant(xs[0]), saved).data
 
 
+def _pow(xs: list[np.ndarray], saved: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """``pow``'s array forward; a one-number exponent that is a whole number >= 0 (``x ** 2``)
+    skips the registry forward's domain checks, which it cannot fail (the same ``x ** k``)."""
+    x, k = xs
+    if k.ndim == 0:
+        kf = float(k)
+        if kf >= 0.0 and kf.is_integer():
+            return x**k  # type: ignore[no-any-return]
+    return REGISTRY["pow"].array(x, k)
+
+
 FORWARDS: dict[str, Forward] = {name: _elementwise(name) for name in REGISTRY}
+FORWARDS["pow"] = _pow
 FORWARDS.update({
     "sum": lambda xs, saved, shape: xs[0].sum(axis=saved[0], keepdims=saved[1]),
     "mean": lambda xs, saved, shape: xs[0].mean(axis=saved[0], keepdims=saved[1]),
@@ -156,12 +168,12 @@ class TensorProgram:
         seed = np.empty_like(result)
         seed.fill(1)
         grads[self.root_slot] = seed
+        shared: set[int] = set()
         for _forward, ins, saved, _shape, out, op, recorded, needs, name in reversed(self.steps):
             g = grads[out]
             if g is None or not recorded:
                 continue
-            inputs = tuple(env[i] for i in ins)
-            pgs = op.rule(g, inputs, env[out], saved, needs)
+            pgs = op.rule(g, tuple([env[i] for i in ins]), env[out], saved, needs)
             if len(pgs) != len(ins):
                 raise ValueError(f"{name}: its gradient rule returned {len(pgs)} gradient(s) "
                                  f"for {len(ins)} input(s)")
@@ -173,9 +185,15 @@ class TensorProgram:
                         or pg.shape != like.shape):
                     pg = _fitted(pg, like, name, False)
                 old = grads[i]
-                grads[i] = pg if old is None else old + pg
+                if old is None:
+                    grads[i] = pg
+                    if pg is g:  # a rule passed its upstream on: two slots hold this array
+                        shared.add(id(pg))
+                else:
+                    grads[i] = old + pg
         n = len(self.leaf_requires)
-        return result, [g if need else None
+        # A leaf keeps its gradient and may update it in place: it must own it.
+        return result, [(g.copy() if id(g) in shared else g) if need else None
                         for g, need in zip(grads[:n], self.leaf_requires, strict=True)]
 
     def write_grads(self, grads: list[Any], arguments: list[Any]) -> None:
@@ -187,7 +205,7 @@ class TensorProgram:
                 k = i - self.n_arguments
                 target = arguments[i] if k < 0 else self.captured[k]
                 if target is not None:
-                    target._accumulate_leaf(g, True)
+                    target._accumulate_leaf(g, False)
 
     def describe(self) -> str:
         counts: dict[str, int] = {}
