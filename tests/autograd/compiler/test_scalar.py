@@ -19,15 +19,17 @@ def _close(a: float, b: float, rel: float) -> bool:
     return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
 
 
-@settings(max_examples=60, deadline=None)
+@pytest.mark.parametrize("per_node", [False, True], ids=["numpy groups", "node by node"])
+@settings(max_examples=40, deadline=None)
 @given(scalar_programs(n_inputs=3, max_ops=12),
        st.lists(st.floats(-2, 2), min_size=3, max_size=3),
        st.lists(st.floats(-2, 2), min_size=3, max_size=3))
-def test_random_programs_match_eager_on_first_call_and_after_updates(program, xs, updates):
+def test_random_programs_match_eager_on_first_call_and_after_updates(per_node, program, xs,
+                                                                     updates):
     # The first input is a captured parameter, the others are arguments (floats).
     eager_w, compiled_w = Value(xs[0]), Value(xs[0])
     step = autograd.compile(lambda a, b: program(compiled_w, a, b))
-    for u in [0.0, *updates]:  # the parameter moves between calls, as an optimizer would
+    for i, u in enumerate([0.0, *updates]):  # the parameter moves, as an optimizer moves it
         eager_w.data += u
         compiled_w.data += u
         a, b = xs[1] - u, xs[2] * 0.5
@@ -38,6 +40,8 @@ def test_random_programs_match_eager_on_first_call_and_after_updates(program, xs
         assert type(got) is float
         assert _close(got, out.data, 1e-12)
         assert _close(compiled_w.grad, eager_w.grad, 1e-9)  # accumulated over the calls
+        if i == 0:  # the replays run on one executor or the other
+            step._last.program.per_node = per_node
     assert step.traces == 1
 
 
@@ -87,6 +91,22 @@ def test_an_operand_used_twice_gets_both_contributions():
     got = step(2.0)
     assert got == pytest.approx(1.5**2 + 9.0)
     assert w.grad == pytest.approx(2 * 1.5 + 2 * (1.5 * 2.0) * 2.0)
+
+
+def test_deep_programs_run_node_by_node_and_wide_ones_as_numpy_groups():
+    w = Value(0.1)
+
+    def deep(x):
+        for _ in range(50):
+            x = (x * w).tanh() + x
+        return x
+
+    step = autograd.compile(deep)
+    step(0.5)
+    assert step._last.program.per_node
+    wide = autograd.compile(lambda xs: sum(((x * w).tanh() for x in xs), Value(0.0)))
+    wide([0.1 * i for i in range(200)])
+    assert not wide._last.program.per_node
 
 
 def test_moons_mlp_step_compiled_matches_eager_over_sgd_steps():
