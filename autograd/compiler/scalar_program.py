@@ -35,7 +35,7 @@ class _Group:
     level: int
     name: str  # a registry entry, or "chain" (fused additions)
     out: np.ndarray
-    a: np.ndarray  # first operand slots (chains: a 2-D array, one row of terms per chain)
+    a: np.ndarray  # first operand slots (chains: a 2-D array, row j the j-th terms)
     b: np.ndarray | None  # second operand slots (binary ops)
     params: tuple[Any, ...]
     wanted: tuple[bool, bool]  # which operands are nodes or leaves (not constants)
@@ -168,8 +168,9 @@ class ScalarProgram:
             rows = groups[group_key]
             out = np.array([r[0] for r in rows], dtype=np.intp)
             operand = np.array([r[1] for r in rows], dtype=np.intp)
-            if name == "chain":
-                g = _Group(lv, name, out, operand, None, ps, want, _unique(operand), True)
+            if name == "chain":  # terms as rows: one chain per column, accumulated down
+                terms = np.ascontiguousarray(operand.T)
+                g = _Group(lv, name, out, terms, None, ps, want, _unique(terms), True)
             elif operand.shape[1] == 1:
                 a = operand[:, 0].copy()
                 g = _Group(lv, name, out, a, None, ps, want, _unique(a), True)
@@ -206,7 +207,7 @@ class ScalarProgram:
         for g in self.groups:
             if g.name == "chain":
                 steps += [(0, o, tuple(row), 0, None, None, (), _BOTH)
-                          for o, row in zip(g.out.tolist(), g.a.tolist(), strict=True)]
+                          for o, row in zip(g.out.tolist(), g.a.T.tolist(), strict=True)]
                 continue
             spec = REGISTRY[g.name]
             if g.b is None:
@@ -280,7 +281,7 @@ class ScalarProgram:
             elif kind == 1:
                 vals[out] = f(vals[a], *b) if b else f(vals[a])
             else:
-                vals[out] = accumulate(vals[a], axis=1)[:, -1]
+                vals[out] = accumulate(vals[a], axis=0)[-1]
         result = float(vals[self.root_slot])
         if not backward:
             return result, []
@@ -291,9 +292,9 @@ class ScalarProgram:
             up = grads[g.out]
             if g.name == "chain":
                 if g.a_unique:
-                    grads[g.a] += up[:, None]
-                else:
-                    add_at(grads, g.a, np.broadcast_to(up[:, None], g.a.shape))
+                    grads[g.a] += up
+                else:  # flat and contiguous: add.at is several times slower on a broadcast
+                    add_at(grads, g.a.ravel(), np.tile(up, g.a.shape[0]))
                 continue
             spec = REGISTRY[g.name]
             d = spec.d
