@@ -123,8 +123,12 @@ class ScalarProgram:
         n_slots = first + n_units
         slot_of = list(range(first)) + [0] * n_nodes
         level = [0] * (first + n_nodes)
-        groups: dict[tuple[Any, ...], list[tuple[int, list[int]]]] = defaultdict(list)
+        # Groups by (level, kind): kind is (name, params, wanted), or ("chain", length);
+        # each holds its output slots and its operand slots, flat (few objects to track).
+        kind_ids: dict[tuple[Any, ...], int] = {}
+        groups: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
         unit = first
+        const_base = n_slots - 1
         for k in range(n_nodes):
             if absorbed[k]:
                 continue
@@ -139,44 +143,68 @@ class ScalarProgram:
                 args.append(b_of[cur])
                 args.append(a_of[cur])
                 args.reverse()
-                name, ps, want = "chain", (), _BOTH
+                lv = 0
+                for i, x in enumerate(args):
+                    if x < 0:
+                        args[i] = const_base - x
+                    else:
+                        if level[x] > lv:
+                            lv = level[x]
+                        args[i] = slot_of[x]
+                kind: tuple[Any, ...] = ("chain", len(args))
             else:
-                name, ps, want = names[k], params[k], wanted[k]
-                args = [a_of[k], b_of[k]] if arity[k] == 2 else [a_of[k]]
-            lv = 0
-            slots = []
-            for x in args:
-                if x < 0:
-                    slots.append(n_slots - 1 - x)
+                a = a_of[k]
+                if a < 0:
+                    lv, a = 0, const_base - a
                 else:
-                    if level[x] > lv:
-                        lv = level[x]
-                    slots.append(slot_of[x])
+                    lv, a = level[a], slot_of[a]
+                if arity[k] == 2:
+                    b = b_of[k]
+                    if b < 0:
+                        b = const_base - b
+                    else:
+                        if level[b] > lv:
+                            lv = level[b]
+                        b = slot_of[b]
+                    args = [a, b]
+                else:
+                    args = [a]
+                kind = (names[k], params[k], wanted[k])
             lv += 1
             level[first + k] = lv
             slot_of[first + k] = unit
-            groups[(lv, name, len(args) if name == "chain" else 0, ps, want)].append(
-                (unit, slots))
+            kid = kind_ids.get(kind)
+            if kid is None:
+                kid = kind_ids[kind] = len(kind_ids)
+            group = groups.get((lv, kid))
+            if group is None:
+                group = groups[(lv, kid)] = ([], [])
+            group[0].append(unit)
+            group[1].extend(args)
             unit += 1
 
         self.n_slots = n_slots + len(constants)
         self.template = np.zeros(self.n_slots)
         self.template[n_slots:] = constants
+        kinds = {kid: kind for kind, kid in kind_ids.items()}
         self.groups: list[_Group] = []
-        for group_key in sorted(groups, key=lambda k: (k[0], k[1], k[2], repr(k[3]), k[4])):
-            lv, name, _, ps, want = group_key
-            rows = groups[group_key]
-            out = np.array([r[0] for r in rows], dtype=np.intp)
-            operand = np.array([r[1] for r in rows], dtype=np.intp)
-            if name == "chain":  # terms as rows: one chain per column, accumulated down
+        for lv, kid in sorted(groups, key=lambda key: (key[0], repr(kinds[key[1]]))):
+            outs, flat = groups[(lv, kid)]
+            kind = kinds[kid]
+            out = np.array(outs, dtype=np.intp)
+            operand = np.array(flat, dtype=np.intp).reshape(len(outs), -1)
+            if kind[0] == "chain":  # terms as rows: one chain per column, accumulated down
                 terms = np.ascontiguousarray(operand.T)
-                g = _Group(lv, name, out, terms, None, ps, want, _unique(terms), True)
-            elif operand.shape[1] == 1:
-                a = operand[:, 0].copy()
-                g = _Group(lv, name, out, a, None, ps, want, _unique(a), True)
+                g = _Group(lv, "chain", out, terms, None, (), _BOTH, _unique(terms), True)
             else:
-                a, b = operand[:, 0].copy(), operand[:, 1].copy()
-                g = _Group(lv, name, out, a, b, ps, want, _unique(a), _unique(b))
+                name, ps, want = kind[0], kind[1], kind[2]
+                if operand.shape[1] == 1:
+                    a_arr = operand[:, 0].copy()
+                    g = _Group(lv, name, out, a_arr, None, ps, want, _unique(a_arr), True)
+                else:
+                    a_arr, b_arr = operand[:, 0].copy(), operand[:, 1].copy()
+                    g = _Group(lv, name, out, a_arr, b_arr, ps, want, _unique(a_arr),
+                               _unique(b_arr))
             self.groups.append(g)
         self.root_slot = slot_of[root_index]
         self.levels = max((g.level for g in self.groups), default=0)
@@ -186,8 +214,8 @@ class ScalarProgram:
         # A narrow graph (a deep chain of dependent ops: few nodes per level) pays a numpy
         # call per handful of nodes; it runs node by node on floats instead, with the same
         # registry forwards and derivatives as Value (~0.5 us a node vs ~3 us a group).
-        terms = sum(int(g.a.size) if g.name == "chain" else len(g.out) for g in self.groups)
-        self.per_node = 3.0 * len(self.groups) > 0.5 * terms  # (tests set it to try both)
+        width = sum(int(g.a.size) if g.name == "chain" else len(g.out) for g in self.groups)
+        self.per_node = 3.0 * len(self.groups) > 0.5 * width  # (tests set it to try both)
         self._steps: list[tuple[Any, ...]] = []
 
     @staticmethod
