@@ -22,8 +22,11 @@ from autograd.core.value import Value, _make, _tag
 
 _AUTOGRAD = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _NN = os.path.join(os.path.dirname(_AUTOGRAD.rstrip(os.sep)), "nn") + os.sep
-# Code in the engine and in nn reads ``.data`` to compute ops; those reads are replayed.
-_INTERNAL = (_AUTOGRAD, _NN)
+# The engine's ops and nn's layers read ``.data`` to compute ops, which a replay computes
+# again. Everything else (user code, but also ``autograd.grad``, which returns numbers)
+# reads a number that the replay would not recompute.
+_INTERNAL = (os.path.join(_AUTOGRAD, "core") + os.sep, os.path.join(_AUTOGRAD, "compiler")
+             + os.sep, _NN)
 # Engine functions whose reads of ``.data`` become constants of the op (an index, a mask):
 # a replay would reuse the first call's numbers.
 _STRUCTURAL_READS = {"_tensor_index": "indexing with a Tensor", "where": "a Tensor as where()'s "
@@ -79,21 +82,16 @@ def _current() -> Trace | None:
 def outside_site() -> str:
     """file:line of the innermost frame outside autograd and nn: the user's code."""
     frame: Any = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL):
+    while frame is not None and frame.f_code.co_filename.startswith((_AUTOGRAD, _NN)):
         frame = frame.f_back
     return "<unknown>" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
-def _site(depth: int) -> str:
-    frame = sys._getframe(depth + 1)
-    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
-
-
-def _refuse_here(what: str, depth: int = 1) -> None:
-    """Refuse ``what`` if a trace is running; the site is ``depth`` frames above the caller."""
+def _refuse_here(what: str) -> None:
+    """Refuse ``what`` if a trace is running, naming the user's line."""
     trace = _current()
     if trace is not None:
-        trace.refuse(what, _site(depth + 1))
+        trace.refuse(what, outside_site())
 
 
 # -- Value -------------------------------------------------------------------------------
@@ -138,7 +136,7 @@ class TracedValue(Value):
             if trace is not None:
                 what = ("reading .data of an argument" if self._p0 is None
                         else "reading .data of a computed Value")
-                trace.refuse(what, f"{frame.f_code.co_filename}:{frame.f_lineno}")
+                trace.refuse(what, outside_site())
         value: float = _VALUE_DATA.__get__(self)
         return value
 

@@ -116,3 +116,12 @@ def test_unhashable_and_non_numeric_arguments():
         autograd.compile(lambda x, d: x * 2.0)(1.0, {"a": 1})
     with pytest.raises(TypeError, match="must be numeric"):
         autograd.compile(lambda x: x)(np.array(["a"]))
+
+
+def test_numbers_from_grad_inside_the_function_are_refused():
+    # autograd.grad returns an ndarray: a constant of the trace, stale on replay.
+    def f(x):
+        slope = autograd.grad(lambda y: (y * y).sum())(x)
+        return (x * slope).sum()
+
+    _refused(f, np.ones(2), what=r"reading \.data of a computed or argument Tensor")
