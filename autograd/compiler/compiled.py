@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd.compiler.scalar_program import ScalarProgram
-from autograd.compiler.tensor_program import FORWARDS, TensorProgram
+from autograd.compiler.tensor_program import FORWARDS, Stale, TensorProgram
 from autograd.compiler.trace import CompileError, Trace, TracedTensor, TracedValue
 from autograd.core import random as _random
 from autograd.core.graph import PER_THREAD, topological_order
@@ -151,7 +151,12 @@ class Compiled:
         else:
             self._cache.move_to_end(key)
         self._last = entry
-        return entry.call(items, self._backward)
+        try:
+            return entry.call(items, self._backward)
+        except Stale:  # a parameter changed shape, dtype or requires_grad: trace again
+            entry = self._cache[key] = self._trace(args, kwargs, items)
+            self._last = entry
+            return entry.call(items, self._backward)
 
     def _trace(self, args: Any, kwargs: dict[str, Any], items: list[tuple[str, Any]]) -> _Entry:
         state = PER_THREAD.state

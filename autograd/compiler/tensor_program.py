@@ -77,6 +77,14 @@ FORWARDS.update({
 })
 
 
+class Stale(Exception):
+    """A captured tensor changed shape, dtype or requires_grad since the trace: trace again."""
+
+
+def _signature(t: Tensor) -> tuple[Any, ...]:
+    return t.data.shape, t.data.dtype, bool(t.requires_grad)
+
+
 class TensorProgram:
     """Forward and backward of one traced Tensor graph, as array calls over slots."""
 
@@ -144,13 +152,17 @@ class TensorProgram:
         self.leaf_requires = [bool(t.requires_grad) for t in arguments] + [
             bool(t.requires_grad) for t in self.captured]
         self.n_nodes = len(self.steps)
+        self._signatures = [_signature(t) for t in self.captured]
 
     def run(self, arrays: list[np.ndarray], backward: bool) -> tuple[np.ndarray, list[Any]]:
         env: list[Any] = [None] * self.n_slots
         env[:len(arrays)] = arrays
         base = len(arrays)
         for i, t in enumerate(self.captured):
-            env[base + i] = t.data
+            data = t.data
+            if (data.shape, data.dtype, t.requires_grad) != self._signatures[i]:
+                raise Stale
+            env[base + i] = data
         for forward, ins, saved, shape, out, *_ in self.steps:
             r = forward([env[i] for i in ins], saved, shape)
             env[out] = r if type(r) is np.ndarray else np.asarray(r)  # as Tensor ops keep it

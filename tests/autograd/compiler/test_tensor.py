@@ -132,3 +132,27 @@ def test_backward_of_a_result_without_grad_is_a_clear_error():
     with pytest.raises(RuntimeError, match="does not require grad"):
         step(np.ones(2))
     assert autograd.compile(lambda x: (x * 2.0).sum(), backward=False)(np.ones(2)) == 4.0
+
+
+def test_a_parameter_that_changes_shape_or_stops_requiring_grad_is_traced_again():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    b = Tensor([0.5], requires_grad=True)
+    step = autograd.compile(lambda x: ((x * w).sum() + b).sum())
+    step(np.ones(2))
+    w.data = np.array([1.0, 2.0, 3.0])  # a new shape: the old program would be wrong
+    w.grad = None
+    assert step(np.ones(3)) == pytest.approx(6.5)
+    b.requires_grad_(False)  # frozen: backward would not give it a gradient
+    b.grad = None
+    step(np.ones(3))
+    assert b.grad is None
+    assert step.traces == 3
+
+
+def test_keyword_arguments_are_arguments_too():
+    w = Tensor([2.0], requires_grad=True)
+    step = autograd.compile(lambda x, scale=None: (w * x * scale).sum())
+    assert step(np.ones(1), scale=np.array(3.0)) == pytest.approx(6.0)
+    assert step(np.ones(1), scale=np.array(0.5)) == pytest.approx(1.0)
+    assert step.traces == 1
+    np.testing.assert_allclose(w.grad, [3.5])
