@@ -359,12 +359,18 @@ class ScalarProgram:
         calls_f = len(self.groups)
         calls_b = sum(1 if (g.name == "chain" or g.b is None) else sum(g.wanted)
                       for g in self.groups)
+        if self.per_node:
+            how = (f"  run node by node on floats ({self.levels:,} levels for {self.n_nodes:,} "
+                   f"nodes: too narrow for numpy calls to pay); as numpy calls it would be "
+                   f"{calls_f:,} forward, {calls_b:,} backward")
+        else:
+            how = (f"  {calls_f:,} numpy calls forward, {calls_b:,} backward "
+                   f"({self.n_chains:,} chains of + fused)")
         lines = [
             f"scalar program: {self.n_nodes:,} nodes, {len(self.leaves):,} leaves, "
             f"{self.n_constants:,} constants, {self.levels:,} levels",
-            f"  {calls_f:,} numpy calls forward, {calls_b:,} backward "
-            f"({self.n_chains:,} chains of + fused)",
-            "  forward (and backward) steps by op: calls, nodes",
+            how,
+            "  steps by level and op: calls, nodes",
         ]
         for label, (calls, count) in sorted(forward.items(), key=lambda kv: -kv[1][1]):
             lines.append(f"    {label:<28} {calls:>6,} calls {count:>9,} nodes")
