@@ -23,15 +23,24 @@ MAX_CACHED = 64  # programs kept per compiled function (least recently used drop
 _get_data = attrgetter("data")
 
 
+_NOT_A_LEAF = ("compile: an argument {kind} computed by {op!r} is not a leaf: its gradient "
+               "would stop at the argument instead of flowing back through its graph; compute "
+               "it inside the compiled function, or pass .data (or .detach())")
+
+
 # -- arguments: what the trace depends on (the key) and the numbers it reads (leaves) ------
 def _flatten(obj: Any, key: list[Any], items: list[tuple[str, Any]]) -> None:
     if isinstance(obj, float):  # (np.float64 too)
         key.append("f")
         items.append(("f", obj))
     elif isinstance(obj, Value):
+        if obj._p0 is not None:
+            raise TypeError(_NOT_A_LEAF.format(kind="Value", op=obj._op))
         key.append("V")
         items.append(("V", obj))
     elif isinstance(obj, Tensor):
+        if obj._parents:
+            raise TypeError(_NOT_A_LEAF.format(kind="Tensor", op=obj._op))
         key.append(("T", obj.data.shape, obj.data.dtype.str, bool(obj.requires_grad)))
         items.append(("T", obj))
     elif isinstance(obj, np.ndarray):

@@ -111,6 +111,15 @@ def test_compiled_functions_do_not_nest():
         outer(1.0)
 
 
+def test_computed_arguments_are_refused_as_their_gradient_would_stop_there():
+    w = Value(2.0)
+    with pytest.raises(TypeError, match=r"computed by '\*' is not a leaf"):
+        autograd.compile(lambda x: x * 3.0)(w * 2.0)
+    t = Tensor([1.0], requires_grad=True)
+    with pytest.raises(TypeError, match="Tensor computed by 'mul' is not a leaf"):
+        autograd.compile(lambda x: (x * 3.0).sum())(t * 2.0)
+
+
 def test_unhashable_and_non_numeric_arguments():
     with pytest.raises(TypeError, match="unhashable"):
         autograd.compile(lambda x, d: x * 2.0)(1.0, {"a": 1})
