@@ -142,6 +142,8 @@ class TracedValue(Value):
 
     @data.setter
     def data(self, value: float) -> None:
+        if not sys._getframe(1).f_code.co_filename.startswith(_INTERNAL):
+            _refuse_here("assigning .data of a traced Value (an in-place change)")
         _VALUE_DATA.__set__(self, value)
 
     def backward(self, create_graph: bool = False) -> None:
@@ -181,6 +183,8 @@ class TracedTensor(Tensor):
 
     @data.setter
     def data(self, value: np.ndarray) -> None:
+        if not sys._getframe(1).f_code.co_filename.startswith(_INTERNAL):
+            _refuse_here("assigning .data of a traced Tensor (an in-place change)")
         _TENSOR_DATA.__set__(self, value)
 
     def numpy(self) -> np.ndarray:

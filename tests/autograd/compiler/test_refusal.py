@@ -134,3 +134,12 @@ def test_numbers_from_grad_inside_the_function_are_refused():
         return (x * slope).sum()
 
     _refused(f, np.ones(2), what=r"reading \.data of a computed or argument Tensor")
+
+
+def test_in_place_changes_of_traced_nodes_are_refused():
+    def f(x):
+        y = x * 2.0
+        y.data = np.zeros(2)  # the replay would not know
+        return y.sum()
+
+    _refused(f, np.ones(2), what=r"assigning \.data of a traced Tensor")
