@@ -103,7 +103,8 @@ class _Entry:
         self.program = program
         self.scalar = scalar
 
-    def call(self, items: list[tuple[str, Any]], backward: bool) -> Any:
+    def call(self, args: Any, kwargs: dict[str, Any], items: list[tuple[str, Any]],
+             backward: bool) -> Any:
         program = self.program
         if self.scalar:
             assert isinstance(program, ScalarProgram)
@@ -125,6 +126,44 @@ class _Entry:
         return out
 
 
+def _plain(result: Any) -> Any:
+    return float(result.data) if isinstance(result, Value) else result.data
+
+
+class _Eager:
+    """A function that draws random numbers: run eagerly on every call (a replay would
+    repeat the first call's draws); the first call uses the trace's own graph, so the
+    generator advances exactly as it does without compile."""
+
+    def __init__(self, fn: Callable[..., Any], result: Any, standins: list[Any]) -> None:
+        self.fn = fn
+        self.first: tuple[Any, list[Any]] | None = (result, standins)
+
+    def call(self, args: Any, kwargs: dict[str, Any], items: list[tuple[str, Any]],
+             backward: bool) -> Any:
+        if self.first is not None:
+            result, standins = self.first
+            self.first = None
+            if backward:
+                result.backward()
+                for (kind, obj), leaf in zip(items, standins, strict=True):
+                    if kind in "VT" and leaf.grad is not None and (kind == "V"
+                                                                   or obj.requires_grad):
+                        obj._accumulate_leaf(leaf.grad, True)
+            return _plain(result)
+        fresh = iter([Value(float(obj)) if kind == "f" else Tensor(obj) if kind == "A" else obj
+                      for kind, obj in items])
+        result = self.fn(*_rebuild(args, fresh), **{name: _rebuild(kwargs[name], fresh)
+                                                    for name in sorted(kwargs)})
+        if backward:
+            result.backward()
+        return _plain(result)
+
+    def describe(self) -> str:
+        return ("runs the function eagerly on every call: it draws random numbers (dropout, "
+                "noise), which a replay would repeat; no speed-up")
+
+
 class Compiled:
     """A function traced once per argument signature and replayed as a flat program.
 
@@ -137,8 +176,8 @@ class Compiled:
             raise TypeError(f"compile: expected a function, got {type(fn).__name__}")
         self._fn = fn
         self._backward = bool(backward)
-        self._cache: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
-        self._last: _Entry | None = None
+        self._cache: OrderedDict[tuple[Any, ...], _Entry | _Eager] = OrderedDict()
+        self._last: _Entry | _Eager | None = None
         self.traces = 0
         functools.update_wrapper(self, fn)
 
@@ -161,13 +200,14 @@ class Compiled:
             self._cache.move_to_end(key)
         self._last = entry
         try:
-            return entry.call(items, self._backward)
+            return entry.call(args, kwargs, items, self._backward)
         except Stale:  # a parameter changed shape, dtype or requires_grad: trace again
             entry = self._cache[key] = self._trace(args, kwargs, items)
             self._last = entry
-            return entry.call(items, self._backward)
+            return entry.call(args, kwargs, items, self._backward)
 
-    def _trace(self, args: Any, kwargs: dict[str, Any], items: list[tuple[str, Any]]) -> _Entry:
+    def _trace(self, args: Any, kwargs: dict[str, Any], items: list[tuple[str, Any]]
+               ) -> _Entry | _Eager:
         state = PER_THREAD.state
         if state.trace is not None:
             raise CompileError("compile: a compiled function was called while another one is "
@@ -189,19 +229,15 @@ class Compiled:
             state.grad_enabled = grad_enabled
             state.update()
         self.traces += 1
-        if _random_states() != before:
-            raise CompileError(
-                "compile cannot replay random draws (dropout, noise, random init) made inside "
-                f"{getattr(self._fn, '__qualname__', 'the function')}: a replay would reuse the "
-                "first call's numbers. Draw them outside and pass them in as an ndarray "
-                "argument, use eval mode, or call the function without compile.")
+        if not isinstance(result, (Value, Tensor)):
+            raise TypeError(f"compile: the function must return a Value or a Tensor, got "
+                            f"{type(result).__name__}")
+        if _random_states() != before:  # fresh draws on every call, as without compile
+            return _Eager(self._fn, result, standins)
         if isinstance(result, Value):
             return _Entry(_scalar_program(result, standins), True)
-        if isinstance(result, Tensor):
-            tensors = [s for s in standins if isinstance(s, Tensor)]
-            return _Entry(TensorProgram(result, trace.tensor_ops, tensors, trace.sites), False)
-        raise TypeError(f"compile: the function must return a Value or a Tensor, got "
-                        f"{type(result).__name__}")
+        tensors = [s for s in standins if isinstance(s, Tensor)]
+        return _Entry(TensorProgram(result, trace.tensor_ops, tensors, trace.sites), False)
 
     def describe(self) -> str:
         """The program of the last call: nodes, levels, numpy calls, steps by op."""
@@ -210,7 +246,9 @@ class Compiled:
                 f"cached, {self.traces} trace(s) made")
         if self._last is None:
             return head + "; not called yet"
-        return head + "\n" + self._last.program.describe()
+        last = self._last
+        return head + "\n" + (last.describe() if isinstance(last, _Eager)
+                              else last.program.describe())
 
     __str__ = describe
 

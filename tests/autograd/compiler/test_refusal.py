@@ -83,11 +83,32 @@ def test_backward_inside_the_function():
     _refused(f, 3.0, what=r"backward\(\) inside a compiled function")
 
 
-def test_random_draws_are_refused_not_replayed_stale():
+def test_random_draws_are_fresh_on_every_call_as_without_compile():
     layer = nn.Dropout(0.5)
-    step = autograd.compile(lambda x: layer(x * 1.0).sum())
-    with pytest.raises(CompileError, match="random draws"):
-        step(np.ones(8))
+    w = Tensor(np.linspace(0.5, 2.0, 16), requires_grad=True)
+
+    def f(x):
+        return (layer(x * w) * w).sum()
+
+    step = autograd.compile(f)
+    x = np.ones(16)
+    autograd.manual_seed(7)
+    eager = []
+    for _ in range(3):
+        w.grad = None
+        out = f(Tensor(x))
+        out.backward()
+        eager.append((float(out.data), w.grad.copy()))
+    autograd.manual_seed(7)
+    compiled = []
+    for _ in range(3):
+        w.grad = None
+        compiled.append((float(step(x)), w.grad.copy()))
+    for (ev, eg), (cv, cg) in zip(eager, compiled, strict=True):
+        assert cv == ev
+        np.testing.assert_array_equal(cg, eg)
+    assert len({v for v, _ in compiled}) > 1  # a new mask each call, not the first one again
+    assert "runs the function eagerly on every call" in step.describe()
 
 
 def test_refusal_leaves_the_state_as_it_was():
@@ -143,3 +164,17 @@ def test_in_place_changes_of_traced_nodes_are_refused():
         return y.sum()
 
     _refused(f, np.ones(2), what=r"assigning \.data of a traced Tensor")
+
+
+def test_random_draws_with_value_arguments_accumulate_into_them():
+    noise = nn.GaussianNoise(0.5)
+    step = autograd.compile(lambda v: (noise(v * 2.0) * v).tanh())
+    ve, vc = Value(0.3), Value(0.3)
+    autograd.manual_seed(1)
+    eager = [(noise(ve * 2.0) * ve).tanh() for _ in range(2)]
+    for out in eager:
+        out.backward()
+    autograd.manual_seed(1)
+    got = [step(vc) for _ in range(2)]
+    assert got == [out.data for out in eager]
+    assert vc.grad == ve.grad != 0.0
