@@ -6,6 +6,7 @@
 """
 
 from autograd.checking import GradcheckError, gradcheck, gradgradcheck
+from autograd.compiler import compile
 from autograd.core.factories import (
     arange,
     eye,
@@ -66,7 +67,7 @@ __all__ = [
     "Value", "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "grad", "value_and_grad",
     "jacobian", "hessian", "gradcheck", "gradgradcheck", "GradcheckError", "Function", "Op",
     "draw_graph", "render_graph", "manual_seed", "detect_anomaly", "concatenate", "stack",
-    "where", "maximum", "minimum", "gc_paused",
+    "where", "maximum", "minimum", "gc_paused", "compile",
     # module-level functions mirroring the methods
     "exp", "log", "sqrt", "abs", "sin", "cos", "erf", "tanh", "sigmoid", "relu", "leaky_relu",
     "elu", "celu", "gelu", "softplus", "mish", "hardswish", "relu6", "softmax", "log_softmax",

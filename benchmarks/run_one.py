@@ -10,6 +10,7 @@ Spec keys: ``workload``, ``engine``, ``params`` (the builder's keyword arguments
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import Any
 
 from benchmarks import (
     cnn_workloads,
+    compiled_workloads,
     gpt_workloads,
     harness,
     numpy_reference,
@@ -45,6 +47,12 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("gpt", "scalar"): gpt_workloads.gpt_step_scalar,
     ("cnn", "ours"): cnn_workloads.cnn_step_ours,
     ("cnn", "torch"): cnn_workloads.cnn_step_torch,
+    ("w11", "compiled"): compiled_workloads.compiled_step,
+    ("w11", "first call"): functools.partial(compiled_workloads.compiled_step, first=True),
+    ("w11", "eager"): compiled_workloads.reference_step,
+    ("w11", "micrograd"): functools.partial(compiled_workloads.reference_step,
+                                            engine="micrograd"),
+    ("w11", "numpy"): functools.partial(compiled_workloads.reference_step, engine="numpy"),
 }
 
 

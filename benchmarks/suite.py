@@ -208,7 +208,32 @@ def workloads(quick: bool = False) -> list[Workload]:
                    for dtype in w8_dtypes for engine in ("ours", "torch")],
                   reference="torch", rounds=1 if quick else 3)
     w7 = gpt_workload(quick)
-    return [w1, w2, w3, w4, w5, w6, w7, w8, w9]
+    return [w1, w2, w3, w4, w5, w6, w7, w8, w9, compiled_workload(quick)]
+
+
+W11_W1, W11_W2, W11_W4, W11_W9 = ("W1 demo step, GC on", "W2 program replay",
+                                  "W4 tensor MLP step", "W9 microgpt step (retraces)")
+
+
+def compiled_workload(quick: bool = False) -> Workload:
+    """W11: autograd.compile beside the eager steps it replaces, in one run."""
+    n_points = 30 if quick else 100
+    n_ops = 2_000 if quick else 10_000
+    rep = 3 if quick else 7
+    w1 = {"kind": "w1", "n_points": n_points}
+    cases = [Case(W11_W1, engine, "w11", w1, warmup=1, repeat=rep if engine != "micrograd"
+                  else 3, min_time=0.0) for engine in ("eager", "compiled", "first call",
+                                                       "micrograd")]
+    cases += [Case(W11_W2, engine, "w11", {"kind": "w2", "n_ops": n_ops}, warmup=1,
+                   repeat=rep, min_time=0.0, per_item=n_ops) for engine in ("eager", "compiled")]
+    cases += [Case(W11_W4, engine, "w11", {"kind": "w4"}, repeat=rep,
+                   min_time=0.05 if quick else 0.3) for engine in ("numpy", "eager", "compiled")]
+    positions = 8 if quick else 16
+    cases += [Case(W11_W9, engine, "w11", {"kind": "w9", "positions": positions}, warmup=1,
+                   repeat=3 if quick else 5, min_time=0.0) for engine in ("eager", "compiled")]
+    return Workload("W11", "autograd.compile: compiled steps beside eager (GC on); "
+                    "'first call' compiles afresh every step (trace + build + one replay)",
+                    cases, rounds=1 if quick else 2)
 
 
 W7_SMALL = "microgpt size: 16-dim, 1 layer, 1 name x 16 tokens"
@@ -320,6 +345,8 @@ def check_targets(results: dict[str, list[Row]]) -> list[Verdict]:
         if ours and scalar:
             out.append(Verdict("W7 microgpt size: >= 50x faster than scalar Values",
                                f"{scalar / ours:.0f}x", scalar / ours >= 50))
+    if "W11" in results:
+        out += _compiled_targets(results["W11"])
     for variant in dict.fromkeys(r.case.variant for r in results.get("W8", [])):
         ours = _median(_find(results["W8"], "ours", variant))
         ref = _median(_find(results["W8"], "torch", variant))
@@ -331,6 +358,35 @@ def check_targets(results: dict[str, list[Row]]) -> list[Verdict]:
             out.append(Verdict(f"W8 {variant}: peak memory within 1.5x of PyTorch",
                                f"{mem[0]:.1f} / {mem[1]:.1f} MiB = {mem[0] / mem[1]:.2f}x",
                                mem[0] / mem[1] <= 1.5))
+    return out
+
+
+def _compiled_targets(rows: list[Row]) -> list[Verdict]:
+    out: list[Verdict] = []
+    eager = _median(_find(rows, "eager", W11_W1))
+    compiled = _median(_find(rows, "compiled", W11_W1))
+    first = _median(_find(rows, "first call", W11_W1))
+    micrograd = _median(_find(rows, "micrograd", W11_W1))
+    if eager and compiled:
+        out.append(Verdict("W11 W1 compiled: >= 30x faster than eager (GC on)",
+                           f"{eager / compiled:.0f}x", eager / compiled >= 30))
+    if eager and first:
+        out.append(Verdict("W11 W1 first call (trace + build): <= 5 eager steps",
+                           f"{first / eager:.1f} steps", first / eager <= 5))
+    if micrograd and compiled:
+        out.append(Verdict("W11 W1 compiled: >= 300x faster than micrograd",
+                           f"{micrograd / compiled:.0f}x", micrograd / compiled >= 300))
+    row = _find(rows, "compiled", W11_W2)
+    replay = _median(row)
+    if replay is not None and row is not None:
+        us = replay / row.case.per_item * 1e6
+        out.append(Verdict("W11 W2 program replay: <= 0.1 us/op, forward + backward",
+                           f"{us:.2f} us/op", us <= 0.1))
+    ref, compiled = _median(_find(rows, "numpy", W11_W4)), _median(_find(rows, "compiled",
+                                                                          W11_W4))
+    if ref and compiled:
+        out.append(Verdict("W11 W4 compiled: within 1.3x of numpy", f"{compiled / ref:.2f}x",
+                           compiled / ref <= 1.3))
     return out
 
 

@@ -4,8 +4,11 @@ Both models are MLPs 2 -> 16 -> 16 -> 1 with ReLU (337 weights), trained with
 the SVM max-margin loss mean(relu(1 - y * score)) plus an L2 penalty, labels
 y in {-1, +1}. The scalar one is ``nn.scalar.MLP`` trained with plain SGD
 for 100 full-batch steps, exactly as in micrograd: every multiply is its own
-graph node. The Tensor one is ``nn.MLP`` trained with Adam: one node per
-matrix op. Same ideas, very different speed. Run: ``python -m demos.moons``.
+graph node. The scalar training runs twice: eagerly (a graph of ~65,000 nodes built
+and walked every step) and under ``autograd.compile`` (the step traced once, then
+replayed as a few dozen numpy calls), with the same numbers. The Tensor one is
+``nn.MLP`` trained with Adam: one node per matrix op. Same ideas, very different
+speed. Run: ``python -m demos.moons``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+import autograd
 import nn
 from autograd import Tensor, Value, gc_paused, manual_seed
 from demos._common import cli, plot_boundary, plt, progress, save, scorer
@@ -24,29 +28,47 @@ from demos._common import cli, plot_boundary, plt, progress, save, scorer
 ALPHA = 1e-4  # L2 penalty
 
 
-def train_scalar(X: np.ndarray, y: np.ndarray, steps: int) -> nn.scalar.MLP:
+def _scalar_loss(model: nn.scalar.MLP, rows: list[list[float]], labels: list[float]) -> Value:
+    """micrograd's loss: mean(relu(1 - y * score)) + ALPHA * sum(w**2), all in Values."""
+    scores = [model(row) for row in rows]
+    losses = [(1 - label * s).relu() for label, s in zip(labels, scores, strict=True)]
+    data_loss = sum(losses, Value(0.0)) * (1.0 / len(losses))
+    return data_loss + ALPHA * sum((p * p for p in model.parameters()), Value(0.0))
+
+
+def train_scalar(X: np.ndarray, y: np.ndarray, steps: int,
+                 compiled: bool = False) -> tuple[nn.scalar.MLP, float, float]:
     """micrograd's loop: build the whole graph of the batch in Values, backward, SGD.
 
-    Each step runs under ``gc_paused()``: the graph (~65,000 nodes) has no reference
-    cycles, so pausing Python's cyclic garbage collector only saves it from scanning
-    the graph over and over while it grows (see README, "When gc_paused helps").
+    Eagerly, each step runs under ``gc_paused()``: the graph (~65,000 nodes) has no
+    reference cycles, so pausing Python's cyclic garbage collector only saves it from
+    scanning the graph over and over while it grows (see README, "When gc_paused
+    helps"). With ``compiled``, ``autograd.compile`` traces the loss once and replays
+    it (forward and backward) on the weights' current values: no graph is built after
+    the first step. Returns the model, the last step's loss and the first step's time.
     """
     model = nn.scalar.MLP(2, [16, 16, 1])
     rows, labels = X.tolist(), (2 * y - 1).tolist()
-    for k in progress(range(steps), "moons: scalar Values, SGD"):
-        with gc_paused():
-            scores = [model(row) for row in rows]
-            losses = [(1 - label * s).relu() for label, s in zip(labels, scores, strict=True)]
-            data_loss = sum(losses, Value(0.0)) * (1.0 / len(losses))
-            l2 = ALPHA * sum((p * p for p in model.parameters()), Value(0.0))
-            loss = data_loss + l2
-            model.zero_grad()
-            loss.backward()
-            lr = 1.0 - 0.9 * k / steps  # decays from 1.0 to 0.1
-            for p in model.parameters():
-                p.data -= lr * p.grad
-            del scores, losses, data_loss, l2, loss  # the graph is freed inside the pause
-    return model
+    step = autograd.compile(lambda: _scalar_loss(model, rows, labels))
+    loss, first = float("nan"), 0.0
+    what = "compiled" if compiled else "eager"
+    for k in progress(range(steps), f"moons: scalar Values, SGD, {what}"):
+        start = time.perf_counter()
+        model.zero_grad()
+        if compiled:
+            loss = step()  # forward and backward: leaves each weight's .grad
+        else:
+            with gc_paused():
+                node = _scalar_loss(model, rows, labels)
+                node.backward()
+                loss = node.data
+                del node  # the graph is freed inside the pause
+        lr = 1.0 - 0.9 * k / steps  # decays from 1.0 to 0.1
+        for p in model.parameters():
+            p.data -= lr * p.grad
+        if k == 0:
+            first = time.perf_counter() - start
+    return model, loss, first
 
 
 def train_tensor(X: np.ndarray, y: np.ndarray, steps: int) -> nn.MLP:
@@ -82,10 +104,15 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     X, y = nn.data.make_moons(30 if quick else 100, noise=0.1, seed=1)
     steps_scalar, steps_tensor = (2, 20) if quick else (100, 300)
 
-    random.seed(1337)  # nn.scalar draws its weights from Python's random, as micrograd does
-    start = time.perf_counter()
-    scalar_model = as_tensor_mlp(train_scalar(X, y, steps_scalar))
-    scalar_time = time.perf_counter() - start
+    times, losses, models, firsts = {}, {}, {}, {}
+    for how in ("eager", "compiled"):
+        random.seed(1337)  # nn.scalar draws its weights from Python's random, as micrograd does
+        start = time.perf_counter()
+        trained, losses[how], firsts[how] = train_scalar(X, y, steps_scalar,
+                                                         compiled=how == "compiled")
+        times[how] = time.perf_counter() - start
+        models[how] = as_tensor_mlp(trained)
+    scalar_model, scalar_time = models["eager"], times["eager"]
 
     manual_seed(1337)
     start = time.perf_counter()
@@ -108,10 +135,22 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
                    f"Values+SGD vs Tensors+Adam",
         "scalar": f"{steps_scalar} steps in {scalar_time:.2f} s "
                   f"({1000 * scalar_time / steps_scalar:.0f} ms/step), accuracy {acc_scalar:.0%}",
+        "compiled": _compiled_summary(steps_scalar, times, firsts, losses),
         "tensor": f"{steps_tensor} steps in {tensor_time:.2f} s "
                   f"({1000 * tensor_time / steps_tensor:.1f} ms/step), accuracy {acc_tensor:.0%}",
         "files": [path],
     }
+
+
+def _compiled_summary(steps: int, times: dict[str, float], firsts: dict[str, float],
+                      losses: dict[str, float]) -> str:
+    total, first = times["compiled"], firsts["compiled"]
+    per_step = (total - first) / max(steps - 1, 1)
+    eager_step = times["eager"] / steps
+    return (f"{steps} steps in {total:.2f} s: the first (trace + build) {first:.2f} s, then "
+            f"{1000 * per_step:.2f} ms/step, {eager_step / per_step:.0f}x faster than eager "
+            f"({1000 * eager_step:.0f} ms/step); last loss {losses['compiled']:.12f} "
+            f"(eager {losses['eager']:.12f})")
 
 
 main = cli(run, __doc__)

@@ -138,7 +138,7 @@ class MLP(_ScalarModule):
     def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
         out: Any = x
         for layer in self.layers:
-            if type(out) is Value:  # a one-neuron hidden layer feeds the next as a list
+            if isinstance(out, Value):  # a one-neuron hidden layer feeds the next as a list
                 out = [out]
             out = layer(out)
         return out

@@ -37,7 +37,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class ThreadState:
     """One thread's switches; read by every op, so kept in plain slots."""
 
-    __slots__ = ("grad_enabled", "anomaly", "scope", "record")
+    __slots__ = ("grad_enabled", "anomaly", "scope", "record", "trace")
 
     def __init__(self) -> None:
         self.grad_enabled = True
@@ -49,9 +49,13 @@ class ThreadState:
         # 0 nothing (no_grad), 1 the graph, 2 the graph and where each node was made
         # (its module scope; its creation site in anomaly mode).
         self.record = 1
+        # The trace ``autograd.compile`` is recording on this thread (None: eager). Ops
+        # see it only on their ``record == 2`` path, so eager mode pays nothing for it.
+        self.trace: Any = None
 
     def update(self) -> None:
-        self.record = (2 if (self.anomaly or self.scope) else 1) if self.grad_enabled else 0
+        self.record = ((2 if (self.anomaly or self.scope or self.trace is not None) else 1)
+                       if self.grad_enabled else 0)
 
 
 class _PerThread(threading.local):
@@ -114,6 +118,8 @@ class _GradMode(ContextDecorator):
 
     def __enter__(self) -> None:
         state = thread_state()
+        if state.trace is not None and not self._enabled:  # autograd.compile: refuse it
+            state.trace.refuse("no_grad() inside a compiled function", creation_site())
         self._previous.append(state.grad_enabled)
         state.grad_enabled = self._enabled
         state.update()

@@ -143,6 +143,8 @@ def _record(data: Any, op: Op, parents: tuple[Tensor, ...], saved: Any = ()) -> 
         out._saved = ()
         out._scope = ""
         out._origin = None
+    if record == 2 and state.trace is not None:  # autograd.compile is tracing: it keeps
+        state.trace.made_tensor(out, op, parents, saved)  # every op, recorded or not
     return out
 
 

@@ -90,6 +90,8 @@ def _make(data: float, tag: _Tag, p0: Value, p1: Value | None, d0: Any, d1: Any)
             out._module = state.scope
             if state.anomaly:
                 out._site = creation_site()
+            if state.trace is not None:  # autograd.compile is tracing: it retypes the node
+                state.trace.made_value(out)
     else:
         out._p0 = out._p1 = None  # with a non-empty _op: "computed without a graph"
     return out

@@ -1,0 +1,233 @@
+"""A traced Tensor graph as a straight list of array forwards and gradient rules.
+
+Each step computes an op's output array from its inputs' arrays (the registry's array
+forward, or the numpy call the Tensor method makes) and, backward, calls the op's own
+rule (``Op.rule``): no nodes are built on replay. Every op the function made is a
+step, including ops on arguments that do not require grad (they are not in the
+autograd graph, but their numbers change from call to call). An op with no replayable
+forward here (a fused loss or layer of ``nn``, a ``Function``) is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograd.compiler.trace import CompileError
+from autograd.core import tensor_rules as vjp
+from autograd.core.graph import WRITE_LOCK
+from autograd.core.registry import REGISTRY
+from autograd.core.tensor import Tensor, _constant, _fitted
+
+Forward = Callable[[list[np.ndarray], Any, tuple[int, ...]], np.ndarray]
+
+
+def _elementwise(name: str) -> Forward:
+    f = REGISTRY[name].array
+    if REGISTRY[name].arity == 1:
+        return lambda xs, saved, shape: f(xs[0], *saved)
+    return lambda xs, saved, shape: f(xs[0], xs[1])
+
+
+def _linear(xs: list[np.ndarray], saved: Any, shape: tuple[int, ...]) -> np.ndarray:
+    out = np.matmul(xs[0], xs[1].T)
+    if len(xs) == 3:
+        out += xs[2]
+    return out
+
+
+def _method(name: str) -> Forward:
+    """Replay through the Tensor method itself, on a constant (no second copy of it)."""
+    method = getattr(Tensor, name)
+    return lambda xs, saved, shape: method(_constant(xs[0]), saved).data
+
+
+def _pow(xs: list[np.ndarray], saved: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """``pow``'s array forward; a one-number exponent that is a whole number >= 0 (``x ** 2``)
+    skips the registry forward's domain checks, which it cannot fail (the same ``x ** k``)."""
+    x, k = xs
+    if k.ndim == 0:
+        kf = float(k)
+        if kf >= 0.0 and kf.is_integer():
+            return x**k
+    return REGISTRY["pow"].array(x, k)
+
+
+FORWARDS: dict[str, Forward] = {name: _elementwise(name) for name in REGISTRY}
+FORWARDS["pow"] = _pow
+FORWARDS.update({
+    "sum": lambda xs, saved, shape: xs[0].sum(axis=saved[0], keepdims=saved[1]),
+    "mean": lambda xs, saved, shape: xs[0].mean(axis=saved[0], keepdims=saved[1]),
+    "max": lambda xs, saved, shape: np.max(xs[0], axis=saved[0], keepdims=saved[1]),
+    "min": lambda xs, saved, shape: np.min(xs[0], axis=saved[0], keepdims=saved[1]),
+    "reshape": lambda xs, saved, shape: xs[0].reshape(shape),
+    "transpose": lambda xs, saved, shape: xs[0].transpose(saved),
+    "getitem": lambda xs, saved, shape: xs[0][saved[0]],
+    "broadcast_to": lambda xs, saved, shape: np.broadcast_to(xs[0], shape),
+    "scatter": lambda xs, saved, shape: vjp.scatter_array(xs[0], saved[0], saved[1], shape),
+    "matmul": lambda xs, saved, shape: np.matmul(xs[0], xs[1]),
+    "linear": _linear,
+    "concatenate": lambda xs, saved, shape: np.concatenate(xs, axis=saved),
+    "stack": lambda xs, saved, shape: np.stack(xs, axis=saved),
+    "where": lambda xs, saved, shape: np.where(saved, xs[0], xs[1]),
+    "softmax": _method("softmax"),
+    "log_softmax": _method("log_softmax"),
+})
+
+
+class Stale(Exception):
+    """A captured tensor changed shape, dtype or requires_grad since the trace: trace again."""
+
+
+def _signature(t: Tensor) -> tuple[Any, ...]:
+    return t.data.shape, t.data.dtype, bool(t.requires_grad)
+
+
+class TensorProgram:
+    """Forward and backward of one traced Tensor graph, as array calls over slots."""
+
+    def __init__(self, root: Tensor, ops: dict[int, tuple[Any, ...]], arguments: list[Tensor],
+                 sites: dict[int, str]) -> None:
+        # Walk every op the function made (ops[id] = (out, op, parents, saved)), depth first.
+        order: list[Tensor] = []
+        seen: set[int] = set()
+        stack: list[tuple[Tensor, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            entry = ops.get(id(node))
+            if entry is not None:
+                for p in reversed(entry[2]):
+                    if id(p) not in seen:
+                        stack.append((p, False))
+        arg_index = {id(t): i for i, t in enumerate(arguments)}
+        slot: dict[int, int] = {}
+        self.n_arguments = len(arguments)
+        self.captured: list[Tensor] = []  # leaves read by identity: parameters, constants
+        self.steps: list[tuple[Any, ...]] = []
+        for node in order:
+            entry = ops.get(id(node))
+            if entry is None:  # a leaf
+                if id(node) in arg_index:
+                    slot[id(node)] = arg_index[id(node)]
+                else:
+                    slot[id(node)] = len(arguments) + len(self.captured)
+                    self.captured.append(node)
+                continue
+        n_leaves = len(arguments) + len(self.captured)
+        k = n_leaves
+        for node in order:
+            entry = ops.get(id(node))
+            if entry is None:
+                continue
+            _, op, parents, saved = entry
+            forward = FORWARDS.get(op.name)
+            if forward is None:
+                raise CompileError(
+                    f"compile cannot replay the Tensor op {op.name!r} (made at "
+                    f"{sites.get(id(node), '<unknown>')}): it has no recorded forward (fused "
+                    "losses and layers of nn and Functions have none yet). Write the function "
+                    "with autograd's Tensor ops (e.g. ((y - target) ** 2).mean() for mse_loss), "
+                    "or call it without compile.")
+            if op.name == "where" and not isinstance(saved, np.ndarray):
+                raise CompileError("compile cannot replay where() with this condition")
+            slot[id(node)] = k
+            k += 1
+            recorded = bool(node._parents)
+            needs = tuple(p.requires_grad for p in parents)
+            self.steps.append((forward, tuple(slot[id(p)] for p in parents), saved,
+                               node.data.shape, slot[id(node)], op, recorded, needs,
+                               node._op))
+        self.n_slots = k
+        self.root_slot = slot[id(root)]
+        self.requires_grad = root.requires_grad
+        self.leaf_requires = [bool(t.requires_grad) for t in arguments] + [
+            bool(t.requires_grad) for t in self.captured]
+        self.n_nodes = len(self.steps)
+        self._signatures = [_signature(t) for t in self.captured]
+
+    def run(self, arrays: list[np.ndarray], backward: bool) -> tuple[np.ndarray, list[Any]]:
+        env: list[Any] = [None] * self.n_slots
+        env[:len(arrays)] = arrays
+        base = len(arrays)
+        for i, t in enumerate(self.captured):
+            data = t.data
+            if (data.shape, data.dtype, t.requires_grad) != self._signatures[i]:
+                raise Stale
+            env[base + i] = data
+        for forward, ins, saved, shape, out, *_ in self.steps:
+            r = forward([env[i] for i in ins], saved, shape)
+            env[out] = r if type(r) is np.ndarray else np.asarray(r)  # as Tensor ops keep it
+        result = env[self.root_slot]
+        if not backward:
+            return result, []
+        if not self.requires_grad:
+            raise RuntimeError("backward: the compiled function's result does not require "
+                               "grad (no parameter or argument it depends on requires grad); "
+                               "use compile(fn, backward=False)")
+        if result.size != 1:
+            raise ValueError(f"backward: the compiled function returned shape {result.shape}; "
+                             "backward needs a one-element result (reduce it, e.g. .sum())")
+        grads: list[Any] = [None] * self.n_slots
+        seed = np.empty_like(result)
+        seed.fill(1)
+        grads[self.root_slot] = seed
+        shared: set[int] = set()
+        for _forward, ins, saved, _shape, out, op, recorded, needs, name in reversed(self.steps):
+            g = grads[out]
+            if g is None or not recorded:
+                continue
+            pgs = op.rule(g, tuple([env[i] for i in ins]), env[out], saved, needs)
+            if len(pgs) != len(ins):
+                raise ValueError(f"{name}: its gradient rule returned {len(pgs)} gradient(s) "
+                                 f"for {len(ins)} input(s)")
+            for i, pg, need in zip(ins, pgs, needs, strict=True):
+                if pg is None or not need:
+                    continue
+                like = env[i]
+                if (type(pg) is not np.ndarray or pg.dtype is not like.dtype
+                        or pg.shape != like.shape):
+                    pg = _fitted(pg, like, name, False)
+                old = grads[i]
+                if old is None:
+                    grads[i] = pg
+                    if pg is g:  # a rule passed its upstream on: two slots hold this array
+                        shared.add(id(pg))
+                else:
+                    grads[i] = old + pg
+        n = len(self.leaf_requires)
+        # A leaf keeps its gradient and may update it in place: it must own it.
+        return result, [(g.copy() if id(g) in shared else g) if need else None
+                        for g, need in zip(grads[:n], self.leaf_requires, strict=True)]
+
+    def write_grads(self, grads: list[Any], arguments: list[Any]) -> None:
+        """Accumulate into the leaves that require grad, as ``backward()`` does."""
+        with WRITE_LOCK:
+            for i, g in enumerate(grads):
+                if g is None:
+                    continue
+                k = i - self.n_arguments
+                target = arguments[i] if k < 0 else self.captured[k]
+                if target is not None:
+                    target._accumulate_leaf(g, False)
+
+    def describe(self) -> str:
+        counts: dict[str, int] = {}
+        recorded = 0
+        for step in self.steps:
+            counts[step[8]] = counts.get(step[8], 0) + 1
+            recorded += step[6]
+        lines = [f"tensor program: {self.n_nodes} ops ({recorded} with a gradient rule), "
+                 f"{self.n_arguments} argument(s), {len(self.captured)} captured tensor(s)",
+                 f"  {self.n_nodes} array calls forward, {recorded} rules backward",
+                 "  forward steps in order: " + " -> ".join(s[8] for s in self.steps)]
+        lines.append("  by op: " + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())))
+        return "\n".join(lines)
