@@ -188,15 +188,25 @@ class Sigmoid(Module):
 
 
 class Softplus(Module):
-    """log(1 + exp(x)).
+    """log(1 + exp(beta x)) / beta; x where beta x > threshold.
 
     >>> from autograd import Value
     >>> round(Softplus()(Value(0.0)).data, 6)
     0.693147
     """
 
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta = _finite(beta, "Softplus: beta")
+        self.threshold = _finite(threshold, "Softplus: threshold")
+
     def forward(self, x: Any) -> Any:
-        return x.softplus() if type(x) in _NODES else F.softplus(x)
+        beta, threshold = self.beta, self.threshold
+        return (x.softplus(beta, threshold) if type(x) in _NODES
+                else F.softplus(x, beta, threshold))
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Softmax(Module):

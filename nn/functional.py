@@ -173,13 +173,13 @@ def sigmoid(x: Node) -> Node:
     return _activation_input(x, "sigmoid").sigmoid()
 
 
-def softplus(x: Node) -> Node:
-    """log(1 + exp(x)), without overflow.
+def softplus(x: Node, beta: float = 1.0, threshold: float = 20.0) -> Node:
+    """log(1 + exp(beta x)) / beta, without overflow; x where beta x > threshold.
 
     >>> round(float(softplus(Tensor([0.0])).data[0]), 4)
     0.6931
     """
-    return _activation_input(x, "softplus").softplus()
+    return _activation_input(x, "softplus").softplus(beta, threshold)
 
 
 def softmax(x: Tensor, dim: int = -1) -> Tensor:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -134,10 +135,28 @@ def test_no_place_lists_an_op_the_registry_lacks() -> None:
         assert set(table) - variants <= set(REGISTRY), set(table) - variants - set(REGISTRY)
 
 
-def test_the_draw_whitelist_is_derived_from_the_registry() -> None:
-    numeric = {n for n in UNARY_METHODS
-               if any(isinstance(d, float) for _, d in REGISTRY[n].params)}
-    assert draw._SECOND_ARGUMENT == numeric == {"leaky_relu", "elu", "celu"}
+def test_the_draw_command_takes_the_number_parameters_of_the_registry() -> None:
+    assert set(draw.NUMBER_PARAMETERS) == set(UNARY_METHODS)
+    assert {n: p for n, p in draw.NUMBER_PARAMETERS.items() if p} == {
+        "leaky_relu": ("negative_slope",), "elu": ("alpha",), "celu": ("alpha",),
+        "softplus": ("beta", "threshold"),
+    }
+    x = Value(0.3)
+    text = "softplus(x, 2, 0.5) + softplus(x, threshold=-1) + softplus(x, -1.5, beta=-2)"
+    with pytest.raises(draw.ExpressionError, match="beta is given twice"):
+        draw._parse_expression(text, {"x"})
+    text = "softplus(x, 2, 0.5) + softplus(x, threshold=-1) + leaky_relu(x, negative_slope=-2)"
+    out = draw._evaluate(draw._parse_expression(text, {"x"}), {"x": x})
+    want = x.softplus(2.0, 0.5).data + x.softplus(threshold=-1.0).data + 0.3
+    assert out.data == pytest.approx(want, rel=1e-15)
+    assert 0.3 * 2 > 0.5 and out.data == pytest.approx(0.3 + 0.3 + 0.3)  # both linear
+    for bad, says in [("softplus(x, gamma=2)", "its parameters are beta, threshold"),
+                      ("softplus(x, 1, 2, 3)", "up to 2 number(s)"),
+                      ("softplus(x, beta=x)", "must be a number"),
+                      ("gelu(x, 1)", "exactly one argument"),
+                      ("tanh(x, beta=1)", "takes no parameters")]:
+        with pytest.raises(draw.ExpressionError, match=re.escape(says)):
+            draw._parse_expression(bad, {"x"})
 
 
 @pytest.mark.parametrize("name", sorted(n for n, e in REGISTRY.items() if e.arity == 1))
