@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from autograd.core import generic as G
+from autograd.core.free_functions import Node
 from autograd.core.random import generator
 from autograd.core.tensor import Op, Tensor
 from autograd.core.tensor import linear as linear
@@ -45,7 +46,6 @@ from nn.functional_sequence import (
     scaled_dot_product_attention,
 )
 
-Node = Tensor | Value
 REDUCTIONS = ("mean", "sum", "none", "sum_by_nonzero_weights")
 
 __all__ = [

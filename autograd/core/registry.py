@@ -11,12 +11,23 @@ which makes every derivative differentiable again.
   (d out / d a, d out / d b), where a part that ``wanted`` does not ask for may be
   ``None`` (``x ** 2`` needs no d/dk, which costs a log). A constant derivative is
   written as a number (``add``: ``(1, 1)``).
+- ``params`` names an entry's parameters and their defaults, in order
+  (``softplus``: ``beta=1.0, threshold=20.0``); the forwards and the derivative take
+  them after the input. A Value node keeps them (a tuple) for a recorded backward, a
+  Tensor node in its saved state.
 
-Everything that lists ops is derived from ``REGISTRY`` or checked against it by
-``tests/test_registry.py``: ``Value``'s and ``Tensor``'s methods, the module-level
-functions ``autograd.exp`` ..., ``nn.functional``'s activations, the activation-name
-lookup, the draw command's whitelist, ``autograd.testing``'s programs and the test
-tables. ``domain`` and ``kinks`` tell the tests where to draw inputs.
+Everything that lists ops is made from ``REGISTRY``: ``Value``'s and ``Tensor``'s
+elementwise methods (``unary_method``, below: ``x.softplus(beta=2.0)``, with the
+entry's signature and doc), the module-level functions ``autograd.exp`` ...
+(``autograd.core.free_functions``), the draw command's whitelist and its number
+parameters, and ``autograd.testing``'s programs. ``tests/autograd/core/test_registry.py``
+checks those and the places written by hand (``nn.functional``, ``nn``'s activation
+modules and their names, the README's list of activations, and the one test table
+``tests/autograd/core/op_tables.py``), naming the place an entry is missing from.
+``domain`` and ``kinks`` tell the tests where to draw inputs.
+
+A new activation, parameters included, is one entry here, a row in the test table and
+(unless it is listed as having none) a module class in ``nn``.
 
 Policy for new ops: compose first. An op written with existing ops needs no entry
 and no rule (``softsign(x)`` is ``x / (1 + x.abs())``). Add an entry here only for a
@@ -26,6 +37,8 @@ primitive, or fuse several ops into one entry only where a benchmark shows it pa
 True
 >>> sorted(n for n, e in REGISTRY.items() if e.kind == "activation")[:3]
 ['celu', 'elu', 'gelu']
+>>> REGISTRY["softplus"].params
+(('beta', 1.0), ('threshold', 20.0))
 """
 
 from __future__ import annotations

@@ -26,17 +26,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
+from autograd.core.free_functions import Node
 from autograd.core.generic import unbroadcast
 from autograd.core.graph import topological_order
 from autograd.core.tensor import Tensor
 from autograd.core.value import Value
 from autograd.pictures.render import INSTALL_HINT, _graphviz, _number, _preview
 
-Node = Union[Value, Tensor]  # noqa: UP007 - a runtime alias, as in render.py
 Grad = Any  # float for a Value, ndarray for a Tensor, None while no gradient has reached it
 
 __all__ = ["animate_backward", "BackwardAnimation", "Frame", "Contribution"]
