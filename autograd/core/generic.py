@@ -94,17 +94,27 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
     (True, 30.0, 1.0)
     """
     if type(x) is float:
-        bx = x if beta == 1.0 else beta * x
+        if beta == 1.0:  # the default, and mish's: no scaling
+            if x > threshold:
+                return x
+            # log1p(e**x) overflows past x = 709, where a threshold may be set that high
+            return math.log1p(math.exp(x)) if x < 30.0 else x + math.log1p(math.exp(-x))
+        bx = _nonzero_beta(beta) * x
         if bx > threshold:
             return x
-        # log1p(e**bx) overflows past bx = 709 when the threshold is set that high
-        sp = math.log1p(math.exp(bx)) if bx < 30.0 else bx + math.log1p(math.exp(-bx))
-        return sp if beta == 1.0 else sp / beta
+        return (math.log1p(math.exp(bx)) if bx < 30.0 else bx + math.log1p(math.exp(-bx))) / beta
     if is_plain(x):
-        bx = x if beta == 1.0 else beta * x
-        sp = np.logaddexp(0.0, np.minimum(bx, threshold))
-        return np.where(bx > threshold, x, sp if beta == 1.0 else sp / beta)
+        if beta == 1.0:
+            return np.where(x > threshold, x, np.logaddexp(0.0, np.minimum(x, threshold)))
+        bx = _nonzero_beta(beta) * x
+        return np.where(bx > threshold, x, np.logaddexp(0.0, np.minimum(bx, threshold)) / beta)
     return x.softplus(beta, threshold)
+
+
+def _nonzero_beta(beta: float) -> float:
+    if beta == 0.0:
+        raise ValueError("softplus: beta must be non-zero, got 0")
+    return beta
 
 
 def erf(x: Any) -> Any:

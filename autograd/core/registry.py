@@ -183,15 +183,11 @@ def _d_gelu(x: Any, out: Any, approximate: str = "none") -> Any:
     return 0.5 * (1.0 + G.erf(x * _SQRT_HALF)) + x * (_INV_SQRT_2PI * G.exp(-0.5 * x * x))
 
 
-def _softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
-    if beta == 0.0:  # checked here, once per call: the formulas divide by beta
-        raise ValueError("softplus: beta must be non-zero, got 0")
-    return G.softplus(x, beta, threshold)
-
-
 def _d_softplus(x: Any, out: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
     # sigmoid(beta x) below the threshold, 1 above, where the forward is x itself.
     xd = G.data(x)
+    if type(xd) is float and beta == 1.0:  # a Value's forward, by default: the short way
+        return 1.0 if xd > threshold else G.sigmoid(x)
     if beta == 1.0:
         return G.where(xd > threshold, 1.0, G.sigmoid(x))
     return G.where(beta * xd > threshold, 1.0, G.sigmoid(beta * x))
@@ -382,7 +378,7 @@ _ENTRIES = [
     Elementwise("gelu", 1, _gelu, _array_gelu, _d_gelu, "activation",
                 params=(("approximate", "none"),),
                 doc="x * Phi(x): the exact erf form, or approximate='tanh'."),
-    Elementwise("softplus", 1, _softplus, _softplus, _d_softplus, "activation",
+    Elementwise("softplus", 1, G.softplus, G.softplus, _d_softplus, "activation",
                 params=(("beta", 1.0), ("threshold", 20.0)), kinks=(20.0,),
                 doc="log(1 + e**(beta x)) / beta; exactly x where beta x > threshold "
                     "(PyTorch's rule)."),
@@ -425,8 +421,9 @@ def unary_method(entry: Elementwise, cls: type, key: Any, apply: Callable[[Any, 
 
     A parameter-free entry gives ``method(self)``, which is ``apply(self, key)``; an entry
     with parameters gives ``method(self, p1=default1, ...)`` (by position or by name), which
-    is ``apply_with(self, key, (p1, ...))``. ``inspect.signature`` and ``help`` show the
-    parameters, their defaults and types, and the entry's ``doc``.
+    is ``apply_with(self, key, (p1, ...))``, or ``apply(self, key)`` when no parameter is
+    given (the formulas' defaults are the entry's). ``inspect.signature`` and ``help`` show
+    the parameters, their defaults and types, and the entry's ``doc``.
 
     >>> import inspect
     >>> from autograd import Tensor
@@ -443,10 +440,10 @@ def unary_method(entry: Elementwise, cls: type, key: Any, apply: Callable[[Any, 
 
         def with_params(self: Any, *args: Any, **kwargs: Any) -> Any:
             if not kwargs:
+                if not args:  # the defaults: the formulas' own, nothing to pass or keep
+                    return apply(self, key)
                 if len(args) == n:  # all given by position
                     return apply_with(self, key, args)
-                if not args:
-                    return apply_with(self, key, defaults)
             return apply_with(self, key, _bind(name, names, defaults, args, kwargs))
 
         method: Callable[..., Any] = with_params

@@ -162,6 +162,16 @@ def test_no_place_lists_an_op_the_registry_lacks() -> None:
     assert set(autograd.__all__) >= set(UNARY_METHODS)
 
 
+@pytest.mark.parametrize("name", [n for n, e in REGISTRY.items() if e.params])
+def test_formula_defaults_are_the_entry_defaults(name: str) -> None:
+    """A call without parameters uses the formulas' own defaults (a Value node then keeps
+    none), so they must be the entry's."""
+    e = REGISTRY[name]
+    for formula in (e.scalar, e.array, e.d):
+        sig = inspect.signature(formula).parameters
+        assert [(p, sig[p].default) for p, _ in e.params] == list(e.params), formula
+
+
 def test_the_draw_command_takes_the_number_parameters_of_the_registry() -> None:
     assert set(draw.NUMBER_PARAMETERS) == set(UNARY_METHODS)
     assert {n: p for n, p in draw.NUMBER_PARAMETERS.items() if p} == {
