@@ -567,7 +567,7 @@ class Tensor:
     # -- elementwise functions: exp, log, ..., tanh, relu, softplus(beta, threshold), ... -------
     # One method per unary entry of autograd.core.registry, made below the class by
     # registry.unary_method with the entry's parameters (see ``inspect.signature``).
-    if TYPE_CHECKING:
+    if TYPE_CHECKING:  # a static checker cannot list them: it reads them as methods giving a Tensor
         def __getattr__(self, name: str) -> Callable[..., Tensor]: ...
 
     def __abs__(self) -> Tensor:

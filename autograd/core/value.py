@@ -287,7 +287,7 @@ class Value:
     # -- elementwise functions: exp, log, ..., tanh, relu, softplus(beta, threshold), ... -------
     # One method per unary entry of autograd.core.registry, made below the class by
     # registry.unary_method with the entry's parameters (see ``inspect.signature``).
-    if TYPE_CHECKING:
+    if TYPE_CHECKING:  # a static checker cannot list them: it reads them as methods giving a Value
         def __getattr__(self, name: str) -> Callable[..., Value]: ...
 
     def __abs__(self) -> Value:
