@@ -7,12 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from autograd.core.free_functions import Node
 from autograd.core.graph import enable_grad, gradients, no_grad, topological_order
 from autograd.core.tensor import Tensor
 from autograd.core.value import Value
 from autograd.transforms import _grads_of
-
-Node = Value | Tensor
 
 
 class GradcheckError(RuntimeError):

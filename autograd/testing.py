@@ -30,14 +30,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from autograd.core.registry import REGISTRY, UNARY_METHODS
+
 Shape = tuple[int, ...]
-ShapeLike = Union[int, Shape, st.SearchStrategy[Shape]]  # noqa: UP007 - runtime alias
+ShapeLike = int | Shape | st.SearchStrategy[Shape]
 
 
 # -- arrays and shapes ----------------------------------------------------------------
@@ -205,6 +207,33 @@ _OPS: dict[str, _Op] = {
     "rpow": _Op(1, lambda a, c: c ** a, lambda a, c: c ** a,
                 lambda a, c: max(c, 1 / c) ** a, "{c} ** {0}", _POSITIVE),
 }
+_SAMPLES = tuple(k / 32.0 for k in range(-32, 33))  # where a measured bound looks
+
+
+def _entry_op(name: str) -> _Op:
+    """A registry entry without a step above: ``name(a)``, with the entry's own float forward
+    as its reference and a bound measured on the inputs' range (inf where the forward raises
+    in that range: the strategy then draws tanh instead)."""
+    forward = REGISTRY[name].scalar
+    assert forward is not None
+
+    def bound(a: float, c: float) -> float:
+        try:
+            top = max(abs(forward(a * t)) for t in _SAMPLES)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return math.inf
+        return 1.05 * top + 1e-3  # sampled: with room for a peak between samples
+
+    return _Op(1, lambda a, c: getattr(a, name)(), lambda a, c: forward(a), bound,
+               name + "({0})")
+
+
+# Every smooth unary entry of the registry is an op too: those above with their own
+# reference (and a safe form where the entry is not defined on every real), the others
+# (a new activation, say) as they are.
+for _name in UNARY_METHODS:
+    if _name not in _OPS and REGISTRY[_name].scalar is not None and not REGISTRY[_name].kinks:
+        _OPS[_name] = _entry_op(_name)
 SCALAR_OPS: tuple[str, ...] = tuple(_OPS)
 """Names of the ops ``scalar_programs`` draws from (all smooth and defined on every real)."""
 

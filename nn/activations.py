@@ -14,6 +14,7 @@ with parameters is one registry entry plus one short class here.
 
 from __future__ import annotations
 
+import inspect
 from operator import methodcaller
 from typing import Any, ClassVar
 
@@ -78,6 +79,10 @@ class Elementwise(Module):
         super().__init_subclass__(**kwargs)
         if op:
             cls.op, cls.op_params = op, REGISTRY[op].params
+            # What help(), IDEs and inspect show: PyTorch's keywords with their defaults.
+            cls.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+                inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default)
+                for name, default in cls.op_params])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -211,7 +216,7 @@ class Sigmoid(Elementwise, op="sigmoid"):
 
 
 class Softplus(Elementwise, op="softplus"):
-    """log(1 + exp(x)).
+    """log(1 + exp(beta x)) / beta; x where beta x > threshold.
 
     >>> from autograd import Value
     >>> round(Softplus()(Value(0.0)).data, 6)

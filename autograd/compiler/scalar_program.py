@@ -80,8 +80,8 @@ class ScalarProgram:
             names[k] = spec.name
             if spec.arity == 1:
                 a_of[k] = a
-                if spec.params:
-                    params[k] = (n._d1,)
+                if spec.params:  # the node keeps its parameters as a tuple, or () at defaults
+                    params[k] = n._d1 if type(n._d1) is tuple else ()
                 continue
             arity[k] = 2
             p1 = n._p1

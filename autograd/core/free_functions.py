@@ -2,24 +2,29 @@
 
 Each takes a Tensor, a Value (where the method exists) or anything ``Tensor``
 accepts (a list, an ndarray, a number), which becomes a constant Tensor. The
-elementwise ones are checked against ``autograd.core.registry.REGISTRY`` by
-``tests/test_registry.py``.
+elementwise ones (``ELEMENTWISE``) are made from ``autograd.core.registry.REGISTRY``,
+one per unary entry, with the entry's parameters.
 
 >>> import autograd
 >>> autograd.sigmoid([0.0, 100.0]).data
 array([0.5, 1. ])
 >>> autograd.tanh(autograd.Value(0.0)).data
 0.0
+>>> autograd.softplus([0.0], beta=2.0).data.round(4)
+array([0.3466])
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
+from autograd.core.registry import REGISTRY, UNARY_METHODS, Elementwise
 from autograd.core.tensor import Axis, Tensor, _matmul, _operand
 from autograd.core.value import Value
 
-Node = Any  # Tensor | Value
+Node = Tensor | Value  # the one definition of "a Tensor or a Value", for type hints
 
 
 def _node(x: Any) -> Any:
@@ -28,77 +33,38 @@ def _node(x: Any) -> Any:
     return Tensor(x)
 
 
-def exp(x: Any) -> Node:
-    """``x.exp()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).exp()
+def _elementwise(entry: Elementwise) -> Callable[..., Any]:
+    """``autograd.<name>(x, *params)``: ``x.<name>(*params)`` for a Tensor or a Value, and for
+    anything else a constant Tensor of it; the entry's parameters in the signature."""
+    name = entry.name
+    def with_params(x: Any, *args: Any, **kwargs: Any) -> Any:
+        return getattr(_node(x), name)(*args, **kwargs)
 
-def log(x: Any) -> Node:
-    """``x.log()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).log()
+    def without_params(x: Any) -> Any:
+        return getattr(_node(x), name)()
 
-def sqrt(x: Any) -> Node:
-    """``x.sqrt()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).sqrt()
+    function: Callable[..., Any] = with_params if entry.params else without_params
+    method = inspect.signature(getattr(Tensor, name))
+    x = inspect.Parameter("x", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Any)
+    params = list(method.parameters.values())[1:]
+    function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [x, *params], return_annotation=Node)
+    function.__annotations__ = {"x": Any} | {p.name: p.annotation for p in params} | {
+        "return": Node}
+    function.__name__ = function.__qualname__ = name
+    function.__module__ = __name__
+    call = ", ".join(["x", *(p.name for p in params)]) if params else ""
+    function.__doc__ = (f"``x.{name}({call.partition(', ')[2]})`` (Tensor or Value; "
+                        f"array-likes become constants): {entry.doc or name}")
+    return function
 
-def abs(x: Any) -> Node:
-    """``x.abs()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).abs()
 
-def sin(x: Any) -> Node:
-    """``x.sin()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).sin()
+#: ``autograd.exp``, ``autograd.tanh``, ``autograd.softplus`` ...: one per unary registry entry.
+ELEMENTWISE: dict[str, Callable[..., Any]] = {
+    name: _elementwise(REGISTRY[name]) for name in UNARY_METHODS
+}
+globals().update(ELEMENTWISE)
 
-def cos(x: Any) -> Node:
-    """``x.cos()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).cos()
-
-def erf(x: Any) -> Node:
-    """``x.erf()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).erf()
-
-def tanh(x: Any) -> Node:
-    """``x.tanh()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).tanh()
-
-def sigmoid(x: Any) -> Node:
-    """``x.sigmoid()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).sigmoid()
-
-def relu(x: Any) -> Node:
-    """``x.relu()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).relu()
-
-def softplus(x: Any) -> Node:
-    """``x.softplus()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).softplus()
-
-def mish(x: Any) -> Node:
-    """``x.mish()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).mish()
-
-def hardswish(x: Any) -> Node:
-    """``x.hardswish()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).hardswish()
-
-def relu6(x: Any) -> Node:
-    """``x.relu6()`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).relu6()
-
-def leaky_relu(x: Any, negative_slope: float = 0.01) -> Node:
-    """``x.leaky_relu(negative_slope)`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).leaky_relu(negative_slope)
-
-def elu(x: Any, alpha: float = 1.0) -> Node:
-    """``x.elu(alpha)`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).elu(alpha)
-
-def celu(x: Any, alpha: float = 1.0) -> Node:
-    """``x.celu(alpha)`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).celu(alpha)
-
-def gelu(x: Any, approximate: str = "none") -> Node:
-    """``x.gelu(approximate)`` (Tensor or Value; array-likes become constants)."""
-    return _node(x).gelu(approximate)
 
 def softmax(x: Any, axis: int = -1) -> Tensor:
     """``x.softmax(axis)``; array-likes become constant Tensors."""

@@ -87,13 +87,34 @@ def sigmoid(x: Any) -> Any:
     return x.sigmoid()
 
 
-def softplus(x: Any) -> Any:
-    """log(1 + e**x), exactly x above 20 (PyTorch's threshold)."""
+def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
+    """log(1 + e**(beta x)) / beta, and exactly x where beta x > threshold (PyTorch's rule).
+
+    >>> softplus(0.0) == math.log(2.0), softplus(30.0), softplus(1.0, 2.0, 1.0)
+    (True, 30.0, 1.0)
+    """
     if type(x) is float:
-        return x if x > 20.0 else math.log1p(math.exp(x))
+        if beta == 1.0:  # the default, and mish's: no scaling
+            if x > threshold:
+                return x
+            # log1p(e**x) overflows past x = 709, where a threshold may be set that high
+            return math.log1p(math.exp(x)) if x < 30.0 else x + math.log1p(math.exp(-x))
+        bx = _nonzero_beta(beta) * x
+        if bx > threshold:
+            return x
+        return (math.log1p(math.exp(bx)) if bx < 30.0 else bx + math.log1p(math.exp(-bx))) / beta
     if is_plain(x):
-        return np.where(x > 20.0, x, np.logaddexp(0.0, np.minimum(x, 20.0)))
-    return x.softplus()
+        if beta == 1.0:
+            return np.where(x > threshold, x, np.logaddexp(0.0, np.minimum(x, threshold)))
+        bx = _nonzero_beta(beta) * x
+        return np.where(bx > threshold, x, np.logaddexp(0.0, np.minimum(bx, threshold)) / beta)
+    return x.softplus(beta, threshold)
+
+
+def _nonzero_beta(beta: float) -> float:
+    if beta == 0.0:
+        raise ValueError("softplus: beta must be non-zero, got 0")
+    return beta
 
 
 def erf(x: Any) -> Any:
@@ -162,11 +183,6 @@ def reciprocal(x: Any) -> Any:
 def erf_derivative(x: Any) -> Any:
     """d/dx erf(x) = 2 / sqrt(pi) * exp(-x**2)."""
     return _TWO_OVER_SQRT_PI * exp(-(x * x))
-
-
-def sum_to(x: Any, axis: Any, keepdims: bool = True) -> Any:
-    """Sum over ``axis`` (numpy's meaning) on an array or a Tensor."""
-    return x.sum(axis=axis, keepdims=keepdims)
 
 
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:

@@ -11,12 +11,23 @@ which makes every derivative differentiable again.
   (d out / d a, d out / d b), where a part that ``wanted`` does not ask for may be
   ``None`` (``x ** 2`` needs no d/dk, which costs a log). A constant derivative is
   written as a number (``add``: ``(1, 1)``).
+- ``params`` names an entry's parameters and their defaults, in order
+  (``softplus``: ``beta=1.0, threshold=20.0``); the forwards and the derivative take
+  them after the input. A Value node keeps them (a tuple) for a recorded backward, a
+  Tensor node in its saved state.
 
-Everything that lists ops is derived from ``REGISTRY`` or checked against it by
-``tests/test_registry.py``: ``Value``'s and ``Tensor``'s methods, the module-level
-functions ``autograd.exp`` ..., ``nn.functional``'s activations, the activation-name
-lookup, the draw command's whitelist, ``autograd.testing``'s programs and the test
-tables. ``domain`` and ``kinks`` tell the tests where to draw inputs.
+Everything that lists ops is made from ``REGISTRY``: ``Value``'s and ``Tensor``'s
+elementwise methods (``unary_method``, below: ``x.softplus(beta=2.0)``, with the
+entry's signature and doc), the module-level functions ``autograd.exp`` ...
+(``autograd.core.free_functions``), the draw command's whitelist and its number
+parameters, and ``autograd.testing``'s programs. ``tests/autograd/core/test_registry.py``
+checks those and the places written by hand (``nn.functional``, ``nn``'s activation
+modules and their names, the README's list of activations, and the one test table
+``tests/autograd/core/op_tables.py``), naming the place an entry is missing from.
+``domain`` and ``kinks`` tell the tests where to draw inputs.
+
+A new activation, parameters included, is one entry here, a row in the test table and
+(unless it is listed as having none) a module class in ``nn``.
 
 Policy for new ops: compose first. An op written with existing ops needs no entry
 and no rule (``softsign(x)`` is ``x / (1 + x.abs())``). Add an entry here only for a
@@ -26,10 +37,13 @@ primitive, or fuse several ops into one entry only where a benchmark shows it pa
 True
 >>> sorted(n for n, e in REGISTRY.items() if e.kind == "activation")[:3]
 ['celu', 'elu', 'gelu']
+>>> REGISTRY["softplus"].params
+(('beta', 1.0), ('threshold', 20.0))
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,6 +74,7 @@ class Elementwise:
     params: tuple[tuple[str, Any], ...] = ()  # (name, default) after the input
     domain: tuple[float, float] = (-4.0, 4.0)  # where the tests draw inputs
     kinks: tuple[float, ...] = ()  # where the derivative jumps (tests keep away)
+    doc: str = ""  # the first line of the method's docstring
 
     @property
     def label(self) -> str:
@@ -168,6 +183,16 @@ def _d_gelu(x: Any, out: Any, approximate: str = "none") -> Any:
     return 0.5 * (1.0 + G.erf(x * _SQRT_HALF)) + x * (_INV_SQRT_2PI * G.exp(-0.5 * x * x))
 
 
+def _d_softplus(x: Any, out: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
+    # sigmoid(beta x) below the threshold, 1 above, where the forward is x itself.
+    xd = G.data(x)
+    if type(xd) is float and beta == 1.0:  # a Value's forward, by default: the short way
+        return 1.0 if xd > threshold else G.sigmoid(x)
+    if beta == 1.0:
+        return G.where(xd > threshold, 1.0, G.sigmoid(x))
+    return G.where(beta * xd > threshold, 1.0, G.sigmoid(beta * x))
+
+
 def _scalar_mish(x: float) -> float:
     return x * math.tanh(G.softplus(x))
 
@@ -240,45 +265,43 @@ def _array_pow(x: np.ndarray, k: np.ndarray) -> np.ndarray:
 
 
 def _d_pow(x: Any, k: Any, out: Any, wanted: tuple[bool, bool] = BOTH) -> tuple[Any, Any]:
-    """d/dx x**k = k x**(k-1) (0 where k = 0, inf at x = 0 for k < 1);
-    d/dk x**k = x**k log(x) for x > 0, 0 at x = 0 with k >= 0, NaN elsewhere (PyTorch's rule:
-    a negative base has no real log, so the exponent's gradient there is NaN, never an error)."""
+    """(d/dx x**k, d/dk x**k), each computed only when ``wanted``."""
     xd, kd = G.data(x), G.data(k)
-    d_base: Any = None
-    d_exp: Any = None
+    if type(xd) is float and type(kd) is float:  # a Value's: Python floats, no numpy state
+        return (_d_pow_base(x, k, xd, kd) if wanted[0] else None,
+                _d_pow_exponent(x, out, xd, kd) if wanted[1] else None)
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 is inf, as it should be
+        return (_d_pow_base(x, k, xd, kd) if wanted[0] else None,
+                _d_pow_exponent(x, out, xd, kd) if wanted[1] else None)
+
+
+def _d_pow_base(x: Any, k: Any, xd: Any, kd: Any) -> Any:
+    """k x**(k-1), with PyTorch's values where that formula fails: 0 at x = k = 0
+    (where numpy gives 0 * inf = NaN) and inf at x = 0 for k < 1 (where a float power raises)."""
+    if type(xd) is float and type(kd) is float:  # a Value (or a recorded Value)
+        if xd == 0.0 and kd == 0.0:
+            return 0.0
+        if xd == 0.0 and kd < 1.0:
+            return math.inf
+        return k * x ** (k - 1.0)
+    d = k * x ** (k - 1.0)
+    both_zero = (xd == 0) & (kd == 0)
+    if G.is_plain(d):
+        return np.where(both_zero, 0.0, d)
+    return G.where(np.broadcast_to(both_zero, d.shape), 0.0, d)
+
+
+def _d_pow_exponent(x: Any, out: Any, xd: Any, kd: Any) -> Any:
+    """x**k log(x) for x > 0; at x = 0, 0 for k >= 0; NaN elsewhere (PyTorch's rule: a
+    negative base has no real log, so the exponent's gradient there is NaN, never an error)."""
     if type(xd) is float and type(kd) is float:
-        if not wanted[0]:
-            pass
-        elif kd == 0.0 and xd == 0.0:  # only there: elsewhere k x**(k-1) is 0, its d/dk not
-            d_base = 0.0
-        elif xd == 0.0 and kd < 1.0:
-            d_base = math.inf
-        else:
-            d_base = k * x ** (k - 1.0)
-        if not wanted[1]:
-            pass
-        elif xd > 0.0:
-            d_exp = out * G.log(x)
-        else:
-            d_exp = 0.0 if (xd == 0.0 and kd >= 0.0) else math.nan
-        return d_base, d_exp
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if not wanted[0]:
-            pass
-        elif G.is_plain(x) and G.is_plain(k):
-            d_base = np.where((kd == 0) & (xd == 0), 0.0, k * x ** (k - 1.0))
-        else:
-            both_zero = (kd == 0) & (xd == 0)
-            d_base = G.where(np.broadcast_to(both_zero, np.broadcast_shapes(np.shape(xd),
-                             np.shape(kd))), 0.0, k * x ** (k - 1.0))
-        if wanted[1]:
-            positive = xd > 0
-            log_x = G.log(G.where(positive, x, 1.0)) if np.ndim(positive) else (
-                G.log(x) if positive else 0.0)
-            fallback = np.where((xd == 0) & (kd >= 0), 0.0, np.nan)
-            d_exp = G.where(np.broadcast_to(positive, np.shape(fallback)), out * log_x,
-                            fallback)
-    return d_base, d_exp
+        if xd > 0.0:
+            return out * G.log(x)
+        return 0.0 if (xd == 0.0 and kd >= 0.0) else math.nan
+    positive = xd > 0
+    fallback = np.where((xd == 0) & (kd >= 0), 0.0, np.nan)
+    log_x = G.log(G.where(positive, x, 1.0))  # log(1) = 0 where x <= 0: no warning, no NaN
+    return G.where(np.broadcast_to(positive, np.shape(fallback)), out * log_x, fallback)
 
 
 def _share(first: Any, tie: Any) -> Any:
@@ -319,41 +342,56 @@ _ENTRIES = [
     Elementwise("maximum", 2, None, np.maximum, _d_maximum, "arithmetic"),
     Elementwise("minimum", 2, None, np.minimum, _d_minimum, "arithmetic"),
     # Elementary functions.
-    Elementwise("exp", 1, _scalar_exp, np.exp, lambda x, out: out, domain=(-3.0, 3.0)),
-    Elementwise("log", 1, _scalar_log, _array_log, lambda x, out: 1.0 / x, domain=(0.2, 4.0)),
+    Elementwise("exp", 1, _scalar_exp, np.exp, lambda x, out: out, domain=(-3.0, 3.0),
+                doc="e ** x."),
+    Elementwise("log", 1, _scalar_log, _array_log, lambda x, out: 1.0 / x, domain=(0.2, 4.0),
+                doc="Natural logarithm; raises ValueError for input <= 0."),
     Elementwise("sqrt", 1, _scalar_sqrt, _array_sqrt, lambda x, out: 0.5 * G.reciprocal(out),
-                domain=(0.2, 4.0)),
-    Elementwise("abs", 1, abs, np.abs, lambda x, out: G.sign(x), kinks=(0.0,)),
-    Elementwise("sin", 1, G.sin, np.sin, lambda x, out: G.cos(x)),
-    Elementwise("cos", 1, G.cos, np.cos, lambda x, out: -G.sin(x)),
-    Elementwise("erf", 1, math.erf, _np_erf, lambda x, out: G.erf_derivative(x)),
+                domain=(0.2, 4.0),
+                doc="Square root; raises ValueError for input < 0 (the gradient at 0 is inf)."),
+    Elementwise("abs", 1, abs, np.abs, lambda x, out: G.sign(x), kinks=(0.0,),
+                doc="|x|; the gradient at 0 is 0, as in PyTorch."),
+    Elementwise("sin", 1, G.sin, np.sin, lambda x, out: G.cos(x), doc="Sine."),
+    Elementwise("cos", 1, G.cos, np.cos, lambda x, out: -G.sin(x), doc="Cosine."),
+    Elementwise("erf", 1, math.erf, _np_erf, lambda x, out: G.erf_derivative(x),
+                doc="The error function."),
     # Activations (formulas and edge cases as in PyTorch).
-    Elementwise("tanh", 1, math.tanh, np.tanh, lambda x, out: 1.0 - out * out, "activation"),
+    Elementwise("tanh", 1, math.tanh, np.tanh, lambda x, out: 1.0 - out * out, "activation",
+                doc="Hyperbolic tangent."),
     Elementwise("sigmoid", 1, G.sigmoid, G.sigmoid, lambda x, out: out * (1.0 - out),
-                "activation"),
+                "activation", doc="1 / (1 + e**-x), without overflow."),
     Elementwise("relu", 1, _scalar_relu, lambda x: np.maximum(x, 0), _d_relu,
-                "activation", kinks=(0.0,)),
+                "activation", kinks=(0.0,),
+                doc="max(0, x); the gradient at 0 is 0."),
     Elementwise("leaky_relu", 1, _scalar_leaky_relu, _array_leaky_relu,
                 lambda x, out, negative_slope=0.01: G.where(G.data(x) > 0, 1.0, negative_slope),
-                "activation", params=(("negative_slope", 0.01),), kinks=(0.0,)),
+                "activation", params=(("negative_slope", 0.01),), kinks=(0.0,),
+                doc="x for x > 0, else negative_slope * x."),
     Elementwise("elu", 1, _scalar_elu, _array_elu,
                 lambda x, out, alpha=1.0: G.where(G.data(x) > 0, 1.0, out + alpha),
-                "activation", params=(("alpha", 1.0),), kinks=(0.0,)),
+                "activation", params=(("alpha", 1.0),), kinks=(0.0,),
+                doc="x for x > 0, else alpha * (e**x - 1)."),
     Elementwise("celu", 1, _scalar_celu, _array_celu,
                 lambda x, out, alpha=1.0: G.where(G.data(x) > 0, 1.0, out / alpha + 1.0),
-                "activation", params=(("alpha", 1.0),), kinks=(0.0,)),
+                "activation", params=(("alpha", 1.0),), kinks=(0.0,),
+                doc="x for x > 0, else alpha * (e**(x / alpha) - 1)."),
     Elementwise("gelu", 1, _gelu, _array_gelu, _d_gelu, "activation",
-                params=(("approximate", "none"),)),
-    Elementwise("softplus", 1, G.softplus, G.softplus,
-                lambda x, out: G.where(G.data(x) > 20.0, 1.0, G.sigmoid(x)), "activation",
-                kinks=(20.0,)),
+                params=(("approximate", "none"),),
+                doc="x * Phi(x): the exact erf form, or approximate='tanh'."),
+    Elementwise("softplus", 1, G.softplus, G.softplus, _d_softplus, "activation",
+                params=(("beta", 1.0), ("threshold", 20.0)), kinks=(20.0,),
+                doc="log(1 + e**(beta x)) / beta; exactly x where beta x > threshold "
+                    "(PyTorch's rule)."),
     Elementwise("mish", 1, _scalar_mish, lambda x: x * np.tanh(np.logaddexp(0.0, x)), _d_mish,
-                "activation"),
+                "activation", doc="x * tanh(softplus(x))."),
     Elementwise("hardswish", 1, _scalar_hardswish,
                 lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, _d_hardswish, "activation",
-                domain=(-5.0, 5.0), kinks=(-3.0, 3.0)),
+                domain=(-5.0, 5.0), kinks=(-3.0, 3.0),
+                doc="x * relu6(x + 3) / 6; its gradient is 0 at x = -3 and 1 at x = 3 "
+                    "(PyTorch's values)."),
     Elementwise("relu6", 1, _scalar_relu6, lambda x: np.clip(x, 0.0, 6.0), _d_relu6,
-                "activation", domain=(-2.0, 8.0), kinks=(0.0, 6.0)),
+                "activation", domain=(-2.0, 8.0), kinks=(0.0, 6.0),
+                doc="min(max(0, x), 6)."),
 ]
 
 REGISTRY: dict[str, Elementwise] = {e.name: e for e in _ENTRIES}
@@ -374,3 +412,74 @@ def times(g: Any, d: Any) -> Any:
         if d == -1:
             return -g
     return g * d
+
+
+# -- methods made from the entries -------------------------------------------------------------
+def unary_method(entry: Elementwise, cls: type, key: Any, apply: Callable[[Any, Any], Any],
+                 apply_with: Callable[[Any, Any, tuple[Any, ...]], Any]) -> Callable[..., Any]:
+    """The method ``cls.<entry.name>`` of a unary entry, with the entry's parameters.
+
+    A parameter-free entry gives ``method(self)``, which is ``apply(self, key)``; an entry
+    with parameters gives ``method(self, p1=default1, ...)`` (by position or by name), which
+    is ``apply_with(self, key, (p1, ...))``, or ``apply(self, key)`` when no parameter is
+    given (the formulas' defaults are the entry's). ``inspect.signature`` and ``help`` show
+    the parameters, their defaults and types, and the entry's ``doc``.
+
+    >>> import inspect
+    >>> from autograd import Tensor
+    >>> inspect.signature(Tensor.softplus)
+    <Signature (self, beta: float = 1.0, threshold: float = 20.0) -> autograd.core.tensor.Tensor>
+    >>> Tensor([0.0, 30.0]).softplus(threshold=25.0).data.round(4)
+    array([ 0.6931, 30.    ])
+    """
+    name = entry.name
+    if entry.params:
+        names = tuple(p for p, _ in entry.params)
+        defaults = tuple(d for _, d in entry.params)
+        n = len(names)
+
+        def with_params(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if not kwargs:
+                if not args:  # the defaults: the formulas' own, nothing to pass or keep
+                    return apply(self, key)
+                if len(args) == n:  # all given by position
+                    return apply_with(self, key, args)
+            return apply_with(self, key, _bind(name, names, defaults, args, kwargs))
+
+        method: Callable[..., Any] = with_params
+        params = [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=d,
+                                    annotation=type(d)) for p, d in entry.params]
+    else:
+        def without_params(self: Any) -> Any:
+            return apply(self, key)
+
+        method = without_params
+        params = []
+    self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    method.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [self_param, *params], return_annotation=cls)
+    method.__annotations__ = {p.name: p.annotation for p in params} | {"return": cls}
+    method.__name__ = name
+    method.__qualname__ = f"{cls.__name__}.{name}"
+    method.__module__ = cls.__module__
+    method.__doc__ = (f"{entry.doc or name}\n\nElementwise; the op ``{name}`` of "
+                      "``autograd.core.registry.REGISTRY``.")
+    return method
+
+
+def _bind(name: str, names: tuple[str, ...], defaults: tuple[Any, ...], args: tuple[Any, ...],
+          kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """The parameters of a call, in order: Python's rules for positional and keyword arguments."""
+    if len(args) > len(names):
+        raise TypeError(f"{name}() takes at most {len(names)} parameter(s) after the input "
+                        f"({', '.join(names)}), got {len(args)}")
+    values = list(args) + list(defaults[len(args):])
+    for key, value in kwargs.items():
+        if key not in names:
+            raise TypeError(f"{name}() got an unexpected keyword argument {key!r}; its "
+                            f"parameters are {', '.join(names)}")
+        i = names.index(key)
+        if i < len(args):
+            raise TypeError(f"{name}() got multiple values for argument {key!r}")
+        values[i] = value
+    return tuple(values)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from operator import attrgetter
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
@@ -27,7 +27,7 @@ from autograd.core.graph import (
     topological_order,
     write_gradients,
 )
-from autograd.core.registry import REGISTRY, Elementwise, times
+from autograd.core.registry import REGISTRY, UNARY_METHODS, Elementwise, times, unary_method
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = int | Sequence[int] | None
@@ -257,7 +257,12 @@ _ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
 _array = {name: spec.array for name, spec in REGISTRY.items()}
 
 
-def _unary(x: Tensor, name: str, *params: Any) -> Tensor:
+def _unary(x: Tensor, name: str) -> Tensor:
+    return _record(_array[name](x.data), OPS[name], (x,))
+
+
+def _unary_with(x: Tensor, name: str, params: tuple[Any, ...]) -> Tensor:
+    """``_unary`` for an entry with parameters (saved for the rule: ``d(x, out, *params)``)."""
     return _record(_array[name](x.data, *params), OPS[name], (x,), params)
 
 
@@ -561,70 +566,14 @@ class Tensor:
     def __pos__(self) -> Tensor:
         return self
 
-    # -- elementwise functions (each one entry of autograd.core.registry) --------------------
-    def exp(self) -> Tensor:
-        return _unary(self, "exp")
+    # -- elementwise functions: exp, log, ..., tanh, relu, softplus(beta, threshold), ... -------
+    # One method per unary entry of autograd.core.registry, made below the class by
+    # registry.unary_method with the entry's parameters (see ``inspect.signature``).
+    if TYPE_CHECKING:  # a static checker cannot list them: it reads them as methods giving a Tensor
+        def __getattr__(self, name: str) -> Callable[..., Tensor]: ...
 
-    def log(self) -> Tensor:
-        """Natural log; raises ValueError if any element is <= 0."""
-        return _unary(self, "log")
-
-    def sqrt(self) -> Tensor:
-        """Square root; raises ValueError if any element is < 0 (the gradient at 0 is inf)."""
-        return _unary(self, "sqrt")
-
-    def abs(self) -> Tensor:
+    def __abs__(self) -> Tensor:
         return _unary(self, "abs")
-
-    __abs__ = abs
-
-    def sin(self) -> Tensor:
-        return _unary(self, "sin")
-
-    def cos(self) -> Tensor:
-        return _unary(self, "cos")
-
-    def erf(self) -> Tensor:
-        """The error function."""
-        return _unary(self, "erf")
-
-    def tanh(self) -> Tensor:
-        return _unary(self, "tanh")
-
-    def sigmoid(self) -> Tensor:
-        return _unary(self, "sigmoid")
-
-    def relu(self) -> Tensor:
-        return _unary(self, "relu")
-
-    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
-        return _unary(self, "leaky_relu", negative_slope)
-
-    def elu(self, alpha: float = 1.0) -> Tensor:
-        return _unary(self, "elu", alpha)
-
-    def celu(self, alpha: float = 1.0) -> Tensor:
-        return _unary(self, "celu", alpha)
-
-    def gelu(self, approximate: str = "none") -> Tensor:
-        """GELU: x * Phi(x), exact (erf) by default, or the tanh approximation."""
-        return _unary(self, "gelu", approximate)
-
-    def softplus(self) -> Tensor:
-        """log(1 + e**x), computed without overflow; exactly x above 20 (as PyTorch)."""
-        return _unary(self, "softplus")
-
-    def mish(self) -> Tensor:
-        """x * tanh(softplus(x))."""
-        return _unary(self, "mish")
-
-    def hardswish(self) -> Tensor:
-        """x * relu6(x + 3) / 6."""
-        return _unary(self, "hardswish")
-
-    def relu6(self) -> Tensor:
-        """min(max(0, x), 6)."""
-        return _unary(self, "relu6")
 
     def softmax(self, axis: int = -1) -> Tensor:
         """exp(x) / sum(exp(x)) along ``axis``, shifted by the max so it never overflows."""
@@ -823,6 +772,10 @@ class Tensor:
         if name in _UFUNC_COMPARE and len(inputs) == 2:
             return ufunc(*(i.data if isinstance(i, Tensor) else i for i in inputs))
         return NotImplemented
+
+
+for _name in UNARY_METHODS:  # the elementwise methods (see the class body)
+    setattr(Tensor, _name, unary_method(REGISTRY[_name], Tensor, _name, _unary, _unary_with))
 
 
 def _numpy_reduction_kwargs(op: str, kwargs: dict[str, Any]) -> None:

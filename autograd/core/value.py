@@ -14,18 +14,19 @@ parents sit in two slots (``_p0``, ``_p1``), not in a tuple, and the slots used 
 by drawings and anomaly mode (behind ``label``, ``_scope``, ``_origin``) are set only
 when used.
 Python numbers used as operands are constants: they get no node of their own;
-the constant is kept in ``_d1`` (a unary op keeps its parameter there), so a
-recorded backward can evaluate the derivative formula again.
+the constant is kept in ``_d1`` (a unary op keeps the tuple of its parameters there),
+so a recorded backward can evaluate the derivative formula again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from numbers import Real
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from autograd.core.graph import PER_THREAD, WRITE_LOCK, creation_site, run_backward
-from autograd.core.registry import REGISTRY, Elementwise, times
+from autograd.core.registry import REGISTRY, Elementwise, times, unary_method
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -121,12 +122,17 @@ def _unary(x: Value, tag: _Tag) -> Value:
     return _make(out, tag, x, None, d, 0.0)
 
 
-def _unary_with(x: Value, tag: _Tag, param: Any) -> Value:
-    """``_unary`` for an entry with a parameter (kept in ``_d1`` for a recorded backward)."""
+def _unary_with(x: Value, tag: _Tag, params: tuple[Any, ...]) -> Value:
+    """``_unary`` for an entry with parameters (the tuple is kept in ``_d1`` for a recorded
+    backward, and pickles with the node)."""
     forward, derivative = tag.f, tag.d
     xd = x.data
-    out = forward(xd, param)
-    return _make(out, tag, x, None, derivative(xd, out, param), param)
+    if len(params) == 1:  # leaky_relu, elu, celu, gelu: without unpacking, which costs 60 ns
+        p = params[0]
+        out = forward(xd, p)
+        return _make(out, tag, x, None, derivative(xd, out, p), params)
+    out = forward(xd, *params)
+    return _make(out, tag, x, None, derivative(xd, out, *params), params)
 
 
 class Value:
@@ -294,73 +300,14 @@ class Value:
         out = _pow(k, x)
         return _make(out, _RPOW, self, None, _POW_D(k, x, out, _SECOND)[1], k)
 
-    # -- elementary functions (each one entry of autograd.core.registry) -------------------
-    def exp(self) -> Value:
-        """e ** self."""
-        return _unary(self, _UNARY["exp"])
+    # -- elementwise functions: exp, log, ..., tanh, relu, softplus(beta, threshold), ... -------
+    # One method per unary entry of autograd.core.registry, made below the class by
+    # registry.unary_method with the entry's parameters (see ``inspect.signature``).
+    if TYPE_CHECKING:  # a static checker cannot list them: it reads them as methods giving a Value
+        def __getattr__(self, name: str) -> Callable[..., Value]: ...
 
-    def log(self) -> Value:
-        """Natural logarithm; raises ValueError for data <= 0."""
-        return _unary(self, _UNARY["log"])
-
-    def sqrt(self) -> Value:
-        """Square root; raises ValueError for data < 0 (the gradient at 0 is inf)."""
-        return _unary(self, _UNARY["sqrt"])
-
-    def abs(self) -> Value:
-        """|self|; the gradient at 0 is 0, as in PyTorch."""
+    def __abs__(self) -> Value:
         return _unary(self, _UNARY["abs"])
-
-    __abs__ = abs
-
-    def sin(self) -> Value:
-        return _unary(self, _UNARY["sin"])
-
-    def cos(self) -> Value:
-        return _unary(self, _UNARY["cos"])
-
-    def erf(self) -> Value:
-        """The error function."""
-        return _unary(self, _UNARY["erf"])
-
-    # -- activations (formulas and edge cases as in PyTorch) ----------------------
-    def tanh(self) -> Value:
-        return _unary(self, _UNARY["tanh"])
-
-    def sigmoid(self) -> Value:
-        return _unary(self, _UNARY["sigmoid"])
-
-    def relu(self) -> Value:
-        return _unary(self, _UNARY["relu"])
-
-    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
-        return _unary_with(self, _UNARY["leaky_relu"], negative_slope)
-
-    def elu(self, alpha: float = 1.0) -> Value:
-        return _unary_with(self, _UNARY["elu"], alpha)
-
-    def celu(self, alpha: float = 1.0) -> Value:
-        return _unary_with(self, _UNARY["celu"], alpha)
-
-    def gelu(self, approximate: str = "none") -> Value:
-        """GELU: x * Phi(x) with the exact erf form, or the tanh approximation."""
-        return _unary_with(self, _UNARY["gelu"], approximate)
-
-    def softplus(self) -> Value:
-        """log(1 + e**x), linear above x = 20 as in PyTorch."""
-        return _unary(self, _UNARY["softplus"])
-
-    def mish(self) -> Value:
-        """x * tanh(softplus(x))."""
-        return _unary(self, _UNARY["mish"])
-
-    def hardswish(self) -> Value:
-        """x * relu6(x + 3) / 6; its gradient is 0 at x = -3 and 1 at x = 3, as in PyTorch."""
-        return _unary(self, _UNARY["hardswish"])
-
-    def relu6(self) -> Value:
-        """min(max(0, x), 6)."""
-        return _unary(self, _UNARY["relu6"])
 
     # -- backward ------------------------------------------------------------------
     def backward(self, create_graph: bool = False) -> None:
@@ -406,8 +353,8 @@ class Value:
         spec = self._op.spec  # type: ignore[attr-defined]
         d = spec.d
         if spec.arity == 1:
-            local = (d(self._p0, self, *((self._d1,) if spec.params else ()))
-                     if callable(d) else d,)
+            params = self._d1 if type(self._d1) is tuple else ()  # () when left at defaults
+            local = (d(self._p0, self, *params) if callable(d) else d,)
         elif p1 is not None:
             local = d(self._p0, p1, self) if callable(d) else d
         else:  # the other operand was the constant kept in _d1
@@ -520,6 +467,11 @@ def _attach(node: Value, children: Any, op: str) -> None:
     for slot in ("_op", "_p0", "_p1", "_d0", "_d1", "_module", "_site"):  # those _make set
         if hasattr(made, slot):
             setattr(node, slot, getattr(made, slot))
+
+
+for _name, _entry in REGISTRY.items():  # the elementwise methods (see the class body)
+    if _entry.arity == 1 and _entry.scalar is not None and _name != "neg":
+        setattr(Value, _name, unary_method(_entry, Value, _UNARY[_name], _unary, _unary_with))
 
 
 # Marks the plain sweep leaves in the ``grad`` of the intermediate nodes it walks (it

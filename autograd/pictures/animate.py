@@ -33,10 +33,11 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
+from autograd.core.free_functions import Node
 from autograd.core.generic import unbroadcast
 from autograd.core.graph import topological_order
 from autograd.core.tensor import Tensor
@@ -55,7 +56,6 @@ from autograd.pictures.render import (
     require_dot,
 )
 
-Node = Union[Value, Tensor]  # noqa: UP007 - a runtime alias, as in render.py
 Grad = Any  # float for a Value, ndarray for a Tensor, None while no gradient has reached it
 
 __all__ = ["animate_backward", "BackwardAnimation", "Frame", "Contribution"]

@@ -29,13 +29,18 @@ from autograd.pictures.render import RANKDIRS, SINGLE_FILE_FORMATS, render_graph
 MAX_EXPRESSION_CHARS = 10_000
 MAX_EXPRESSION_PARTS = 2_000
 
-# The registry's unary methods; those with a numeric parameter (negative_slope, alpha) take
-# it as an optional second argument.
+# The registry's unary methods. Their numeric parameters (negative_slope, alpha, beta and
+# threshold: those with a float default, up to the first that is not) follow the input, by
+# position or by name: softplus(x, 2, 10), softplus(x, threshold=10).
 FUNCTIONS = frozenset(UNARY_METHODS)
-_SECOND_ARGUMENT = frozenset(
-    name for name in UNARY_METHODS
-    if any(isinstance(default, float) for _, default in REGISTRY[name].params)
-)
+NUMBER_PARAMETERS: dict[str, tuple[str, ...]] = {}
+for _name in UNARY_METHODS:
+    _numeric: list[str] = []
+    for _param, _default in REGISTRY[_name].params:
+        if not isinstance(_default, float):
+            break
+        _numeric.append(_param)
+    NUMBER_PARAMETERS[_name] = tuple(_numeric)
 
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -119,20 +124,28 @@ def _check_call(text: str, node: ast.Call) -> None:
     if name not in FUNCTIONS:
         raise ExpressionError(f"rejected call of {name!r}: allowed functions are "
                               f"{', '.join(sorted(FUNCTIONS))}")
-    if node.keywords:
-        raise ExpressionError(f"rejected keyword argument in {_snippet(text, node)}: "
-                              "pass arguments by position")
+    params = NUMBER_PARAMETERS[name]
     n = len(node.args)
     if any(isinstance(a, ast.Starred) for a in node.args):
         raise ExpressionError(f"rejected starred argument in {_snippet(text, node)}")
-    if name in _SECOND_ARGUMENT:
-        if n == 2 and not _is_number(node.args[1]):
-            raise ExpressionError(f"{name}: the second argument must be a number, "
-                                  f"got {_snippet(text, node.args[1])}")
-        if n not in (1, 2):
-            raise ExpressionError(f"{name} takes one argument and an optional number, got {n}")
-    elif n != 1:
+    for k in node.keywords:
+        if k.arg not in params:
+            takes = (f"its parameters are {', '.join(params)}" if params
+                     else "it takes no parameters")
+            raise ExpressionError(f"rejected keyword argument in {_snippet(text, node)}: "
+                                  f"{name}: {takes}")
+        if params.index(k.arg) < n - 1:
+            raise ExpressionError(f"{name}: {k.arg} is given twice (by position and by name) "
+                                  f"in {_snippet(text, node)}")
+    if not params and n != 1:
         raise ExpressionError(f"{name} takes exactly one argument, got {n}")
+    if not 1 <= n <= 1 + len(params):
+        raise ExpressionError(f"{name} takes one argument and up to {len(params)} number(s) "
+                              f"({', '.join(params)}), got {n}")
+    for a in [*node.args[1:], *(k.value for k in node.keywords)]:
+        if not _is_number(a):
+            raise ExpressionError(f"{name}: each parameter must be a number, "
+                                  f"got {_snippet(text, a)}")
 
 
 def _is_finite_number(x: Any) -> bool:
@@ -146,6 +159,14 @@ def _is_number(node: ast.expr) -> bool:
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
         node = node.operand
     return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
+def _number(node: ast.expr) -> float:
+    """The value of a checked number (``_is_number``): a constant, or minus one."""
+    if isinstance(node, ast.UnaryOp):
+        value = float(node.operand.value)  # type: ignore[attr-defined]
+        return float(_UNARY[type(node.op)](value))
+    return float(node.value)  # type: ignore[attr-defined]
 
 
 def _snippet(text: str, node: ast.AST) -> str:
@@ -184,7 +205,8 @@ def _evaluate(expr: ast.expr, inputs: dict[str, Value]) -> Value:
             args = results[-n:]
             del results[-n:]
             x = args[0] if isinstance(args[0], Value) else Value(args[0])
-            results.append(getattr(x, node.func.id)(*args[1:]))
+            named = {k.arg: _number(k.value) for k in node.keywords if k.arg}
+            results.append(getattr(x, node.func.id)(*args[1:], **named))
     (out,) = results
     return out if isinstance(out, Value) else Value(out)
 
@@ -228,7 +250,8 @@ through backward node by node (arrow keys, play; neuron.html#step=3 opens step 3
 The expression may use numbers, the named inputs, + - * / **, unary minus and
 these functions of one argument:
 {functions}
-(leaky_relu, elu and celu take an optional number as second argument).
+(numbers after the input set the parameters shown, by position or by name:
+softplus(x, 2) or softplus(x, threshold=10)).
 Nothing else is accepted and nothing is evaluated until the whole expression
 passed the check. Start an expression that begins with '-' after '--':
   autograd-draw -o out.svg -- "-x*x" x=3
@@ -256,12 +279,22 @@ class _Parser(argparse.ArgumentParser):
         return arg not in self._option_string_actions and not arg.startswith("-o")  # -oout.svg
 
 
+def _signatures() -> list[str]:
+    """The functions as the help shows them: ``tanh``, ``softplus(x, beta=1.0, threshold=20.0)``."""
+    out = []
+    for name in sorted(FUNCTIONS):
+        defaults = dict(REGISTRY[name].params)
+        params = "".join(f", {p}={defaults[p]}" for p in NUMBER_PARAMETERS[name])
+        out.append(f"{name}(x{params})" if params else name)
+    return out
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="autograd-draw",
         description="Evaluate EXPR over named inputs with autograd Values, run backward,\n"
                     "print the gradients and draw the graph. Also: python -m autograd.draw.",
-        epilog=_EPILOG.format(functions=textwrap.fill(", ".join(sorted(FUNCTIONS)), 76,
+        epilog=_EPILOG.format(functions=textwrap.fill(", ".join(_signatures()), 76,
                                                       initial_indent="  ", subsequent_indent="  ")),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

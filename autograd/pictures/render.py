@@ -21,10 +21,11 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from autograd.core.free_functions import Node
 from autograd.core.graph import topological_order
 from autograd.core.tensor import Tensor
 from autograd.core.value import Value
@@ -32,7 +33,6 @@ from autograd.core.value import Value
 if TYPE_CHECKING:  # imported when a graph is drawn: `import autograd` needs numpy alone
     import graphviz
 
-Node = Union[Value, Tensor]  # noqa: UP007 - a runtime alias: X | Y needs Python 3.10 objects
 
 INSTALL_HINT = (
     "Graphviz's 'dot' program, which lays out and renders the picture, was not found on PATH. "

@@ -22,7 +22,6 @@ CI runs 60 examples; ``make fuzz`` runs the "fuzz" profile (20,000 examples).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,15 +31,15 @@ from hypothesis import event, given, note
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograd import Tensor, concatenate, gradcheck, maximum, minimum, stack, where
+from autograd import Tensor, concatenate, gradcheck, stack, where
 from autograd.core.graph import topological_order
+from autograd.core.registry import REGISTRY
 from autograd.testing import arrays
+from tests.autograd.core import op_tables
 
 MARGIN = 1e-3  # distance kept from every kink and tie: far beyond gradcheck's eps of 1e-6
 BOUND = 4.0  # values are rescaled when they grow beyond this
 MAX_SIZE = 48  # larger intermediate results are summed over their first axis
-
-_erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
 def _rtol(dtype: np.dtype) -> float:
@@ -218,44 +217,21 @@ def _far_from(points: tuple[float, ...]) -> Callable[[np.ndarray], bool]:
 
 
 # -- the ops ---------------------------------------------------------------------------------
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+def _unary_cases() -> dict[str, tuple[Callable[[Tensor], Tensor], Callable[[np.ndarray], Any],
+                                      Any]]:
+    """name -> (method call, numpy reference, guard); guard is ("into", lo, hi) or
+    ("kinks", points): every unary registry entry with each parameter set of the shared table."""
+    out = {}
+    for label, (name, params) in op_tables.cases().items():
+        row = op_tables.UNARY[name]
+        kinks = op_tables.kinks(name, params)
+        guard = row.fuzz or (("kinks", kinks) if kinks else None)
+        out[label] = (lambda t, n=name, p=params: op_tables.apply(n, t, p),
+                      lambda x, f=row.f, p=params: f(x, *p), guard)
+    return out
 
 
-def _gelu(x: np.ndarray, approximate: str) -> np.ndarray:
-    if approximate == "none":
-        return (0.5 * x * (1.0 + _erf(x / np.sqrt(2.0)))).astype(x.dtype)
-    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
-
-
-# name -> (method call, numpy reference, guard); guard is ("into", lo, hi) or ("kinks", points)
-UNARY: dict[str, tuple[Callable[[Tensor], Tensor], Callable[[np.ndarray], Any], Any]] = {
-    "neg": (lambda t: -t, np.negative, None),
-    "exp": (lambda t: t.exp(), np.exp, ("into", None, 3.0)),
-    "log": (lambda t: t.log(), np.log, ("into", 0.5, None)),
-    "sqrt": (lambda t: t.sqrt(), np.sqrt, ("into", 0.5, None)),
-    "abs": (lambda t: t.abs(), np.abs, ("kinks", (0.0,))),
-    "sin": (lambda t: t.sin(), np.sin, None),
-    "cos": (lambda t: t.cos(), np.cos, None),
-    "erf": (lambda t: t.erf(), _erf, None),
-    "tanh": (lambda t: t.tanh(), np.tanh, None),
-    "sigmoid": (lambda t: t.sigmoid(), _sigmoid, None),
-    "relu": (lambda t: t.relu(), lambda x: np.maximum(x, 0), ("kinks", (0.0,))),
-    "leaky_relu": (lambda t: t.leaky_relu(0.1), lambda x: np.where(x > 0, x, x * 0.1),
-                   ("kinks", (0.0,))),
-    "elu": (lambda t: t.elu(0.5), lambda x: np.where(x > 0, x, 0.5 * np.expm1(np.minimum(x, 0))),
-            ("kinks", (0.0,))),
-    "celu": (lambda t: t.celu(2.0),
-             lambda x: np.where(x > 0, x, 2.0 * np.expm1(np.minimum(x, 0) / 2.0)),
-             ("kinks", (0.0,))),
-    "gelu": (lambda t: t.gelu(), lambda x: _gelu(x, "none"), None),
-    "gelu_tanh": (lambda t: t.gelu("tanh"), lambda x: _gelu(x, "tanh"), None),
-    "mish": (lambda t: t.mish(), lambda x: x * np.tanh(np.logaddexp(0, x)), None),
-    "softplus": (lambda t: t.softplus(), lambda x: np.logaddexp(0, x), None),
-    "hardswish": (lambda t: t.hardswish(), lambda x: x * np.clip(x + 3, 0, 6) / 6,
-                  ("kinks", (-3.0, 3.0))),
-    "relu6": (lambda t: t.relu6(), lambda x: np.clip(x, 0, 6), ("kinks", (0.0, 6.0))),
-}
+UNARY = _unary_cases()
 # The same ops reached through numpy's ufuncs (np.exp(t) and friends).
 UFUNCS = {"neg": np.negative, "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "abs": np.abs,
           "sin": np.sin, "cos": np.cos, "tanh": np.tanh}
@@ -283,13 +259,10 @@ def op_unary(b: Builder) -> None:
                  np.asarray(reference(x)).astype(x.dtype))
 
 
-BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
-          "pow": np.power, "maximum": np.maximum, "minimum": np.minimum}
-SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
+BINARY = {name: row.f for name, row in op_tables.BINARY.items()}
+SYMBOL = {name: e.symbol for name, e in REGISTRY.items() if e.arity == 2 and e.symbol}
 TENSOR_BINARY: dict[str, Callable[[Any, Any], Tensor]] = {
-    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b, "pow": lambda a, b: a**b, "maximum": maximum, "minimum": minimum,
-}
+    name: row.call for name, row in op_tables.BINARY.items()}
 
 
 def op_binary(b: Builder) -> None:

@@ -39,151 +39,43 @@ from autograd import (
 from autograd.core.registry import REGISTRY
 from autograd.core.tensor import linear
 from autograd.testing import SCALAR_OPS, arrays, broadcastable_shapes, scalar_programs
+from tests.autograd.core import op_tables
 
 FEW = settings(max_examples=25, deadline=None)
 FEWER = settings(max_examples=10, deadline=None)
 
-# -- hand-derived second and third derivatives --------------------------------------------------
-SQRT_2PI = math.sqrt(2.0 * math.pi)
-GELU_K, GELU_C = math.sqrt(2.0 / math.pi), 0.044715
-
-
-def _sig(x: Any) -> Any:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def _gelu_tanh_23(x: Any) -> tuple[Any, Any]:
-    u1 = GELU_K * (1 + 3 * GELU_C * x * x)
-    u2 = 6 * GELU_K * GELU_C * x
-    u3 = 6 * GELU_K * GELU_C
-    t = np.tanh(GELU_K * (x + GELU_C * x**3))
-    s = 1 - t * t
-    t1 = s * u1
-    s1 = -2 * t * t1
-    t2 = s1 * u1 + s * u2
-    t3 = -2 * (t1 * s * u1**2 + t * s1 * u1**2 + 2 * t * s * u1 * u2) + s1 * u2 + s * u3
-    return t1 + 0.5 * x * t2, 1.5 * t2 + 0.5 * x * t3
-
-
-def _mish_23(x: Any) -> tuple[Any, Any]:
-    s = _sig(x)
-    s1 = s * (1 - s)
-    s2 = s1 * (1 - 2 * s)
-    tt = np.tanh(np.logaddexp(0.0, x))
-    t1 = (1 - tt * tt) * s
-    t2 = -2 * tt * t1 * s + (1 - tt * tt) * s1
-    t3 = -2 * (t1 * t1 * s + tt * t2 * s + tt * t1 * s1) - 2 * tt * t1 * s1 + (1 - tt * tt) * s2
-    return 2 * t1 + x * t2, 3 * t2 + x * t3
-
-
-def _zero(x: Any, *p: Any) -> tuple[Any, Any]:
-    return 0 * x, 0 * x
-
-
-def _erf_23(x: Any) -> tuple[Any, Any]:
-    d1 = 2 / math.sqrt(math.pi) * np.exp(-x * x)
-    return -2 * x * d1, (4 * x * x - 2) * d1
-
-
-def _tanh_23(x: Any) -> tuple[Any, Any]:
-    t = np.tanh(x)
-    return -2 * t * (1 - t * t), -2 * (1 - t * t) * (1 - 3 * t * t)
-
-
-def _sigmoid_23(x: Any) -> tuple[Any, Any]:
-    s = _sig(x)
-    return s * (1 - s) * (1 - 2 * s), s * (1 - s) * (1 - 6 * s + 6 * s * s)
-
-
-def _elu_23(x: Any, alpha: float = 1.0) -> tuple[Any, Any]:
-    v = np.where(x > 0, 0.0, alpha * np.exp(np.minimum(x, 0)))
-    return v, v
-
-
-def _celu_23(x: Any, alpha: float = 1.0) -> tuple[Any, Any]:
-    e = np.exp(np.minimum(x, 0) / alpha)
-    return np.where(x > 0, 0.0, e / alpha), np.where(x > 0, 0.0, e / alpha**2)
-
-
-def _gelu_23(x: Any, approximate: str = "none") -> tuple[Any, Any]:
-    if approximate == "tanh":
-        return _gelu_tanh_23(x)
-    phi = np.exp(-0.5 * x * x) / SQRT_2PI
-    return phi * (2 - x * x), phi * (x**3 - 4 * x)
-
-
-def _hardswish_23(x: Any) -> tuple[Any, Any]:
-    inside = (x > -3) & (x < 3)
-    return np.where(inside, 1.0 / 3.0, 0.0), 0 * x
-
-
-def _softplus_23(x: Any) -> tuple[Any, Any]:
-    s = _sig(x)
-    return s * (1 - s), s * (1 - s) * (1 - 2 * s)
-
-
-#: name -> (x, *params) -> (f'', f''') ; every unary registry entry must be here.
+# -- the cases: every unary registry entry with each parameter set of the shared table --------
 SECOND_THIRD: dict[str, Callable[..., tuple[Any, Any]]] = {
-    "neg": _zero,
-    "exp": lambda x: (np.exp(x), np.exp(x)),
-    "log": lambda x: (-1 / x**2, 2 / x**3),
-    "sqrt": lambda x: (-0.25 * x**-1.5, 0.375 * x**-2.5),
-    "abs": _zero,
-    "sin": lambda x: (-np.sin(x), -np.cos(x)),
-    "cos": lambda x: (-np.cos(x), np.sin(x)),
-    "erf": _erf_23,
-    "tanh": _tanh_23,
-    "sigmoid": _sigmoid_23,
-    "relu": _zero,
-    "leaky_relu": _zero,
-    "elu": _elu_23,
-    "celu": _celu_23,
-    "gelu": _gelu_23,
-    "softplus": _softplus_23,
-    "mish": _mish_23,
-    "hardswish": _hardswish_23,
-    "relu6": _zero,
-}
-
-#: parameter sets to try per entry (the defaults first)
-PARAMS: dict[str, list[tuple[Any, ...]]] = {
-    "leaky_relu": [(), (0.2,)],
-    "elu": [(), (0.5,)],
-    "celu": [(), (2.0,)],
-    "gelu": [(), ("tanh",)],
-}
-
+    name: row.d23 for name, row in op_tables.UNARY.items()}  # (x, *params) -> 2nd, 3rd derivative
 UNARY = sorted(n for n, e in REGISTRY.items() if e.arity == 1)
 SCALAR_UNARY = [n for n in UNARY if REGISTRY[n].scalar is not None]
-UNARY_CASES = [(n, p) for n in UNARY for p in PARAMS.get(n, [()])]
-SCALAR_UNARY_CASES = [(n, p) for n, p in UNARY_CASES if n in SCALAR_UNARY]
+UNARY_CASES = [pytest.param(n, p, id=op_tables.label(n, p))
+               for n in UNARY for p in op_tables.UNARY[n].params]
+SCALAR_UNARY_CASES = [case for case in UNARY_CASES if case.values[0] in SCALAR_UNARY]
+apply = op_tables.apply
 
 
-def apply(name: str, x: Any, params: tuple[Any, ...] = ()) -> Any:
-    return -x if name == "neg" else getattr(x, name)(*params)
-
-
-def away_from_kinks(x: Any, name: str, margin: float = 0.05) -> Any:
+def away_from_kinks(x: Any, name: str, params: tuple[Any, ...] = (), margin: float = 0.05) -> Any:
     """Moves values within ``margin`` of a kink of ``name`` to kink + 2 * margin."""
-    kinks = REGISTRY[name].kinks
     out = np.array(x, dtype=np.float64)
-    for k in kinks:
+    for k in op_tables.kinks(name, params):
         near = np.abs(out - k) < margin
         out = np.where(near, k + 2 * margin, out)
     return out if np.ndim(x) else float(out)
 
 
-def domain_floats(name: str) -> st.SearchStrategy[float]:
+def domain_floats(name: str, params: tuple[Any, ...] = ()) -> st.SearchStrategy[float]:
     lo, hi = REGISTRY[name].domain
-    return st.floats(lo, hi).map(lambda v: away_from_kinks(v, name))
+    return st.floats(lo, hi).map(lambda v: away_from_kinks(v, name, params))
 
 
 SHAPES = st.sampled_from([(3,), (2, 3)])
 
 
-def domain_arrays(name: str, shape: Any = SHAPES) -> Any:
+def domain_arrays(name: str, params: tuple[Any, ...] = (), shape: Any = SHAPES) -> Any:
     lo, hi = REGISTRY[name].domain
-    return arrays(shape, min_value=lo, max_value=hi).map(lambda a: away_from_kinks(a, name))
+    return arrays(shape, min_value=lo, max_value=hi).map(
+        lambda a: away_from_kinks(a, name, params))
 
 
 def test_every_unary_entry_has_hand_formulas() -> None:
@@ -211,7 +103,7 @@ def value_derivatives(f: Callable[[Value], Value], x0: float, order: int = 3) ->
 @FEW
 @given(data=st.data())
 def test_value_unary_second_and_third_derivatives(name: str, params: tuple, data: Any) -> None:
-    x0 = data.draw(domain_floats(name))
+    x0 = data.draw(domain_floats(name, params))
     d1, d2, d3 = value_derivatives(lambda v: apply(name, v, params), x0)
     want2, want3 = SECOND_THIRD[name](np.float64(x0), *params)
     assert d2 == pytest.approx(float(want2), rel=1e-6, abs=1e-9)
@@ -234,16 +126,17 @@ def recorded_value_grad(y: Value, x: Value, *others: Value) -> Value:
     return g if isinstance(g, Value) else Value(float(g))
 
 
-# binary Value ops: name -> (f, Hessian [[aa, ab], [ab, bb]])
+# binary Value ops: symbol -> (f, Hessian [[aa, ab], [ab, bb]])
+def _hessian_matrix(hessian: Callable[[Any, Any], tuple[Any, Any, Any]]) -> Callable[..., Any]:
+    def matrix(a: float, b: float) -> list[list[Any]]:
+        aa, ab, bb = hessian(a, b)
+        return [[aa, ab], [ab, bb]]
+    return matrix
+
+
 VALUE_BINARY: dict[str, tuple[Callable[[Any, Any], Any], Callable[[float, float], Any]]] = {
-    "+": (lambda a, b: a + b, lambda a, b: [[0, 0], [0, 0]]),
-    "-": (lambda a, b: a - b, lambda a, b: [[0, 0], [0, 0]]),
-    "*": (lambda a, b: a * b, lambda a, b: [[0, 1], [1, 0]]),
-    "/": (lambda a, b: a / b, lambda a, b: [[0, -1 / b**2], [-1 / b**2, 2 * a / b**3]]),
-    "**": (lambda a, b: a**b, lambda a, b: [
-        [b * (b - 1) * a ** (b - 2), a ** (b - 1) * (1 + b * math.log(a))],
-        [a ** (b - 1) * (1 + b * math.log(a)), a**b * math.log(a) ** 2]]),
-}
+    REGISTRY[name].symbol: (row.call, _hessian_matrix(row.hessian))
+    for name, row in op_tables.BINARY.items() if REGISTRY[name].scalar is not None}
 
 
 def value_hessian(f: Callable[[Value, Value], Value], a0: float, b0: float) -> np.ndarray:
@@ -332,7 +225,7 @@ def nth_grad(f: Callable[[Any], Any], n: int) -> Callable[[Any], Any]:
 @FEW
 @given(data=st.data())
 def test_tensor_unary_second_and_third_derivatives(name: str, params: tuple, data: Any) -> None:
-    x = data.draw(domain_arrays(name))
+    x = data.draw(domain_arrays(name, params))
     f = lambda t: apply(name, t, params)  # noqa: E731
     want2, want3 = SECOND_THIRD[name](x, *params)
     np.testing.assert_allclose(nth_grad(f, 2)(x), want2 + 0 * x, rtol=1e-6, atol=1e-9)
@@ -343,7 +236,7 @@ def test_tensor_unary_second_and_third_derivatives(name: str, params: tuple, dat
 @pytest.mark.parametrize(("name", "params"), UNARY_CASES)
 def test_tensor_unary_third_derivative_by_nested_backward(name: str, params: tuple) -> None:
     lo, hi = REGISTRY[name].domain
-    x0 = away_from_kinks(np.linspace(lo, hi, 7)[1:-1], name)
+    x0 = away_from_kinks(np.linspace(lo, hi, 7)[1:-1], name, params)
     x = Tensor(x0, requires_grad=True)
     node, found = apply(name, x, params).sum(), []
     for k in range(3):
@@ -363,12 +256,9 @@ def test_tensor_unary_third_derivative_by_nested_backward(name: str, params: tup
     np.testing.assert_allclose(g3, want3 + 0 * x0, rtol=1e-6, atol=1e-9)
 
 
-# binary Tensor ops, broadcasting: name -> (f, how to make the operands valid)
+# binary Tensor ops, broadcasting: name -> f
 TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b, "pow": lambda a, b: a**b,
-    "maximum": maximum, "minimum": minimum,
-}
+    name: row.call for name, row in op_tables.BINARY.items()}
 
 
 def test_every_binary_entry_is_tested() -> None:
@@ -403,15 +293,7 @@ def test_tensor_binary_broadcasting_gradgradcheck(name: str, data: Any) -> None:
 
 #: same-shape Hessian blocks: name -> (H_aa, H_ab, H_bb) elementwise
 BINARY_HAND: dict[str, Callable[[Any, Any], tuple[Any, Any, Any]]] = {
-    "add": lambda a, b: (0 * a, 0 * a, 0 * a),
-    "sub": lambda a, b: (0 * a, 0 * a, 0 * a),
-    "mul": lambda a, b: (0 * a, 1 + 0 * a, 0 * a),
-    "div": lambda a, b: (0 * a, -1 / b**2, 2 * a / b**3),
-    "pow": lambda a, b: (b * (b - 1) * a ** (b - 2), a ** (b - 1) * (1 + b * np.log(a)),
-                         a**b * np.log(a) ** 2),
-    "maximum": lambda a, b: (0 * a, 0 * a, 0 * a),
-    "minimum": lambda a, b: (0 * a, 0 * a, 0 * a),
-}
+    name: row.hessian for name, row in op_tables.BINARY.items()}
 
 
 @pytest.mark.parametrize("name", sorted(TENSOR_BINARY))
@@ -619,30 +501,18 @@ def torch_third(torch: Any, f: Callable[[Any], Any], x: np.ndarray) -> list[np.n
 
 
 TORCH_UNARY: dict[str, Callable[[Any, Any, tuple], Any]] = {
-    "neg": lambda torch, t, p: -t, "exp": lambda torch, t, p: t.exp(),
-    "log": lambda torch, t, p: t.log(), "sqrt": lambda torch, t, p: t.sqrt(),
-    "abs": lambda torch, t, p: t.abs(), "sin": lambda torch, t, p: t.sin(),
-    "cos": lambda torch, t, p: t.cos(), "erf": lambda torch, t, p: torch.erf(t),
-    "tanh": lambda torch, t, p: t.tanh(), "sigmoid": lambda torch, t, p: t.sigmoid(),
-    "relu": lambda torch, t, p: t.relu(),
-    "leaky_relu": lambda torch, t, p: torch.nn.functional.leaky_relu(t, *p),
-    "elu": lambda torch, t, p: torch.nn.functional.elu(t, *p),
-    "celu": lambda torch, t, p: torch.nn.functional.celu(t, *p),
-    "gelu": lambda torch, t, p: torch.nn.functional.gelu(t, approximate=p[0] if p else "none"),
-    "softplus": lambda torch, t, p: torch.nn.functional.softplus(t),
-    "mish": lambda torch, t, p: torch.nn.functional.mish(t),
-    "hardswish": lambda torch, t, p: torch.nn.functional.hardswish(t),
-    "relu6": lambda torch, t, p: torch.nn.functional.relu6(t),
-}
+    name: row.torch for name, row in op_tables.UNARY.items()}
 
 
 @pytest.mark.parametrize(("name", "params"), UNARY_CASES)
 def test_unary_derivatives_match_torch(name: str, params: tuple) -> None:
     torch = _torch()
     lo, hi = REGISTRY[name].domain
-    x = away_from_kinks(np.linspace(lo, hi, 9)[1:-1], name)
+    x = away_from_kinks(np.linspace(lo, hi, 9)[1:-1], name, params)
     want = torch_third(torch, lambda t: TORCH_UNARY[name](torch, t, params), x)
     f = lambda t: apply(name, t, params)  # noqa: E731
+    value = TORCH_UNARY[name](torch, torch.tensor(x, dtype=torch.float64), params)
+    np.testing.assert_allclose(f(Tensor(x)).data, value.numpy(), rtol=1e-12, atol=1e-14)
     for n in (1, 2, 3):
         np.testing.assert_allclose(nth_grad(f, n)(x), want[n - 1], rtol=1e-6, atol=1e-9)
 

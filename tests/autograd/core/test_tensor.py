@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays, mutually_broadcastable_shapes
 
 from autograd import Tensor, Value, concatenate, gradcheck, maximum, minimum, stack, where
-
-erf = np.vectorize(math.erf)
+from autograd.core.registry import REGISTRY
+from tests.autograd.core import op_tables
 
 
 def rng(seed: int = 0) -> np.random.Generator:
@@ -40,80 +40,27 @@ def grads_of(f, *arrays_in, weight=None):
     return out.data, [t.grad for t in ts]
 
 
-def logistic(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def softplus_ref(x):
-    return np.log1p(np.exp(x))
-
-
 # -- elementwise functions -------------------------------------------------------------------
-def _hardswish_d(x):
-    return np.where(x <= -3, 0.0, np.where(x < 3, (2 * x + 3) / 6, 1.0))
+def _unary_cases() -> dict:
+    """name -> (call, f, f', (low, high), kinks): every unary registry entry with each parameter
+    set of the shared table, and the operator forms that are no entry."""
+    out = {}
+    for label, (name, params) in op_tables.cases().items():
+        row = op_tables.UNARY[name]
+        out[label] = (lambda t, n=name, p=params: op_tables.apply(n, t, p),
+                      lambda x, f=row.f, p=params: f(x, *p),
+                      lambda x, df=row.df, p=params: df(x, *p),
+                      row.values, op_tables.kinks(name, params))
+    for name, (call, f, df, domain) in op_tables.COMPOSED.items():
+        out[name] = (call, f, df, domain, ())
+    return out
 
 
-def _mish_d(x):
-    t = np.tanh(softplus_ref(x))
-    return t + x * (1 - t * t) * logistic(x)
+UNARY = _unary_cases()
 
 
-_PDF = 1.0 / math.sqrt(2.0 * math.pi)
-
-# name -> (call, f, f', (low, high))
-UNARY = {
-    "neg": (lambda t: -t, lambda x: -x, lambda x: -np.ones_like(x), (-5, 5)),
-    "exp": (lambda t: t.exp(), np.exp, np.exp, (-5, 5)),
-    "log": (lambda t: t.log(), np.log, lambda x: 1 / x, (0.1, 5)),
-    "sqrt": (lambda t: t.sqrt(), np.sqrt, lambda x: 0.5 / np.sqrt(x), (0.1, 5)),
-    "abs": (lambda t: t.abs(), np.abs, np.sign, (-5, 5)),
-    "sin": (lambda t: t.sin(), np.sin, np.cos, (-5, 5)),
-    "cos": (lambda t: t.cos(), np.cos, lambda x: -np.sin(x), (-5, 5)),
-    "erf": (lambda t: t.erf(), erf, lambda x: 2 / math.sqrt(math.pi) * np.exp(-x * x), (-3, 3)),
-    "tanh": (lambda t: t.tanh(), np.tanh, lambda x: 1 / np.cosh(x) ** 2, (-5, 5)),
-    "sigmoid": (lambda t: t.sigmoid(), logistic, lambda x: logistic(x) * logistic(-x), (-10, 10)),
-    "relu": (lambda t: t.relu(), lambda x: np.maximum(x, 0), lambda x: (x > 0) * 1.0, (-5, 5)),
-    "leaky_relu": (
-        lambda t: t.leaky_relu(0.1), lambda x: np.where(x > 0, x, 0.1 * x),
-        lambda x: np.where(x > 0, 1.0, 0.1), (-5, 5),
-    ),
-    "elu": (
-        lambda t: t.elu(0.7), lambda x: np.where(x > 0, x, 0.7 * (np.exp(x) - 1)),
-        lambda x: np.where(x > 0, 1.0, 0.7 * np.exp(x)), (-5, 5),
-    ),
-    "celu": (
-        lambda t: t.celu(1.5), lambda x: np.where(x > 0, x, 1.5 * (np.exp(x / 1.5) - 1)),
-        lambda x: np.where(x > 0, 1.0, np.exp(x / 1.5)), (-5, 5),
-    ),
-    "gelu": (
-        lambda t: t.gelu(), lambda x: x * 0.5 * (1 + erf(x / math.sqrt(2))),
-        lambda x: 0.5 * (1 + erf(x / math.sqrt(2))) + x * _PDF * np.exp(-x * x / 2), (-5, 5),
-    ),
-    "gelu_tanh": (
-        lambda t: t.gelu(approximate="tanh"),
-        lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))),
-        None, (-5, 5),
-    ),
-    "mish": (lambda t: t.mish(), lambda x: x * np.tanh(softplus_ref(x)), _mish_d, (-5, 5)),
-    "hardswish": (
-        lambda t: t.hardswish(), lambda x: x * np.clip(x + 3, 0, 6) / 6, _hardswish_d, (-5, 5),
-    ),
-    "relu6": (
-        lambda t: t.relu6(), lambda x: np.clip(x, 0, 6), lambda x: ((x > 0) & (x < 6)) * 1.0,
-        (-3, 9),
-    ),
-    "softplus": (lambda t: t.softplus(), softplus_ref, logistic, (-10, 10)),
-    "square": (lambda t: t**2, lambda x: x * x, lambda x: 2 * x, (-5, 5)),
-    "pow_fraction": (lambda t: t**1.5, lambda x: x**1.5, lambda x: 1.5 * x**0.5, (0.1, 5)),
-    "pow_negative": (lambda t: t**-2, lambda x: x**-2.0, lambda x: -2 * x**-3.0, (0.5, 5)),
-    "two_to_the": (lambda t: 2.0**t, lambda x: 2.0**x, lambda x: 2.0**x * math.log(2), (-5, 5)),
-    "reciprocal": (lambda t: 1.0 / t, lambda x: 1 / x, lambda x: -1 / x**2, (0.5, 5)),
-    "rsub": (lambda t: 1.0 - t, lambda x: 1 - x, lambda x: -np.ones_like(x), (-5, 5)),
-}
-
-
-def _away_from_kinks(x: np.ndarray) -> np.ndarray:
-    for k in (-3.0, 0.0, 3.0, 6.0):
+def _away_from_kinks(x: np.ndarray, kinks: tuple[float, ...]) -> np.ndarray:
+    for k in kinks:
         x = np.where(np.abs(x - k) < 1e-3, k + 0.01, x)
     return x
 
@@ -122,8 +69,8 @@ def _away_from_kinks(x: np.ndarray) -> np.ndarray:
 @given(u=arrays(np.float64, st.sampled_from([(3,), (2, 3), (1, 2, 2)]),
                 elements=st.floats(0.0, 1.0)))
 def test_elementwise_op_matches_formula_and_finite_differences(name, u):
-    call, f, df, (low, high) = UNARY[name]
-    x = _away_from_kinks(low + u * (high - low))
+    call, f, df, (low, high), kinks = UNARY[name]
+    x = _away_from_kinks(low + u * (high - low), kinks)
     w = rng().normal(size=x.shape)
     y, (g,) = grads_of(call, x, weight=w)
     np.testing.assert_allclose(y, f(x), rtol=1e-12, atol=1e-12)
@@ -159,18 +106,21 @@ def test_softplus_is_exactly_linear_above_twenty():
     np.testing.assert_array_equal(Tensor(x).softplus().data, x)
 
 
-def test_tensor_and_value_agree_on_every_elementwise_op():
+@pytest.mark.parametrize("case", sorted(op_tables.cases(with_scalar_forward=True)))
+def test_tensor_and_value_agree_on_every_elementwise_op(case):
+    name, params = op_tables.cases()[case]
     x = np.linspace(-4.0, 4.0, 17) + 0.013
-    for name in ("exp", "sin", "cos", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "celu",
-                 "gelu", "mish", "hardswish", "relu6", "softplus", "abs"):
-        t = Tensor(x, requires_grad=True)
-        getattr(t, name)().sum().backward()
-        for i, xi in enumerate(x):
-            v = Value(float(xi))
-            out = getattr(v, name)()
-            out.backward()
-            assert getattr(t, name)().data[i] == pytest.approx(out.data, rel=1e-12, abs=1e-15)
-            assert t.grad[i] == pytest.approx(v.grad, rel=1e-9, abs=1e-15), name
+    lo, hi = REGISTRY[name].domain
+    x = lo + (x + 4.0) / 8.0 * (hi - lo)  # inside the entry's domain (log, sqrt)
+    t = Tensor(x, requires_grad=True)
+    out_t = op_tables.apply(name, t, params)
+    out_t.sum().backward()
+    for i, xi in enumerate(x):
+        v = Value(float(xi))
+        out = op_tables.apply(name, v, params)
+        out.backward()
+        assert out_t.data[i] == pytest.approx(out.data, rel=1e-12, abs=1e-15)
+        assert t.grad[i] == pytest.approx(v.grad, rel=1e-9, abs=1e-15), name
 
 
 # -- binary ops with broadcasting ------------------------------------------------------------
@@ -179,19 +129,9 @@ def _positive(x):
 
 
 # name -> (op, d/da, d/db, make_a, make_b)
-BINARY = {
-    "add": (lambda a, b: a + b, lambda a, b: np.ones_like(a + b), lambda a, b: np.ones_like(a + b),
-            None, None),
-    "sub": (lambda a, b: a - b, lambda a, b: np.ones_like(a + b), lambda a, b: -np.ones_like(a + b),
-            None, None),
-    "mul": (lambda a, b: a * b, lambda a, b: b + 0 * a, lambda a, b: a + 0 * b, None, None),
-    "div": (lambda a, b: a / b, lambda a, b: 1 / b + 0 * a, lambda a, b: -a / b**2, None,
-            _positive),
-    "pow": (lambda a, b: a**b, lambda a, b: b * a ** (b - 1), lambda a, b: a**b * np.log(a),
-            _positive, None),
-    "maximum": (maximum, lambda a, b: (a > b) * 1.0, lambda a, b: (a < b) * 1.0, None, None),
-    "minimum": (minimum, lambda a, b: (a < b) * 1.0, lambda a, b: (a > b) * 1.0, None, None),
-}
+BINARY = {name: (row.call, row.da, row.db, _positive if row.positive == "a" else None,
+                 _positive if row.positive == "b" else None)
+          for name, row in op_tables.BINARY.items()}
 
 shape_pairs = mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3)
 
@@ -208,8 +148,7 @@ def test_binary_op_broadcasts_and_reduces_gradients_to_operand_shapes(name, shap
     w = r.normal(size=out_shape)
     y, (ga, gb) = grads_of(op, a, b, weight=w)
     assert y.shape == out_shape
-    np.testing.assert_allclose(y, op(a, b) if name not in ("maximum", "minimum")
-                               else getattr(np, name)(a, b), rtol=1e-12)
+    np.testing.assert_allclose(y, op_tables.BINARY[name].f(a, b), rtol=1e-12)
     assert ga.shape == sa and gb.shape == sb
     np.testing.assert_allclose(ga, reduce_to(w * da(a, b), sa), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(gb, reduce_to(w * db(a, b), sb), rtol=1e-9, atol=1e-12)

@@ -11,110 +11,31 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import Tensor, Value, gradcheck
+from autograd.core.registry import REGISTRY
 from autograd.testing import arrays
+from tests.autograd.core import op_tables
 
 
 def central_difference(f, x: float, h: float = 1e-6) -> float:
     return (f(x + h) - f(x - h)) / (2.0 * h)
 
 
-def phi(x: float) -> float:
-    """Standard normal density."""
-    return math.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+def _unary_cases() -> dict:
+    """name -> (call, f, f', (low, high), kinks): every registry entry Value has, with each
+    parameter set of the shared table, and the operator forms that are no entry."""
+    out = {}
+    for label, (name, params) in op_tables.cases(with_scalar_forward=True).items():
+        row = op_tables.UNARY[name]
+        out[label] = (lambda v, n=name, p=params: op_tables.apply(n, v, p),
+                      lambda x, f=row.f, p=params: float(f(x, *p)),
+                      lambda x, df=row.df, p=params: float(df(x, *p)),
+                      row.values, op_tables.kinks(name, params))
+    for name, (call, f, df, domain) in op_tables.COMPOSED.items():
+        out[name] = (call, f, df, domain, ())
+    return out
 
 
-def big_phi(x: float) -> float:
-    """Standard normal cumulative distribution."""
-    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
-
-
-def logistic(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-def _softplus(x: float) -> float:
-    return math.log(1.0 + math.exp(x))
-
-
-def _mish_derivative(x: float) -> float:
-    # d/dx x tanh(sp(x)) = tanh(sp) + x * sech^2(sp) * sp'(x), with sp'(x) = logistic(x)
-    t = math.tanh(_softplus(x))
-    return t + x * (1.0 - t * t) * logistic(x)
-
-
-def _hardswish(x: float) -> float:
-    return x * min(max(x + 3.0, 0.0), 6.0) / 6.0
-
-
-def _hardswish_derivative(x: float) -> float:
-    if x <= -3.0:
-        return 0.0
-    if x < 3.0:
-        return (2.0 * x + 3.0) / 6.0
-    return 1.0
-
-
-# name -> (call, f, f', (low, high), kinks)
-UNARY = {
-    "exp": (lambda v: v.exp(), math.exp, math.exp, (-20.0, 20.0), ()),
-    "log": (lambda v: v.log(), math.log, lambda x: 1.0 / x, (1e-2, 100.0), ()),
-    "sqrt": (lambda v: v.sqrt(), math.sqrt, lambda x: 0.5 / math.sqrt(x), (1e-2, 100.0), ()),
-    "abs": (lambda v: v.abs(), abs, lambda x: math.copysign(1.0, x), (-10.0, 10.0), (0.0,)),
-    "tanh": (lambda v: v.tanh(), math.tanh, lambda x: 1.0 / math.cosh(x) ** 2, (-10.0, 10.0), ()),
-    "sigmoid": (
-        lambda v: v.sigmoid(), logistic, lambda x: math.exp(-x) / (1.0 + math.exp(-x)) ** 2,
-        (-30.0, 30.0), (),
-    ),
-    "relu": (lambda v: v.relu(), lambda x: max(x, 0.0), lambda x: float(x > 0), (-10.0, 10.0),
-             (0.0,)),
-    "leaky_relu": (
-        lambda v: v.leaky_relu(0.2), lambda x: x if x > 0 else 0.2 * x,
-        lambda x: 1.0 if x > 0 else 0.2, (-10.0, 10.0), (0.0,),
-    ),
-    "leaky_relu_default": (
-        lambda v: v.leaky_relu(), lambda x: x if x > 0 else 0.01 * x,
-        lambda x: 1.0 if x > 0 else 0.01, (-10.0, 10.0), (0.0,),
-    ),
-    "elu": (
-        lambda v: v.elu(1.5), lambda x: x if x > 0 else 1.5 * (math.exp(x) - 1.0),
-        lambda x: 1.0 if x > 0 else 1.5 * math.exp(x), (-10.0, 10.0), (0.0,),
-    ),
-    "celu": (
-        lambda v: v.celu(2.0), lambda x: max(0.0, x) + min(0.0, 2.0 * (math.exp(x / 2.0) - 1.0)),
-        lambda x: 1.0 if x > 0 else math.exp(x / 2.0), (-10.0, 10.0), (0.0,),
-    ),
-    "gelu": (
-        lambda v: v.gelu(), lambda x: x * big_phi(x), lambda x: big_phi(x) + x * phi(x),
-        (-8.0, 8.0), (),
-    ),
-    "mish": (
-        lambda v: v.mish(), lambda x: x * math.tanh(_softplus(x)), _mish_derivative,
-        (-15.0, 15.0), (),
-    ),
-    "hardswish": (lambda v: v.hardswish(), _hardswish, _hardswish_derivative, (-6.0, 6.0),
-                  (-3.0, 3.0)),
-    "relu6": (
-        lambda v: v.relu6(), lambda x: min(max(x, 0.0), 6.0), lambda x: float(0.0 < x < 6.0),
-        (-3.0, 9.0), (0.0, 6.0),
-    ),
-    "softplus": (lambda v: v.softplus(), _softplus, logistic, (-15.0, 19.0), ()),
-    "erf": (lambda v: v.erf(), math.erf, lambda x: 2.0 / math.sqrt(math.pi) * math.exp(-x * x),
-            (-5.0, 5.0), ()),
-    "sin": (lambda v: v.sin(), math.sin, math.cos, (-10.0, 10.0), ()),
-    "cos": (lambda v: v.cos(), math.cos, lambda x: -math.sin(x), (-10.0, 10.0), ()),
-    "neg": (lambda v: -v, lambda x: -x, lambda x: -1.0, (-10.0, 10.0), ()),
-    "square": (lambda v: v**2, lambda x: x * x, lambda x: 2.0 * x, (-10.0, 10.0), ()),
-    "cube_root_of_positive": (
-        lambda v: v ** (1.0 / 3.0), lambda x: x ** (1.0 / 3.0),
-        lambda x: x ** (-2.0 / 3.0) / 3.0, (0.1, 10.0), (),
-    ),
-    "reciprocal": (lambda v: v**-1, lambda x: 1.0 / x, lambda x: -1.0 / (x * x), (0.1, 10.0), ()),
-    "number_over_value": (lambda v: 3.0 / v, lambda x: 3.0 / x, lambda x: -3.0 / (x * x),
-                          (0.1, 10.0), ()),
-    "number_minus_value": (lambda v: 3.0 - v, lambda x: 3.0 - x, lambda x: -1.0, (-5.0, 5.0), ()),
-    "number_power_value": (lambda v: 2.0**v, lambda x: 2.0**x, lambda x: 2.0**x * math.log(2.0),
-                           (-5.0, 5.0), ()),
-}
+UNARY = _unary_cases()
 
 
 def _grad_of(call, x: float) -> tuple[float, float]:
@@ -155,13 +76,8 @@ def test_result_type_is_float_for_every_op():
 
 
 # -- binary ops: both sides Values, and a number on either side --------------------------
-BINARY = {
-    "add": (lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
-    "sub": (lambda a, b: a - b, lambda a, b: (1.0, -1.0)),
-    "mul": (lambda a, b: a * b, lambda a, b: (b, a)),
-    "div": (lambda a, b: a / b, lambda a, b: (1.0 / b, -a / (b * b))),
-    "pow": (lambda a, b: a**b, lambda a, b: (b * a ** (b - 1.0), a**b * math.log(a))),
-}
+BINARY = {name: (row.call, lambda a, b, row=row: (row.da(a, b), row.db(a, b)))
+          for name, row in op_tables.BINARY.items() if REGISTRY[name].scalar is not None}
 
 positive = st.floats(0.2, 5.0)
 anything = st.floats(-5.0, 5.0)
