@@ -1,0 +1,918 @@
+"""``backproplab.torch.Tensor``: autograd's Tensor with PyTorch's method names and rules.
+
+It is a subclass of ``autograd.Tensor`` that adds no storage: every op runs on
+the engine (one graph, the engine's gradient rules) and its result is re-tagged
+as this class, so code that says ``x.view(-1)``, ``x.max(1).indices`` or
+``x.std()`` gets PyTorch's meaning while the native ``autograd.Tensor`` keeps its
+own. Integer and bool tensors hold int/bool arrays; they never require grad.
+
+>>> x = tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+>>> y = (x * x).sum(); y.backward(); x.grad
+tensor([[2., 4.],
+        [6., 8.]])
+>>> x.max(dim=1)
+torch.return_types.max(
+values=tensor([2., 4.], grad_fn=<MaxBackward0>),
+indices=tensor([1, 1]))
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+import autograd as ag
+from autograd import Function, is_grad_enabled
+
+from . import _dtypes as D
+from ._printing import tensor_text
+
+_Base = ag.Tensor
+_GRAD_SLOT = _Base.__dict__["grad"]  # the engine's storage for .grad (a slot)
+_retained: weakref.WeakSet[Any] = weakref.WeakSet()  # non-leaves whose .grad is shown
+
+
+class Size(tuple):
+    """A shape, printed as PyTorch prints it: ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class _ValuesIndices(NamedTuple):
+    values: Tensor
+    indices: Tensor
+
+
+class _Extremum(_ValuesIndices):
+    """``(values, indices)`` of ``max``/``min`` with a dim, printed as PyTorch does."""
+
+    _name = "max"
+
+    def __repr__(self) -> str:
+        return (f"torch.return_types.{self._name}(\nvalues={self.values!r},\n"
+                f"indices={self.indices!r})")
+
+
+class _Max(_Extremum):
+    _name = "max"
+
+
+class _Min(_Extremum):
+    _name = "min"
+
+
+class _GradFn:
+    """What ``t.grad_fn`` shows: PyTorch's name for the engine op that made ``t``."""
+
+    _NAMES = {"add": "AddBackward0", "sub": "SubBackward0", "mul": "MulBackward0",
+              "div": "DivBackward0", "pow": "PowBackward0", "neg": "NegBackward0",
+              "matmul": "MmBackward0", "linear": "AddmmBackward0", "sum": "SumBackward0",
+              "mean": "MeanBackward0", "max": "MaxBackward0", "min": "MinBackward0",
+              "reshape": "ViewBackward0", "transpose": "PermuteBackward0",
+              "getitem": "IndexBackward0", "exp": "ExpBackward0", "log": "LogBackward0",
+              "tanh": "TanhBackward0", "relu": "ReluBackward0", "sqrt": "SqrtBackward0",
+              "softmax": "SoftmaxBackward0", "log_softmax": "LogSoftmaxBackward0",
+              "concatenate": "CatBackward0", "stack": "StackBackward0",
+              "abs": "AbsBackward0", "sigmoid": "SigmoidBackward0",
+              "where": "WhereBackward0", "broadcast_to": "ExpandBackward0",
+              "_Cast": "ToCopyBackward0", "cross_entropy": "NllLossBackward0"}
+
+    def __init__(self, op: str) -> None:
+        self.op = op
+        self.name = self._NAMES.get(op, "".join(p.title() for p in op.split("_"))
+                                    + "Backward0")
+
+    def __repr__(self) -> str:
+        return f"<{self.name} object>"
+
+
+def _make(arr: np.ndarray, requires_grad: bool = False) -> Tensor:
+    """A new leaf holding ``arr`` as is (any dtype: ints and bools too)."""
+    t = Tensor.__new__(Tensor)
+    _Base.__init__(t, np.zeros(0))
+    t.data = arr
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def wrap(x: Any) -> Any:
+    """Re-tag an engine result (a Tensor, or a tuple/list of them) as this class."""
+    if type(x) is _Base:
+        x.__class__ = Tensor
+        return x
+    if isinstance(x, (tuple, list)) and not isinstance(x, Size):
+        return type(x)(wrap(v) for v in x)
+    return x
+
+
+def _float_dtype() -> np.dtype:
+    return np.dtype(np.float32)
+
+
+class _Cast(Function):
+    """A dtype change that the gradient flows back through (``.float()``, ``.double()``)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, to: Any) -> np.ndarray:
+        ctx.src = x.dtype
+        return x.astype(to)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g.astype(ctx.src) if isinstance(g, np.ndarray) else g, None)
+
+
+def _kind(x: Any) -> str:
+    """'f', 'i' (ints and bools) or 'n' (a Python number) for promotion."""
+    if isinstance(x, _Base):
+        return "f" if x.data.dtype.kind == "f" else "i"
+    if isinstance(x, np.ndarray):
+        return "f" if x.dtype.kind == "f" else "i"
+    if isinstance(x, float):
+        return "pf"
+    return "pi"
+
+
+def _as_tensor_like(x: Any) -> Any:
+    if isinstance(x, _Base) or isinstance(x, (int, float)) and not isinstance(x, bool):
+        return x
+    return as_tensor(x)
+
+
+def _promoted(a: Any, b: Any, true_div: bool) -> tuple[Any, Any]:
+    """PyTorch's type promotion for a binary op: ints meet floats as floats (float32 for
+    a Python float), and true division of integers is float32."""
+    b = _as_tensor_like(b)
+    ka, kb = _kind(a), _kind(b)
+    if ka == "f" and kb == "f":
+        # a 0-d tensor does not raise a tensor's dtype, as in PyTorch
+        if a.data.dtype != b.data.dtype:
+            if b.data.ndim == 0 and a.data.ndim > 0:
+                b = b.to(a.data.dtype)
+            elif a.data.ndim == 0 and b.data.ndim > 0:
+                a = a.to(b.data.dtype)
+        return a, b
+    if ka == "i" and kb == "f":
+        return a.to(b.data.dtype), b
+    if ka == "f" and kb == "i":
+        return a, b.to(a.data.dtype)
+    if ka == "i" and (kb == "pf" or true_div):
+        a = a.to(np.float32)
+        if kb == "i":
+            b = b.to(np.float32)
+        return a, b
+    if ka == "i" and kb == "i" and a.data.dtype != b.data.dtype:
+        common = np.promote_types(a.data.dtype, b.data.dtype)
+        return a.to(common), b.to(common)
+    if ka == "i" and kb == "pi":
+        return a, _make(np.asarray(b, dtype=a.data.dtype if a.data.dtype.kind != "b"
+                                   else np.int64))
+    return a, b
+
+
+def _binary(a: Any, b: Any, method: str, true_div: bool = False) -> Tensor:
+    a, b = _promoted(a, b, true_div)
+    return wrap(getattr(_Base, method)(a, b))
+
+
+def _index(index: Any) -> Any:
+    """A PyTorch index as numpy reads it: Tensors become their arrays (bool ones masks)."""
+    if isinstance(index, _Base):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(_index(i) for i in index)
+    if isinstance(index, range):
+        return np.arange(index.start, index.stop, index.step)
+    if isinstance(index, list) and any(isinstance(i, _Base) for i in index):
+        return [_index(i) for i in index]
+    return index
+
+
+def _dims(dim: Any, ndim: int) -> Any:
+    if dim is None:
+        return None
+    if isinstance(dim, (list, tuple)):
+        return tuple(d % ndim if ndim else d for d in dim)
+    return dim
+
+
+def _shape_args(shape: Sequence[Any]) -> tuple[int, ...]:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def _check_device(device: Any, what: str) -> None:
+    if device is not None and str(device) not in ("cpu", "cpu:0"):
+        raise RuntimeError(f"{what}: device {str(device)!r} is not available here: "
+                           "backproplab.torch runs on the CPU only (use 'cpu')")
+
+
+class Tensor(_Base):
+    """autograd's Tensor speaking PyTorch (see the module docstring)."""
+
+    __slots__ = ()
+
+    # -- .grad: a Tensor, shown for leaves and for non-leaves that asked retain_grad()
+    @property  # type: ignore[override]
+    def grad(self) -> Any:
+        g = _GRAD_SLOT.__get__(self, _Base)
+        if g is None:
+            return None
+        if self._parents and self not in _retained:
+            return None
+        if isinstance(g, _Base):
+            return wrap(g)
+        return _make(g)
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if isinstance(value, Tensor) and not value.requires_grad:
+            value = value.data
+        _GRAD_SLOT.__set__(self, value)
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf's ``.grad`` after backward (PyTorch hides it otherwise)."""
+        if self._parents:
+            _retained.add(self)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self._parents
+
+    @property
+    def grad_fn(self) -> _GradFn | None:
+        return _GradFn(self._op) if self._parents else None
+
+    @property
+    def retains_grad(self) -> bool:
+        return self in _retained
+
+    # -- what a tensor is -----------------------------------------------------------
+    @property  # type: ignore[override]
+    def shape(self) -> Size:
+        return Size(self.data.shape)
+
+    @property  # type: ignore[override]
+    def dtype(self) -> D.dtype:
+        return D.of_numpy(self.data.dtype)
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def size(self, dim: int | None = None) -> Any:  # type: ignore[override]
+        """The shape as ``torch.Size``, or one dimension's length (PyTorch's ``size``)."""
+        if dim is None:
+            return Size(self.data.shape)
+        return self.data.shape[dim]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    nelement = numel
+
+    def is_floating_point(self) -> bool:
+        return self.data.dtype.kind == "f"
+
+    def item(self) -> Any:  # type: ignore[override]
+        """The one value as a Python number (int for integer tensors, as in PyTorch)."""
+        if self.data.size != 1:
+            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted "
+                               "to Scalar")
+        return self.data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def numpy(self) -> np.ndarray:
+        if self.requires_grad and is_grad_enabled():
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return self.data
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted "
+                            "to an index")
+        return int(self.item())
+
+    def __format__(self, spec: str) -> str:
+        if self.data.ndim == 0:
+            return format(self.item(), spec)
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        dt = self.data.dtype
+        default = dt in (np.float32, np.int64, np.bool_)
+        return tensor_text(self.data, repr(D.of_numpy(dt)), default,
+                           self.grad_fn.name if self._parents else None, self.requires_grad)
+
+    __str__ = __repr__
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __iter__(self) -> Any:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    __hash__ = _Base.__hash__
+
+    # -- conversions ----------------------------------------------------------------
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """``.to(dtype)``, ``.to("cpu")``, ``.to(other_tensor)``; other devices are refused."""
+        target = kwargs.get("dtype")
+        _check_device(kwargs.get("device"), "to")
+        for a in args:
+            if isinstance(a, _Base):
+                target = a.data.dtype
+            elif isinstance(a, str) or a is None:
+                _check_device(a, "to")
+            else:
+                target = a
+        if target is None:
+            return self
+        nd = D.to_numpy(target, "to")
+        if nd == self.data.dtype:
+            return self
+        if self.requires_grad and nd.kind == "f":
+            return wrap(_Cast.apply(self, nd))
+        return _make(self.data.astype(nd))
+
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+                    "int64": "torch.LongTensor", "int32": "torch.IntTensor",
+                    "bool": "torch.BoolTensor"}.get(self.data.dtype.name, "torch.Tensor")
+        return self.to(dtype)
+
+    def float(self) -> Tensor:
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        return self.to(np.float64)
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        _check_device("cuda", "cuda")
+        return self
+
+    def detach(self) -> Tensor:
+        return _make(self.data)
+
+    def clone(self) -> Tensor:
+        if self.requires_grad:
+            return wrap(_Base.__mul__(self, 1.0))
+        return _make(self.data.copy())
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad and self.data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        _Base.requires_grad_(self, requires_grad)
+        return self
+
+    # -- arithmetic: PyTorch's type promotion, results of this class ----------------
+    def __add__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__add__")
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__radd__")
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__sub__")
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__rsub__")
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__mul__")
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__rmul__")
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__truediv__", true_div=True)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__rtruediv__", true_div=True)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        o = other.data if isinstance(other, _Base) else other
+        return _make(self.data // o)
+
+    def __mod__(self, other: Any) -> Tensor:
+        o = other.data if isinstance(other, _Base) else other
+        return _make(self.data % o)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__pow__")
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__rpow__")
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__matmul__")
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__rmatmul__")
+
+    def __neg__(self) -> Tensor:
+        return wrap(_Base.__neg__(self))
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    # comparisons: bool tensors (PyTorch's meaning)
+    def _compare(self, other: Any, fn: Any) -> Tensor:
+        o = other.data if isinstance(other, _Base) else other
+        return _make(np.asarray(fn(self.data, o)))
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.less)
+
+    def __le__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.greater_equal)
+
+    def __invert__(self) -> Tensor:
+        return _make(~self.data)
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_and)
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_or)
+
+    def eq(self, other: Any) -> Tensor:
+        return self == other
+
+    def ne(self, other: Any) -> Tensor:
+        return self != other
+
+    # numpy calls with out= (``p.data += -lr * p.grad``) run on the arrays
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if "out" in kwargs or any(isinstance(i, _Base) and i.data.dtype.kind != "f"
+                                  for i in inputs):
+            raw = [i.data if isinstance(i, _Base) else i for i in inputs]
+            out = kwargs.get("out")
+            if out is not None:
+                kwargs["out"] = tuple(o.data if isinstance(o, _Base) else o for o in out)
+            return getattr(ufunc, method)(*raw, **kwargs)
+        return wrap(_Base.__array_ufunc__(self, ufunc, method, *inputs, **kwargs))
+
+    # -- in place: on the data, allowed where PyTorch allows it --------------------
+    def _inplace_ok(self, what: str) -> None:
+        if self.requires_grad and is_grad_enabled() and not self._parents:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                               f"in-place operation ({what}).")
+
+    def _inplace(self, other: Any, fn: Any, what: str) -> Tensor:
+        self._inplace_ok(what)
+        if self.requires_grad and is_grad_enabled():
+            # a non-leaf in the graph: the engine has no recorded in-place op, so the
+            # name is rebound to the out-of-place result (same values)
+            return _binary(self, other, {"+=": "__add__", "-=": "__sub__", "*=": "__mul__",
+                                         "/=": "__truediv__"}[what], what == "/=")
+        o = other.data if isinstance(other, _Base) else other
+        fn(self.data, np.asarray(o).astype(self.data.dtype, copy=False), out=self.data,
+           casting="unsafe")
+        return self
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.add, "+=")
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.subtract, "-=")
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.multiply, "*=")
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.divide, "/=")
+
+    def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
+        return self._inplace(other * alpha if alpha != 1.0 else other, np.add, "+=")
+
+    def sub_(self, other: Any) -> Tensor:
+        return self._inplace(other, np.subtract, "-=")
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._inplace(other, np.multiply, "*=")
+
+    def div_(self, other: Any) -> Tensor:
+        return self._inplace(other, np.divide, "/=")
+
+    def zero_(self) -> Tensor:
+        self._inplace_ok("zero_")
+        self.data[...] = 0
+        return self
+
+    def fill_(self, value: Any) -> Tensor:
+        self._inplace_ok("fill_")
+        self.data[...] = value.item() if isinstance(value, _Base) else value
+        return self
+
+    def copy_(self, src: Any) -> Tensor:
+        self._inplace_ok("copy_")
+        self.data[...] = src.data if isinstance(src, _Base) else src
+        return self
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        self._inplace_ok("clamp_")
+        np.clip(self.data, min, max, out=self.data)
+        return self
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
+        from . import _random as R
+        self._inplace_ok("normal_")
+        g = R.generator_or_default(generator)
+        self.data[...] = R.normal_floats(g, self.data.size, self.data.dtype.name, mean,
+                                         std).reshape(self.data.shape)
+        return self
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
+        from . import _random as R
+        self._inplace_ok("uniform_")
+        g = R.generator_or_default(generator)
+        self.data[...] = R.uniform_floats(g, self.data.size, self.data.dtype.name, a,
+                                          b).reshape(self.data.shape)
+        return self
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._inplace_ok("setitem")
+        if self.requires_grad and is_grad_enabled():
+            raise RuntimeError("setitem on a tensor in the graph is not supported here "
+                               "(the engine has no recorded in-place op yet); do it under "
+                               "torch.no_grad() or on a detached copy")
+        self.data[_index(index)] = value.data if isinstance(value, _Base) else value
+
+    # -- indexing and shapes -------------------------------------------------------
+    def __getitem__(self, index: Any) -> Tensor:
+        return wrap(_Base.__getitem__(self, _index(index)))
+
+    def view(self, *shape: Any) -> Tensor:
+        if len(shape) == 1 and isinstance(shape[0], D.dtype):
+            return _make(self.data.view(shape[0].dtype))
+        return wrap(_Base.reshape(self, *_shape_args(shape)))
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return wrap(_Base.reshape(self, *_shape_args(shape)))
+
+    def view_as(self, other: Any) -> Tensor:
+        return self.view(*other.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        s = self.data.shape
+        if not s:
+            return self.reshape(1)
+        a, b = start_dim % len(s), end_dim % len(s)
+        n = 1
+        for k in s[a:b + 1]:
+            n *= k
+        return self.reshape(*s[:a], n, *s[b + 1:])
+
+    def squeeze(self, dim: int | None = None) -> Tensor:
+        s = self.data.shape
+        if dim is None:
+            return self.reshape(*[k for k in s if k != 1])
+        d = dim % len(s) if s else 0
+        if s and s[d] == 1:
+            return self.reshape(*s[:d], *s[d + 1:])
+        return self
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        s = self.data.shape
+        d = dim % (len(s) + 1)
+        return self.reshape(*s[:d], 1, *s[d:])
+
+    def permute(self, *dims: Any) -> Tensor:
+        return wrap(_Base.transpose(self, *_shape_args(dims)))
+
+    def transpose(self, *dims: Any) -> Tensor:  # type: ignore[override]
+        """Swap two dimensions (PyTorch's meaning). A full permutation (one sequence, or
+        more than two axes, as the engine's layers pass) keeps autograd's meaning."""
+        if len(dims) != 2 or self.data.ndim < 2:
+            return wrap(_Base.transpose(self, *dims))
+        dim0, dim1 = dims
+        perm = list(range(self.data.ndim))
+        perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
+        return wrap(_Base.transpose(self, *perm))
+
+    def t(self) -> Tensor:
+        return self.transpose(0, 1) if self.data.ndim == 2 else self
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802
+        return wrap(_Base.transpose(self))
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802
+        return self.transpose(-2, -1)
+
+    def expand(self, *shape: Any) -> Tensor:
+        s = _shape_args(shape)
+        full = tuple(o if n == -1 else n for n, o in
+                     zip(s, (1,) * (len(s) - self.data.ndim) + self.data.shape))
+        return wrap(_Base._broadcast_to(self, full))
+
+    def expand_as(self, other: Any) -> Tensor:
+        return self.expand(*other.shape)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        """Tile the tensor (PyTorch's ``repeat`` is numpy's ``tile``)."""
+        reps = _shape_args(sizes)
+        x = self.reshape(*((1,) * (len(reps) - self.data.ndim) + self.data.shape))
+        from ._functions import cat
+        for axis, r in enumerate(reps):
+            if r != 1:
+                x = cat([x] * r, dim=axis)
+        return x
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        n = self.data.shape[dim]
+        sizes = ([split_size] * ((n + split_size - 1) // split_size)
+                 if isinstance(split_size, int) else list(split_size))
+        out, start = [], 0
+        for s in sizes:
+            index = [slice(None)] * self.data.ndim
+            index[dim] = slice(start, min(start + s, n))
+            out.append(self[tuple(index)])
+            start += s
+        return tuple(out)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        n = self.data.shape[dim]
+        return self.split((n + chunks - 1) // chunks, dim)
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        return tuple(self.select(dim, i) for i in range(self.data.shape[dim]))
+
+    def select(self, dim: int, index: int) -> Tensor:
+        ix = [slice(None)] * self.data.ndim
+        ix[dim] = index
+        return self[tuple(ix)]
+
+    def masked_fill(self, mask: Any, value: float) -> Tensor:
+        m = np.asarray(mask.data if isinstance(mask, _Base) else mask, dtype=bool)
+        return wrap(ag.where(np.broadcast_to(m, np.broadcast_shapes(m.shape, self.data.shape)),
+                             np.asarray(value, dtype=self.data.dtype), self))
+
+    def masked_fill_(self, mask: Any, value: float) -> Tensor:
+        self._inplace_ok("masked_fill_")
+        m = np.asarray(mask.data if isinstance(mask, _Base) else mask, dtype=bool)
+        self.data[np.broadcast_to(m, self.data.shape)] = value
+        return self
+
+    # -- math ----------------------------------------------------------------------
+    def exp(self) -> Tensor:
+        return wrap(_Base.exp(self._f()))
+
+    def log(self) -> Tensor:
+        return wrap(_Base.log(self._f()))
+
+    def log10(self) -> Tensor:
+        return self.log() / float(np.log(10.0))
+
+    def log2(self) -> Tensor:
+        return self.log() / float(np.log(2.0))
+
+    def sqrt(self) -> Tensor:
+        return wrap(_Base.sqrt(self._f()))
+
+    def rsqrt(self) -> Tensor:
+        return 1.0 / self.sqrt()
+
+    def abs(self) -> Tensor:
+        if self.data.dtype.kind != "f":
+            return _make(np.abs(self.data))
+        return wrap(_Base.abs(self))
+
+    def tanh(self) -> Tensor:
+        return wrap(_Base.tanh(self._f()))
+
+    def sigmoid(self) -> Tensor:
+        return wrap(_Base.sigmoid(self._f()))
+
+    def relu(self) -> Tensor:
+        return wrap(_Base.relu(self))
+
+    def sin(self) -> Tensor:
+        return wrap(_Base.sin(self._f()))
+
+    def cos(self) -> Tensor:
+        return wrap(_Base.cos(self._f()))
+
+    def pow(self, exponent: Any) -> Tensor:
+        return self ** exponent
+
+    def square(self) -> Tensor:
+        return self * self
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        x: Tensor = self
+        if min is not None:
+            x = wrap(ag.maximum(x, np.asarray(min, dtype=self.data.dtype)))
+        if max is not None:
+            x = wrap(ag.minimum(x, np.asarray(max, dtype=self.data.dtype)))
+        return x
+
+    clip = clamp
+
+    def softmax(self, dim: int = -1, axis: int | None = None) -> Tensor:  # type: ignore[override]
+        return wrap(_Base.softmax(self, dim if axis is None else axis))
+
+    def log_softmax(self, dim: int = -1, axis: int | None = None) -> Tensor:  # type: ignore[override]
+        return wrap(_Base.log_softmax(self, dim if axis is None else axis))
+
+    def _f(self) -> Tensor:
+        """Integer tensors meet float functions as float32 (PyTorch's rule)."""
+        return self if self.data.dtype.kind == "f" else self.to(np.float32)
+
+    # -- reductions: dim= / keepdim= ------------------------------------------------
+    def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None,  # type: ignore[override]
+            **numpy_style: Any) -> Tensor:
+        if numpy_style:  # the engine's own call (axis=, keepdims=)
+            return wrap(_Base.sum(self, **numpy_style))
+        x = self.to(dtype) if dtype is not None else self
+        if x.data.dtype.kind == "b":
+            x = x.to(np.int64)
+        if x.data.dtype.kind != "f":
+            return _make(np.asarray(x.data.sum(axis=_dims(dim, x.data.ndim), keepdims=keepdim)))
+        return wrap(_Base.sum(x, axis=_dims(dim, x.data.ndim), keepdims=keepdim))
+
+    def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None,  # type: ignore[override]
+             **numpy_style: Any) -> Tensor:
+        if numpy_style:  # the engine's own call (axis=, keepdims=)
+            return wrap(_Base.mean(self, **numpy_style))
+        x = self.to(dtype) if dtype is not None else self
+        if x.data.dtype.kind != "f":
+            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
+                               f"either a floating point or complex dtype. Got: "
+                               f"{D.of_numpy(x.data.dtype).name.title()}")
+        return wrap(_Base.mean(x, axis=_dims(dim, x.data.ndim), keepdims=keepdim))
+
+    def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+            correction: float | None = None) -> Tensor:
+        """Variance, unbiased by default (``correction=1``), as in PyTorch."""
+        if isinstance(dim, bool):  # var(False): the old positional ``unbiased``
+            unbiased, dim = dim, None
+        c = correction if correction is not None else (0 if unbiased is False else 1)
+        axes = _dims(dim, self.data.ndim)
+        n = self.data.size if axes is None else int(np.prod(
+            [self.data.shape[a] for a in (axes if isinstance(axes, tuple) else (axes,))]))
+        d = self - self.mean(dim if dim is not None else None, keepdim=True)
+        return (d * d).sum(dim, keepdim=keepdim) / float(max(n - c, 0))
+
+    def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+            correction: float | None = None) -> Tensor:
+        """Standard deviation, unbiased by default, as in PyTorch."""
+        return self.var(dim, unbiased, keepdim, correction).sqrt()
+
+    def _torch_extremum(self, name: str, dim: Any, keepdim: bool) -> Any:
+        if isinstance(dim, _Base):
+            return wrap((ag.maximum if name == "max" else ag.minimum)(self, dim))
+        arg = np.argmax if name == "max" else np.argmin
+        base = _Base.max if name == "max" else _Base.min
+        if dim is None:
+            if self.data.dtype.kind != "f":
+                return _make(np.asarray(self.data.max() if name == "max" else self.data.min()))
+            return wrap(base(self))
+        if self.data.dtype.kind != "f":
+            vals = _make(np.asarray((self.data.max if name == "max" else self.data.min)(
+                axis=dim, keepdims=keepdim)))
+        else:
+            vals = wrap(base(self, axis=dim, keepdims=keepdim))
+        idx = _make(np.asarray(arg(self.data, axis=dim, keepdims=keepdim), dtype=np.int64))
+        return (_Max if name == "max" else _Min)(vals, idx)
+
+    def max(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> Any:  # type: ignore[override]
+        """The maximum; with ``dim``, ``(values, indices)`` as PyTorch returns them.
+
+        ``axis=``/``keepdims=`` (how the engine's layers call it) keep autograd's meaning.
+        """
+        if numpy_style:
+            return wrap(_Base.max(self, **numpy_style))
+        return self._torch_extremum("max", dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> Any:  # type: ignore[override]
+        if numpy_style:
+            return wrap(_Base.min(self, **numpy_style))
+        return self._torch_extremum("min", dim, keepdim)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        if dim is None:
+            return _make(np.asarray(np.argmax(self.data), dtype=np.int64))
+        return _make(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim), np.int64))
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        if dim is None:
+            return _make(np.asarray(np.argmin(self.data), dtype=np.int64))
+        return _make(np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim), np.int64))
+
+    def all(self, dim: int | None = None) -> Tensor:
+        return _make(np.asarray(np.all(self.data, axis=dim)))
+
+    def any(self, dim: int | None = None) -> Tensor:
+        return _make(np.asarray(np.any(self.data, axis=dim)))
+
+    def prod(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        if self.requires_grad:
+            raise RuntimeError("prod: its gradient is not supported here (engine op missing)")
+        return _make(np.asarray(np.prod(self.data, axis=dim, keepdims=keepdim)))
+
+    def cumsum(self, dim: int) -> Tensor:
+        if self.requires_grad:
+            raise RuntimeError("cumsum: its gradient is not supported here (engine op missing)")
+        return _make(np.cumsum(self.data, axis=dim))
+
+    def allclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8,
+                 equal_nan: bool = False) -> bool:
+        o = other.data if isinstance(other, _Base) else other
+        return bool(np.allclose(self.data, o, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
+        """Backpropagate (``retain_graph`` is accepted: the engine keeps graphs)."""
+        if gradient is None and self.data.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        if not self.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not "
+                               "have a grad_fn")
+        g = gradient.data if isinstance(gradient, _Base) else gradient
+        _Base.backward(self, g, create_graph=create_graph)
+
+
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+    """``torch.tensor(data)``'s conversion: int data int64, float data float32, bools bool."""
+    if isinstance(data, _Base):
+        arr = data.data
+    elif isinstance(data, (list, tuple)) and any(isinstance(x, _Base) for x in data):
+        arr = np.asarray([x.data if isinstance(x, _Base) else x for x in data])
+    else:
+        arr = np.asarray(data)
+    if dtype is not None:
+        return _make(np.array(arr, dtype=D.to_numpy(dtype, "tensor")))
+    kind = arr.dtype.kind
+    if kind == "f":
+        nd = arr.dtype if isinstance(data, (np.ndarray, _Base)) else np.float32
+    elif kind in "iu":
+        nd = np.int64 if not isinstance(data, (np.ndarray, _Base)) else arr.dtype
+    elif kind == "b":
+        nd = np.bool_
+    else:
+        raise TypeError(f"tensor: cannot make a tensor of {type(data).__name__} "
+                        f"(numpy dtype {arr.dtype}); expected numbers or bools")
+    return _make(np.array(arr, dtype=nd))
