@@ -142,9 +142,12 @@ def __getattr__(name: str) -> Any:
     missing("backproplab.torch", name)
 
 
+from . import nn, optim, utils  # noqa: E402 - torch.nn etc. as attributes, as in PyTorch
+
+
 __all__ = [
     "Tensor", "Size", "dtype", "Generator", "default_generator", "no_grad", "enable_grad",
-    "is_grad_enabled", "inference_mode", "device", "cuda", "save", "load",
+    "is_grad_enabled", "inference_mode", "device", "cuda", "nn", "optim", "utils", "save", "load",
     "float32", "float64", "float16", "int8", "int16", "int32", "int64", "uint8", "bool",
     "float", "double", "half", "long", "int", "short",
     "tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",

@@ -107,7 +107,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device
     """``arange(5)`` is int64; any float argument makes it float32, as in PyTorch."""
     if end is None:
         start, end = 0, start
-    floats = any(isinstance(v, float) for v in (start, end, step))
+    floats = builtins.any(isinstance(v, float) for v in (start, end, step))
     return _new(np.arange(start, end, step, dtype=_dt(dtype, _FLOAT if floats else np.int64)),
                 requires_grad, device)
 
@@ -224,7 +224,7 @@ def normal(mean: float, std: float, size: Any, generator: R.Generator | None = N
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join along ``dim`` (autograd's ``concatenate``)."""
     ts = list(tensors)
-    if all(t.data.dtype.kind != "f" for t in ts):
+    if builtins.all(t.data.dtype.kind != "f" for t in ts):
         return _make(np.concatenate([t.data for t in ts], axis=dim))
     return wrap(ag.concatenate(ts, axis=dim))
 
@@ -234,7 +234,7 @@ concat = cat
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ts = list(tensors)
-    if all(t.data.dtype.kind != "f" for t in ts):
+    if builtins.all(t.data.dtype.kind != "f" for t in ts):
         return _make(np.stack([t.data for t in ts], axis=dim))
     return wrap(ag.stack(ts, axis=dim))
 
@@ -459,5 +459,3 @@ def set_num_threads(n: int) -> None:
 def get_num_threads() -> int:
     return 1
 
-
-_ = builtins

@@ -32,7 +32,42 @@ from ._printing import tensor_text
 
 _Base = ag.Tensor
 _GRAD_SLOT = _Base.__dict__["grad"]  # the engine's storage for .grad (a slot)
-_retained: weakref.WeakSet[Any] = weakref.WeakSet()  # non-leaves whose .grad is shown
+
+
+class _Marks:
+    """A note per live tensor, keyed by identity (a tensor's ``==`` is elementwise, so
+    weakref's dicts and sets, which compare keys with ``==``, cannot hold tensors)."""
+
+    def __init__(self) -> None:
+        self._notes: dict[int, tuple[weakref.ref[Any], Any]] = {}
+
+    def set(self, t: Any, note: Any) -> None:
+        key = id(t)
+        self._notes[key] = (weakref.ref(t, lambda _r, k=key: self._notes.pop(k, None)), note)
+
+    def get(self, t: Any, default: Any = None) -> Any:
+        entry = self._notes.get(id(t))
+        return entry[1] if entry is not None and entry[0]() is t else default
+
+
+_retained = _Marks()  # non-leaves whose .grad is shown (retain_grad)
+# PyTorch names an indexing node by its last step (select, slice, index): the engine has
+# one "getitem" op, so the facade remembers the name for the nodes it made
+_index_names = _Marks()
+
+
+def _index_name(index: Any) -> str:
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(p, (_Base, np.ndarray, list, range)) for p in parts):
+        return "IndexBackward0"
+    for p in reversed(parts):
+        if p is None:
+            return "UnsqueezeBackward0"
+        if isinstance(p, slice) and p != slice(None):
+            return "SliceBackward0"
+        if isinstance(p, (int, np.integer)):
+            return "SelectBackward0"
+    return "AliasBackward0"
 
 
 class Size(tuple):
@@ -230,7 +265,7 @@ class Tensor(_Base):
         g = _GRAD_SLOT.__get__(self, _Base)
         if g is None:
             return None
-        if self._parents and self not in _retained:
+        if self._parents and not _retained.get(self, False):
             return None
         if isinstance(g, _Base):
             return wrap(g)
@@ -245,7 +280,7 @@ class Tensor(_Base):
     def retain_grad(self) -> None:
         """Keep this non-leaf's ``.grad`` after backward (PyTorch hides it otherwise)."""
         if self._parents:
-            _retained.add(self)
+            _retained.set(self, True)
 
     @property
     def is_leaf(self) -> bool:
@@ -253,11 +288,16 @@ class Tensor(_Base):
 
     @property
     def grad_fn(self) -> _GradFn | None:
-        return _GradFn(self._op) if self._parents else None
+        if not self._parents:
+            return None
+        fn = _GradFn(self._op)
+        if self._op == "getitem":
+            fn.name = _index_names.get(self, fn.name)
+        return fn
 
     @property
     def retains_grad(self) -> bool:
-        return self in _retained
+        return bool(_retained.get(self, False))
 
     # -- what a tensor is -----------------------------------------------------------
     @property  # type: ignore[override]
@@ -601,7 +641,10 @@ class Tensor(_Base):
 
     # -- indexing and shapes -------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
-        return wrap(_Base.__getitem__(self, _index(index)))
+        out = wrap(_Base.__getitem__(self, _index(index)))
+        if out._parents:
+            _index_names.set(out, _index_name(index))
+        return out
 
     def view(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], D.dtype):
@@ -784,8 +827,11 @@ class Tensor(_Base):
     # -- reductions: dim= / keepdim= ------------------------------------------------
     def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None,  # type: ignore[override]
             **numpy_style: Any) -> Tensor:
-        if numpy_style:  # the engine's own call (axis=, keepdims=)
-            return wrap(_Base.sum(self, **numpy_style))
+        # numpy's spellings, which PyTorch accepts too (and the engine's layers use)
+        dim = numpy_style.pop("axis", dim)
+        keepdim = numpy_style.pop("keepdims", keepdim)
+        if numpy_style:
+            raise TypeError(f"sum: unexpected arguments {sorted(numpy_style)}")
         x = self.to(dtype) if dtype is not None else self
         if x.data.dtype.kind == "b":
             x = x.to(np.int64)
@@ -795,8 +841,11 @@ class Tensor(_Base):
 
     def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None,  # type: ignore[override]
              **numpy_style: Any) -> Tensor:
-        if numpy_style:  # the engine's own call (axis=, keepdims=)
-            return wrap(_Base.mean(self, **numpy_style))
+        # numpy's spellings, which PyTorch accepts too (and the engine's layers use)
+        dim = numpy_style.pop("axis", dim)
+        keepdim = numpy_style.pop("keepdims", keepdim)
+        if numpy_style:
+            raise TypeError(f"mean: unexpected arguments {sorted(numpy_style)}")
         x = self.to(dtype) if dtype is not None else self
         if x.data.dtype.kind != "f":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
