@@ -13,6 +13,7 @@ Each function here turns words into numbers the way PyTorch's CPU kernels do
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 import numpy as np
@@ -76,7 +77,8 @@ class Generator:
         return "<torch._C.Generator object>"
 
 
-default_generator = Generator()
+# As in PyTorch, the default generator starts from a seed nobody chose: call manual_seed.
+default_generator = Generator().manual_seed(int.from_bytes(os.urandom(8), "little") >> 1)
 
 
 def generator_or_default(generator: Generator | None) -> Generator:

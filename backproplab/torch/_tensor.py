@@ -50,10 +50,13 @@ class _Marks:
         return entry[1] if entry is not None and entry[0]() is t else default
 
 
-_retained = _Marks()  # non-leaves whose .grad is shown (retain_grad)
-# PyTorch names an indexing node by its last step (select, slice, index): the engine has
-# one "getitem" op, so the facade remembers the name for the nodes it made
-_index_names = _Marks()
+_retained = _Marks()
+# non-leaves changed in place after the engine recorded them: a backward through one raises
+# (PyTorch's version-counter error) instead of using the changed values
+_modified = _Marks()  # non-leaves whose .grad is shown (retain_grad)
+# PyTorch's name for a node the facade composed (std is sqrt of var; indexing is named by
+# its last step: select, slice, index), remembered for the node the facade returned
+_fn_names = _Marks()
 
 
 def _index_name(index: Any) -> str:
@@ -129,6 +132,13 @@ class _GradFn:
 
     def __repr__(self) -> str:
         return f"<{self.name} object>"
+
+
+def _named(t: Tensor, grad_fn_name: str) -> Tensor:
+    """``t``, whose ``grad_fn`` shows ``grad_fn_name`` (PyTorch's name for the whole step)."""
+    if t._parents:
+        _fn_names.set(t, grad_fn_name)
+    return t
 
 
 def _make(arr: np.ndarray, requires_grad: bool = False) -> Tensor:
@@ -291,8 +301,7 @@ class Tensor(_Base):
         if not self._parents:
             return None
         fn = _GradFn(self._op)
-        if self._op == "getitem":
-            fn.name = _index_names.get(self, fn.name)
+        fn.name = _fn_names.get(self, fn.name)
         return fn
 
     @property
@@ -438,7 +447,7 @@ class Tensor(_Base):
 
     def clone(self) -> Tensor:
         if self.requires_grad:
-            return wrap(_Base.__mul__(self, 1.0))
+            return _named(wrap(_Base.__mul__(self, 1.0)), "CloneBackward0")
         return _make(self.data.copy())
 
     def contiguous(self) -> Tensor:
@@ -561,15 +570,16 @@ class Tensor(_Base):
 
     def _inplace(self, other: Any, fn: Any, what: str) -> Tensor:
         self._inplace_ok(what)
-        if self.requires_grad and is_grad_enabled():
-            # a non-leaf in the graph: the engine has no recorded in-place op, so the
-            # name is rebound to the out-of-place result (same values)
-            return _binary(self, other, {"+=": "__add__", "-=": "__sub__", "*=": "__mul__",
-                                         "/=": "__truediv__"}[what], what == "/=")
+        self._mark_if_recorded()
         o = other.data if isinstance(other, _Base) else other
         fn(self.data, np.asarray(o).astype(self.data.dtype, copy=False), out=self.data,
            casting="unsafe")
         return self
+
+    def _mark_if_recorded(self) -> None:
+        """An in-place change to a node of the graph: a later backward through it raises."""
+        if self._parents:
+            _modified.set(self, True)
 
     def __iadd__(self, other: Any) -> Tensor:
         return self._inplace(other, np.add, "+=")
@@ -597,21 +607,25 @@ class Tensor(_Base):
 
     def zero_(self) -> Tensor:
         self._inplace_ok("zero_")
+        self._mark_if_recorded()
         self.data[...] = 0
         return self
 
     def fill_(self, value: Any) -> Tensor:
         self._inplace_ok("fill_")
+        self._mark_if_recorded()
         self.data[...] = value.item() if isinstance(value, _Base) else value
         return self
 
     def copy_(self, src: Any) -> Tensor:
         self._inplace_ok("copy_")
+        self._mark_if_recorded()
         self.data[...] = src.data if isinstance(src, _Base) else src
         return self
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         self._inplace_ok("clamp_")
+        self._mark_if_recorded()
         np.clip(self.data, min, max, out=self.data)
         return self
 
@@ -633,18 +647,13 @@ class Tensor(_Base):
 
     def __setitem__(self, index: Any, value: Any) -> None:
         self._inplace_ok("setitem")
-        if self.requires_grad and is_grad_enabled():
-            raise RuntimeError("setitem on a tensor in the graph is not supported here "
-                               "(the engine has no recorded in-place op yet); do it under "
-                               "torch.no_grad() or on a detached copy")
+        self._mark_if_recorded()
         self.data[_index(index)] = value.data if isinstance(value, _Base) else value
 
     # -- indexing and shapes -------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
         out = wrap(_Base.__getitem__(self, _index(index)))
-        if out._parents:
-            _index_names.set(out, _index_name(index))
-        return out
+        return _named(out, _index_name(index))
 
     def view(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], D.dtype):
@@ -692,7 +701,7 @@ class Tensor(_Base):
         dim0, dim1 = dims
         perm = list(range(self.data.ndim))
         perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
-        return wrap(_Base.transpose(self, *perm))
+        return _named(wrap(_Base.transpose(self, *perm)), "TransposeBackward0")
 
     def t(self) -> Tensor:
         return self.transpose(0, 1) if self.data.ndim == 2 else self
@@ -750,11 +759,13 @@ class Tensor(_Base):
 
     def masked_fill(self, mask: Any, value: float) -> Tensor:
         m = np.asarray(mask.data if isinstance(mask, _Base) else mask, dtype=bool)
-        return wrap(ag.where(np.broadcast_to(m, np.broadcast_shapes(m.shape, self.data.shape)),
-                             np.asarray(value, dtype=self.data.dtype), self))
+        full = np.broadcast_to(m, np.broadcast_shapes(m.shape, self.data.shape))
+        out = wrap(ag.where(full, np.asarray(value, dtype=self.data.dtype), self))
+        return _named(out, "MaskedFillBackward0")
 
     def masked_fill_(self, mask: Any, value: float) -> Tensor:
         self._inplace_ok("masked_fill_")
+        self._mark_if_recorded()
         m = np.asarray(mask.data if isinstance(mask, _Base) else mask, dtype=bool)
         self.data[np.broadcast_to(m, self.data.shape)] = value
         return self
@@ -767,7 +778,7 @@ class Tensor(_Base):
         return wrap(_Base.log(self._f()))
 
     def log10(self) -> Tensor:
-        return self.log() / float(np.log(10.0))
+        return _named(self.log() / float(np.log(10.0)), "Log10Backward0")
 
     def log2(self) -> Tensor:
         return self.log() / float(np.log(2.0))
@@ -863,12 +874,12 @@ class Tensor(_Base):
         n = self.data.size if axes is None else int(np.prod(
             [self.data.shape[a] for a in (axes if isinstance(axes, tuple) else (axes,))]))
         d = self - self.mean(dim if dim is not None else None, keepdim=True)
-        return (d * d).sum(dim, keepdim=keepdim) / float(max(n - c, 0))
+        return _named((d * d).sum(dim, keepdim=keepdim) / float(max(n - c, 0)), "VarBackward0")
 
     def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
             correction: float | None = None) -> Tensor:
         """Standard deviation, unbiased by default, as in PyTorch."""
-        return self.var(dim, unbiased, keepdim, correction).sqrt()
+        return _named(self.var(dim, unbiased, keepdim, correction).sqrt(), "StdBackward0")
 
     def _torch_extremum(self, name: str, dim: Any, keepdim: bool) -> Any:
         if isinstance(dim, _Base):
@@ -940,8 +951,27 @@ class Tensor(_Base):
         if not self.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not "
                                "have a grad_fn")
+        if _modified._notes:
+            _refuse_modified(self)
         g = gradient.data if isinstance(gradient, _Base) else gradient
         _Base.backward(self, g, create_graph=create_graph)
+
+
+def _refuse_modified(root: Tensor) -> None:
+    seen, stack = {id(root)}, [root]
+    while stack:
+        node = stack.pop()
+        if _modified.get(node, False):
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by "
+                f"an inplace operation: a tensor of shape {list(node.data.shape)} made by "
+                f"{node.grad_fn.name if isinstance(node, Tensor) else node.op} was changed in "
+                "place after it was used; backproplab.torch refuses any backward through "
+                "it (make the change on a .clone())")
+        for p in node.parents:
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append(p)
 
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:
