@@ -1,8 +1,11 @@
 """Run a script with ``import torch`` meaning ``backproplab.torch`` (this process only).
 
-``python -m backproplab.torch._alias SCRIPT [args]``: ``torch`` and its submodules
-that this package offers are put in ``sys.modules`` under PyTorch's names, any
-other ``torch.*`` import fails naming it, and the script runs as ``__main__``.
+``python -m backproplab.torch._alias [--real] [--seed S] SCRIPT [args]``: ``torch`` and
+its submodules that this package offers are put in ``sys.modules`` under PyTorch's
+names, any other ``torch.*`` import fails naming it, and the script runs as
+``__main__``. ``--real`` runs it on the real PyTorch instead; ``--seed S`` first calls
+``torch.manual_seed(S)`` (PyTorch's default generator otherwise starts from a random
+seed, so unseeded draws differ between any two runs, PyTorch's own included).
 """
 
 from __future__ import annotations
@@ -36,9 +39,19 @@ def install() -> None:
 
 
 def main(argv: list[str]) -> None:
+    real, seed = False, None
+    while argv and argv[0] in ("--real", "--seed"):
+        if argv[0] == "--real":
+            real, argv = True, argv[1:]
+        else:
+            seed, argv = int(argv[1]), argv[2:]
     if not argv:
-        raise SystemExit("usage: python -m backproplab.torch._alias SCRIPT [args...]")
-    install()
+        raise SystemExit("usage: python -m backproplab.torch._alias [--real] [--seed S] "
+                         "SCRIPT [args...]")
+    if not real:
+        install()
+    if seed is not None:
+        importlib.import_module("torch").manual_seed(seed)
     sys.argv = list(argv)
     runpy.run_path(argv[0], run_name="__main__")
 

@@ -1,6 +1,6 @@
 """Run a script under PyTorch and under ``backproplab.torch``; compare what they print.
 
-``python -m backproplab.torch.compare [--rtol 1e-4] [--timeout S] SCRIPT [args...]``
+``python -m backproplab.torch.compare [--rtol 1e-4] [--seed S] [--timeout T] SCRIPT [args...]``
 
 Both runs are subprocesses with one thread (``OMP_NUM_THREADS=1``): the first with
 the real ``torch``, the second with ``import torch`` redirected to this package for
@@ -8,7 +8,10 @@ that run only. Every number each run prints is compared in order; the first pair
 that differs by more than ``rtol`` (relative), or by more than one unit in the last
 digit printed, is reported with its line in both outputs. Text between the numbers
 (sampled names, say) is compared too. Prints ``same numbers`` and exits 0 when all
-agree; exits 1 on a difference and 2 when a run fails.
+agree; exits 1 on a difference and 2 when a run fails. PyTorch's default generator
+starts from a random seed, so a script that draws from it without seeding prints
+different numbers on every run; ``--seed S`` seeds it (``torch.manual_seed(S)``)
+before the script starts, in both runs.
 
 >>> first_difference("loss 2.4541\\n", "loss 2.4542\\n", 1e-4) is None
 True
@@ -87,15 +90,18 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--rtol", type=float, default=1e-4,
                         help="relative tolerance for printed numbers (default 1e-4)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="call torch.manual_seed(SEED) before the script, in both runs")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds allowed for each run (default 600)")
     parser.add_argument("script")
     parser.add_argument("args", nargs=argparse.REMAINDER)
     ns = parser.parse_args(argv)
+    seed = [] if ns.seed is None else ["--seed", str(ns.seed)]
+    runner = [sys.executable, "-m", "backproplab.torch._alias", *seed]
     runs = {
-        "PyTorch": [sys.executable, ns.script, *ns.args],
-        "backproplab.torch": [sys.executable, "-m", "backproplab.torch._alias", ns.script,
-                              *ns.args],
+        "PyTorch": [*runner, "--real", ns.script, *ns.args],
+        "backproplab.torch": [*runner, ns.script, *ns.args],
     }
     outs = {}
     for name, cmd in runs.items():
