@@ -74,7 +74,7 @@ class Generator:
         return (w[0::2] << np.uint64(32)) | w[1::2]
 
     def __repr__(self) -> str:
-        return "<torch._C.Generator object>"
+        return f"<torch._C.Generator object at {id(self):#x}>"
 
 
 # As in PyTorch, the default generator starts from a seed nobody chose: call manual_seed.

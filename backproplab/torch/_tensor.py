@@ -50,10 +50,17 @@ class _Marks:
         return entry[1] if entry is not None and entry[0]() is t else default
 
 
-_retained = _Marks()
-# non-leaves changed in place after the engine recorded them: a backward through one raises
-# (PyTorch's version-counter error) instead of using the changed values
-_modified = _Marks()  # non-leaves whose .grad is shown (retain_grad)
+_retained = _Marks()  # non-leaves whose .grad is shown (retain_grad)
+# In-place ops, PyTorch's way, on an engine whose tensors are its graph nodes: ``x += y``
+# moves x's node into a new object and makes x the node of the result (a "transplant"),
+# and x's version goes up. A node recorded before that change and that uses x (its
+# version note is older) would read x's new values in backward: a backward through it
+# raises PyTorch's version error instead.
+_versions = _Marks()  # tensor -> how many times it was changed in place in the graph
+_seen = _Marks()  # node -> {id(parent): version of that parent when the node was made}
+# data changed in place outside the graph (no_grad, zero_, fill_...) on a recorded node
+_modified = _Marks()
+_SLOTS = [n for n in _Base.__slots__ if n != "__weakref__"]
 # PyTorch's name for a node the facade composed (std is sqrt of var; indexing is named by
 # its last step: select, slice, index), remembered for the node the facade returned
 _fn_names = _Marks()
@@ -155,10 +162,69 @@ def wrap(x: Any) -> Any:
     """Re-tag an engine result (a Tensor, or a tuple/list of them) as this class."""
     if type(x) is _Base:
         x.__class__ = Tensor
+        if _versions._notes and x._parents:
+            note_versions(x)
         return x
     if isinstance(x, (tuple, list)) and not isinstance(x, Size):
         return type(x)(wrap(v) for v in x)
     return x
+
+
+def note_versions(node: Any) -> None:
+    """Remember the versions of ``node``'s parents that were ever changed in place."""
+    seen = {id(p): _versions.get(p) for p in node._parents if _versions.get(p) is not None}
+    if seen:
+        _seen.set(node, seen)
+
+
+def _transplant(self: Tensor, build: Any) -> Tensor:
+    """Make ``self`` the node of ``build(old)``, where ``old`` takes over self's node."""
+    old = _Base.__new__(_Base)
+    for name in _SLOTS:
+        slot = _Base.__dict__[name]
+        try:
+            slot.__set__(old, slot.__get__(self, _Base))
+        except AttributeError:  # a slot never set (e.g. one only bool data sets)
+            continue
+    new = build(old)
+    if new.data.dtype != self.data.dtype:
+        new = _Cast.apply(new, self.data.dtype)
+    for name in _SLOTS:
+        slot = _Base.__dict__[name]
+        try:
+            slot.__set__(self, slot.__get__(new, _Base))
+        except AttributeError:
+            continue
+    _GRAD_SLOT.__set__(self, None)
+    _versions.set(self, (_versions.get(self) or 0) + 1)
+    note_versions(self)
+    return self
+
+
+class _IndexPut(Function):
+    """``x[index] = value`` as an op: the gradient goes to x outside ``index`` and to
+    ``value`` at ``index`` (PyTorch's index_put)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, value: np.ndarray, index: Any) -> np.ndarray:
+        out = x.copy()
+        out[index] = value
+        ctx.index, ctx.value_shape = index, np.shape(value)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        gx = g.copy()
+        gx[ctx.index] = 0
+        gv = g[ctx.index]
+        shape = ctx.value_shape
+        if gv.shape != shape:  # value was broadcast: sum back to its shape
+            extra = gv.ndim - len(shape)
+            gv = gv.sum(axis=tuple(range(extra))) if extra > 0 else gv
+            axes = tuple(i for i, n in enumerate(shape) if n == 1 and gv.shape[i] != 1)
+            gv = gv.sum(axis=axes, keepdims=True) if axes else gv
+            gv = gv.reshape(shape)
+        return gx, gv, None
 
 
 def _float_dtype() -> np.dtype:
@@ -570,6 +636,11 @@ class Tensor(_Base):
 
     def _inplace(self, other: Any, fn: Any, what: str) -> Tensor:
         self._inplace_ok(what)
+        if is_grad_enabled() and (self.requires_grad or isinstance(other, _Base)
+                                  and other.requires_grad):
+            method = {"+=": "__add__", "-=": "__sub__", "*=": "__mul__", "/=": "__truediv__"}
+            return _transplant(self, lambda old: _binary(old, other, method[what],
+                                                           what == "/="))
         self._mark_if_recorded()
         o = other.data if isinstance(other, _Base) else other
         fn(self.data, np.asarray(o).astype(self.data.dtype, copy=False), out=self.data,
@@ -577,7 +648,7 @@ class Tensor(_Base):
         return self
 
     def _mark_if_recorded(self) -> None:
-        """An in-place change to a node of the graph: a later backward through it raises."""
+        """Data changed outside the graph on a recorded node: a backward through it raises."""
         if self._parents:
             _modified.set(self, True)
 
@@ -647,6 +718,13 @@ class Tensor(_Base):
 
     def __setitem__(self, index: Any, value: Any) -> None:
         self._inplace_ok("setitem")
+        if is_grad_enabled() and (self.requires_grad or isinstance(value, _Base)
+                                  and value.requires_grad):
+            v = value if isinstance(value, _Base) else np.asarray(value, self.data.dtype)
+            ix = _index(index)
+            _transplant(self, lambda old: _IndexPut.apply(old, v, ix))
+            _fn_names.set(self, "IndexPutBackward0")
+            return
         self._mark_if_recorded()
         self.data[_index(index)] = value.data if isinstance(value, _Base) else value
 
@@ -658,10 +736,15 @@ class Tensor(_Base):
     def view(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], D.dtype):
             return _make(self.data.view(shape[0].dtype))
-        return wrap(_Base.reshape(self, *_shape_args(shape)))
+        return self.reshape(*shape)
 
     def reshape(self, *shape: Any) -> Tensor:
-        return wrap(_Base.reshape(self, *_shape_args(shape)))
+        dims = _shape_args(shape)
+        try:
+            return wrap(_Base.reshape(self, *dims))
+        except ValueError:  # PyTorch's error type and words
+            raise RuntimeError(f"shape '{list(dims)}' is invalid for input of size "
+                               f"{self.data.size}") from None
 
     def view_as(self, other: Any) -> Tensor:
         return self.view(*other.shape)
@@ -951,10 +1034,19 @@ class Tensor(_Base):
         if not self.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not "
                                "have a grad_fn")
-        if _modified._notes:
+        if _modified._notes or _versions._notes:
             _refuse_modified(self)
         g = gradient.data if isinstance(gradient, _Base) else gradient
         _Base.backward(self, g, create_graph=create_graph)
+
+
+def _version_error(node: Any) -> RuntimeError:
+    name = node.grad_fn.name if isinstance(node, Tensor) and node.grad_fn else node.op
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: a tensor of shape {list(node.data.shape)} ({name}) was "
+        "changed in place after another op used it; backproplab.torch refuses any "
+        "backward through that use (make the change on a .clone())")
 
 
 def _refuse_modified(root: Tensor) -> None:
@@ -962,12 +1054,12 @@ def _refuse_modified(root: Tensor) -> None:
     while stack:
         node = stack.pop()
         if _modified.get(node, False):
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by "
-                f"an inplace operation: a tensor of shape {list(node.data.shape)} made by "
-                f"{node.grad_fn.name if isinstance(node, Tensor) else node.op} was changed in "
-                "place after it was used; backproplab.torch refuses any backward through "
-                "it (make the change on a .clone())")
+            raise _version_error(node)
+        seen_by_node = _seen.get(node, {})
+        for p in node.parents:
+            v = _versions.get(p)
+            if v is not None and seen_by_node.get(id(p)) != v:
+                raise _version_error(p)
         for p in node.parents:
             if id(p) not in seen:
                 seen.add(id(p))

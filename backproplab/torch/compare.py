@@ -1,11 +1,12 @@
 """Run a script under PyTorch and under ``backproplab.torch``; compare what they print.
 
-``python -m backproplab.torch.compare [--rtol 1e-4] [--seed S] [--timeout T] SCRIPT [args...]``
+``python -m backproplab.torch.compare [--rtol 1e-4] [--atol 0] [--seed S] [--timeout T] SCRIPT [args...]``
 
 Both runs are subprocesses with one thread (``OMP_NUM_THREADS=1``): the first with
 the real ``torch``, the second with ``import torch`` redirected to this package for
 that run only. Every number each run prints is compared in order; the first pair
-that differs by more than ``rtol`` (relative), or by more than one unit in the last
+that differs by more than ``rtol`` (relative), ``atol`` (absolute: for numbers that
+measure rounding error, such as a max difference of 1e-9) and one unit in the last
 digit printed, is reported with its line in both outputs. Text between the numbers
 (sampled names, say) is compared too. Prints ``same numbers`` and exits 0 when all
 agree; exits 1 on a difference and 2 when a run fails. PyTorch's default generator
@@ -27,6 +28,7 @@ import re
 import subprocess
 import sys
 
+_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]+\b")  # object addresses differ between any two runs
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf)\b")
 
 
@@ -45,23 +47,25 @@ def _ulp(token: str) -> float:
     return 10.0 ** (-decimals + (int(exp) if exp else 0))
 
 
-def _close(a: str, b: str, rtol: float) -> bool:
+def _close(a: str, b: str, rtol: float, atol: float = 0.0) -> bool:
     try:
         x, y = float(a), float(b)
     except ValueError:
         return a == b
     if x == y or (x != x and y != y):
         return True
-    tol = max(rtol * max(abs(x), abs(y)), _ulp(a), _ulp(b))
+    tol = max(rtol * max(abs(x), abs(y)), atol, _ulp(a), _ulp(b))
     return abs(x - y) <= tol * (1 + 1e-9)
 
 
-def first_difference(ours_torch: str, ours_facade: str, rtol: float) -> str | None:
+def first_difference(ours_torch: str, ours_facade: str, rtol: float,
+                     atol: float = 0.0) -> str | None:
     """A description of the first printed number (or text) that differs, or None."""
+    ours_torch, ours_facade = _ADDRESS.sub("0x?", ours_torch), _ADDRESS.sub("0x?", ours_facade)
     a, b = _tokens(ours_torch), _tokens(ours_facade)
     la, lb = ours_torch.splitlines(), ours_facade.splitlines()
     for k, ((ta, ia), (tb, ib)) in enumerate(zip(a, b), 1):
-        if not _close(ta, tb, rtol):
+        if not _close(ta, tb, rtol, atol):
             return (f"number {k} differs: {ta} (PyTorch) vs {tb} (backproplab.torch)\n"
                     f"  PyTorch    line {ia}: {la[ia - 1].strip()}\n"
                     f"  backproplab line {ib}: {lb[ib - 1].strip()}")
@@ -90,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--rtol", type=float, default=1e-4,
                         help="relative tolerance for printed numbers (default 1e-4)")
+    parser.add_argument("--atol", type=float, default=0.0,
+                        help="absolute tolerance for printed numbers (default 0)")
     parser.add_argument("--seed", type=int, default=None,
                         help="call torch.manual_seed(SEED) before the script, in both runs")
     parser.add_argument("--timeout", type=float, default=600.0,
@@ -115,10 +121,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {ns.script} failed (exit {r.returncode}):\n{tail}")
             return 2
         outs[name] = r.stdout
-    diff = first_difference(outs["PyTorch"], outs["backproplab.torch"], ns.rtol)
+    diff = first_difference(outs["PyTorch"], outs["backproplab.torch"], ns.rtol,
+                            ns.atol)
     n = len(_tokens(outs["PyTorch"]))
     if diff is None:
-        print(f"same numbers ({n} compared, rtol {ns.rtol:g}): {ns.script}")
+        print(f"same numbers ({n} compared, rtol {ns.rtol:g}, atol {ns.atol:g}): {ns.script}")
         return 0
     print(f"{ns.script}: {diff}")
     return 1
