@@ -136,6 +136,67 @@ def _fill16(u: np.ndarray, mean: Any, std: Any) -> np.ndarray:
     return out.reshape(-1)
 
 
+_F32, _F64 = np.float32, np.float64
+
+
+def _fma(a: Any, b: Any, c: Any) -> np.ndarray:
+    """float32 fused multiply-add: the product is exact in float64, one rounding after."""
+    return (np.asarray(a, _F64) * np.asarray(b, _F64) + np.asarray(c, _F64)).astype(_F32)
+
+
+def _log_f32(x: np.ndarray) -> np.ndarray:
+    """The natural log as PyTorch's vectorised CPU kernel computes it in float32 (the
+    Cephes polynomial of the SIMD math library it uses, with fused multiply-adds)."""
+    bits = x.view(np.int32)
+    e = ((bits >> 23) - 0x7F).astype(_F32) + _F32(1)
+    m = ((bits & ~0x7F800000) | 0x3F000000).view(_F32)  # the mantissa in [0.5, 1)
+    small = m < _F32(0.707106781186547524)
+    e = e - small.astype(_F32)
+    m = m - _F32(1) + np.where(small, m, _F32(0))
+    z = m * m
+    y = np.full_like(m, _F32(7.0376836292e-2))
+    for c in (-1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
+              -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1):
+        y = _fma(y, m, _F32(c))
+    y = _fma(y * m, z, e * _F32(-2.12194440e-4))
+    y = _fma(z, _F32(-0.5), y)
+    return _fma(e, _F32(0.693359375), m + y)
+
+
+def _sincos_f32(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """sin and cos of x >= 0 as that same library computes them in float32."""
+    j = ((x * _F32(1.27323954473516)).astype(np.int32) + 1) & ~1  # octant, rounded even
+    y = j.astype(_F32)
+    for dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
+        x = _fma(y, _F32(dp), x)  # x - j * pi/4 in three parts
+    z = x * x
+    yc = np.full_like(z, _F32(2.443315711809948e-5))
+    yc = _fma(yc, z, _F32(-1.388731625493765e-3))
+    yc = _fma(yc, z, _F32(4.166664568298827e-2))
+    yc = _fma(yc * z, z, -(z * _F32(0.5))) + _F32(1)
+    ys = np.full_like(z, _F32(-1.9515295891e-4))
+    ys = _fma(ys, z, _F32(8.3321608736e-3))
+    ys = _fma(ys, z, _F32(-1.6666654611e-1))
+    ys = _fma(ys * z, x, x)
+    poly = (j & 2) == 0
+    sin = np.where(poly, ys, yc)
+    cos = np.where(poly, yc, ys)
+    sin = np.where((j & 4) != 0, -sin, sin)
+    cos = np.where(((~(j - 2)) & 4) != 0, -cos, cos)
+    return sin, cos
+
+
+def _fill16_f32(u: np.ndarray, mean: Any, std: Any) -> np.ndarray:
+    """PyTorch's vectorised float32 Box-Muller over chunks of 16 uniforms."""
+    c = u.reshape(-1, 16)
+    radius = np.sqrt(_F32(-2) * _log_f32(_F32(1) - c[:, :8]))
+    sin, cos = _sincos_f32(_F32(2.0 * math.pi) * c[:, 8:])
+    out = np.empty_like(c)
+    out[:, :8] = _fma(radius * cos, std, mean)
+    out[:, 8:] = _fma(radius * sin, std, mean)
+    return out.reshape(-1)
+
+
 def normal_floats(g: Generator, n: int, dtype: str, mean: float = 0.0,
                   std: float = 1.0) -> np.ndarray:
     """``n`` draws of N(mean, std) in PyTorch's CPU order for ``randn`` / ``normal_``."""
@@ -146,10 +207,11 @@ def normal_floats(g: Generator, n: int, dtype: str, mean: float = 0.0,
     m, s = dt.type(mean), dt.type(std)
     whole = n - n % 16
     out = np.empty(n, dtype=dt)
-    out[:whole] = _fill16(u[:whole], m, s)
+    fill = _fill16_f32 if dt == np.float32 else _fill16
+    out[:whole] = fill(u[:whole], m, s)
     if n % 16:
         # PyTorch draws 16 fresh uniforms and recomputes the last 16 values.
-        out[n - 16:] = _fill16(uniform_floats(g, 16, dt.name), m, s)
+        out[n - 16:] = fill(uniform_floats(g, 16, dt.name), m, s)
     return out
 
 
