@@ -1,6 +1,7 @@
 # The two commands a newcomer runs (see README.md):
 #   make demo   set everything up, run every demo, write pictures to out/
 #   make test   set everything up, run ruff, mypy and the whole test suite
+#   make course run our course-style scripts under PyTorch and backproplab.torch, compare
 # Both create (or reuse) .venv, install the package with its extras, and make sure
 # Graphviz's `dot` is present (installed with apt-get when we are root).
 
@@ -9,13 +10,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench fuzz dot setup clean
+.PHONY: demo test bench fuzz course dot setup clean
 
 demo: setup
 	$(PY) -m demos --out out
 
 test: setup
-	$(PY) -m ruff check autograd nn tests demos benchmarks
+	$(PY) -m ruff check autograd nn backproplab tests demos benchmarks
 	$(PY) -m mypy
 	$(PY) -m pytest
 
@@ -24,6 +25,13 @@ test: setup
 bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m benchmarks
+
+# Each script in tests/torch/scripts runs under PyTorch and under backproplab.torch; the
+# compare command says "same numbers" or names the first number that differs. Needs torch.
+course: setup
+	@$(PY) -c "import torch" 2>/dev/null || { echo "make course needs PyTorch (pip install torch --index-url https://download.pytorch.org/whl/cpu)"; exit 1; }
+	@status=0; for f in tests/torch/scripts/*.py; do \
+	  $(PY) -m backproplab.torch.compare --seed 0 $$f || status=1; done; exit $$status
 
 fuzz: setup
 	$(PY) -m pytest tests --hypothesis-profile=fuzz -k fuzz

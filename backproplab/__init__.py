@@ -1,1 +1,1 @@
-"""backproplab: the distribution's namespace package for ``backproplab.torch``, PyTorch's names on this engine."""
+"""backproplab: the namespace of ``backproplab.torch``, PyTorch's names on this engine."""

@@ -144,7 +144,6 @@ def __getattr__(name: str) -> Any:
 
 from . import nn, optim, utils  # noqa: E402 - torch.nn etc. as attributes, as in PyTorch
 
-
 __all__ = [
     "Tensor", "Size", "dtype", "Generator", "default_generator", "no_grad", "enable_grad",
     "is_grad_enabled", "inference_mode", "device", "cuda", "nn", "optim", "utils", "save", "load",

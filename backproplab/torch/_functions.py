@@ -1,6 +1,6 @@
 """``torch.*`` functions: creation, random draws, joins and math on the facade Tensor.
 
->>> manual_seed(42); rand(2)
+>>> _ = manual_seed(42); rand(2)
 tensor([0.8823, 0.9150])
 >>> cat([ones(2), zeros(1)])
 tensor([1., 1., 0.])
@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -73,9 +73,8 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 
 def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
-    default = np.asarray(fill_value).dtype if dtype is None else None
-    if default is not None:
-        default = np.int64 if default.kind in "iu" else np.bool_ if default.kind == "b" else _FLOAT
+    kind = np.asarray(fill_value).dtype.kind
+    default: Any = np.int64 if kind in "iu" else np.bool_ if kind == "b" else _FLOAT
     return _new(np.full(_shape_args((size,)), fill_value, _dt(dtype, default)), requires_grad,
                 device)
 
@@ -268,9 +267,12 @@ def histogram(x: Tensor, bins: int = 100, range: Any = None,  # noqa: A002
     h, e = np.histogram(x.data, bins=bins, range=range,
                         weights=None if weight is None else np.asarray(weight),
                         density=density)
-    from collections import namedtuple
-    ret = namedtuple("histogram", ["hist", "bin_edges"])
-    return ret(_make(h.astype(x.data.dtype)), _make(e.astype(x.data.dtype)))
+    return _Histogram(_make(h.astype(x.data.dtype)), _make(e.astype(x.data.dtype)))
+
+
+class _Histogram(NamedTuple):
+    hist: Tensor
+    bin_edges: Tensor
 
 
 def allclose(a: Tensor, b: Any, rtol: float = 1e-5, atol: float = 1e-8,

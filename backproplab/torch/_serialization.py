@@ -27,9 +27,9 @@ def save(obj: Any, f: Any) -> None:
         arrays[str(k)] = v.data if isinstance(v, ag.Tensor) else np.asarray(v)
     if isinstance(f, (str, os.PathLike)):
         with open(f, "wb") as fh:
-            np.savez(fh, **arrays)
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
     else:
-        np.savez(f, **arrays)
+        np.savez(f, **arrays)  # type: ignore[arg-type]
 
 
 def load(f: Any, map_location: Any = None, weights_only: bool = True) -> OrderedDict[str, Tensor]:

@@ -6,7 +6,7 @@ as this class, so code that says ``x.view(-1)``, ``x.max(1).indices`` or
 ``x.std()`` gets PyTorch's meaning while the native ``autograd.Tensor`` keeps its
 own. Integer and bool tensors hold int/bool arrays; they never require grad.
 
->>> x = tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+>>> x = as_tensor([[1.0, 2.0], [3.0, 4.0]]).requires_grad_()
 >>> y = (x * x).sum(); y.backward(); x.grad
 tensor([[2., 4.],
         [6., 8.]])
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -43,7 +43,12 @@ class _Marks:
 
     def set(self, t: Any, note: Any) -> None:
         key = id(t)
-        self._notes[key] = (weakref.ref(t, lambda _r, k=key: self._notes.pop(k, None)), note)
+        notes = self._notes
+
+        def forget(_ref: Any, k: int = key) -> None:
+            notes.pop(k, None)
+
+        notes[key] = (weakref.ref(t, forget), note)
 
     def get(self, t: Any, default: Any = None) -> Any:
         entry = self._notes.get(id(t))
@@ -336,7 +341,7 @@ class Tensor(_Base):
     __slots__ = ()
 
     # -- .grad: a Tensor, shown for leaves and for non-leaves that asked retain_grad()
-    @property  # type: ignore[override]
+    @property
     def grad(self) -> Any:
         g = _GRAD_SLOT.__get__(self, _Base)
         if g is None:
@@ -375,12 +380,12 @@ class Tensor(_Base):
         return bool(_retained.get(self, False))
 
     # -- what a tensor is -----------------------------------------------------------
-    @property  # type: ignore[override]
+    @property
     def shape(self) -> Size:
         return Size(self.data.shape)
 
-    @property  # type: ignore[override]
-    def dtype(self) -> D.dtype:
+    @property
+    def dtype(self) -> D.dtype:  # type: ignore[override]
         return D.of_numpy(self.data.dtype)
 
     @property
@@ -408,7 +413,7 @@ class Tensor(_Base):
     def is_floating_point(self) -> bool:
         return self.data.dtype.kind == "f"
 
-    def item(self) -> Any:  # type: ignore[override]
+    def item(self) -> Any:
         """The one value as a Python number (int for integer tensors, as in PyTorch)."""
         if self.data.size != 1:
             raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted "
@@ -442,7 +447,7 @@ class Tensor(_Base):
         dt = self.data.dtype
         default = dt in (np.float32, np.int64, np.bool_)
         return tensor_text(self.data, repr(D.of_numpy(dt)), default,
-                           self.grad_fn.name if self._parents else None, self.requires_grad)
+                           fn.name if (fn := self.grad_fn) else None, self.requires_grad)
 
     __str__ = __repr__
 
@@ -478,28 +483,6 @@ class Tensor(_Base):
         if self.requires_grad and nd.kind == "f":
             return wrap(_Cast.apply(self, nd))
         return _make(self.data.astype(nd))
-
-    def type(self, dtype: Any = None) -> Any:
-        if dtype is None:
-            return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
-                    "int64": "torch.LongTensor", "int32": "torch.IntTensor",
-                    "bool": "torch.BoolTensor"}.get(self.data.dtype.name, "torch.Tensor")
-        return self.to(dtype)
-
-    def float(self) -> Tensor:
-        return self.to(np.float32)
-
-    def double(self) -> Tensor:
-        return self.to(np.float64)
-
-    def long(self) -> Tensor:
-        return self.to(np.int64)
-
-    def int(self) -> Tensor:
-        return self.to(np.int32)
-
-    def bool(self) -> Tensor:
-        return self.to(np.bool_)
 
     def cpu(self) -> Tensor:
         return self
@@ -776,7 +759,7 @@ class Tensor(_Base):
     def permute(self, *dims: Any) -> Tensor:
         return wrap(_Base.transpose(self, *_shape_args(dims)))
 
-    def transpose(self, *dims: Any) -> Tensor:  # type: ignore[override]
+    def transpose(self, *dims: Any) -> Tensor:
         """Swap two dimensions (PyTorch's meaning). A full permutation (one sequence, or
         more than two axes, as the engine's layers pass) keeps autograd's meaning."""
         if len(dims) != 2 or self.data.ndim < 2:
@@ -800,7 +783,7 @@ class Tensor(_Base):
     def expand(self, *shape: Any) -> Tensor:
         s = _shape_args(shape)
         full = tuple(o if n == -1 else n for n, o in
-                     zip(s, (1,) * (len(s) - self.data.ndim) + self.data.shape))
+                     zip(s, (1,) * (len(s) - self.data.ndim) + self.data.shape, strict=True))
         return wrap(_Base._broadcast_to(self, full))
 
     def expand_as(self, other: Any) -> Tensor:
@@ -836,7 +819,7 @@ class Tensor(_Base):
         return tuple(self.select(dim, i) for i in range(self.data.shape[dim]))
 
     def select(self, dim: int, index: int) -> Tensor:
-        ix = [slice(None)] * self.data.ndim
+        ix: list[Any] = [slice(None)] * self.data.ndim
         ix[dim] = index
         return self[tuple(ix)]
 
@@ -1026,8 +1009,8 @@ class Tensor(_Base):
         o = other.data if isinstance(other, _Base) else other
         return bool(np.allclose(self.data, o, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
-    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
-                 create_graph: bool = False) -> None:
+    def backward(self, gradient: Any = None,  # type: ignore[override]
+                 retain_graph: bool | None = None, create_graph: bool = False) -> None:
         """Backpropagate (``retain_graph`` is accepted: the engine keeps graphs)."""
         if gradient is None and self.data.size != 1:
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
@@ -1040,6 +1023,30 @@ class Tensor(_Base):
         _Base.backward(self, g, create_graph=create_graph)
 
 
+    # -- dtype conversions: last in the class, as their names shadow builtins in it
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+                    "int64": "torch.LongTensor", "int32": "torch.IntTensor",
+                    "bool": "torch.BoolTensor"}.get(self.data.dtype.name, "torch.Tensor")
+        return self.to(dtype)
+
+    def float(self) -> Tensor:
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        return self.to(np.float64)
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+
 def _version_error(node: Any) -> RuntimeError:
     name = node.grad_fn.name if isinstance(node, Tensor) and node.grad_fn else node.op
     return RuntimeError(
@@ -1050,7 +1057,7 @@ def _version_error(node: Any) -> RuntimeError:
 
 
 def _refuse_modified(root: Tensor) -> None:
-    seen, stack = {id(root)}, [root]
+    seen, stack = {id(root)}, [cast(Any, root)]
     while stack:
         node = stack.pop()
         if _modified.get(node, False):
@@ -1077,6 +1084,7 @@ def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     if dtype is not None:
         return _make(np.array(arr, dtype=D.to_numpy(dtype, "tensor")))
     kind = arr.dtype.kind
+    nd: Any
     if kind == "f":
         nd = arr.dtype if isinstance(data, (np.ndarray, _Base)) else np.float32
     elif kind in "iu":

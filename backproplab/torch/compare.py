@@ -1,6 +1,7 @@
 """Run a script under PyTorch and under ``backproplab.torch``; compare what they print.
 
-``python -m backproplab.torch.compare [--rtol 1e-4] [--atol 0] [--seed S] [--timeout T] SCRIPT [args...]``
+``python -m backproplab.torch.compare [--rtol R] [--atol A] [--seed S] [--timeout T]
+SCRIPT [args...]``
 
 Both runs are subprocesses with one thread (``OMP_NUM_THREADS=1``): the first with
 the real ``torch``, the second with ``import torch`` redirected to this package for
@@ -16,8 +17,10 @@ before the script starts, in both runs.
 
 >>> first_difference("loss 2.4541\\n", "loss 2.4542\\n", 1e-4) is None
 True
->>> first_difference("loss 2.45\\n", "loss 2.61\\n", 1e-4)
-'number 1 differs: 2.45 (PyTorch) vs 2.61 (backproplab.torch)\\n  PyTorch    line 1: loss 2.45\\n  backproplab line 1: loss 2.61'
+>>> print(first_difference("loss 2.45\\n", "loss 2.61\\n", 1e-4))
+number 1 differs: 2.45 (PyTorch) vs 2.61 (backproplab.torch)
+  PyTorch    line 1: loss 2.45
+  backproplab line 1: loss 2.61
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|
 
 def _tokens(text: str) -> list[tuple[str, int]]:
     """Every number printed, with its line number (1-based)."""
-    out = []
+    out: list[tuple[str, int]] = []
     for i, line in enumerate(text.splitlines(), 1):
         out.extend((m.group(0), i) for m in _NUMBER.finditer(line))
     return out
@@ -64,21 +67,21 @@ def first_difference(ours_torch: str, ours_facade: str, rtol: float,
     ours_torch, ours_facade = _ADDRESS.sub("0x?", ours_torch), _ADDRESS.sub("0x?", ours_facade)
     a, b = _tokens(ours_torch), _tokens(ours_facade)
     la, lb = ours_torch.splitlines(), ours_facade.splitlines()
-    for k, ((ta, ia), (tb, ib)) in enumerate(zip(a, b), 1):
+    for k, ((ta, ia), (tb, ib)) in enumerate(zip(a, b, strict=False), 1):
         if not _close(ta, tb, rtol, atol):
             return (f"number {k} differs: {ta} (PyTorch) vs {tb} (backproplab.torch)\n"
                     f"  PyTorch    line {ia}: {la[ia - 1].strip()}\n"
                     f"  backproplab line {ib}: {lb[ib - 1].strip()}")
     if len(a) != len(b):
         return f"PyTorch printed {len(a)} numbers, backproplab.torch {len(b)}"
-    ta = [_NUMBER.sub("#", line) for line in la]
-    tb = [_NUMBER.sub("#", line) for line in lb]
-    for i, (x, y) in enumerate(zip(ta, tb), 1):
+    masked_a = [_NUMBER.sub("#", line) for line in la]
+    masked_b = [_NUMBER.sub("#", line) for line in lb]
+    for i, (x, y) in enumerate(zip(masked_a, masked_b, strict=False), 1):
         if x != y:
             return (f"text differs at line {i}:\n  PyTorch:     {la[i - 1].strip()}\n"
                     f"  backproplab: {lb[i - 1].strip()}")
-    if len(ta) != len(tb):
-        return f"PyTorch printed {len(ta)} lines, backproplab.torch {len(tb)}"
+    if len(masked_a) != len(masked_b):
+        return f"PyTorch printed {len(masked_a)} lines, backproplab.torch {len(masked_b)}"
     return None
 
 

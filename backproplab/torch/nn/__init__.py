@@ -7,7 +7,7 @@ what it means in PyTorch.
 
 >>> import backproplab.torch as torch
 >>> import backproplab.torch.nn as nn
->>> torch.manual_seed(42); layer = nn.Linear(3, 2)
+>>> _ = torch.manual_seed(42); layer = nn.Linear(3, 2)
 >>> layer.weight
 Parameter containing:
 tensor([[ 0.4414,  0.4792, -0.1353],

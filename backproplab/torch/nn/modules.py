@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -46,7 +46,7 @@ def _adopt(module: _nn.Module, dtype: Any = _F32) -> None:
     """Make a module's own parameters facade Parameters (float32) and its buffers facade
     tensors (float buffers float32)."""
     for p in module.parameters():
-        if not isinstance(p, Parameter):
+        if not isinstance(p, Parameter) and isinstance(p, ag.Tensor):
             if p.data.dtype.kind == "f" and p.data.dtype != dtype:
                 with np.errstate(over="ignore", invalid="ignore"):  # np.empty before init
                     p.data = p.data.astype(dtype)
@@ -67,9 +67,10 @@ class Module(_nn.Module):
     def state_dict(self, *args: Any, **kwargs: Any) -> OrderedDict[str, Tensor]:  # type: ignore[override]
         return OrderedDict((k, _make(v)) for k, v in super().state_dict().items())
 
-    def load_state_dict(self, state_dict: Any, strict: bool = True) -> Any:
+    def load_state_dict(self, state_dict: Any, strict: bool = True,
+                        **kwargs: Any) -> Any:
         arrays = {k: v.data if isinstance(v, ag.Tensor) else v for k, v in state_dict.items()}
-        return super().load_state_dict(arrays, strict)
+        return super().load_state_dict(arrays, strict, **kwargs)
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Accepts ``"cpu"`` (other devices are refused); a dtype converts float state."""
@@ -119,11 +120,11 @@ class Linear(_EngineLayer, _nn.Linear):
 
     def reset_parameters(self) -> None:
         _adopt(self)
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        init.kaiming_uniform_(cast(Tensor, self.weight), a=math.sqrt(5))
         if self.bias is not None:
             fan_in = self.in_features
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+            init.uniform_(cast(Tensor, self.bias), -bound, bound)
 
 
 class Embedding(_EngineLayer, _nn.Embedding):
@@ -131,7 +132,7 @@ class Embedding(_EngineLayer, _nn.Embedding):
 
     def reset_parameters(self) -> None:
         _adopt(self)
-        init.normal_(self.weight)
+        init.normal_(cast(Tensor, self.weight))
         if self.padding_idx is not None:
             self.weight.data[self.padding_idx] = 0.0
 

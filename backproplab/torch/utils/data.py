@@ -7,7 +7,7 @@ their seeds from the same generator, in the same order, as PyTorch's do.
 >>> ds = TensorDataset(torch.arange(6), torch.arange(6) * 10)
 >>> _ = torch.manual_seed(0)
 >>> [x.tolist() for x, _ in DataLoader(ds, batch_size=4, shuffle=True)]
-[[2, 3, 0, 1], [4, 5]]
+[[0, 4, 3, 5], [2, 1]]
 """
 
 from __future__ import annotations

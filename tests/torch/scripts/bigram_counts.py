@@ -45,6 +45,7 @@ for w in words[:200]:
 xs, ys = torch.tensor(xs), torch.tensor(ys)
 W = torch.randn((27, 27), generator=g, requires_grad=True)
 import torch.nn.functional as F
+
 for k in range(20):
     xenc = F.one_hot(xs, num_classes=27).float()
     logits = xenc @ W
