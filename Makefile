@@ -26,11 +26,11 @@ bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m benchmarks
 
-# Each script in tests/torch/scripts runs under PyTorch and under backproplab.torch; the
+# Each script in tests/torch_facade/scripts runs under PyTorch and under backproplab.torch; the
 # compare command says "same numbers" or names the first number that differs. Needs torch.
 course: setup
 	@$(PY) -c "import torch" 2>/dev/null || { echo "make course needs PyTorch (pip install torch --index-url https://download.pytorch.org/whl/cpu)"; exit 1; }
-	@status=0; for f in tests/torch/scripts/*.py; do \
+	@status=0; for f in tests/torch_facade/scripts/*.py; do \
 	  $(PY) -m backproplab.torch.compare --seed 0 $$f || status=1; done; exit $$status
 
 fuzz: setup

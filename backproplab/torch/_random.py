@@ -97,11 +97,15 @@ def _u53(g: Generator, n: int) -> np.ndarray:
 def uniform_floats(g: Generator, n: int, dtype: str, low: float = 0.0,
                    high: float = 1.0) -> np.ndarray:
     """``n`` draws of U(low, high) as PyTorch's ``uniform_`` makes them (float32: 24 bits
-    of one word, computed in float32; float64: 53 bits of a 64-bit draw)."""
+    of one word, scaled in double between float32 bounds; float64: 53 bits of a 64-bit
+    draw)."""
     if np.dtype(dtype) == np.float64:
         return _u53(g, n) * (high - low) + low
-    x = ((g.words(n) & _MASK24).astype(np.float32) * np.float32(2.0 ** -24))
-    lo, hi = np.float32(low), np.float32(high)
+    x = (g.words(n) & _MASK24).astype(np.float64) * 2.0 ** -24
+    if low == 0.0 and high == 1.0:
+        return x.astype(np.float32)
+    # the bounds are float32; the arithmetic is in double (PyTorch's accumulate type)
+    lo, hi = float(np.float32(low)), float(np.float32(high))
     return (x * (hi - lo) + lo).astype(np.float32)
 
 
