@@ -113,6 +113,8 @@ def tensor_text(a: np.ndarray, dtype_name: str, default_dtype: bool,
     suffixes = []
     if a.size == 0 and a.ndim != 1:
         suffixes.append("size=" + str(tuple(a.shape)))
+    if a.size == 0:  # an empty tensor names every dtype but the default float one
+        default_dtype = a.dtype == np.float32
     if not default_dtype:
         suffixes.append("dtype=" + dtype_name)
     if grad_fn is not None:

@@ -841,7 +841,16 @@ class Tensor(_Base):
         return wrap(_Base.exp(self._f()))
 
     def log(self) -> Tensor:
-        return wrap(_Base.log(self._f()))
+        """Natural log; PyTorch's nan below 0 and -inf at 0 (the engine's log refuses them,
+        so those entries are filled around it)."""
+        x = self._f()
+        bad = ~(x.data > 0)
+        if not bad.any():
+            return wrap(_Base.log(x))
+        safe = wrap(ag.where(bad, np.ones((), x.data.dtype), x))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fill = np.log(np.where(bad, x.data, 1)).astype(x.data.dtype)
+        return _named(wrap(ag.where(bad, fill, _Base.log(safe))), "LogBackward0")
 
     def log10(self) -> Tensor:
         return _named(self.log() / float(np.log(10.0)), "Log10Backward0")
@@ -850,7 +859,14 @@ class Tensor(_Base):
         return self.log() / float(np.log(2.0))
 
     def sqrt(self) -> Tensor:
-        return wrap(_Base.sqrt(self._f()))
+        """Square root; PyTorch's nan below 0 (the engine refuses negative input)."""
+        x = self._f()
+        bad = x.data < 0
+        if not bad.any():
+            return wrap(_Base.sqrt(x))
+        safe = wrap(ag.where(bad, np.zeros((), x.data.dtype), x))
+        nan = np.full(x.data.shape, np.nan, x.data.dtype)
+        return _named(wrap(ag.where(bad, nan, _Base.sqrt(safe))), "SqrtBackward0")
 
     def rsqrt(self) -> Tensor:
         return 1.0 / self.sqrt()

@@ -41,6 +41,8 @@ class Parameter(Tensor, _nn.Parameter):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + Tensor.__repr__(self)
 
+    __str__ = __repr__
+
 
 def _adopt(module: _nn.Module, dtype: Any = _F32) -> None:
     """Make a module's own parameters facade Parameters (float32) and its buffers facade
