@@ -17,6 +17,7 @@ from typing import Any
 
 from benchmarks import (
     cnn_workloads,
+    course_workloads,
     gpt_workloads,
     harness,
     numpy_reference,
@@ -45,6 +46,8 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("gpt", "scalar"): gpt_workloads.gpt_step_scalar,
     ("cnn", "ours"): cnn_workloads.cnn_step_ours,
     ("cnn", "torch"): cnn_workloads.cnn_step_torch,
+    **{(f"w10-{model}", engine): course_workloads.builder(model, engine)
+       for model in ("mlp", "bnmlp", "gpt") for engine in ("facade", "torch", "native")},
 }
 
 

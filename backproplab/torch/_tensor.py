@@ -153,10 +153,13 @@ def _named(t: Tensor, grad_fn_name: str) -> Tensor:
     return t
 
 
+_NOTHING = np.zeros(0)  # what a new leaf starts from before it gets its data
+
+
 def _make(arr: np.ndarray, requires_grad: bool = False) -> Tensor:
     """A new leaf holding ``arr`` as is (any dtype: ints and bools too)."""
     t = Tensor.__new__(Tensor)
-    _Base.__init__(t, np.zeros(0))
+    _Base.__init__(t, _NOTHING)
     t.data = arr
     if requires_grad:
         t.requires_grad_(True)
@@ -269,6 +272,10 @@ def _as_tensor_like(x: Any) -> Any:
 def _promoted(a: Any, b: Any, true_div: bool) -> tuple[Any, Any]:
     """PyTorch's type promotion for a binary op: ints meet floats as floats (float32 for
     a Python float), and true division of integers is float32."""
+    if a.data.dtype.kind == "f":  # the common cases first: no promotion needed
+        tb = type(b)
+        if tb is float or tb is int or isinstance(b, _Base) and b.data.dtype is a.data.dtype:
+            return a, b
     b = _as_tensor_like(b)
     ka, kb = _kind(a), _kind(b)
     if ka == "f" and kb == "f":

@@ -99,5 +99,5 @@ def test_batchnorm1d_trains_and_evaluates_as_in_pytorch():
                                    rtol=1e-5)
     bn.eval()
     tbn.eval()
-    np.testing.assert_allclose(bn(bt.tensor(a)).detach().numpy(), tbn(torch.tensor(a)).detach().numpy(),
-                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(bn(bt.tensor(a)).detach().numpy(),
+                               tbn(torch.tensor(a)).detach().numpy(), rtol=1e-4, atol=1e-5)
