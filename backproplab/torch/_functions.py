@@ -138,7 +138,12 @@ def triu(x: Tensor, diagonal: int = 0) -> Tensor:
 
 # -- random: PyTorch's CPU stream --------------------------------------------------------
 def manual_seed(seed: int) -> R.Generator:
-    """Seed the default generator (PyTorch's ``torch.manual_seed``); returns it."""
+    """Seed the default generator (PyTorch's ``torch.manual_seed``); returns it.
+
+    The engine's generator, which draws dropout masks, is seeded too, so a seeded
+    script with dropout prints the same numbers on every run (not PyTorch's masks).
+    """
+    ag.manual_seed(int(seed) & 0xFFFFFFFF)
     return R.default_generator.manual_seed(seed)
 
 

@@ -204,3 +204,11 @@ def test_importing_the_engine_never_imports_the_facade_or_torch():
     code = ("import sys, autograd, nn; assert 'backproplab.torch' not in sys.modules; "
             "import backproplab.torch; assert 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_seeded_script_with_dropout_repeats_itself():
+    def run():
+        torch.manual_seed(7)
+        return F.dropout(torch.ones(50), 0.5).tolist()
+
+    assert run() == run()
