@@ -4,7 +4,9 @@
 ``torch`` the very same code on PyTorch (CPU, 1 thread), ``native`` the same model
 on ``autograd`` and ``nn`` directly (what the facade costs over the engine). Models:
 makemore part 2's MLP (embeddings 10, hidden 200, batch 32), part 3's BatchNorm MLP
-(5 hidden layers of 100 with BatchNorm1d and tanh), and the GPT lecture's model
+(5 hidden layers of 100 with BatchNorm1d and tanh), part 5's WaveNet (hand-written
+layers: embeddings 24, pairs of positions merged three times, hidden 128, batch 32,
+context 8), and the GPT lecture's model
 (n_embd 64, 4 heads, 2 layers, block 32, batch 16, AdamW). Float32; the batch is
 fixed, so every step does the same work.
 """
@@ -134,6 +136,121 @@ def bnmlp_step(engine: str, threads: int = 1, batch: int = 32) -> Step:
             p.data += -0.1 * p.grad
 
     return torch_step
+
+
+# -- makemore part 5: the WaveNet, layers written by hand as in the lecture --------------------
+def _wavenet(T: Any, native: bool, n_embd: int = 24, n_hidden: int = 128) -> list[Any]:
+    """The layers, on ``T`` (a torch-like module) or, with ``native``, on autograd."""
+    if native:
+        from autograd import Tensor
+
+        def randn(*shape: int) -> Any:
+            return Tensor(rng.standard_normal(shape).astype(np.float32))
+
+        def full(shape: int, value: float) -> Any:
+            return Tensor(np.full(shape, value, np.float32))
+
+        rng = np.random.default_rng(0)
+    else:
+        def randn(*shape: int) -> Any:
+            return T.randn(shape)
+
+        def full(shape: int, value: float) -> Any:
+            return T.ones(shape) * value
+
+    class Linear:
+        def __init__(self, fan_in: int, fan_out: int, bias: bool = True) -> None:
+            self.weight = randn(fan_in, fan_out) * (1 / fan_in ** 0.5)
+            self.bias = full(fan_out, 0.0) if bias else None
+
+        def __call__(self, x: Any) -> Any:
+            out = x @ self.weight
+            return out + self.bias if self.bias is not None else out
+
+        def parameters(self) -> list[Any]:
+            return [self.weight] + ([] if self.bias is None else [self.bias])
+
+    class BatchNorm1d:
+        def __init__(self, dim: int) -> None:
+            self.gamma, self.beta = full(dim, 1.0), full(dim, 0.0)
+
+        def __call__(self, x: Any) -> Any:
+            dims = (0, 1) if x.ndim == 3 else 0
+            if native:
+                mean = x.mean(axis=dims, keepdims=True)
+                var = ((x - mean) ** 2).mean(axis=dims, keepdims=True)
+            else:
+                mean = x.mean(dims, keepdim=True)
+                var = x.var(dims, keepdim=True, unbiased=False)
+            return self.gamma * (x - mean) / (var + 1e-5) ** 0.5 + self.beta
+
+        def parameters(self) -> list[Any]:
+            return [self.gamma, self.beta]
+
+    class Tanh:
+        def __call__(self, x: Any) -> Any:
+            return x.tanh()
+
+        def parameters(self) -> list[Any]:
+            return []
+
+    class Embedding:
+        def __init__(self, n: int, dim: int) -> None:
+            self.weight = randn(n, dim)
+
+        def __call__(self, idx: Any) -> Any:
+            return self.weight[idx]
+
+        def parameters(self) -> list[Any]:
+            return [self.weight]
+
+    class FlattenConsecutive:
+        def __call__(self, x: Any) -> Any:
+            B, L, C = x.shape
+            x = x.reshape(B, L // 2, C * 2)
+            return x.reshape(B, C * 2) if L == 2 else x
+
+        def parameters(self) -> list[Any]:
+            return []
+
+    layers: list[Any] = [Embedding(27, n_embd), FlattenConsecutive(),
+                         Linear(n_embd * 2, n_hidden, bias=False), BatchNorm1d(n_hidden),
+                         Tanh()]
+    for _ in range(2):
+        layers += [FlattenConsecutive(), Linear(n_hidden * 2, n_hidden, bias=False),
+                   BatchNorm1d(n_hidden), Tanh()]
+    return layers + [Linear(n_hidden, 27)]
+
+
+def wavenet_step(engine: str, threads: int = 1, batch: int = 32) -> Step:
+    xb, yb = _batch(batch, 8, 27)
+    if engine == "native":
+        from nn import functional as F
+
+        layers = _wavenet(None, True)
+        X, Y, ce = xb, yb, F.cross_entropy
+    else:
+        T = _torchlike(engine)
+        T.set_num_threads(threads)
+        T.manual_seed(42)
+        layers = _wavenet(T, False)
+        X, Y, ce = T.tensor(xb), T.tensor(yb), T.nn.functional.cross_entropy
+    params = [p for layer in layers for p in layer.parameters()]
+    for p in params:
+        p.requires_grad = True
+
+    def step() -> None:
+        x = X
+        for layer in layers:
+            x = layer(x)
+        loss = ce(x, Y)
+        for p in params:
+            p.grad = None
+        loss.backward()
+        for p in params:
+            p.data += -0.1 * p.grad
+
+    return step
 
 
 # -- the GPT lecture's model -----------------------------------------------------------------
@@ -279,7 +396,8 @@ def gpt_step(engine: str, threads: int = 1, n_embd: int = 64, n_head: int = 4,
 
 def builder(model: str, engine: str) -> Any:
     """A ``run_one`` builder: ``threads`` and the model's sizes as keyword arguments."""
-    make = {"mlp": mlp_step, "bnmlp": bnmlp_step, "gpt": gpt_step}[model]
+    make = {"mlp": mlp_step, "bnmlp": bnmlp_step, "wavenet": wavenet_step,
+            "gpt": gpt_step}[model]
 
     def build(threads: int = 1, **params: Any) -> Step:
         return make(engine, threads=threads, **params)

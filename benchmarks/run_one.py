@@ -47,7 +47,7 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("cnn", "ours"): cnn_workloads.cnn_step_ours,
     ("cnn", "torch"): cnn_workloads.cnn_step_torch,
     **{(f"w10-{model}", engine): course_workloads.builder(model, engine)
-       for model in ("mlp", "bnmlp", "gpt") for engine in ("facade", "torch", "native")},
+       for model in ("mlp", "bnmlp", "wavenet", "gpt") for engine in ("facade", "torch", "native")},
 }
 
 

@@ -213,7 +213,7 @@ def workloads(quick: bool = False) -> list[Workload]:
 
 
 W10_MODELS = {"mlp": "makemore MLP (part 2)", "bnmlp": "BatchNorm MLP (part 3)",
-              "gpt": "GPT lecture model"}
+              "wavenet": "WaveNet (part 5)", "gpt": "GPT lecture model"}
 
 
 def course_workload(quick: bool = False) -> Workload:

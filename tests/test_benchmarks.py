@@ -122,7 +122,7 @@ def test_micrograds_w1_step_can_free_its_cycles_within_the_step():
     assert set(step()) == {"step", "free"}
 
 
-@pytest.mark.parametrize("model", ["mlp", "bnmlp", "gpt"])
+@pytest.mark.parametrize("model", ["mlp", "bnmlp", "wavenet", "gpt"])
 def test_w10_course_steps_run_on_the_facade_and_the_native_api(model):
     for engine in ("facade", "native"):
         step = run_one.BUILDERS[(f"w10-{model}", engine)]()
