@@ -65,8 +65,20 @@ def engine_view(tensors: Iterable[Any]) -> Iterator[None]:
 def engine_call(fn: Callable[..., Any], *args: Any, extra: Iterable[Any] = (),
                 **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)`` on engine views of the facade tensors; the result re-tagged."""
-    with engine_view([args, kwargs, list(extra)]):
+    found: list[Any] = []
+    for x in (*args, *kwargs.values(), *extra):  # the common case, flat, inline
+        if isinstance(x, Tensor):
+            found.append(x)
+        elif isinstance(x, (list, tuple, dict)):
+            _collect(x, found)
+    classes = [type(t) for t in found]
+    for t in found:
+        t.__class__ = _engine_class(t)
+    try:
         out = fn(*args, **kwargs)
+    finally:
+        for t, cls in zip(found, classes, strict=True):
+            t.__class__ = cls
     if _versions._notes:
         _note_inner_nodes(out, [args, kwargs, list(extra)])
     return wrap(out)

@@ -101,8 +101,19 @@ class _EngineLayer(Module):
     """An engine layer called on engine views of its input, parameters and buffers."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        own = list(self.parameters()) + list(self.buffers())
+        own = self.__dict__.get("_facade_state")
+        if own is None:  # its tensors, listed once (attribute changes forget the list)
+            own = [*self.parameters(), *self.buffers()]
+            object.__setattr__(self, "_facade_state", own)
         return engine_call(_nn.Module.__call__, self, *args, extra=own, **kwargs)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__.pop("_facade_state", None)
+        super().__setattr__(name, value)
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        self.__dict__.pop("_facade_state", None)
+        super().register_buffer(name, tensor, persistent)
 
 
 class Sequential(Module, _nn.Sequential):
