@@ -3,6 +3,7 @@
 #   make test   set everything up, run ruff, mypy and the whole test suite
 #   make gallery  run every demo into demos/gallery/ (the README's pictures; a test
 #                 fails when the committed graph pictures or animation page are stale)
+#   make course run our course-style scripts under PyTorch and backproplab.torch, compare
 # Both create (or reuse) .venv, install the package with its extras, and make sure
 # Graphviz's `dot` is present (installed with apt-get when we are root).
 
@@ -11,7 +12,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test oracle bench fuzz dot setup clean dist dist-check gallery
+.PHONY: demo test oracle bench fuzz course dot setup clean dist dist-check gallery
 
 demo: setup
 	$(PY) -m demos --out out
@@ -20,7 +21,7 @@ gallery: setup
 	$(PY) -m demos --out demos/gallery
 
 test: setup
-	$(PY) -m ruff check autograd nn tests demos benchmarks
+	$(PY) -m ruff check autograd nn backproplab tests demos benchmarks
 	$(PY) -m mypy
 	$(PY) -m pytest
 
@@ -39,6 +40,14 @@ bench: setup
 	@echo "make bench: 9 workloads (W1-W9), one subprocess per case; about 5 minutes in all."
 	@echo "Each workload's table prints as soon as it is done (python -m benchmarks --quick: ~1 min)."
 	$(PY) -u -m benchmarks
+
+# Each script in tests/torch_facade/scripts runs under PyTorch and under backproplab.torch; the
+# compare command says "same numbers" or names the first number that differs. Installs
+# PyTorch's CPU wheel, pinned as for `make oracle`.
+course: setup
+	$(PY) -m pip install torch==2.13.0
+	@status=0; for f in tests/torch_facade/scripts/*.py; do \
+	  $(PY) -m backproplab.torch.compare --seed 0 $$f || status=1; done; exit $$status
 
 # -v names each test as it starts, with the share done so far ([ 33%]).
 fuzz: setup

@@ -19,6 +19,7 @@ from typing import Any
 from benchmarks import (
     cnn_workloads,
     compiled_workloads,
+    course_workloads,
     gpt_workloads,
     harness,
     numpy_reference,
@@ -53,6 +54,8 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("w11", "micrograd"): functools.partial(compiled_workloads.reference_step,
                                             engine="micrograd"),
     ("w11", "numpy"): functools.partial(compiled_workloads.reference_step, engine="numpy"),
+    **{(f"w10-{model}", engine): course_workloads.builder(model, engine)
+       for model in ("mlp", "bnmlp", "wavenet", "gpt") for engine in ("facade", "torch", "native")},
 }
 
 

@@ -208,7 +208,7 @@ def workloads(quick: bool = False) -> list[Workload]:
                    for dtype in w8_dtypes for engine in ("ours", "torch")],
                   reference="torch", rounds=1 if quick else 3)
     w7 = gpt_workload(quick)
-    return [w1, w2, w3, w4, w5, w6, w7, w8, w9, compiled_workload(quick)]
+    return [w1, w2, w3, w4, w5, w6, w7, w8, w9, course_workload(quick), compiled_workload(quick)]
 
 
 W11_W1, W11_W2, W11_W4, W11_W9 = ("W1 demo step, GC on", "W2 program replay",
@@ -234,6 +234,22 @@ def compiled_workload(quick: bool = False) -> Workload:
     return Workload("W11", "autograd.compile: compiled steps beside eager (GC on); "
                     "'first call' compiles afresh every step (trace + build + one replay)",
                     cases, rounds=1 if quick else 2)
+
+
+W10_MODELS = {"mlp": "makemore MLP (part 2)", "bnmlp": "BatchNorm MLP (part 3)",
+              "wavenet": "WaveNet (part 5)", "gpt": "GPT lecture model"}
+
+
+def course_workload(quick: bool = False) -> Workload:
+    """W10: the course's models in PyTorch's names (backproplab.torch), on PyTorch, and
+    written with the native API; one training step each, float32, 1 thread."""
+    rep = 3 if quick else 7
+    t_min = 0.05 if quick else 0.3
+    cases = [Case(W10_MODELS[m], engine, f"w10-{m}", repeat=rep, min_time=t_min)
+             for m in W10_MODELS for engine in ("facade", "torch", "native")]
+    return Workload("W10", "course models (makemore, GPT lecture): one training step, "
+                    "backproplab.torch vs PyTorch CPU 1 thread vs the native API",
+                    cases, reference="torch", rounds=1 if quick else 3)
 
 
 W7_SMALL = "microgpt size: 16-dim, 1 layer, 1 name x 16 tokens"

@@ -120,3 +120,11 @@ def test_micrograds_w1_step_can_free_its_cycles_within_the_step():
     except harness.EngineMissing:
         pytest.skip("micrograd is not installed")
     assert set(step()) == {"step", "free"}
+
+
+@pytest.mark.parametrize("model", ["mlp", "bnmlp", "wavenet", "gpt"])
+def test_w10_course_steps_run_on_the_facade_and_the_native_api(model):
+    for engine in ("facade", "native"):
+        step = run_one.BUILDERS[(f"w10-{model}", engine)]()
+        step()
+        step()

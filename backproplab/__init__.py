@@ -1,0 +1,1 @@
+"""backproplab: the namespace of ``backproplab.torch``, PyTorch's names on this engine."""

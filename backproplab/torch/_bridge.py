@@ -1,0 +1,109 @@
+"""Calling the engine with facade tensors: the one place the two conventions meet.
+
+A facade ``Tensor`` is an ``autograd.Tensor`` whose methods speak PyTorch
+(``size()``, ``transpose(d0, d1)``, ``.grad`` as a Tensor). Engine code calls
+methods with numpy's meaning, so for the length of an engine call the facade
+tensors it receives are re-tagged as their engine class (same objects, same
+graph, no copy) and tagged back afterwards; results come back as facade tensors.
+
+>>> import autograd as ag
+>>> from backproplab.torch import tensor
+>>> x = tensor([[1.0, 2.0]])
+>>> type(engine_call(ag.Tensor.sum, x)).__name__
+'Tensor'
+>>> type(x).__module__
+'backproplab.torch._tensor'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import autograd as ag
+import nn as _nn
+
+from ._tensor import Tensor, _versions, note_versions, wrap
+
+_Base = ag.Tensor
+
+
+def _engine_class(t: Any) -> type:
+    return _nn.Parameter if isinstance(t, _nn.Parameter) else _Base
+
+
+def _collect(x: Any, out: list[Any]) -> None:
+    if isinstance(x, Tensor):
+        out.append(x)
+    elif isinstance(x, (list, tuple)):
+        for v in x:
+            _collect(v, out)
+    elif isinstance(x, dict):
+        for v in x.values():
+            _collect(v, out)
+
+
+@contextmanager
+def engine_view(tensors: Iterable[Any]) -> Iterator[None]:
+    """Within the block, the given facade tensors are plain engine tensors."""
+    found: list[Any] = []
+    _collect(list(tensors), found)
+    swapped = []
+    for t in found:
+        if isinstance(t, Tensor):
+            cls = type(t)
+            t.__class__ = _engine_class(t)
+            swapped.append((t, cls))
+    try:
+        yield
+    finally:
+        for t, cls in swapped:
+            t.__class__ = cls
+
+
+def engine_call(fn: Callable[..., Any], *args: Any, extra: Iterable[Any] = (),
+                **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` on engine views of the facade tensors; the result re-tagged."""
+    found: list[Any] = []
+    for x in (*args, *kwargs.values(), *extra):  # the common case, flat, inline
+        if isinstance(x, Tensor):
+            found.append(x)
+        elif isinstance(x, (list, tuple, dict)):
+            _collect(x, found)
+    classes = [type(t) for t in found]
+    for t in found:
+        t.__class__ = _engine_class(t)
+    try:
+        out = fn(*args, **kwargs)
+    finally:
+        for t, cls in zip(found, classes, strict=True):
+            t.__class__ = cls
+    if _versions._notes:
+        _note_inner_nodes(out, [args, kwargs, list(extra)])
+    return wrap(out)
+
+
+def _note_inner_nodes(out: Any, inputs: Any) -> None:
+    """The engine made these nodes now: note the versions of the inputs they use."""
+    found: list[Any] = []
+    _collect(inputs, found)
+    stop = {id(t) for t in found}
+    roots: list[Any] = []
+    _collect_nodes(out, roots)
+    seen: set[int] = set()
+    while roots:
+        node = roots.pop()
+        if id(node) in seen or id(node) in stop:
+            continue
+        seen.add(id(node))
+        note_versions(node)
+        roots.extend(node.parents)
+
+
+def _collect_nodes(x: Any, out: list[Any]) -> None:
+    if isinstance(x, _Base):
+        out.append(x)
+    elif isinstance(x, (list, tuple)):
+        for v in x:
+            _collect_nodes(v, out)

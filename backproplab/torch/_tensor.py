@@ -1,0 +1,1120 @@
+"""``backproplab.torch.Tensor``: autograd's Tensor with PyTorch's method names and rules.
+
+It is a subclass of ``autograd.Tensor`` that adds no storage: every op runs on
+the engine (one graph, the engine's gradient rules) and its result is re-tagged
+as this class, so code that says ``x.view(-1)``, ``x.max(1).indices`` or
+``x.std()`` gets PyTorch's meaning while the native ``autograd.Tensor`` keeps its
+own. Integer and bool tensors hold int/bool arrays; they never require grad.
+
+>>> x = as_tensor([[1.0, 2.0], [3.0, 4.0]]).requires_grad_()
+>>> y = (x * x).sum(); y.backward(); x.grad
+tensor([[2., 4.],
+        [6., 8.]])
+>>> x.max(dim=1)
+torch.return_types.max(
+values=tensor([2., 4.], grad_fn=<MaxBackward0>),
+indices=tensor([1, 1]))
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from typing import Any, NamedTuple, cast
+
+import numpy as np
+
+import autograd as ag
+from autograd import Function, is_grad_enabled
+
+from . import _dtypes as D
+from ._printing import tensor_text
+
+_Base = ag.Tensor
+_GRAD_SLOT = _Base.__dict__["grad"]  # the engine's storage for .grad (a slot)
+
+
+class _Marks:
+    """A note per live tensor, keyed by identity (a tensor's ``==`` is elementwise, so
+    weakref's dicts and sets, which compare keys with ``==``, cannot hold tensors)."""
+
+    def __init__(self) -> None:
+        self._notes: dict[int, tuple[weakref.ref[Any], Any]] = {}
+
+    def set(self, t: Any, note: Any) -> None:
+        key = id(t)
+        notes = self._notes
+
+        def forget(_ref: Any, k: int = key) -> None:
+            notes.pop(k, None)
+
+        notes[key] = (weakref.ref(t, forget), note)
+
+    def get(self, t: Any, default: Any = None) -> Any:
+        entry = self._notes.get(id(t))
+        return entry[1] if entry is not None and entry[0]() is t else default
+
+
+_retained = _Marks()  # non-leaves whose .grad is shown (retain_grad)
+# In-place ops, PyTorch's way, on an engine whose tensors are its graph nodes: ``x += y``
+# moves x's node into a new object and makes x the node of the result (a "transplant"),
+# and x's version goes up. A node recorded before that change and that uses x (its
+# version note is older) would read x's new values in backward: a backward through it
+# raises PyTorch's version error instead.
+_versions = _Marks()  # tensor -> how many times it was changed in place in the graph
+_seen = _Marks()  # node -> {id(parent): version of that parent when the node was made}
+# data changed in place outside the graph (no_grad, zero_, fill_...) on a recorded node
+_modified = _Marks()
+_SLOTS = [n for n in _Base.__slots__ if n != "__weakref__"]
+# PyTorch's name for a node the facade composed (std is sqrt of var; indexing is named by
+# its last step: select, slice, index), remembered for the node the facade returned
+_fn_names = _Marks()
+
+
+def _index_name(index: Any) -> str:
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(p, (_Base, np.ndarray, list, range)) for p in parts):
+        return "IndexBackward0"
+    for p in reversed(parts):
+        if p is None:
+            return "UnsqueezeBackward0"
+        if isinstance(p, slice) and p != slice(None):
+            return "SliceBackward0"
+        if isinstance(p, (int, np.integer)):
+            return "SelectBackward0"
+    return "AliasBackward0"
+
+
+class Size(tuple):
+    """A shape, printed as PyTorch prints it: ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class _ValuesIndices(NamedTuple):
+    values: Tensor
+    indices: Tensor
+
+
+class _Extremum(_ValuesIndices):
+    """``(values, indices)`` of ``max``/``min`` with a dim, printed as PyTorch does."""
+
+    _name = "max"
+
+    def __repr__(self) -> str:
+        return (f"torch.return_types.{self._name}(\nvalues={self.values!r},\n"
+                f"indices={self.indices!r})")
+
+
+class _Max(_Extremum):
+    _name = "max"
+
+
+class _Min(_Extremum):
+    _name = "min"
+
+
+class _GradFn:
+    """What ``t.grad_fn`` shows: PyTorch's name for the engine op that made ``t``."""
+
+    _NAMES = {"add": "AddBackward0", "sub": "SubBackward0", "mul": "MulBackward0",
+              "div": "DivBackward0", "pow": "PowBackward0", "neg": "NegBackward0",
+              "matmul": "MmBackward0", "linear": "AddmmBackward0", "sum": "SumBackward0",
+              "mean": "MeanBackward0", "max": "MaxBackward0", "min": "MinBackward0",
+              "reshape": "ViewBackward0", "transpose": "PermuteBackward0",
+              "getitem": "IndexBackward0", "exp": "ExpBackward0", "log": "LogBackward0",
+              "tanh": "TanhBackward0", "relu": "ReluBackward0", "sqrt": "SqrtBackward0",
+              "softmax": "SoftmaxBackward0", "log_softmax": "LogSoftmaxBackward0",
+              "concatenate": "CatBackward0", "stack": "StackBackward0",
+              "abs": "AbsBackward0", "sigmoid": "SigmoidBackward0",
+              "where": "WhereBackward0", "broadcast_to": "ExpandBackward0",
+              "_Cast": "ToCopyBackward0", "cross_entropy": "NllLossBackward0"}
+
+    def __init__(self, op: str) -> None:
+        self.op = op
+        self.name = self._NAMES.get(op, "".join(p.title() for p in op.split("_"))
+                                    + "Backward0")
+
+    def __repr__(self) -> str:
+        return f"<{self.name} object>"
+
+
+def _named(t: Tensor, grad_fn_name: str) -> Tensor:
+    """``t``, whose ``grad_fn`` shows ``grad_fn_name`` (PyTorch's name for the whole step)."""
+    if t._parents:
+        _fn_names.set(t, grad_fn_name)
+    return t
+
+
+_NOTHING = np.zeros(0)  # what a new leaf starts from before it gets its data
+
+
+def _make(arr: np.ndarray, requires_grad: bool = False) -> Tensor:
+    """A new leaf holding ``arr`` as is (any dtype: ints and bools too)."""
+    t = Tensor.__new__(Tensor)
+    _Base.__init__(t, _NOTHING)
+    t.data = arr
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def wrap(x: Any) -> Any:
+    """Re-tag an engine result (a Tensor, or a tuple/list of them) as this class."""
+    if type(x) is _Base:
+        x.__class__ = Tensor
+        if _versions._notes and x._parents:
+            note_versions(x)
+        return x
+    if isinstance(x, (tuple, list)) and not isinstance(x, Size):
+        return type(x)(wrap(v) for v in x)
+    return x
+
+
+def note_versions(node: Any) -> None:
+    """Remember the versions of ``node``'s parents that were ever changed in place."""
+    seen = {id(p): _versions.get(p) for p in node._parents if _versions.get(p) is not None}
+    if seen:
+        _seen.set(node, seen)
+
+
+def _transplant(self: Tensor, build: Any) -> Tensor:
+    """Make ``self`` the node of ``build(old)``, where ``old`` takes over self's node."""
+    old = _Base.__new__(_Base)
+    for name in _SLOTS:
+        slot = _Base.__dict__[name]
+        try:
+            slot.__set__(old, slot.__get__(self, _Base))
+        except AttributeError:  # a slot never set (e.g. one only bool data sets)
+            continue
+    new = build(old)
+    if new.data.dtype != self.data.dtype:
+        new = _Cast.apply(new, self.data.dtype)
+    for name in _SLOTS:
+        slot = _Base.__dict__[name]
+        try:
+            slot.__set__(self, slot.__get__(new, _Base))
+        except AttributeError:
+            continue
+    _GRAD_SLOT.__set__(self, None)
+    _versions.set(self, (_versions.get(self) or 0) + 1)
+    note_versions(self)
+    return self
+
+
+class _IndexPut(Function):
+    """``x[index] = value`` as an op: the gradient goes to x outside ``index`` and to
+    ``value`` at ``index`` (PyTorch's index_put)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, value: np.ndarray, index: Any) -> np.ndarray:
+        out = x.copy()
+        out[index] = value
+        ctx.index, ctx.value_shape = index, np.shape(value)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        gx = g.copy()
+        gx[ctx.index] = 0
+        gv = g[ctx.index]
+        shape = ctx.value_shape
+        if gv.shape != shape:  # value was broadcast: sum back to its shape
+            extra = gv.ndim - len(shape)
+            gv = gv.sum(axis=tuple(range(extra))) if extra > 0 else gv
+            axes = tuple(i for i, n in enumerate(shape) if n == 1 and gv.shape[i] != 1)
+            gv = gv.sum(axis=axes, keepdims=True) if axes else gv
+            gv = gv.reshape(shape)
+        return gx, gv, None
+
+
+def _float_dtype() -> np.dtype:
+    return np.dtype(np.float32)
+
+
+class _Cast(Function):
+    """A dtype change that the gradient flows back through (``.float()``, ``.double()``)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, to: Any) -> np.ndarray:
+        ctx.src = x.dtype
+        return x.astype(to)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g.astype(ctx.src) if isinstance(g, np.ndarray) else g, None)
+
+
+def _kind(x: Any) -> str:
+    """'f', 'i' (ints and bools) or 'n' (a Python number) for promotion."""
+    if isinstance(x, _Base):
+        return "f" if x.data.dtype.kind == "f" else "i"
+    if isinstance(x, np.ndarray):
+        return "f" if x.dtype.kind == "f" else "i"
+    if isinstance(x, float):
+        return "pf"
+    return "pi"
+
+
+def _as_tensor_like(x: Any) -> Any:
+    if isinstance(x, _Base) or isinstance(x, (int, float)) and not isinstance(x, bool):
+        return x
+    return as_tensor(x)
+
+
+def _promoted(a: Any, b: Any, true_div: bool) -> tuple[Any, Any]:
+    """PyTorch's type promotion for a binary op: ints meet floats as floats (float32 for
+    a Python float), and true division of integers is float32."""
+    if a.data.dtype.kind == "f":  # the common cases first: no promotion needed
+        tb = type(b)
+        if tb is float or tb is int or isinstance(b, _Base) and b.data.dtype is a.data.dtype:
+            return a, b
+    b = _as_tensor_like(b)
+    ka, kb = _kind(a), _kind(b)
+    if ka == "f" and kb == "f":
+        # a 0-d tensor does not raise a tensor's dtype, as in PyTorch
+        if a.data.dtype != b.data.dtype:
+            if b.data.ndim == 0 and a.data.ndim > 0:
+                b = b.to(a.data.dtype)
+            elif a.data.ndim == 0 and b.data.ndim > 0:
+                a = a.to(b.data.dtype)
+        return a, b
+    if ka == "i" and kb == "f":
+        return a.to(b.data.dtype), b
+    if ka == "f" and kb == "i":
+        return a, b.to(a.data.dtype)
+    if ka == "i" and (kb == "pf" or true_div):
+        a = a.to(np.float32)
+        if kb == "i":
+            b = b.to(np.float32)
+        return a, b
+    if ka == "i" and kb == "i" and a.data.dtype != b.data.dtype:
+        common = np.promote_types(a.data.dtype, b.data.dtype)
+        return a.to(common), b.to(common)
+    if ka == "i" and kb == "pi":
+        return a, _make(np.asarray(b, dtype=a.data.dtype if a.data.dtype.kind != "b"
+                                   else np.int64))
+    return a, b
+
+
+def _binary(a: Any, b: Any, method: str, true_div: bool = False) -> Tensor:
+    a, b = _promoted(a, b, true_div)
+    return wrap(getattr(_Base, method)(a, b))
+
+
+def _index(index: Any) -> Any:
+    """A PyTorch index as numpy reads it: Tensors become their arrays (bool ones masks)."""
+    if isinstance(index, _Base):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(_index(i) for i in index)
+    if isinstance(index, range):
+        return np.arange(index.start, index.stop, index.step)
+    if isinstance(index, list) and any(isinstance(i, _Base) for i in index):
+        return [_index(i) for i in index]
+    return index
+
+
+def _dims(dim: Any, ndim: int) -> Any:
+    if dim is None:
+        return None
+    if isinstance(dim, (list, tuple)):
+        return tuple(d % ndim if ndim else d for d in dim)
+    return dim
+
+
+def _shape_args(shape: Sequence[Any]) -> tuple[int, ...]:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def _check_device(device: Any, what: str) -> None:
+    if device is not None and str(device) not in ("cpu", "cpu:0"):
+        raise RuntimeError(f"{what}: device {str(device)!r} is not available here: "
+                           "backproplab.torch runs on the CPU only (use 'cpu')")
+
+
+class Tensor(_Base):
+    """autograd's Tensor speaking PyTorch (see the module docstring)."""
+
+    __slots__ = ()
+
+    # -- .grad: a Tensor, shown for leaves and for non-leaves that asked retain_grad()
+    @property
+    def grad(self) -> Any:
+        g = _GRAD_SLOT.__get__(self, _Base)
+        if g is None:
+            return None
+        if self._parents and not _retained.get(self, False):
+            return None
+        if isinstance(g, _Base):
+            return wrap(g)
+        return _make(g)
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if isinstance(value, Tensor) and not value.requires_grad:
+            value = value.data
+        _GRAD_SLOT.__set__(self, value)
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf's ``.grad`` after backward (PyTorch hides it otherwise)."""
+        if self._parents:
+            _retained.set(self, True)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self._parents
+
+    @property
+    def grad_fn(self) -> _GradFn | None:
+        if not self._parents:
+            return None
+        fn = _GradFn(self._op)
+        fn.name = _fn_names.get(self, fn.name)
+        return fn
+
+    @property
+    def retains_grad(self) -> bool:
+        return bool(_retained.get(self, False))
+
+    # -- what a tensor is -----------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self.data.shape)
+
+    @property
+    def dtype(self) -> D.dtype:  # type: ignore[override]
+        return D.of_numpy(self.data.dtype)
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def size(self, dim: int | None = None) -> Any:  # type: ignore[override]
+        """The shape as ``torch.Size``, or one dimension's length (PyTorch's ``size``)."""
+        if dim is None:
+            return Size(self.data.shape)
+        return self.data.shape[dim]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    nelement = numel
+
+    def is_floating_point(self) -> bool:
+        return self.data.dtype.kind == "f"
+
+    def item(self) -> Any:
+        """The one value as a Python number (int for integer tensors, as in PyTorch)."""
+        if self.data.size != 1:
+            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted "
+                               "to Scalar")
+        return self.data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def numpy(self) -> np.ndarray:
+        if self.requires_grad and is_grad_enabled():
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return self.data
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted "
+                            "to an index")
+        return int(self.item())
+
+    def __format__(self, spec: str) -> str:
+        if self.data.ndim == 0:
+            return format(self.item(), spec)
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        dt = self.data.dtype
+        default = dt in (np.float32, np.int64, np.bool_)
+        return tensor_text(self.data, repr(D.of_numpy(dt)), default,
+                           fn.name if (fn := self.grad_fn) else None, self.requires_grad)
+
+    __str__ = __repr__
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __iter__(self) -> Any:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    __hash__ = _Base.__hash__
+
+    # -- conversions ----------------------------------------------------------------
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """``.to(dtype)``, ``.to("cpu")``, ``.to(other_tensor)``; other devices are refused."""
+        target = kwargs.get("dtype")
+        _check_device(kwargs.get("device"), "to")
+        for a in args:
+            if isinstance(a, _Base):
+                target = a.data.dtype
+            elif isinstance(a, str) or a is None:
+                _check_device(a, "to")
+            else:
+                target = a
+        if target is None:
+            return self
+        nd = D.to_numpy(target, "to")
+        if nd == self.data.dtype:
+            return self
+        if self.requires_grad and nd.kind == "f":
+            return wrap(_Cast.apply(self, nd))
+        return _make(self.data.astype(nd))
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        _check_device("cuda", "cuda")
+        return self
+
+    def detach(self) -> Tensor:
+        return _make(self.data)
+
+    def clone(self) -> Tensor:
+        if self.requires_grad:
+            return _named(wrap(_Base.__mul__(self, 1.0)), "CloneBackward0")
+        return _make(self.data.copy())
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad and self.data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        _Base.requires_grad_(self, requires_grad)
+        return self
+
+    # -- arithmetic: PyTorch's type promotion, results of this class ----------------
+    def __add__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__add__")
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__radd__")
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__sub__")
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__rsub__")
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__mul__")
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__rmul__")
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__truediv__", true_div=True)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__rtruediv__", true_div=True)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        o = other.data if isinstance(other, _Base) else other
+        return _make(self.data // o)
+
+    def __mod__(self, other: Any) -> Tensor:
+        o = other.data if isinstance(other, _Base) else other
+        return _make(self.data % o)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__pow__")
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__rpow__")
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__matmul__")
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _binary(self, other, "__rmatmul__")
+
+    def __neg__(self) -> Tensor:
+        return wrap(_Base.__neg__(self))
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    # comparisons: bool tensors (PyTorch's meaning)
+    def _compare(self, other: Any, fn: Any) -> Tensor:
+        o = other.data if isinstance(other, _Base) else other
+        return _make(np.asarray(fn(self.data, o)))
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.less)
+
+    def __le__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.greater_equal)
+
+    def __invert__(self) -> Tensor:
+        return _make(~self.data)
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_and)
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_or)
+
+    def eq(self, other: Any) -> Tensor:
+        return self == other
+
+    def ne(self, other: Any) -> Tensor:
+        return self != other
+
+    # numpy calls with out= (``p.data += -lr * p.grad``) run on the arrays
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if "out" in kwargs or any(isinstance(i, _Base) and i.data.dtype.kind != "f"
+                                  for i in inputs):
+            raw = [i.data if isinstance(i, _Base) else i for i in inputs]
+            out = kwargs.get("out")
+            if out is not None:
+                kwargs["out"] = tuple(o.data if isinstance(o, _Base) else o for o in out)
+            return getattr(ufunc, method)(*raw, **kwargs)
+        return wrap(_Base.__array_ufunc__(self, ufunc, method, *inputs, **kwargs))
+
+    # -- in place: on the data, allowed where PyTorch allows it --------------------
+    def _inplace_ok(self, what: str) -> None:
+        if self.requires_grad and is_grad_enabled() and not self._parents:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                               f"in-place operation ({what}).")
+
+    def _inplace(self, other: Any, fn: Any, what: str) -> Tensor:
+        self._inplace_ok(what)
+        if is_grad_enabled() and (self.requires_grad or isinstance(other, _Base)
+                                  and other.requires_grad):
+            method = {"+=": "__add__", "-=": "__sub__", "*=": "__mul__", "/=": "__truediv__"}
+            return _transplant(self, lambda old: _binary(old, other, method[what],
+                                                           what == "/="))
+        self._mark_if_recorded()
+        o = other.data if isinstance(other, _Base) else other
+        fn(self.data, np.asarray(o).astype(self.data.dtype, copy=False), out=self.data,
+           casting="unsafe")
+        return self
+
+    def _mark_if_recorded(self) -> None:
+        """Data changed outside the graph on a recorded node: a backward through it raises."""
+        if self._parents:
+            _modified.set(self, True)
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.add, "+=")
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.subtract, "-=")
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.multiply, "*=")
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.divide, "/=")
+
+    def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
+        return self._inplace(other * alpha if alpha != 1.0 else other, np.add, "+=")
+
+    def sub_(self, other: Any) -> Tensor:
+        return self._inplace(other, np.subtract, "-=")
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._inplace(other, np.multiply, "*=")
+
+    def div_(self, other: Any) -> Tensor:
+        return self._inplace(other, np.divide, "/=")
+
+    def zero_(self) -> Tensor:
+        self._inplace_ok("zero_")
+        self._mark_if_recorded()
+        self.data[...] = 0
+        return self
+
+    def fill_(self, value: Any) -> Tensor:
+        self._inplace_ok("fill_")
+        self._mark_if_recorded()
+        self.data[...] = value.item() if isinstance(value, _Base) else value
+        return self
+
+    def copy_(self, src: Any) -> Tensor:
+        self._inplace_ok("copy_")
+        self._mark_if_recorded()
+        self.data[...] = src.data if isinstance(src, _Base) else src
+        return self
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        self._inplace_ok("clamp_")
+        self._mark_if_recorded()
+        np.clip(self.data, min, max, out=self.data)
+        return self
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
+        from . import _random as R
+        self._inplace_ok("normal_")
+        g = R.generator_or_default(generator)
+        self.data[...] = R.normal_floats(g, self.data.size, self.data.dtype.name, mean,
+                                         std).reshape(self.data.shape)
+        return self
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
+        from . import _random as R
+        self._inplace_ok("uniform_")
+        g = R.generator_or_default(generator)
+        self.data[...] = R.uniform_floats(g, self.data.size, self.data.dtype.name, a,
+                                          b).reshape(self.data.shape)
+        return self
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._inplace_ok("setitem")
+        if is_grad_enabled() and (self.requires_grad or isinstance(value, _Base)
+                                  and value.requires_grad):
+            v = value if isinstance(value, _Base) else np.asarray(value, self.data.dtype)
+            ix = _index(index)
+            _transplant(self, lambda old: _IndexPut.apply(old, v, ix))
+            _fn_names.set(self, "IndexPutBackward0")
+            return
+        self._mark_if_recorded()
+        self.data[_index(index)] = value.data if isinstance(value, _Base) else value
+
+    # -- indexing and shapes -------------------------------------------------------
+    def __getitem__(self, index: Any) -> Tensor:
+        out = wrap(_Base.__getitem__(self, _index(index)))
+        return _named(out, _index_name(index))
+
+    def view(self, *shape: Any) -> Tensor:
+        if len(shape) == 1 and isinstance(shape[0], D.dtype):
+            return _make(self.data.view(shape[0].dtype))
+        return self.reshape(*shape)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        dims = _shape_args(shape)
+        try:
+            return wrap(_Base.reshape(self, *dims))
+        except ValueError:  # PyTorch's error type and words
+            raise RuntimeError(f"shape '{list(dims)}' is invalid for input of size "
+                               f"{self.data.size}") from None
+
+    def view_as(self, other: Any) -> Tensor:
+        return self.view(*other.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        s = self.data.shape
+        if not s:
+            return self.reshape(1)
+        a, b = start_dim % len(s), end_dim % len(s)
+        n = 1
+        for k in s[a:b + 1]:
+            n *= k
+        return self.reshape(*s[:a], n, *s[b + 1:])
+
+    def squeeze(self, dim: int | None = None) -> Tensor:
+        s = self.data.shape
+        if dim is None:
+            return self.reshape(*[k for k in s if k != 1])
+        d = dim % len(s) if s else 0
+        if s and s[d] == 1:
+            return self.reshape(*s[:d], *s[d + 1:])
+        return self
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        s = self.data.shape
+        d = dim % (len(s) + 1)
+        return self.reshape(*s[:d], 1, *s[d:])
+
+    def permute(self, *dims: Any) -> Tensor:
+        return wrap(_Base.transpose(self, *_shape_args(dims)))
+
+    def transpose(self, *dims: Any) -> Tensor:
+        """Swap two dimensions (PyTorch's meaning). A full permutation (one sequence, or
+        more than two axes, as the engine's layers pass) keeps autograd's meaning."""
+        if len(dims) != 2 or self.data.ndim < 2:
+            return wrap(_Base.transpose(self, *dims))
+        dim0, dim1 = dims
+        perm = list(range(self.data.ndim))
+        perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
+        return _named(wrap(_Base.transpose(self, *perm)), "TransposeBackward0")
+
+    def t(self) -> Tensor:
+        return self.transpose(0, 1) if self.data.ndim == 2 else self
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802
+        return wrap(_Base.transpose(self))
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802
+        return self.transpose(-2, -1)
+
+    def expand(self, *shape: Any) -> Tensor:
+        s = _shape_args(shape)
+        full = tuple(o if n == -1 else n for n, o in
+                     zip(s, (1,) * (len(s) - self.data.ndim) + self.data.shape, strict=True))
+        return wrap(_Base._broadcast_to(self, full))
+
+    def expand_as(self, other: Any) -> Tensor:
+        return self.expand(*other.shape)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        """Tile the tensor (PyTorch's ``repeat`` is numpy's ``tile``)."""
+        reps = _shape_args(sizes)
+        x = self.reshape(*((1,) * (len(reps) - self.data.ndim) + self.data.shape))
+        from ._functions import cat
+        for axis, r in enumerate(reps):
+            if r != 1:
+                x = cat([x] * r, dim=axis)
+        return x
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        n = self.data.shape[dim]
+        sizes = ([split_size] * ((n + split_size - 1) // split_size)
+                 if isinstance(split_size, int) else list(split_size))
+        out, start = [], 0
+        for s in sizes:
+            index = [slice(None)] * self.data.ndim
+            index[dim] = slice(start, min(start + s, n))
+            out.append(self[tuple(index)])
+            start += s
+        return tuple(out)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        n = self.data.shape[dim]
+        return self.split((n + chunks - 1) // chunks, dim)
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        return tuple(self.select(dim, i) for i in range(self.data.shape[dim]))
+
+    def select(self, dim: int, index: int) -> Tensor:
+        ix: list[Any] = [slice(None)] * self.data.ndim
+        ix[dim] = index
+        return self[tuple(ix)]
+
+    def masked_fill(self, mask: Any, value: float) -> Tensor:
+        m = np.asarray(mask.data if isinstance(mask, _Base) else mask, dtype=bool)
+        full = np.broadcast_to(m, np.broadcast_shapes(m.shape, self.data.shape))
+        out = wrap(ag.where(full, np.asarray(value, dtype=self.data.dtype), self))
+        return _named(out, "MaskedFillBackward0")
+
+    def masked_fill_(self, mask: Any, value: float) -> Tensor:
+        self._inplace_ok("masked_fill_")
+        self._mark_if_recorded()
+        m = np.asarray(mask.data if isinstance(mask, _Base) else mask, dtype=bool)
+        self.data[np.broadcast_to(m, self.data.shape)] = value
+        return self
+
+    # -- math ----------------------------------------------------------------------
+    def exp(self) -> Tensor:
+        return wrap(_Base.exp(self._f()))
+
+    def log(self) -> Tensor:
+        """Natural log; PyTorch's nan below 0 and -inf at 0 (the engine's log refuses them,
+        so those entries are filled around it)."""
+        x = self._f()
+        bad = ~(x.data > 0)
+        if not bad.any():
+            return wrap(_Base.log(x))
+        safe = wrap(ag.where(bad, np.ones((), x.data.dtype), x))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fill = np.log(np.where(bad, x.data, 1)).astype(x.data.dtype)
+        return _named(wrap(ag.where(bad, fill, _Base.log(safe))), "LogBackward0")
+
+    def log10(self) -> Tensor:
+        return _named(self.log() / float(np.log(10.0)), "Log10Backward0")
+
+    def log2(self) -> Tensor:
+        return self.log() / float(np.log(2.0))
+
+    def sqrt(self) -> Tensor:
+        """Square root; PyTorch's nan below 0 (the engine refuses negative input)."""
+        x = self._f()
+        bad = x.data < 0
+        if not bad.any():
+            return wrap(_Base.sqrt(x))
+        safe = wrap(ag.where(bad, np.zeros((), x.data.dtype), x))
+        nan = np.full(x.data.shape, np.nan, x.data.dtype)
+        return _named(wrap(ag.where(bad, nan, _Base.sqrt(safe))), "SqrtBackward0")
+
+    def rsqrt(self) -> Tensor:
+        return 1.0 / self.sqrt()
+
+    def abs(self) -> Tensor:
+        if self.data.dtype.kind != "f":
+            return _make(np.abs(self.data))
+        return wrap(_Base.abs(self))
+
+    def tanh(self) -> Tensor:
+        return wrap(_Base.tanh(self._f()))
+
+    def sigmoid(self) -> Tensor:
+        return wrap(_Base.sigmoid(self._f()))
+
+    def relu(self) -> Tensor:
+        return wrap(_Base.relu(self))
+
+    def sin(self) -> Tensor:
+        return wrap(_Base.sin(self._f()))
+
+    def cos(self) -> Tensor:
+        return wrap(_Base.cos(self._f()))
+
+    def pow(self, exponent: Any) -> Tensor:
+        return self ** exponent
+
+    def square(self) -> Tensor:
+        return self * self
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        x: Tensor = self
+        if min is not None:
+            x = wrap(ag.maximum(x, np.asarray(min, dtype=self.data.dtype)))
+        if max is not None:
+            x = wrap(ag.minimum(x, np.asarray(max, dtype=self.data.dtype)))
+        return x
+
+    clip = clamp
+
+    def softmax(self, dim: int = -1, axis: int | None = None) -> Tensor:  # type: ignore[override]
+        return wrap(_Base.softmax(self, dim if axis is None else axis))
+
+    def log_softmax(self, dim: int = -1, axis: int | None = None) -> Tensor:  # type: ignore[override]
+        return wrap(_Base.log_softmax(self, dim if axis is None else axis))
+
+    def _f(self) -> Tensor:
+        """Integer tensors meet float functions as float32 (PyTorch's rule)."""
+        return self if self.data.dtype.kind == "f" else self.to(np.float32)
+
+    # -- reductions: dim= / keepdim= ------------------------------------------------
+    def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None,  # type: ignore[override]
+            **numpy_style: Any) -> Tensor:
+        # numpy's spellings, which PyTorch accepts too (and the engine's layers use)
+        dim = numpy_style.pop("axis", dim)
+        keepdim = numpy_style.pop("keepdims", keepdim)
+        if numpy_style:
+            raise TypeError(f"sum: unexpected arguments {sorted(numpy_style)}")
+        x = self.to(dtype) if dtype is not None else self
+        if x.data.dtype.kind == "b":
+            x = x.to(np.int64)
+        if x.data.dtype.kind != "f":
+            return _make(np.asarray(x.data.sum(axis=_dims(dim, x.data.ndim), keepdims=keepdim)))
+        return wrap(_Base.sum(x, axis=_dims(dim, x.data.ndim), keepdims=keepdim))
+
+    def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None,  # type: ignore[override]
+             **numpy_style: Any) -> Tensor:
+        # numpy's spellings, which PyTorch accepts too (and the engine's layers use)
+        dim = numpy_style.pop("axis", dim)
+        keepdim = numpy_style.pop("keepdims", keepdim)
+        if numpy_style:
+            raise TypeError(f"mean: unexpected arguments {sorted(numpy_style)}")
+        x = self.to(dtype) if dtype is not None else self
+        if x.data.dtype.kind != "f":
+            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
+                               f"either a floating point or complex dtype. Got: "
+                               f"{D.of_numpy(x.data.dtype).name.title()}")
+        return wrap(_Base.mean(x, axis=_dims(dim, x.data.ndim), keepdims=keepdim))
+
+    def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+            correction: float | None = None) -> Tensor:
+        """Variance, unbiased by default (``correction=1``), as in PyTorch."""
+        if isinstance(dim, bool):  # var(False): the old positional ``unbiased``
+            unbiased, dim = dim, None
+        c = correction if correction is not None else (0 if unbiased is False else 1)
+        axes = _dims(dim, self.data.ndim)
+        n = self.data.size if axes is None else int(np.prod(
+            [self.data.shape[a] for a in (axes if isinstance(axes, tuple) else (axes,))]))
+        d = self - self.mean(dim if dim is not None else None, keepdim=True)
+        return _named((d * d).sum(dim, keepdim=keepdim) / float(max(n - c, 0)), "VarBackward0")
+
+    def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+            correction: float | None = None) -> Tensor:
+        """Standard deviation, unbiased by default, as in PyTorch."""
+        return _named(self.var(dim, unbiased, keepdim, correction).sqrt(), "StdBackward0")
+
+    def _torch_extremum(self, name: str, dim: Any, keepdim: bool) -> Any:
+        if isinstance(dim, _Base):
+            return wrap((ag.maximum if name == "max" else ag.minimum)(self, dim))
+        arg = np.argmax if name == "max" else np.argmin
+        base = _Base.max if name == "max" else _Base.min
+        if dim is None:
+            if self.data.dtype.kind != "f":
+                return _make(np.asarray(self.data.max() if name == "max" else self.data.min()))
+            return wrap(base(self))
+        if self.data.dtype.kind != "f":
+            vals = _make(np.asarray((self.data.max if name == "max" else self.data.min)(
+                axis=dim, keepdims=keepdim)))
+        else:
+            vals = wrap(base(self, axis=dim, keepdims=keepdim))
+        idx = _make(np.asarray(arg(self.data, axis=dim, keepdims=keepdim), dtype=np.int64))
+        return (_Max if name == "max" else _Min)(vals, idx)
+
+    def max(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> Any:  # type: ignore[override]
+        """The maximum; with ``dim``, ``(values, indices)`` as PyTorch returns them.
+
+        ``axis=``/``keepdims=`` (how the engine's layers call it) keep autograd's meaning.
+        """
+        if numpy_style:
+            return wrap(_Base.max(self, **numpy_style))
+        return self._torch_extremum("max", dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> Any:  # type: ignore[override]
+        if numpy_style:
+            return wrap(_Base.min(self, **numpy_style))
+        return self._torch_extremum("min", dim, keepdim)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        if dim is None:
+            return _make(np.asarray(np.argmax(self.data), dtype=np.int64))
+        return _make(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim), np.int64))
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        if dim is None:
+            return _make(np.asarray(np.argmin(self.data), dtype=np.int64))
+        return _make(np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim), np.int64))
+
+    def all(self, dim: int | None = None) -> Tensor:
+        return _make(np.asarray(np.all(self.data, axis=dim)))
+
+    def any(self, dim: int | None = None) -> Tensor:
+        return _make(np.asarray(np.any(self.data, axis=dim)))
+
+    def prod(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        if self.requires_grad:
+            raise RuntimeError("prod: its gradient is not supported here (engine op missing)")
+        return _make(np.asarray(np.prod(self.data, axis=dim, keepdims=keepdim)))
+
+    def cumsum(self, dim: int) -> Tensor:
+        if self.requires_grad:
+            raise RuntimeError("cumsum: its gradient is not supported here (engine op missing)")
+        return _make(np.cumsum(self.data, axis=dim))
+
+    def allclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8,
+                 equal_nan: bool = False) -> bool:
+        o = other.data if isinstance(other, _Base) else other
+        return bool(np.allclose(self.data, o, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def backward(self, gradient: Any = None,  # type: ignore[override]
+                 retain_graph: bool | None = None, create_graph: bool = False) -> None:
+        """Backpropagate (``retain_graph`` is accepted: the engine keeps graphs)."""
+        if gradient is None and self.data.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        if not self.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not "
+                               "have a grad_fn")
+        if _modified._notes or _versions._notes:
+            _refuse_modified(self)
+        g = gradient.data if isinstance(gradient, _Base) else gradient
+        _Base.backward(self, g, create_graph=create_graph)
+
+
+    # -- dtype conversions: last in the class, as their names shadow builtins in it
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+                    "int64": "torch.LongTensor", "int32": "torch.IntTensor",
+                    "bool": "torch.BoolTensor"}.get(self.data.dtype.name, "torch.Tensor")
+        return self.to(dtype)
+
+    def float(self) -> Tensor:
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        return self.to(np.float64)
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+
+def _version_error(node: Any) -> RuntimeError:
+    name = node.grad_fn.name if isinstance(node, Tensor) and node.grad_fn else node.op
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: a tensor of shape {list(node.data.shape)} ({name}) was "
+        "changed in place after another op used it; backproplab.torch refuses any "
+        "backward through that use (make the change on a .clone())")
+
+
+def _refuse_modified(root: Tensor) -> None:
+    seen, stack = {id(root)}, [cast(Any, root)]
+    while stack:
+        node = stack.pop()
+        if _modified.get(node, False):
+            raise _version_error(node)
+        seen_by_node = _seen.get(node, {})
+        for p in node.parents:
+            v = _versions.get(p)
+            if v is not None and seen_by_node.get(id(p)) != v:
+                raise _version_error(p)
+        for p in node.parents:
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append(p)
+
+
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+    """``torch.tensor(data)``'s conversion: int data int64, float data float32, bools bool."""
+    if isinstance(data, _Base):
+        arr = data.data
+    elif isinstance(data, (list, tuple)) and any(isinstance(x, _Base) for x in data):
+        arr = np.asarray([x.data if isinstance(x, _Base) else x for x in data])
+    else:
+        arr = np.asarray(data)
+    if dtype is not None:
+        return _make(np.array(arr, dtype=D.to_numpy(dtype, "tensor")))
+    kind = arr.dtype.kind
+    nd: Any
+    if kind == "f":
+        nd = arr.dtype if isinstance(data, (np.ndarray, _Base)) else np.float32
+    elif kind in "iu":
+        nd = np.int64 if not isinstance(data, (np.ndarray, _Base)) else arr.dtype
+    elif kind == "b":
+        nd = np.bool_
+    else:
+        raise TypeError(f"tensor: cannot make a tensor of {type(data).__name__} "
+                        f"(numpy dtype {arr.dtype}); expected numbers or bools")
+    return _make(np.array(arr, dtype=nd))

@@ -1,0 +1,103 @@
+"""Values and gradients of the facade's ops, layers and optimizers against PyTorch's."""
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="torch is not installed: the oracle for these tests")
+
+import backproplab.torch as bt  # noqa: E402
+import backproplab.torch.nn as bnn  # noqa: E402
+import backproplab.torch.nn.functional as BF  # noqa: E402
+
+OPS = {
+    "std": lambda m, x: x.std(),
+    "std_dim": lambda m, x: x.std(1, keepdim=True).sum(),
+    "var": lambda m, x: x.var(0).sum(),
+    "max_dim": lambda m, x: x.max(1).values.sum(),
+    "min_dim": lambda m, x: x.min(dim=0, keepdim=True).values.sum(),
+    "transpose": lambda m, x: (x.transpose(0, 1) @ x).sum(),
+    "view": lambda m, x: x.view(-1)[3:9].sum(),
+    "softmax": lambda m, x: (m.softmax(x, dim=1) ** 2).sum(),
+    "log_softmax": lambda m, x: m.log_softmax(x, dim=-1)[:, 2].sum(),
+    "cat_stack": lambda m, x: (m.cat([x, x * 2], dim=1).sum(0) * m.stack([x[0], x[1]]).sum()),
+    "masked_fill": lambda m, x: x.masked_fill(m.tril(m.ones(4, 6)) == 0, float("-inf"))
+    .softmax(-1).sum(),
+    "pow_tensor": lambda m, x: (x.abs() + 1) ** m.tensor(1.5),
+    "clamp": lambda m, x: x.clamp(-0.5, 0.5).sum(),
+    "index": lambda m, x: x[m.arange(4), m.tensor([0, 5, 2, 1])].sum(),
+    "split_unsqueeze": lambda m, x: x.split(2, dim=1)[1].unsqueeze(0).squeeze().sum(),
+    "roll_flatten": lambda m, x: (m.roll(x, 2, 1).flatten() * m.arange(24).float()).sum(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_op_value_and_gradient_match_torch(name):
+    a = np.random.default_rng(5).standard_normal((4, 6)).astype(np.float32)
+    x, tx = bt.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, ty = OPS[name](bt, x), OPS[name](torch, tx)
+    y, ty = y.sum(), ty.sum()
+    np.testing.assert_allclose(y.item(), ty.item(), rtol=2e-5, atol=1e-6)
+    y.backward()
+    ty.backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=2e-4, atol=1e-6)
+
+
+def test_cross_entropy_with_ignore_index_and_one_hot_match_torch():
+    a = np.random.default_rng(1).standard_normal((6, 5)).astype(np.float32)
+    y = [0, 4, -100, 2, -100, 1]
+    x, tx = bt.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    loss = BF.cross_entropy(x, bt.tensor(y), ignore_index=-100)
+    tloss = torch.nn.functional.cross_entropy(tx, torch.tensor(y), ignore_index=-100)
+    np.testing.assert_allclose(loss.item(), tloss.item(), rtol=1e-6)
+    loss.backward()
+    tloss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-7)
+    assert BF.one_hot(bt.tensor([3, 0]), 5).tolist() == \
+        torch.nn.functional.one_hot(torch.tensor([3, 0]), 5).tolist()
+
+
+@pytest.mark.parametrize("opt", ["SGD", "Adam", "AdamW"])
+def test_a_model_trains_as_in_pytorch(opt):
+    bt.manual_seed(3)
+    torch.manual_seed(3)
+    kw = {"lr": 0.05, "momentum": 0.9} if opt == "SGD" else {"lr": 1e-2}
+
+    def build(nn, m):
+        model = nn.Sequential(nn.Linear(5, 16), nn.Tanh(), nn.LayerNorm(16), nn.Linear(16, 3))
+        return model, getattr(m.optim, opt)(model.parameters(), **kw)
+
+    ours, ours_opt = build(bnn, bt)
+    theirs, their_opt = build(torch.nn, torch)
+    x = np.random.default_rng(0).standard_normal((32, 5)).astype(np.float32)
+    y = np.random.default_rng(1).integers(0, 3, 32)
+    for _ in range(20):
+        loss = BF.cross_entropy(ours(bt.tensor(x)), bt.tensor(y))
+        ours_opt.zero_grad(set_to_none=True)
+        loss.backward()
+        ours_opt.step()
+        tloss = torch.nn.functional.cross_entropy(theirs(torch.tensor(x)), torch.tensor(y))
+        their_opt.zero_grad(set_to_none=True)
+        tloss.backward()
+        their_opt.step()
+        np.testing.assert_allclose(loss.item(), tloss.item(), rtol=1e-4)
+    for (k, v), (tk, tv) in zip(ours.state_dict().items(), theirs.state_dict().items(),
+                                strict=True):
+        assert k == tk
+        np.testing.assert_allclose(v.numpy(), tv.numpy(), rtol=1e-3, atol=1e-5)
+
+
+def test_batchnorm1d_trains_and_evaluates_as_in_pytorch():
+    bt.manual_seed(0)
+    torch.manual_seed(0)
+    bn, tbn = bnn.BatchNorm1d(4), torch.nn.BatchNorm1d(4)
+    a = np.random.default_rng(2).standard_normal((8, 4)).astype(np.float32) * 3 + 1
+    out, tout = bn(bt.tensor(a)), tbn(torch.tensor(a))
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-4,
+                               atol=1e-5)
+    for k in ("running_mean", "running_var"):
+        np.testing.assert_allclose(bn.state_dict()[k].numpy(), tbn.state_dict()[k].numpy(),
+                                   rtol=1e-5)
+    bn.eval()
+    tbn.eval()
+    np.testing.assert_allclose(bn(bt.tensor(a)).detach().numpy(),
+                               tbn(torch.tensor(a)).detach().numpy(), rtol=1e-4, atol=1e-5)

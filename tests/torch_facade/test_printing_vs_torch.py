@@ -1,0 +1,58 @@
+"""``print(t)`` gives PyTorch's text, compared with the real torch for many shapes and dtypes."""
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="torch is not installed: the oracle for these tests")
+
+import backproplab.torch as bt  # noqa: E402
+
+ARRAYS = [
+    np.array(3.14159, np.float32),
+    np.array([1.0, 2.0, 3.0], np.float32),
+    np.array([0.5, -1.25, 100.0], np.float32),
+    np.array([1e-5, 1.0, 3.0], np.float32),
+    np.array([1e9, 1.0], np.float32),
+    np.array([0.0, 0.0], np.float32),
+    np.array([np.inf, -np.inf, np.nan, 1.5], np.float32),
+    np.array([1, -2, 300], np.int64),
+    np.array([1, 2], np.int32),
+    np.array([True, False]),
+    np.arange(12, dtype=np.float64).reshape(3, 4) / 7,
+    np.zeros((0, 3), np.float32),
+    np.zeros(0, np.int64),
+    np.random.default_rng(0).standard_normal((27, 27)).astype(np.float32),
+    np.random.default_rng(1).standard_normal((40, 40, 3)).astype(np.float32),
+    np.random.default_rng(2).integers(0, 100, (5, 30)),
+    np.random.default_rng(3).standard_normal(2000).astype(np.float32),
+    np.random.default_rng(4).standard_normal((2, 3, 4)).astype(np.float32) * 1e-3,
+]
+
+
+@pytest.mark.parametrize("k", range(len(ARRAYS)))
+def test_print_matches_torch(k):
+    a = ARRAYS[k]
+    assert str(bt.tensor(a)) == str(torch.tensor(a))
+    assert repr(bt.tensor(a).shape) == repr(torch.tensor(a).shape)
+
+
+def test_print_of_graph_nodes_and_parameters_matches_torch():
+    x, tx = bt.tensor([[1.0, -2.0], [3.0, 4.5]], requires_grad=True), \
+        torch.tensor([[1.0, -2.0], [3.0, 4.5]], requires_grad=True)
+    assert str(x) == str(tx)
+    for f in (lambda t: t * 2, lambda t: t + 1, lambda t: t.sum(), lambda t: t.mean(),
+              lambda t: t.tanh(), lambda t: t.exp(), lambda t: t[0], lambda t: t[:, 1],
+              lambda t: t[0, :1], lambda t: t.view(-1), lambda t: t.std(), lambda t: t.log10(),
+              lambda t: t @ t, lambda t: t.clone(), lambda t: t.transpose(0, 1)):
+        assert str(f(x)) == str(f(tx))
+    assert str(bt.nn.Parameter(bt.ones(2))) == str(torch.nn.Parameter(torch.ones(2)))
+    assert str(x.max(dim=1)) == str(tx.max(dim=1))
+
+
+def test_format_and_item_as_pytorch():
+    loss, tloss = bt.tensor(2.345678), torch.tensor(2.345678)
+    assert f"{loss.item():.4f}" == f"{tloss.item():.4f}"
+    assert f"{loss:.3f}" == f"{tloss:.3f}"
+    # the course prints with %: '%f' % t needs float(t)
+    assert "%f %e" % (loss, loss) == "%f %e" % (tloss, tloss)  # noqa: UP031
+    assert bt.tensor([3]).item() == 3 and isinstance(bt.tensor([3]).item(), int)
