@@ -37,7 +37,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class ThreadState:
     """One thread's switches; read by every op, so kept in plain slots."""
 
-    __slots__ = ("grad_enabled", "anomaly", "scope", "record")
+    __slots__ = ("grad_enabled", "anomaly", "scope", "record", "lenient")
 
     def __init__(self) -> None:
         self.grad_enabled = True
@@ -49,6 +49,10 @@ class ThreadState:
         # 0 nothing (no_grad), 1 the graph, 2 the graph and where each node was made
         # (its module scope; its creation site in anomaly mode).
         self.record = 1
+        # True while a recorded backward runs: its formulas meet the edges of their
+        # domains (1 / 0 in sqrt's derivative at 0) and give inf or nan there, as
+        # PyTorch's do, instead of the error an op written by the user raises.
+        self.lenient = False
 
     def update(self) -> None:
         self.record = (2 if (self.anomaly or self.scope) else 1) if self.grad_enabled else 0
@@ -293,6 +297,24 @@ def topological_order(root: Any, leaves: bool = True) -> list[Any]:
 _DONE = object()  # on the walk's stack, above a node: "its parents are done"
 
 
+# -- versions of in-place changes -----------------------------------------------------------
+# Every in-place change made through the library (Tensor's ``add_`` ... ``t[i] = v``, an
+# optimizer step, ``nn.init``) takes the next tick of one clock and stamps the Tensor
+# with it (and counts its version). A recorded node keeps the clock's value at its
+# creation, one int; backward compares it with the stamps of what its rule reads, and
+# only when the clock moved since the node was made, so graphs that no in-place change
+# touched pay one comparison per node.
+VERSION_CLOCK = [0]
+_CLOCK_LOCK = threading.Lock()
+
+
+def tick() -> int:
+    """The next tick of the version clock (one per in-place change)."""
+    with _CLOCK_LOCK:
+        VERSION_CLOCK[0] = now = VERSION_CLOCK[0] + 1
+    return now
+
+
 # Backward sweeps may run in several threads at once (one shared graph, or many graphs
 # into one shared parameter). Each sweep collects its gradients privately; only the
 # final write into ``.grad`` takes this lock, so no thread sees another's half-written
@@ -318,8 +340,14 @@ def _gradients(
     grads: dict[Any, Any] = {root: seed}
     shared: set[int] = set()
     if recorded:  # the rules run on nodes: record them, even inside no_grad()
-        with enable_grad():
-            _sweep(order, grads, shared, True, thread_state().anomaly)
+        state = thread_state()
+        lenient = state.lenient
+        state.lenient = True
+        try:
+            with enable_grad():
+                _sweep(order, grads, shared, True, state.anomaly)
+        finally:
+            state.lenient = lenient
     elif thread_state().anomaly:
         # A NaN or inf gradient is what anomaly mode reports, not a numpy warning.
         with np.errstate(all="ignore"):
