@@ -20,6 +20,8 @@ from autograd.core.factories import (
 )
 from autograd.core.free_functions import (
     abs,
+    argmax,
+    argmin,
     celu,
     cos,
     elu,
@@ -68,7 +70,7 @@ __all__ = [
     # module-level functions mirroring the methods
     "exp", "log", "sqrt", "abs", "sin", "cos", "erf", "tanh", "sigmoid", "relu", "leaky_relu",
     "elu", "celu", "gelu", "softplus", "mish", "hardswish", "relu6", "softmax", "log_softmax",
-    "sum", "mean", "max", "min", "reshape", "transpose", "matmul",
+    "sum", "mean", "max", "min", "argmax", "argmin", "reshape", "transpose", "matmul",
     "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "linspace", "eye", "rand",
     "randn",
     "animate_backward",

@@ -25,6 +25,7 @@ import inspect
 import math
 import sys
 import threading
+import warnings
 from collections.abc import Callable
 from contextlib import ContextDecorator
 from typing import Any, TypeVar
@@ -344,7 +345,7 @@ def _gradients(
         lenient = state.lenient
         state.lenient = True
         try:
-            with enable_grad():
+            with enable_grad(), np.errstate(divide="ignore", invalid="ignore"):
                 _sweep(order, grads, shared, True, state.anomaly)
         finally:
             state.lenient = lenient
@@ -389,7 +390,17 @@ def run_backward(root: Any, seed: Any, create_graph: bool = False) -> None:
     """
     order = topological_order(root, leaves=False)
     grads, shared = _gradients(order, root, seed, create_graph)
+    if create_graph and len(grads) > len(order):  # some of them are leaves
+        warnings.warn(CYCLE_WARNING, UserWarning, stacklevel=3)
     write_gradients(order, grads, shared)
+
+
+CYCLE_WARNING = (
+    "backward(create_graph=True) stores in each leaf's .grad a gradient whose graph can "
+    "refer back to the leaf: a reference cycle between the leaf and its .grad, freed only by "
+    "Python's cyclic garbage collector (it leaks under gc_paused()). Use autograd.grad(...) "
+    "(it writes no .grad), or set .grad = None on the leaves once the gradients are used."
+)
 
 
 def write_gradients(order: list[Any], grads: dict[Any, Any], shared: set[int]) -> None:

@@ -268,9 +268,11 @@ def _d_pow(x: Any, k: Any, out: Any, wanted: tuple[bool, bool] = BOTH) -> tuple[
         elif G.is_plain(x) and G.is_plain(k):
             d_base = np.where((kd == 0) & (xd == 0), 0.0, k * x ** (k - 1.0))
         else:
-            both_zero = (kd == 0) & (xd == 0)
-            d_base = G.where(np.broadcast_to(both_zero, np.broadcast_shapes(np.shape(xd),
-                             np.shape(kd))), 0.0, k * x ** (k - 1.0))
+            both_zero = np.broadcast_to((kd == 0) & (xd == 0),
+                                        np.broadcast_shapes(np.shape(xd), np.shape(kd)))
+            # x is replaced by 1 where the result is 0 anyway: 0 ** -1 there would turn the
+            # zero gradient of the next derivative into 0 * inf = nan (PyTorch gives 0).
+            d_base = G.where(both_zero, 0.0, k * G.where(both_zero, 1.0, x) ** (k - 1.0))
         if wanted[1]:
             positive = xd > 0
             log_x = G.log(G.where(positive, x, 1.0)) if np.ndim(positive) else (

@@ -664,6 +664,34 @@ class Tensor:
             self.requires_grad = flag
         return self
 
+    # -- pickling and copying -------------------------------------------------------
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        """Leaves (parameters included) pickle under every protocol, with their data, a
+        plain-array ``.grad`` and their flags; a graph node is refused (its graph holds
+        gradient rules, not data): pickle ``t.detach()``."""
+        if self._parents:
+            raise TypeError(f"cannot pickle a Tensor computed by {self._op!r} (a node of a graph); "
+                            "pickle t.detach() or t.data instead (leaves and parameters pickle)")
+        grad = self.grad.data if isinstance(self.grad, Tensor) else self.grad
+        state = (self.data, grad, self.requires_grad, self.label,
+                 getattr(self, "_from_bool", False))
+        return _rebuild_tensor, (type(self), state, getattr(self, "__dict__", None))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        """A copy of this tensor (and of the graph behind it, if any); the copy of a
+        leaf is a new leaf with its own data and grad."""
+        import copy
+
+        new = type(self).__new__(type(self))
+        memo[id(self)] = new
+        for name in Tensor.__slots__:
+            if name != "__weakref__" and hasattr(self, name):
+                setattr(new, name, copy.deepcopy(getattr(self, name), memo))
+        extra = getattr(self, "__dict__", None)
+        if extra:
+            new.__dict__.update(copy.deepcopy(extra, memo))
+        return new
+
     def __len__(self) -> int:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -1265,6 +1293,20 @@ def _inplace(self: Tensor, other: Any, ufunc: Any, op: str, index: Any = None) -
         raise IndexError(f"setitem: {exc} (tensor shape {d.shape})") from None
     mark_changed((self,), op)
     return self
+
+
+def _rebuild_tensor(cls: type[Tensor], state: tuple[Any, ...],
+                    extra: dict[str, Any] | None) -> Tensor:
+    """Unpickle a leaf (``Tensor.__reduce_ex__``)."""
+    data, grad, requires_grad, label, from_bool = state
+    t = cls.__new__(cls)
+    t.data, t.grad, t.requires_grad, t.label = data, grad, bool(requires_grad), label
+    t._op, t._parents, t._rule, t._saved, t._scope, t._origin = "", (), None, (), "", None
+    if from_bool:
+        t._from_bool = True
+    if extra:
+        t.__dict__.update(extra)
+    return t
 
 
 def _numpy_reduction_kwargs(op: str, kwargs: dict[str, Any]) -> None:
