@@ -32,9 +32,9 @@ class Function:
     recorded backward (``create_graph=True``) ``backward`` receives ``grad_out`` as a
     Tensor, and the entries of ``ctx.saved_tensors`` that were inputs of ``apply``
     as the input Tensors (and the result of ``forward`` as the output Tensor), so a
-    backward written with operators (like ``Cube``'s below) is itself differentiable. A wrong number of gradients, or a gradient
-    whose shape cannot be reduced to its input's, raises ``ValueError`` naming the
-    Function.
+    backward written with operators (like ``Cube``'s below) is itself differentiable.
+    A wrong number of gradients, or a gradient whose shape cannot be reduced to its
+    input's, raises ``ValueError`` naming the Function.
 
     >>> class Cube(Function):
     ...     @staticmethod
