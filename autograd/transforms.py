@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograd.core.graph import enable_grad, gradients
-from autograd.core.tensor import Tensor, _constant
+from autograd.core.tensor import Tensor, _constant, stack
 from autograd.core.value import Value
 
 ArgNums = int | Sequence[int]
@@ -183,8 +183,11 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
     single, nums = _argnums(argnums, "jacobian")
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        out, nodes, _, _ = _trace(f, args, kwargs, nums, "jacobian")
+        out, nodes, _, traced = _trace(f, args, kwargs, nums, "jacobian")
         out = _result(out, "jacobian", "a Tensor")
+        if traced:  # inside an outer grad or jacobian: the result must stay in the graph
+            recorded = _recorded_jacobians(out, nodes)
+            return recorded[0] if single else tuple(recorded)
         jacs = [np.zeros(out.shape + n.shape, dtype=np.result_type(out.dtype, n.dtype))
                 for n in nodes]
         seed = np.zeros(out.shape, dtype=out.dtype)  # C order: flat_seed must be a view
@@ -197,6 +200,25 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
         return jacs[0] if single else tuple(jacs)
 
     return wrapped
+
+
+def _recorded_jacobians(out: Tensor, nodes: list[Tensor]) -> list[Tensor]:
+    """The Jacobians as Tensors in the graph (one recorded sweep per output element), so
+    that an outer ``grad`` or ``jacobian`` differentiates them again."""
+    rows: list[list[Tensor]] = [[] for _ in nodes]
+    for j in range(out.size):
+        seed = np.zeros(out.size, dtype=out.dtype)
+        seed[j] = 1.0
+        for row, g in zip(rows, _grads_of(out, nodes, seed.reshape(out.shape), True),
+                          strict=True):
+            row.append(g)
+    jacs = []
+    for n, row in zip(nodes, rows, strict=True):
+        if not row:  # an empty output: an empty Jacobian
+            jacs.append(_constant(np.zeros(out.shape + n.shape, dtype=n.dtype)))
+        else:
+            jacs.append(stack(row).reshape(out.shape + n.shape))
+    return jacs
 
 
 def hessian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:

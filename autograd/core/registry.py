@@ -260,7 +260,9 @@ def _d_pow(x: Any, k: Any, out: Any, wanted: tuple[bool, bool] = BOTH) -> tuple[
         elif xd > 0.0:
             d_exp = out * G.log(x)
         else:
-            d_exp = 0.0 if (xd == 0.0 and kd >= 0.0) else math.nan
+            # (nan times the output: in a recorded backward the NaN reaches the next
+            # derivative in k too, as PyTorch's log of a negative base does)
+            d_exp = 0.0 if (xd == 0.0 and kd >= 0.0) else math.nan * out
         return d_base, d_exp
     with np.errstate(divide="ignore", invalid="ignore"):
         if not wanted[0]:

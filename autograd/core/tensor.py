@@ -197,6 +197,8 @@ def _fitted(grad: Any, like: np.ndarray, op: str, recorded: bool) -> Any:
     if recorded:
         if not isinstance(grad, Tensor):
             grad = _constant(_gradient_array(grad, op).astype(like.dtype, copy=False))
+        elif grad.data.dtype != like.dtype:  # a float32 leaf gets a float32 grad, as in torch
+            grad = _record(grad.data.astype(like.dtype), _CAST, (grad,))
     else:
         if type(grad) is not np.ndarray:
             grad = grad.data if isinstance(grad, Tensor) else _gradient_array(grad, op)
@@ -354,6 +356,9 @@ _CONCATENATE = Op("concatenate", vjp.concatenate, NOTHING)
 _STACK = Op("stack", vjp.stack, NOTHING)
 _WHERE = Op("where", vjp.where, NOTHING)
 _SCATTER = Op("scatter", vjp.scatter, NOTHING)
+# A change of floating dtype (a recorded gradient meeting its input's dtype); the driver
+# casts its gradient back.
+_CAST = Op("cast", lambda g, inputs, out, saved, needs: (g,), NOTHING)
 
 _NEEDS, _NEEDS_NOT = (True,), (False,)
 _data, _requires_grad = attrgetter("data"), attrgetter("requires_grad")
@@ -473,6 +478,8 @@ def _axes(axis: Axis, ndim: int, op: str) -> tuple[int, ...] | None:
         if not -ndim <= a < ndim:  # a 0-d tensor has no axes at all, as in numpy
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
         out.append(int(a) % max(ndim, 1))
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: axis {tuple(axes)} names an axis more than once")
     return tuple(sorted(out))
 
 
@@ -1105,6 +1112,11 @@ class Tensor:
             seed = gradient
         else:
             raw = gradient.data if isinstance(gradient, Tensor) else gradient
+            kind = np.asarray(raw).dtype.kind if not isinstance(raw, (str, bytes)) else "U"
+            if kind not in "biuf":
+                raise TypeError(f"backward: gradient must be real numbers of shape {self.shape} "
+                                f"(a Tensor or an array), got {type(raw).__name__}"
+                                + (f" of dtype {np.asarray(raw).dtype}" if kind != "U" else ""))
             seed = np.array(raw, dtype=self.data.dtype)
         if gradient is not None and seed.shape != self.shape:
             raise ValueError(
