@@ -79,6 +79,9 @@ ALL: Reads = (True, True)
 NOTHING: Reads = ((), False)
 INPUTS: Reads = (True, False)
 OUTPUT: Reads = ((), True)
+#: A product's rule: inputs 0 and 1 are read for each other's gradient only (a third,
+#: linear's bias, not at all).
+CROSS: Reads = ("cross", False)
 
 
 class Op:
@@ -232,9 +235,13 @@ def _check_versions(node: Tensor) -> None:
         return
     inputs, output = node._rule.reads
     made = node._epoch
-    for i, p in enumerate(node._parents):
-        if (inputs is True or (i < len(inputs) and inputs[i])) \
-                and getattr(p, "_vstamp", 0) > made:
+    parents = node._parents
+    for i, p in enumerate(parents):
+        if inputs == "cross":  # inputs 0 and 1 are read for each other's gradient only
+            read = i < 2 and len(parents) > 1 and parents[1 - i].requires_grad
+        else:
+            read = inputs is True or (i < len(inputs) and inputs[i])
+        if read and getattr(p, "_vstamp", 0) > made:
             raise _version_error(p, node, f"input {i}")
     if output and getattr(node, "_vstamp", 0) > made:
         raise _version_error(node, node, "output")
@@ -350,8 +357,8 @@ _RESHAPE = Op("reshape", vjp.reshape, NOTHING)
 _TRANSPOSE = Op("transpose", vjp.transpose, NOTHING)
 _GETITEM = Op("getitem", vjp.getitem, NOTHING)
 _BROADCAST_TO = Op("broadcast_to", vjp.broadcast_to, NOTHING)
-_MATMUL = Op("matmul", vjp.matmul, INPUTS)
-_LINEAR = Op("linear", vjp.linear, ((True, True, False), False))
+_MATMUL = Op("matmul", vjp.matmul, CROSS)
+_LINEAR = Op("linear", vjp.linear, CROSS)  # (the bias is read for nobody's gradient)
 _CONCATENATE = Op("concatenate", vjp.concatenate, NOTHING)
 _STACK = Op("stack", vjp.stack, NOTHING)
 _WHERE = Op("where", vjp.where, NOTHING)
@@ -365,6 +372,7 @@ _data, _requires_grad = attrgetter("data"), attrgetter("requires_grad")
 
 OPS: dict[str, Op] = {name: _elementwise_op(spec) for name, spec in REGISTRY.items()}
 _ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
+_MUL.reads = CROSS  # d(a*b) = (b, a): each factor is read for the other's gradient only
 _array = {name: spec.array for name, spec in REGISTRY.items()}
 
 
