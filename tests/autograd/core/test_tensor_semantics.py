@@ -70,7 +70,7 @@ def test_value_equality_stays_identity():
 
 def test_comparison_shape_error_names_both_shapes():
     with pytest.raises(ValueError, match=r"\(2,\).*\(3,\)"):
-        Tensor([1.0, 2.0]) < Tensor([1.0, 2.0, 3.0])
+        _ = Tensor([1.0, 2.0]) < Tensor([1.0, 2.0, 3.0])
 
 
 # -- integer and bool dtypes --------------------------------------------------------------
