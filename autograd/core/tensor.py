@@ -1579,8 +1579,8 @@ def _np_dot(a: Any, b: Any) -> Tensor:
     if ta.ndim == 0 or tb.ndim == 0:
         return ta * tb
     if ta.ndim > 2 or tb.ndim > 2:
-        raise TypeError("np.dot of arrays with more than 2 dimensions would drop the graph of a "
-                        "Tensor that requires grad; use a @ b (matmul's broadcasting rule)")
+        raise TypeError("np.dot would drop the graph of a Tensor that requires grad; use x @ w "
+                        "(for more than 2 dimensions, with matmul's batch rule, not np.dot's)")
     return _matmul(ta, tb)
 
 
