@@ -646,12 +646,14 @@ class Tensor:
         return self.data
 
     def item(self) -> float:
-        """The value of a one-element tensor as a Python float."""
+        """The value of a one-element tensor as a Python number (a float; an int or bool
+        for an integer or bool tensor, as in PyTorch)."""
         if self.data.size != 1:
             raise ValueError(
                 f"item: only one-element tensors convert to a float, got shape {self.shape}"
             )
-        return float(self.data.reshape(()))
+        value: float = self.data.reshape(()).item()
+        return value
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut from the graph."""

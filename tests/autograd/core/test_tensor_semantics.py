@@ -190,8 +190,9 @@ def test_float_indices_must_be_integral_and_not_made_from_bools():
 
 
 def test_mixed_integer_and_array_indices_around_a_slice_follow_numpy():
-    # numpy moves the advanced-index axis first when a slice separates the indices
-    # (PyTorch does the same for this case; the README notes it).
+    # numpy treats the integer as an array index too, and moves the broadcast index axis
+    # first when a slice separates them: shape (2, 3). PyTorch applies the integer first
+    # and gives (3, 2); the native API follows numpy, as the README says.
     data = np.arange(24.0).reshape(2, 3, 4)
     x = Tensor(data, requires_grad=True)
     out = x[0, :, [1, 2]]
