@@ -480,7 +480,6 @@ class SGD(Optimizer):
         """One SGD update of every parameter with a gradient."""
         grads = self._checked_gradients()
         state, scratch = self.state, self._scratch
-        changed: list[Tensor] = []  # (their versions move on: a backward through old graphs raises)
         for group, pairs in zip(self.param_groups, grads, strict=True):
             lr, momentum = group["lr"], group["momentum"]
             nesterov, weight_decay = group["nesterov"], group["weight_decay"]
@@ -502,10 +501,8 @@ class SGD(Optimizer):
                     _sub_scaled_large(p.data, lr, g, id(p), scratch)  # type: ignore[arg-type]
                 else:
                     p.data -= lr * g  # in place for an ndarray, rebinding for a float
-                if p.__class__ is not Value:
-                    changed.append(p)  # type: ignore[arg-type]
-        if changed:
-            mark_changed(changed, "SGD.step")
+        # The Tensors' versions move on: a backward through an older graph raises.
+        mark_changed([p for pairs in grads for p, _ in pairs], "SGD.step")
 
 
 class Adam(Optimizer):
@@ -554,7 +551,6 @@ class Adam(Optimizer):
         grads = self._checked_gradients()
         state, scratch = self.state, self._scratch
         decoupled = self._decoupled
-        changed: list[Tensor] = []  # (their versions move on: a backward through old graphs raises)
         for group, pairs in zip(self.param_groups, grads, strict=True):
             lr, (beta1, beta2) = group["lr"], group["betas"]
             eps, weight_decay = group["eps"], group["weight_decay"]
@@ -595,9 +591,8 @@ class Adam(Optimizer):
                 np.divide(m, s, out=s)
                 s *= step_size
                 d -= s
-                changed.append(p)
-        if changed:
-            mark_changed(changed, f"{type(self).__name__}.step")
+        # The Tensors' versions move on: a backward through an older graph raises.
+        mark_changed([p for pairs in grads for p, _ in pairs], f"{type(self).__name__}.step")
 
 
 class AdamW(Adam):

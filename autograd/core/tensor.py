@@ -13,7 +13,7 @@ A Tensor made from a float ndarray shares its memory (like ``torch.as_tensor``);
 from __future__ import annotations
 
 import dis
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any, Union
 
@@ -137,7 +137,7 @@ class Op:
     def __call__(self, out: Any, inputs: Sequence[Tensor], saved: Any = ()) -> Tensor:
         inputs = tuple(inputs)
         for t in inputs:
-            if not isinstance(t, Tensor):
+            if t.__class__ is not Tensor and not isinstance(t, Tensor):
                 raise TypeError(f"Op {self.name!r}: inputs must be Tensors, got "
                                 f"{type(t).__name__}")
         if isinstance(out, (str, bytes)) or out is None:
@@ -269,10 +269,13 @@ def _plain_backward(root: Tensor, seed: np.ndarray) -> None:
     grads: dict[Tensor, Any] = {root: seed}
     get = grads.get
     shared: set[int] = set()
+    clock = VERSION_CLOCK[0]
     for node in reversed(order):
         g = get(node)
         if g is None:
             continue
+        if node._epoch != clock:  # an in-place change since it was made: did it touch it?
+            _check_versions(node)
         pgs, needs = node._rule_grads(g, False)
         for parent, pg, need in zip(node._parents, pgs, needs, strict=True):
             if pg is None or not need:
@@ -1151,14 +1154,19 @@ class Tensor:
         else:
             needs = tuple(map(_requires_grad, parents))
             inputs = parents if recorded else tuple(map(_data, parents))
-        if self._epoch != VERSION_CLOCK[0]:  # an in-place change since: did it touch us?
-            _check_versions(self)
         grads = self._rule.rule(  # type: ignore[union-attr]
             g, inputs, self if recorded else self.data, self._saved, needs)
-        if type(grads) is not tuple and type(grads) is not list:
+        try:
+            count = len(grads)
+        except TypeError:  # None, a generator, a number: (a str or dict fails per gradient)
             raise TypeError(f"{self._op}: its gradient rule returned a {type(grads).__name__}; "
-                            f"expected a tuple with one gradient (or None) per input ({n})")
-        if len(grads) != n:
+                            f"expected a tuple with one gradient (or None) per input ({n})"
+                            ) from None
+        if count != n:
+            if not isinstance(grads, (tuple, list)):
+                raise TypeError(f"{self._op}: its gradient rule returned a "
+                                f"{type(grads).__name__}; expected a tuple with one gradient "
+                                f"(or None) per input ({n})")
             raise ValueError(f"{self._op}: its gradient rule returned {len(grads)} gradient(s) "
                              f"for {n} input(s)")
         return grads, needs
@@ -1166,6 +1174,8 @@ class Tensor:
     def _backward_step(self, g: Any, recorded: bool) -> list[Any]:
         # The graph core's step (recorded and anomaly-checked sweeps); plain backward
         # runs _plain_backward, which does the same in one loop.
+        if self._epoch != VERSION_CLOCK[0]:  # an in-place change since: did it touch us?
+            _check_versions(self)
         grads, needs = self._rule_grads(g, recorded)
         return [_fitted(pg, parent.data, self._op, recorded) if pg is not None and need
                 else None for parent, pg, need in zip(self._parents, grads, needs, strict=True)]
@@ -1246,8 +1256,9 @@ def _compare(ufunc: Any, a: Tensor, other: Any, op: str) -> Tensor:
     return _constant(np.asarray(out))
 
 
-def mark_changed(tensors: Sequence[Tensor], op: str) -> None:
-    """Record that ``op`` changed these tensors' values in place (bumps their versions).
+def mark_changed(tensors: Iterable[Any], op: str) -> None:
+    """Record that ``op`` changed these tensors' values in place (bumps their versions;
+    anything else in ``tensors``, such as a Value parameter, is skipped).
 
     Everything in the library that writes into a Tensor's array (in-place methods,
     optimizer steps, ``nn.init``) calls it; a backward that needs an older value raises.
@@ -1258,7 +1269,12 @@ def mark_changed(tensors: Sequence[Tensor], op: str) -> None:
     """
     stamp = tick()
     for t in tensors:
-        t._vcount = getattr(t, "_vcount", 0) + 1
+        try:
+            t._vcount += 1
+        except AttributeError:  # its first in-place change (or not a Tensor: skipped)
+            if not isinstance(t, Tensor):
+                continue
+            t._vcount = 1
         t._vstamp = stamp
         t._vlast = op
 
