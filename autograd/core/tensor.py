@@ -107,6 +107,11 @@ class Op:
     a wrong count or a shape that cannot be reduced raises ``ValueError`` naming
     the op.
 
+    ``reads`` says which values the rule reads: ``(inputs, output)``, where
+    ``inputs`` is True (all), or one bool per input; backward raises if an in-place
+    change touched one of them after the op ran. The default, ``ALL``, is the safe
+    choice; ``NOTHING`` suits a rule that reads only shapes (``sum``'s).
+
     >>> import numpy as np
     >>> cube = Op("cube", lambda g, inputs, out, saved, needs: (3 * inputs[0] ** 2 * g,))
     >>> x = Tensor([1.0, 2.0], requires_grad=True)
