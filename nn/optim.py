@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.core.tensor import Tensor, mark_changed
+from autograd.core.tensor import Tensor, mark_stepped
 from autograd.core.value import Value
 
 Param = Tensor | Value
@@ -502,7 +502,7 @@ class SGD(Optimizer):
                 else:
                     p.data -= lr * g  # in place for an ndarray, rebinding for a float
         # The Tensors' versions move on: a backward through an older graph raises.
-        mark_changed([p for pairs in grads for p, _ in pairs], "SGD.step")
+        mark_stepped(grads, "SGD.step")
 
 
 class Adam(Optimizer):
@@ -523,6 +523,7 @@ class Adam(Optimizer):
 
     _state_keys = ("step", "exp_avg", "exp_avg_sq")
     _decoupled = False
+    _step_name = "Adam.step"
 
     def __init__(
         self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
@@ -592,7 +593,7 @@ class Adam(Optimizer):
                 s *= step_size
                 d -= s
         # The Tensors' versions move on: a backward through an older graph raises.
-        mark_changed([p for pairs in grads for p, _ in pairs], f"{type(self).__name__}.step")
+        mark_stepped(grads, self._step_name)
 
 
 class AdamW(Adam):
@@ -608,6 +609,7 @@ class AdamW(Adam):
     """
 
     _decoupled = True
+    _step_name = "AdamW.step"
 
     def __init__(
         self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),

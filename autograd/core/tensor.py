@@ -72,6 +72,25 @@ def _made_from_bools(data: Any) -> bool:
     return isinstance(first, (bool, np.bool_)) and np.asarray(data).dtype.kind == "b"
 
 
+def _op_result(name: str, out: Any) -> np.ndarray:
+    """An op's result that is not an ndarray, as one (or an error naming the op)."""
+    if isinstance(out, (str, bytes)) or out is None:
+        raise TypeError(f"Op {name!r}: the result must be an array of numbers, got "
+                        f"{type(out).__name__}")
+    return np.asarray(out)
+
+
+def _op_integer_result(name: str, out: np.ndarray, inputs: tuple[Any, ...]) -> np.ndarray:
+    """An integer or bool result: float64 in the graph (an integer result there would
+    truncate every later gradient); anything else is refused."""
+    if out.dtype.kind not in "biu":
+        raise TypeError(f"Op {name!r}: the result must be an array of real numbers, got dtype "
+                        f"{out.dtype}")
+    if any(getattr(t, "requires_grad", False) for t in inputs):
+        return out.astype(np.float64)
+    return out
+
+
 #: ``Op.reads``: (for each input, whether the rule reads its values; whether it reads the
 #: output's). ``ALL``: everything (the safe default for a rule written elsewhere).
 Reads = tuple[Any, bool]
@@ -141,22 +160,18 @@ class Op:
 
     def __call__(self, out: Any, inputs: Sequence[Tensor], saved: Any = ()) -> Tensor:
         inputs = tuple(inputs)
-        for t in inputs:
-            if t.__class__ is not Tensor and not isinstance(t, Tensor):
-                raise TypeError(f"Op {self.name!r}: inputs must be Tensors, got "
-                                f"{type(t).__name__}")
-        if isinstance(out, (str, bytes)) or out is None:
-            raise TypeError(f"Op {self.name!r}: the result must be an array of numbers, got "
-                            f"{type(out).__name__}")
-        arr = out if type(out) is np.ndarray else np.asarray(out)
-        if arr.dtype.kind != "f":
-            if arr.dtype.kind not in "biu":
-                raise TypeError(f"Op {self.name!r}: the result must be an array of real numbers, "
-                                f"got dtype {arr.dtype}")
-            if any(t.requires_grad for t in inputs):
-                # An integer result in the graph would truncate every later gradient.
-                arr = arr.astype(np.float64)
-        return _record(arr, self, inputs, saved)
+        if type(out) is not np.ndarray:
+            out = _op_result(self.name, out)
+        if out.dtype.kind != "f":
+            out = _op_integer_result(self.name, out, inputs)
+        try:
+            return _record(out, self, inputs, saved)
+        except AttributeError:
+            for t in inputs:
+                if not isinstance(t, Tensor):
+                    raise TypeError(f"Op {self.name!r}: inputs must be Tensors, got "
+                                    f"{type(t).__name__}") from None
+            raise
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -234,6 +249,9 @@ def _gradient_array(grad: Any, op: str) -> np.ndarray:
     return arr
 
 
+_NEVER = (0, "")  # the version info of a tensor never changed in place
+
+
 def _check_versions(node: Tensor) -> None:
     """Raise if an in-place change touched a value ``node``'s rule reads since it was made."""
     if node._rule is None:
@@ -246,9 +264,9 @@ def _check_versions(node: Tensor) -> None:
             read = i < 2 and len(parents) > 1 and parents[1 - i].requires_grad
         else:
             read = inputs is True or (i < len(inputs) and inputs[i])
-        if read and getattr(p, "_vstamp", 0) > made:
+        if read and getattr(p, "_vinfo", _NEVER)[0] > made:
             raise _version_error(p, node, f"input {i}")
-    if output and getattr(node, "_vstamp", 0) > made:
+    if output and getattr(node, "_vinfo", _NEVER)[0] > made:
         raise _version_error(node, node, "output")
 
 
@@ -257,7 +275,7 @@ def _version_error(t: Tensor, node: Tensor, which: str) -> RuntimeError:
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an "
         f"inplace operation: the Tensor{label} of shape {t.shape} ({which} of {node._op!r}) is "
-        f"at version {t._version}, changed by {getattr(t, '_vlast', 'an in-place op')!r} "
+        f"at version {t._version}, changed by {getattr(t, '_vinfo', _NEVER)[1]!r} "
         f"after {node._op!r} saved it; {node._op!r} needs the values it had then. Do the "
         "in-place change after backward (or compute the graph again); no .grad was written")
 
@@ -555,8 +573,8 @@ class Tensor:
         "_op", "_parents", "_rule", "_saved", "_scope", "_origin", "__weakref__",
         "_from_bool",  # set only by __init__, and only for bool data (refused as an index)
         # Set only when used: the clock's value when the op was recorded (graph nodes);
-        # the version count, the clock's tick and the op of the last in-place change.
-        "_epoch", "_vcount", "_vstamp", "_vlast",
+        # the version count, and (the clock's tick, the op) of the last in-place change.
+        "_epoch", "_vcount", "_vinfo",
     )
 
     _GRAD_RESET = None
@@ -575,8 +593,7 @@ class Tensor:
     _origin: str | None
     _epoch: int
     _vcount: int
-    _vstamp: int
-    _vlast: str
+    _vinfo: tuple[int, str]
 
     def __init__(
         self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None, label: str = ""
@@ -1272,7 +1289,7 @@ def mark_changed(tensors: Iterable[Any], op: str) -> None:
     >>> mark_changed([t], "my_update"); t._version
     1
     """
-    stamp = tick()
+    info = (tick(), op)  # one tuple for all of them
     for t in tensors:
         try:
             t._vcount += 1
@@ -1280,8 +1297,22 @@ def mark_changed(tensors: Iterable[Any], op: str) -> None:
             if not isinstance(t, Tensor):
                 continue
             t._vcount = 1
-        t._vstamp = stamp
-        t._vlast = op
+        t._vinfo = info
+
+
+def mark_stepped(groups: Iterable[Iterable[tuple[Any, Any]]], op: str) -> None:
+    """``mark_changed`` for an optimizer step: ``groups`` holds (parameter, gradient)
+    pairs per parameter group (Value parameters are skipped)."""
+    info = (tick(), op)
+    for pairs in groups:
+        for t, _ in pairs:
+            try:
+                t._vcount += 1
+            except AttributeError:
+                if not isinstance(t, Tensor):
+                    continue
+                t._vcount = 1
+            t._vinfo = info
 
 
 def _inplace(self: Tensor, other: Any, ufunc: Any, op: str, index: Any = None) -> Tensor:
