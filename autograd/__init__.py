@@ -24,6 +24,8 @@ from autograd.core.factories import (
 )
 from autograd.core.free_functions import (
     ELEMENTWISE,
+    argmax,
+    argmin,
     log_softmax,
     matmul,
     max,
@@ -60,7 +62,8 @@ __all__ = [
     "draw_graph", "render_graph", "manual_seed", "detect_anomaly", "concatenate", "stack",
     "where", "maximum", "minimum", "gc_paused", "compile",
     # module-level functions mirroring the methods (and the elementwise ones, below)
-    "softmax", "log_softmax", "sum", "mean", "max", "min", "reshape", "transpose", "matmul",
+    "softmax", "log_softmax", "sum", "mean", "max", "min", "argmax", "argmin", "reshape",
+    "transpose", "matmul",
     "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "linspace", "eye", "rand",
     "randn",
     "animate_backward", "draw_dot",

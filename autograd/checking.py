@@ -27,6 +27,17 @@ class GradcheckError(RuntimeError):
     """
 
 
+def _tolerances(eps: Any, atol: Any, rtol: Any) -> None:
+    """eps must be a positive finite number, atol and rtol finite numbers >= 0."""
+    for name, v, positive in (("eps", eps, True), ("atol", atol, False), ("rtol", rtol, False)):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
+            raise TypeError(f"gradcheck: {name} must be a number, got {v!r}")
+        if not np.isfinite(v) or v < 0 or (positive and v == 0):
+            need = "a finite number > 0 (the finite-difference step)" if positive else \
+                "a finite number >= 0"
+            raise ValueError(f"gradcheck: {name} must be {need}, got {v!r}")
+
+
 def gradcheck(
     f: Callable[..., Any],
     inputs: Sequence[Node],
@@ -49,6 +60,7 @@ def gradcheck(
     >>> gradcheck(lambda t: (t * t.sin()).sum(), [x])
     True
     """
+    _tolerances(eps, atol, rtol)
     inputs = list(inputs)
     if not inputs:
         raise ValueError("gradcheck: inputs is empty; pass the Values/Tensors to check")

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograd.core.graph import enable_grad, gradients
-from autograd.core.tensor import Tensor, _constant
+from autograd.core.tensor import Tensor, _constant, stack
 from autograd.core.value import Value
 
 ArgNums = int | Sequence[int]
@@ -81,6 +81,26 @@ def _trace(f: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
     return out, nodes, [scalars[i % len(args)] for i in nums], traced
 
 
+def _result(out: Any, what: str, expected: str) -> Tensor:
+    """``f``'s result as a Tensor. A number or array that does not depend on the input
+    (``f`` ignored it) is a constant: its derivative is 0, as in JAX and HIPS."""
+    if isinstance(out, Tensor):
+        return out
+    if isinstance(out, (list, tuple)):
+        from autograd.core.tensor import as_tensor
+
+        try:
+            return as_tensor(out, what)
+        except (TypeError, ValueError):
+            pass
+    if isinstance(out, (int, float, np.number, np.ndarray)) and not isinstance(out, bool):
+        arr = np.asarray(out)
+        if arr.dtype.kind in "iuf":
+            return _constant(arr.astype(np.result_type(arr.dtype, np.float64)))
+    raise TypeError(f"{what}: f must return {expected} computed from its inputs, "
+                    f"got {type(out).__name__}")
+
+
 def _grads_of(out: Tensor, nodes: list[Tensor], seed: Any, recorded: bool) -> list[Any]:
     if not out.requires_grad:
         found: dict[Any, Any] = {}
@@ -116,9 +136,7 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
 
     def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
         out, nodes, scalars, traced = _trace(f, args, kwargs, nums, "grad")
-        if not isinstance(out, Tensor):
-            raise TypeError(f"grad: f must return a scalar computed from its inputs, "
-                            f"got {type(out).__name__}")
+        out = _result(out, "grad", "a scalar")
         if out.size != 1:
             raise ValueError(f"grad: f must return a scalar, got a tensor of shape {out.shape}")
         grads = _grads_of(out, nodes, np.ones_like(out.data), traced)
@@ -165,10 +183,11 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
     single, nums = _argnums(argnums, "jacobian")
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        out, nodes, _, _ = _trace(f, args, kwargs, nums, "jacobian")
-        if not isinstance(out, Tensor):
-            raise TypeError(f"jacobian: f must return a Tensor computed from its inputs, "
-                            f"got {type(out).__name__}")
+        out, nodes, _, traced = _trace(f, args, kwargs, nums, "jacobian")
+        out = _result(out, "jacobian", "a Tensor")
+        if traced:  # inside an outer grad or jacobian: the result must stay in the graph
+            recorded = _recorded_jacobians(out, nodes)
+            return recorded[0] if single else tuple(recorded)
         jacs = [np.zeros(out.shape + n.shape, dtype=np.result_type(out.dtype, n.dtype))
                 for n in nodes]
         seed = np.zeros(out.shape, dtype=out.dtype)  # C order: flat_seed must be a view
@@ -181,6 +200,25 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
         return jacs[0] if single else tuple(jacs)
 
     return wrapped
+
+
+def _recorded_jacobians(out: Tensor, nodes: list[Tensor]) -> list[Tensor]:
+    """The Jacobians as Tensors in the graph (one recorded sweep per output element), so
+    that an outer ``grad`` or ``jacobian`` differentiates them again."""
+    rows: list[list[Tensor]] = [[] for _ in nodes]
+    for j in range(out.size):
+        seed = np.zeros(out.size, dtype=out.dtype)
+        seed[j] = 1.0
+        for row, g in zip(rows, _grads_of(out, nodes, seed.reshape(out.shape), True),
+                          strict=True):
+            row.append(g)
+    jacs = []
+    for n, row in zip(nodes, rows, strict=True):
+        if not row:  # an empty output: an empty Jacobian
+            jacs.append(_constant(np.zeros(out.shape + n.shape, dtype=n.dtype)))
+        else:
+            jacs.append(stack(row).reshape(out.shape + n.shape))
+    return jacs
 
 
 def hessian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from autograd.core import random as _random
-from autograd.core.tensor import Tensor
+from autograd.core.tensor import Tensor, mark_changed
 from nn._checks import finite as _finite
 
 __all__ = [
@@ -81,6 +81,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
         data[...] = values
     else:
         tensor.data = np.array(np.broadcast_to(values, data.shape), dtype=data.dtype)
+    mark_changed((tensor,), "nn.init")  # a backward through an older graph raises
     return tensor
 
 

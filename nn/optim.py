@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.core.tensor import Tensor
+from autograd.core.tensor import Tensor, mark_stepped
 from autograd.core.value import Value
 from nn.module import Module
 
@@ -507,6 +507,8 @@ class SGD(Optimizer):
                     _sub_scaled_large(p.data, lr, g, id(p), scratch)  # type: ignore[arg-type]
                 else:
                     p.data -= lr * g  # in place for an ndarray, rebinding for a float
+        # The Tensors' versions move on: a backward through an older graph raises.
+        mark_stepped(grads, "SGD.step")
 
 
 class Adam(Optimizer):
@@ -527,6 +529,7 @@ class Adam(Optimizer):
 
     _state_keys = ("step", "exp_avg", "exp_avg_sq")
     _decoupled = False
+    _step_name = "Adam.step"
 
     def __init__(
         self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
@@ -595,6 +598,8 @@ class Adam(Optimizer):
                 np.divide(m, s, out=s)
                 s *= step_size
                 d -= s
+        # The Tensors' versions move on: a backward through an older graph raises.
+        mark_stepped(grads, self._step_name)
 
 
 class AdamW(Adam):
@@ -610,6 +615,7 @@ class AdamW(Adam):
     """
 
     _decoupled = True
+    _step_name = "AdamW.step"
 
     def __init__(
         self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),

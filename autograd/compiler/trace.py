@@ -208,19 +208,19 @@ class TracedTensor(Tensor):
             _refuse_here("converting a computed or argument Tensor to an array")
         return super().__array__(dtype, copy)
 
-    def __lt__(self, other: Any) -> np.ndarray:
+    def __lt__(self, other: Any) -> Tensor:
         _refuse_here("comparing a computed or argument Tensor (<)")
         return super().__lt__(other)
 
-    def __le__(self, other: Any) -> np.ndarray:
+    def __le__(self, other: Any) -> Tensor:
         _refuse_here("comparing a computed or argument Tensor (<=)")
         return super().__le__(other)
 
-    def __gt__(self, other: Any) -> np.ndarray:
+    def __gt__(self, other: Any) -> Tensor:
         _refuse_here("comparing a computed or argument Tensor (>)")
         return super().__gt__(other)
 
-    def __ge__(self, other: Any) -> np.ndarray:
+    def __ge__(self, other: Any) -> Tensor:
         _refuse_here("comparing a computed or argument Tensor (>=)")
         return super().__ge__(other)
 

@@ -1,7 +1,8 @@
 """Tensor factories, named and shaped as PyTorch's: ``zeros``, ``linspace``, ``randn``...
 
 Each returns a new leaf ``Tensor`` and takes ``dtype=None`` (float64 unless a
-floating dtype is given; the ``_like`` forms keep a floating input's dtype) and
+dtype is given: a floating one, or an integer or bool one for a Tensor that never
+requires grad; the ``_like`` forms keep a floating input's dtype) and
 ``requires_grad=False``. ``rand`` and ``randn`` draw from the generator seeded
 by ``autograd.manual_seed``.
 
@@ -29,16 +30,17 @@ __all__ = ["zeros", "ones", "full", "zeros_like", "ones_like", "arange", "linspa
 Shape = int | tuple[int, ...] | list[int]
 
 
-def _dtype(dtype: Any, who: str, default: Any = np.float64) -> np.dtype:
+def _dtype(dtype: Any, who: str, default: Any = np.float64, floating: bool = False) -> np.dtype:
     if dtype is None:
         return np.dtype(default)
     try:
         dt = np.dtype(dtype)
     except TypeError:
-        raise TypeError(f"{who}: dtype must be a numpy floating dtype such as 'float32', "
-                        f"got {dtype!r}") from None
-    if dt.kind != "f":
-        raise TypeError(f"{who}: dtype must be a floating type (Tensors hold floats), got {dt}")
+        raise TypeError(f"{who}: dtype must be a numpy dtype such as 'float32', 'int64' or "
+                        f"'bool', got {dtype!r}") from None
+    if dt.kind not in ("f" if floating else "biuf"):
+        what = "a floating" if floating else "a floating, integer or bool"
+        raise TypeError(f"{who}: dtype must be {what} type, got {dt}")
     return dt
 
 
@@ -176,7 +178,7 @@ def rand(*shape: Shape, dtype: Any = None, requires_grad: bool = False) -> Tenso
     >>> manual_seed(0); bool((rand(3).data == a.data).all())
     True
     """
-    dims, dt = _shape(shape, "rand"), _dtype(dtype, "rand")
+    dims, dt = _shape(shape, "rand"), _dtype(dtype, "rand", floating=True)
     return _leaf(_random.generator().random(dims).astype(dt, copy=False), requires_grad)
 
 
@@ -186,5 +188,5 @@ def randn(*shape: Shape, dtype: Any = None, requires_grad: bool = False) -> Tens
     >>> randn(2, 3).shape
     (2, 3)
     """
-    dims, dt = _shape(shape, "randn"), _dtype(dtype, "randn")
+    dims, dt = _shape(shape, "randn"), _dtype(dtype, "randn", floating=True)
     return _leaf(_random.generator().standard_normal(dims).astype(dt, copy=False), requires_grad)

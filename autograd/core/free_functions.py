@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd.core.registry import REGISTRY, UNARY_METHODS, Elementwise
-from autograd.core.tensor import Axis, Tensor, _matmul, _operand
+from autograd.core.tensor import Axis, Tensor, _matmul, _operand, as_tensor
 from autograd.core.value import Value
 
 Node = Tensor | Value  # the one definition of "a Tensor or a Value", for type hints
@@ -30,7 +30,7 @@ Node = Tensor | Value  # the one definition of "a Tensor or a Value", for type h
 def _node(x: Any) -> Any:
     if isinstance(x, (Tensor, Value)):
         return x
-    return Tensor(x)
+    return as_tensor(x)  # a list holding Tensors is stacked into the graph
 
 
 def _elementwise(entry: Elementwise) -> Callable[..., Any]:
@@ -90,6 +90,14 @@ def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """``x.min(axis, keepdims)``; array-likes become constant Tensors."""
     return _tensor(x).min(axis, keepdims)
 
+def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """``x.argmax(axis, keepdims)``: an integer Tensor."""
+    return _tensor(x).argmax(axis, keepdims)
+
+def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """``x.argmin(axis, keepdims)``: an integer Tensor."""
+    return _tensor(x).argmin(axis, keepdims)
+
 def reshape(x: Any, *shape: Any) -> Tensor:
     """``x.reshape(*shape)``."""
     return _tensor(x).reshape(*shape)
@@ -109,4 +117,4 @@ def matmul(a: Any, b: Any) -> Tensor:
 def _tensor(x: Any) -> Tensor:
     if isinstance(x, Value):
         raise TypeError(f"expected a Tensor or an array-like, got a Value ({x!r})")
-    return x if isinstance(x, Tensor) else Tensor(x)
+    return x if isinstance(x, Tensor) else as_tensor(x)  # lists of Tensors: stacked

@@ -31,10 +31,10 @@ class Function:
     ``apply`` records the op with ``autograd.Op``, like every op of the library. In a
     recorded backward (``create_graph=True``) ``backward`` receives ``grad_out`` as a
     Tensor, and the entries of ``ctx.saved_tensors`` that were inputs of ``apply``
-    as the input Tensors, so a backward written with operators (like ``Cube``'s
-    below) is itself differentiable. A wrong number of gradients, or a gradient
-    whose shape cannot be reduced to its input's, raises ``ValueError`` naming the
-    Function.
+    as the input Tensors (and the result of ``forward`` as the output Tensor), so a
+    backward written with operators (like ``Cube``'s below) is itself differentiable.
+    A wrong number of gradients, or a gradient whose shape cannot be reduced to its
+    input's, raises ``ValueError`` naming the Function.
 
     >>> class Cube(Function):
     ...     @staticmethod
@@ -68,14 +68,17 @@ class Function:
                 raise TypeError(f"{cls.__name__}.apply: Function works on Tensors, not Values")
         ctx = FunctionCtx(tuple(isinstance(a, Tensor) and a.requires_grad for a in args))
         raw = [a.data if isinstance(a, Tensor) else a for a in args]
-        out = _forward_result(cls, cls.forward(ctx, *raw))
+        result = cls.forward(ctx, *raw)
+        out = _forward_result(cls, result)
+        # What forward returned, by identity: saved, it comes back as the output node.
+        returned = (id(result), id(out), id(result.data) if isinstance(result, Tensor) else 0)
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         parents = tuple(args[i] for i in positions)
         op = cls.__dict__.get("_op")
         if op is None:
             op = Op(cls.__name__, _function_rule)
             cls._op = op  # type: ignore[attr-defined]  # one Op per Function class
-        return op(out, parents, (cls, ctx, positions, len(args), raw))
+        return op(out, parents, (cls, ctx, positions, len(args), raw, returned))
 
 
 def _forward_result(cls: type, out: Any) -> np.ndarray:
@@ -103,13 +106,15 @@ def _forward_result(cls: type, out: Any) -> np.ndarray:
 
 
 def _function_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
-    cls, ctx, positions, n_inputs, raw = saved
+    cls, ctx, positions, n_inputs, raw, returned = saved
     if G.is_plain(g):
         grads = cls.backward(ctx, g)
     else:
         # A recorded backward: the saved arrays that were inputs come back as the input
-        # Tensors, so a backward written with operators is differentiable again.
-        by_id = {id(raw[i]): t for i, t in zip(positions, inputs, strict=True)}
+        # Tensors, and the saved result as the output node (PyTorch's Exp example saves
+        # its result), so a backward written with operators is differentiable again.
+        by_id = {key: out for key in returned if key}
+        by_id.update({id(raw[i]): t for i, t in zip(positions, inputs, strict=True)})
         plain = ctx.saved_tensors
         ctx.saved_tensors = tuple(by_id.get(id(a), a) for a in plain)
         try:

@@ -25,6 +25,7 @@ import inspect
 import math
 import sys
 import threading
+import warnings
 from collections.abc import Callable
 from contextlib import ContextDecorator
 from typing import Any, TypeVar
@@ -37,7 +38,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class ThreadState:
     """One thread's switches; read by every op, so kept in plain slots."""
 
-    __slots__ = ("grad_enabled", "anomaly", "scope", "record", "trace")
+    __slots__ = ("grad_enabled", "anomaly", "scope", "record", "trace", "lenient")
 
     def __init__(self) -> None:
         self.grad_enabled = True
@@ -52,6 +53,10 @@ class ThreadState:
         # The trace ``autograd.compile`` is recording on this thread (None: eager). Ops
         # see it only on their ``record == 2`` path, so eager mode pays nothing for it.
         self.trace: Any = None
+        # True while a recorded backward runs: its formulas meet the edges of their
+        # domains (1 / 0 in sqrt's derivative at 0) and give inf or nan there, as
+        # PyTorch's do, instead of the error an op written by the user raises.
+        self.lenient = False
 
     def update(self) -> None:
         self.record = ((2 if (self.anomaly or self.scope or self.trace is not None) else 1)
@@ -299,6 +304,26 @@ def topological_order(root: Any, leaves: bool = True) -> list[Any]:
 _DONE = object()  # on the walk's stack, above a node: "its parents are done"
 
 
+# -- versions of in-place changes -----------------------------------------------------------
+# Every in-place change made through the library (Tensor's ``add_`` ... ``t[i] = v``, an
+# optimizer step, ``nn.init``) takes the next tick of one clock and stamps the Tensor
+# with it (and counts its version). A recorded node keeps the clock's value at its
+# creation, one int; backward compares it with the stamps of what its rule reads, and
+# only when the clock moved since the node was made, so graphs that no in-place change
+# touched pay one comparison per node.
+VERSION_CLOCK = [0]
+_CLOCK_LOCK = threading.Lock()
+_acquire, _release = _CLOCK_LOCK.acquire, _CLOCK_LOCK.release
+
+
+def tick() -> int:
+    """The next tick of the version clock (one per in-place change)."""
+    _acquire()  # (not ``with``: an optimizer step calls this once, and every call counts)
+    VERSION_CLOCK[0] = now = VERSION_CLOCK[0] + 1
+    _release()
+    return now
+
+
 # Backward sweeps may run in several threads at once (one shared graph, or many graphs
 # into one shared parameter). Each sweep collects its gradients privately; only the
 # final write into ``.grad`` takes this lock, so no thread sees another's half-written
@@ -324,8 +349,14 @@ def _gradients(
     grads: dict[Any, Any] = {root: seed}
     shared: set[int] = set()
     if recorded:  # the rules run on nodes: record them, even inside no_grad()
-        with enable_grad():
-            _sweep(order, grads, shared, True, thread_state().anomaly)
+        state = thread_state()
+        lenient = state.lenient
+        state.lenient = True
+        try:
+            with enable_grad(), np.errstate(divide="ignore", invalid="ignore"):
+                _sweep(order, grads, shared, True, state.anomaly)
+        finally:
+            state.lenient = lenient
     elif thread_state().anomaly:
         # A NaN or inf gradient is what anomaly mode reports, not a numpy warning.
         with np.errstate(all="ignore"):
@@ -367,7 +398,17 @@ def run_backward(root: Any, seed: Any, create_graph: bool = False) -> None:
     """
     order = topological_order(root, leaves=False)
     grads, shared = _gradients(order, root, seed, create_graph)
+    if create_graph and len(grads) > len(order):  # some of them are leaves
+        warnings.warn(CYCLE_WARNING, UserWarning, stacklevel=3)
     write_gradients(order, grads, shared)
+
+
+CYCLE_WARNING = (
+    "backward(create_graph=True) stores in each leaf's .grad a gradient whose graph can "
+    "refer back to the leaf: a reference cycle between the leaf and its .grad, freed only by "
+    "Python's cyclic garbage collector (it leaks under gc_paused()). Use autograd.grad(...) "
+    "(it writes no .grad), or set .grad = None on the leaves once the gradients are used."
+)
 
 
 def write_gradients(order: list[Any], grads: dict[Any, Any], shared: set[int]) -> None:

@@ -284,11 +284,13 @@ def _d_pow_base(x: Any, k: Any, xd: Any, kd: Any) -> Any:
         if xd == 0.0 and kd < 1.0:
             return math.inf
         return k * x ** (k - 1.0)
-    d = k * x ** (k - 1.0)
     both_zero = (xd == 0) & (kd == 0)
-    if G.is_plain(d):
-        return np.where(both_zero, 0.0, d)
-    return G.where(np.broadcast_to(both_zero, d.shape), 0.0, d)
+    if G.is_plain(x) and G.is_plain(k):
+        return np.where(both_zero, 0.0, k * x ** (k - 1.0))
+    both_zero = np.broadcast_to(both_zero, np.broadcast_shapes(np.shape(xd), np.shape(kd)))
+    # x is replaced by 1 where the result is 0 anyway: 0 ** -1 there would turn the zero
+    # gradient of the next derivative into 0 * inf = nan (PyTorch gives 0).
+    return G.where(both_zero, 0.0, k * G.where(both_zero, 1.0, x) ** (k - 1.0))
 
 
 def _d_pow_exponent(x: Any, out: Any, xd: Any, kd: Any) -> Any:
@@ -297,7 +299,9 @@ def _d_pow_exponent(x: Any, out: Any, xd: Any, kd: Any) -> Any:
     if type(xd) is float and type(kd) is float:
         if xd > 0.0:
             return out * G.log(x)
-        return 0.0 if (xd == 0.0 and kd >= 0.0) else math.nan
+        # (nan times the output: in a recorded backward the NaN reaches the next
+        # derivative in k too, as PyTorch's log of a negative base does)
+        return 0.0 if (xd == 0.0 and kd >= 0.0) else math.nan * out
     positive = xd > 0
     fallback = np.where((xd == 0) & (kd >= 0), 0.0, np.nan)
     log_x = G.log(G.where(positive, x, 1.0))  # log(1) = 0 where x <= 0: no warning, no NaN

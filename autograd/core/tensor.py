@@ -12,7 +12,8 @@ A Tensor made from a float ndarray shares its memory (like ``torch.as_tensor``);
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dis
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Union
 
@@ -22,8 +23,10 @@ from autograd.core import tensor_rules as vjp
 from autograd.core.generic import unbroadcast
 from autograd.core.graph import (
     PER_THREAD,
+    VERSION_CLOCK,
     creation_site,
     run_backward,
+    tick,
     topological_order,
     write_gradients,
 )
@@ -34,6 +37,14 @@ Axis = int | Sequence[int] | None
 Rule = Callable[[Any, tuple[Any, ...], Any, Any, tuple[bool, ...]], Sequence[Any]]
 
 def _as_float_array(data: Any, dtype: Any = None, what: str = "Tensor") -> np.ndarray:
+    """``data`` as an array: float data keeps its dtype, other numbers become float64,
+    unless ``dtype`` names the dtype (floating, integer or bool)."""
+    if dtype is not None and np.dtype(dtype).kind in "biu":
+        try:
+            return np.asarray(data, dtype=dtype)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise TypeError(f"{what}: cannot convert {type(data).__name__} to an array of "
+                            f"{np.dtype(dtype)}: {exc}") from None
     try:
         arr = np.asarray(data, dtype=dtype)
     except (TypeError, ValueError) as exc:
@@ -61,6 +72,37 @@ def _made_from_bools(data: Any) -> bool:
     return isinstance(first, (bool, np.bool_)) and np.asarray(data).dtype.kind == "b"
 
 
+def _op_result(name: str, out: Any) -> np.ndarray:
+    """An op's result that is not an ndarray, as one (or an error naming the op)."""
+    if isinstance(out, (str, bytes)) or out is None:
+        raise TypeError(f"Op {name!r}: the result must be an array of numbers, got "
+                        f"{type(out).__name__}")
+    return np.asarray(out)
+
+
+def _op_integer_result(name: str, out: np.ndarray, inputs: tuple[Any, ...]) -> np.ndarray:
+    """An integer or bool result: float64 in the graph (an integer result there would
+    truncate every later gradient); anything else is refused."""
+    if out.dtype.kind not in "biu":
+        raise TypeError(f"Op {name!r}: the result must be an array of real numbers, got dtype "
+                        f"{out.dtype}")
+    if any(getattr(t, "requires_grad", False) for t in inputs):
+        return out.astype(np.float64)
+    return out
+
+
+#: ``Op.reads``: (for each input, whether the rule reads its values; whether it reads the
+#: output's). ``ALL``: everything (the safe default for a rule written elsewhere).
+Reads = tuple[Any, bool]
+ALL: Reads = (True, True)
+NOTHING: Reads = ((), False)
+INPUTS: Reads = (True, False)
+OUTPUT: Reads = ((), True)
+#: A product's rule: inputs 0 and 1 are read for each other's gradient only (a third,
+#: linear's bias, not at all).
+CROSS: Reads = ("cross", False)
+
+
 class Op:
     """A differentiable Tensor operation: its name and its gradient rule.
 
@@ -84,6 +126,11 @@ class Op:
     a wrong count or a shape that cannot be reduced raises ``ValueError`` naming
     the op.
 
+    ``reads`` says which values the rule reads: ``(inputs, output)``, where
+    ``inputs`` is True (all), or one bool per input; backward raises if an in-place
+    change touched one of them after the op ran. The default, ``ALL``, is the safe
+    choice; ``NOTHING`` suits a rule that reads only shapes (``sum``'s).
+
     >>> import numpy as np
     >>> cube = Op("cube", lambda g, inputs, out, saved, needs: (3 * inputs[0] ** 2 * g,))
     >>> x = Tensor([1.0, 2.0], requires_grad=True)
@@ -97,14 +144,34 @@ class Op:
     array([ 6., 12.])
     """
 
-    __slots__ = ("name", "rule")
+    __slots__ = ("name", "rule", "reads")
 
-    def __init__(self, name: str, rule: Rule) -> None:
+    def __init__(self, name: str, rule: Rule, reads: Reads = ALL) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"Op: name must be a str, got {type(name).__name__} ({name!r})")
+        if not callable(rule):
+            raise TypeError(f"Op {name!r}: rule must be callable as rule(g, inputs, out, saved, "
+                            f"needs), got {type(rule).__name__}")
         self.name = name
         self.rule = rule
+        # What the rule reads of the values (not the shapes) of its inputs and output:
+        # backward checks that no in-place change touched those since the op ran.
+        self.reads = reads
 
     def __call__(self, out: Any, inputs: Sequence[Tensor], saved: Any = ()) -> Tensor:
-        return _record(out, self, tuple(inputs), saved)
+        inputs = tuple(inputs)
+        if type(out) is not np.ndarray:
+            out = _op_result(self.name, out)
+        if out.dtype.kind != "f":
+            out = _op_integer_result(self.name, out, inputs)
+        try:
+            return _record(out, self, inputs, saved)
+        except AttributeError:
+            for t in inputs:
+                if not isinstance(t, Tensor):
+                    raise TypeError(f"Op {self.name!r}: inputs must be Tensors, got "
+                                    f"{type(t).__name__}") from None
+            raise
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -130,6 +197,7 @@ def _record(data: Any, op: Op, parents: tuple[Tensor, ...], saved: Any = ()) -> 
         out._parents = parents
         out._rule = op
         out._saved = saved
+        out._epoch = VERSION_CLOCK[0]
         if record == 2:
             out._scope = state.scope
             out._origin = creation_site() if state.anomaly else None
@@ -153,15 +221,65 @@ def _fitted(grad: Any, like: np.ndarray, op: str, recorded: bool) -> Any:
     ``recorded``) of the input's shape, and in a plain backward of its dtype."""
     if recorded:
         if not isinstance(grad, Tensor):
-            grad = _constant(np.asarray(grad, dtype=like.dtype))
+            grad = _constant(_gradient_array(grad, op).astype(like.dtype, copy=False))
+        elif grad.data.dtype != like.dtype:  # a float32 leaf gets a float32 grad, as in torch
+            grad = _record(grad.data.astype(like.dtype), _CAST, (grad,))
     else:
         if type(grad) is not np.ndarray:
-            grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+            grad = grad.data if isinstance(grad, Tensor) else _gradient_array(grad, op)
         if grad.dtype != like.dtype:
             grad = grad.astype(like.dtype)
     if grad.shape != like.shape:
         grad = unbroadcast(grad, like.shape, op)
     return grad
+
+
+def _gradient_array(grad: Any, op: str) -> np.ndarray:
+    """A rule's gradient that is not an ndarray, as one, or an error naming the op."""
+    if isinstance(grad, (str, bytes, dict, set)) or not isinstance(
+            grad, (list, tuple, int, float, np.generic)):
+        raise TypeError(f"{op}: its gradient rule returned a {type(grad).__name__} as a "
+                        "gradient; expected an array of numbers (or None)")
+    try:
+        arr = np.asarray(grad)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{op}: its gradient rule returned a gradient that is not an array of "
+                        f"numbers ({exc})") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{op}: its gradient rule returned a gradient of dtype {arr.dtype}; "
+                        "expected real numbers")
+    return arr
+
+
+_NEVER = (0, "")  # the version info of a tensor never changed in place
+
+
+def _check_versions(node: Tensor) -> None:
+    """Raise if an in-place change touched a value ``node``'s rule reads since it was made."""
+    if node._rule is None:
+        return
+    inputs, output = node._rule.reads
+    made = node._epoch
+    parents = node._parents
+    for i, p in enumerate(parents):
+        if inputs == "cross":  # inputs 0 and 1 are read for each other's gradient only
+            read = i < 2 and len(parents) > 1 and parents[1 - i].requires_grad
+        else:
+            read = inputs is True or (i < len(inputs) and inputs[i])
+        if read and getattr(p, "_vinfo", _NEVER)[0] > made:
+            raise _version_error(p, node, f"input {i}")
+    if output and getattr(node, "_vinfo", _NEVER)[0] > made:
+        raise _version_error(node, node, "output")
+
+
+def _version_error(t: Tensor, node: Tensor, which: str) -> RuntimeError:
+    label = f" {t.label!r}" if t.label else ""
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: the Tensor{label} of shape {t.shape} ({which} of {node._op!r}) is "
+        f"at version {t._version}, changed by {getattr(t, '_vinfo', _NEVER)[1]!r} "
+        f"after {node._op!r} saved it; {node._op!r} needs the values it had then. Do the "
+        "in-place change after backward (or compute the graph again); no .grad was written")
 
 
 def _plain_backward(root: Tensor, seed: np.ndarray) -> None:
@@ -176,10 +294,13 @@ def _plain_backward(root: Tensor, seed: np.ndarray) -> None:
     grads: dict[Tensor, Any] = {root: seed}
     get = grads.get
     shared: set[int] = set()
+    clock = VERSION_CLOCK[0]
     for node in reversed(order):
         g = get(node)
         if g is None:
             continue
+        if node._epoch != clock:  # an in-place change since it was made: did it touch it?
+            _check_versions(node)
         pgs, needs = node._rule_grads(g, False)
         for parent, pg, need in zip(node._parents, pgs, needs, strict=True):
             if pg is None or not need:
@@ -212,48 +333,74 @@ def _constant(data: np.ndarray) -> Tensor:
     return out
 
 
+def _formula_reads(d: Any, arity: int) -> Reads:
+    """Which of its arguments (the inputs, then the output) a derivative formula reads:
+    the names its code loads. A constant reads nothing; code it cannot see, everything."""
+    if not callable(d):
+        return NOTHING
+    code = getattr(d, "__code__", None)
+    if code is None:
+        return ALL
+    used: set[str] = set(code.co_cellvars)  # captured by an inner function: counted as read
+    for ins in dis.get_instructions(code):
+        if ins.opname.startswith("LOAD_FAST") or ins.opname in ("LOAD_DEREF", "LOAD_CLOSURE"):
+            used.update(ins.argval if isinstance(ins.argval, tuple) else (ins.argval,))
+    names = code.co_varnames[:code.co_argcount]
+    if len(names) < arity + 1:
+        return ALL
+    return tuple(n in used for n in names[:arity]), names[arity] in used
+
+
 def _elementwise_op(spec: Elementwise) -> Op:
     """The Tensor op of a registry entry: gradient = upstream times the local derivative."""
     d = spec.d
+    reads = _formula_reads(d, spec.arity)
     if spec.arity == 1:
         if callable(d) and spec.params:
             def unary_with(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Any:
                 return (g * d(inputs[0], out, *saved),)
-            return Op(spec.name, unary_with)
+            return Op(spec.name, unary_with, reads)
         if callable(d):
-            return Op(spec.name, lambda g, inputs, out, saved, needs: (g * d(inputs[0], out),))
-        return Op(spec.name, lambda g, inputs, out, saved, needs: (times(g, d),))
+            return Op(spec.name, lambda g, inputs, out, saved, needs: (g * d(inputs[0], out),),
+                      reads)
+        return Op(spec.name, lambda g, inputs, out, saved, needs: (times(g, d),), reads)
 
     def binary(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Any:
         da, db = d(inputs[0], inputs[1], out, needs) if callable(d) else d
         return (times(g, da) if needs[0] else None, times(g, db) if needs[1] else None)
 
-    return Op(spec.name, binary)
+    return Op(spec.name, binary, reads)
 
 
 # The ops that are not elementwise; their rules are in autograd.core.tensor_rules.
-_SOFTMAX = Op("softmax", vjp.softmax)
-_LOG_SOFTMAX = Op("log_softmax", vjp.log_softmax)
-_SUM = Op("sum", vjp.sum_)
-_MEAN = Op("mean", vjp.mean)
-_MAX = Op("max", vjp.extremum)
-_MIN = Op("min", vjp.extremum)
-_RESHAPE = Op("reshape", vjp.reshape)
-_TRANSPOSE = Op("transpose", vjp.transpose)
-_GETITEM = Op("getitem", vjp.getitem)
-_BROADCAST_TO = Op("broadcast_to", vjp.broadcast_to)
-_MATMUL = Op("matmul", vjp.matmul)
-_LINEAR = Op("linear", vjp.linear)
-_CONCATENATE = Op("concatenate", vjp.concatenate)
-_STACK = Op("stack", vjp.stack)
-_WHERE = Op("where", vjp.where)
-_SCATTER = Op("scatter", vjp.scatter)
+# Each says what its rule reads (shapes never change in place: a rule that reads only
+# shapes reads nothing).
+_SOFTMAX = Op("softmax", vjp.softmax, OUTPUT)
+_LOG_SOFTMAX = Op("log_softmax", vjp.log_softmax, OUTPUT)
+_SUM = Op("sum", vjp.sum_, NOTHING)
+_MEAN = Op("mean", vjp.mean, NOTHING)
+_MAX = Op("max", vjp.extremum, ALL)
+_MIN = Op("min", vjp.extremum, ALL)
+_RESHAPE = Op("reshape", vjp.reshape, NOTHING)
+_TRANSPOSE = Op("transpose", vjp.transpose, NOTHING)
+_GETITEM = Op("getitem", vjp.getitem, NOTHING)
+_BROADCAST_TO = Op("broadcast_to", vjp.broadcast_to, NOTHING)
+_MATMUL = Op("matmul", vjp.matmul, CROSS)
+_LINEAR = Op("linear", vjp.linear, CROSS)  # (the bias is read for nobody's gradient)
+_CONCATENATE = Op("concatenate", vjp.concatenate, NOTHING)
+_STACK = Op("stack", vjp.stack, NOTHING)
+_WHERE = Op("where", vjp.where, NOTHING)
+_SCATTER = Op("scatter", vjp.scatter, NOTHING)
+# A change of floating dtype (a recorded gradient meeting its input's dtype); the driver
+# casts its gradient back.
+_CAST = Op("cast", lambda g, inputs, out, saved, needs: (g,), NOTHING)
 
 _NEEDS, _NEEDS_NOT = (True,), (False,)
 _data, _requires_grad = attrgetter("data"), attrgetter("requires_grad")
 
 OPS: dict[str, Op] = {name: _elementwise_op(spec) for name, spec in REGISTRY.items()}
 _ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
+_MUL.reads = CROSS  # d(a*b) = (b, a): each factor is read for the other's gradient only
 _array = {name: spec.array for name, spec in REGISTRY.items()}
 
 
@@ -269,36 +416,88 @@ def _unary_with(x: Tensor, name: str, params: tuple[Any, ...]) -> Tensor:
 def _binary(a: Tensor, b: Tensor, name: str) -> Tensor:
     try:
         out = _array[name](a.data, b.data)
-    except ValueError:
+    except (ValueError, ZeroDivisionError):
         try:
             np.broadcast_shapes(a.data.shape, b.data.shape)
         except ValueError:
             raise _broadcast_error(name, a.data, b.data) from None
-        raise
+        if not PER_THREAD.state.lenient:
+            raise
+        # A recorded backward's formula at the edge of its domain (1 / 0): inf or nan,
+        # as numpy and PyTorch give, not the error a user's own division raises.
+        with np.errstate(all="ignore"):
+            out = _NUMPY_BINARY[name](a.data, b.data)
     return _record(out, OPS[name], (a, b))
+
+
+_NUMPY_BINARY = {"div": np.true_divide, "pow": np.power}
 
 
 def _operand(x: Any, like: Tensor | None, op: str) -> Tensor:
     """Turn the other side of an op into a Tensor; numbers take ``like``'s dtype."""
     if isinstance(x, Tensor):
         return x
-    dtype = like.data.dtype if like is not None else np.float64
+    dtype: Any = like.data.dtype if like is not None else np.dtype(np.float64)
     if isinstance(x, (int, float)) and not isinstance(x, bool):
+        if dtype.kind != "f":  # an integer or bool Tensor: a float promotes it, as in numpy
+            dtype = (np.float64 if isinstance(x, float)
+                     else dtype if dtype.kind in "iu" else np.int64)
         try:
             return _constant(np.asarray(x, dtype=dtype))
         except OverflowError:
             raise OverflowError(f"{op}: an integer of {int(x).bit_length()} bits is too large "
                                 f"for {np.dtype(dtype)}") from None
-    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+    if isinstance(x, np.ndarray) and (x.dtype.kind == "f" or (
+            dtype.kind != "f" and x.dtype.kind in "biu")):
         return _constant(x)
     if type(x).__name__ == "Value":
         raise TypeError(
             f"{op}: cannot mix a Value (scalar node) with a Tensor; use Tensor(value.data)"
         )
+    if isinstance(x, (list, tuple)) and _holds_tensor(x):
+        return _stacked(x, op)
     arr = _as_float_array(x, what=op)
     if arr.dtype != dtype and np.asarray(x).dtype.kind != "f":
         arr = arr.astype(dtype)
     return _constant(arr)
+
+
+def _holds_tensor(items: Sequence[Any]) -> bool:
+    """Whether a (nested) list or tuple holds a Tensor anywhere."""
+    stack = [items]
+    while stack:
+        for x in stack.pop():
+            if isinstance(x, Tensor):
+                return True
+            if isinstance(x, (list, tuple)):
+                stack.append(x)
+    return False
+
+
+def _stacked(items: Sequence[Any], op: str) -> Tensor:
+    """A (nested) list or tuple holding Tensors, stacked into the graph (HIPS's rule:
+    ``mean([x, x + 2])`` depends on ``x``); numbers among them are constants."""
+    if len(items) == 0:
+        return _constant(np.zeros(0))
+    like = next((t for t in items if isinstance(t, Tensor)), None)
+    parts = [_stacked(x, op) if isinstance(x, (list, tuple)) else _operand(x, like, op)
+             for x in items]
+    return stack(parts)
+
+
+def as_tensor(x: Any, what: str = "Tensor") -> Tensor:
+    """``x`` as a Tensor: itself, a list or tuple holding Tensors stacked into the graph,
+    or a constant Tensor of other array-likes.
+
+    >>> x = Tensor(1.0, requires_grad=True)
+    >>> as_tensor([x, x + 2]).requires_grad
+    True
+    """
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (list, tuple)) and _holds_tensor(x):
+        return _stacked(x, what)
+    return Tensor(x)
 
 
 def _broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ValueError:
@@ -320,6 +519,8 @@ def _axes(axis: Axis, ndim: int, op: str) -> tuple[int, ...] | None:
         if not -ndim <= a < ndim:  # a 0-d tensor has no axes at all, as in numpy
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
         out.append(int(a) % max(ndim, 1))
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: axis {tuple(axes)} names an axis more than once")
     return tuple(sorted(out))
 
 
@@ -344,11 +545,15 @@ def _plain_index(index: Any) -> Any:
 
 
 def _tensor_index(index: Tensor) -> np.ndarray:
-    """A Tensor used as an index: integral values only, never a mask made from bools."""
+    """A Tensor used as an index: an integer Tensor, a bool Tensor (a mask), or a float one
+    holding integral values only, never a float mask made from bools."""
+    d = index.data
+    if d.dtype.kind in "biu":
+        return d
     if getattr(index, "_from_bool", False):
         raise IndexError("getitem: this index Tensor was made from bools; a Tensor index "
-                         "holds integer positions: give a bool mask as a numpy bool array")
-    d = index.data
+                         "holds integer positions: give a bool mask as a bool Tensor "
+                         "(dtype=bool) or a numpy bool array")
     # count_nonzero, not .all(): a fraction of the cost on the small arrays indices are.
     finite = np.count_nonzero(np.isfinite(d)) == d.size
     ix = d.astype(np.intp) if finite else d
@@ -374,6 +579,9 @@ class Tensor:
         "data", "grad", "requires_grad", "label",
         "_op", "_parents", "_rule", "_saved", "_scope", "_origin", "__weakref__",
         "_from_bool",  # set only by __init__, and only for bool data (refused as an index)
+        # Set only when used: the clock's value when the op was recorded (graph nodes);
+        # the version count, and (the clock's tick, the op) of the last in-place change.
+        "_epoch", "_vcount", "_vinfo",
     )
 
     _GRAD_RESET = None
@@ -390,22 +598,39 @@ class Tensor:
     _saved: Any
     _scope: str
     _origin: str | None
+    _epoch: int
+    _vcount: int
+    _vinfo: tuple[int, str]
 
     def __init__(
         self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None, label: str = ""
     ) -> None:
         from_bool = False
         if isinstance(data, Tensor):
-            from_bool = getattr(data, "_from_bool", False)
+            from_bool = getattr(data, "_from_bool", False) or data.data.dtype.kind == "b"
             data = data.data
-        if dtype is not None and np.dtype(dtype).kind != "f":
-            raise TypeError(f"Tensor: dtype must be a floating type, got {np.dtype(dtype)}")
+        if dtype is not None:
+            try:
+                kind = np.dtype(dtype).kind
+            except TypeError:
+                raise TypeError(f"Tensor: dtype must be a numpy dtype such as 'float32', "
+                                f"'int64' or 'bool', got {dtype!r}") from None
+            if kind not in "biuf":
+                raise TypeError(f"Tensor: dtype must be a floating, integer or bool type, "
+                                f"got {np.dtype(dtype)}")
+        if type(requires_grad) is not bool and not isinstance(requires_grad, np.bool_):
+            raise TypeError(f"Tensor: requires_grad must be True or False, got "
+                            f"{requires_grad!r}")
         if type(data) is not np.ndarray and isinstance(data, np.ma.MaskedArray):
             raise TypeError("Tensor: masked arrays are not supported (the mask would be "
                             "dropped); fill them first, e.g. data.filled(0.0)")
         self.data = _as_float_array(data, dtype)
-        if from_bool or (self.data is not data and _made_from_bools(data)):
+        if self.data.dtype.kind == "f" and (
+                from_bool or (self.data is not data and _made_from_bools(data))):
             self._from_bool = True
+        if requires_grad and self.data.dtype.kind != "f":
+            raise RuntimeError(f"Tensor: only Tensors of floating point dtype can require "
+                               f"gradients; this one is {self.data.dtype}")
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.label = label
@@ -453,12 +678,14 @@ class Tensor:
         return self.data
 
     def item(self) -> float:
-        """The value of a one-element tensor as a Python float."""
+        """The value of a one-element tensor as a Python number (a float; an int or bool
+        for an integer or bool tensor, as in PyTorch)."""
         if self.data.size != 1:
             raise ValueError(
                 f"item: only one-element tensors convert to a float, got shape {self.shape}"
             )
-        return float(self.data.reshape(()))
+        value: float = self.data.reshape(()).item()
+        return value
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut from the graph."""
@@ -471,7 +698,12 @@ class Tensor:
         >>> (x * x).sum().backward(); x.grad
         array([2., 4.])
         """
+        if type(requires_grad) is not bool and not isinstance(requires_grad, np.bool_):
+            raise TypeError(f"requires_grad_: expected True or False, got {requires_grad!r}")
         flag = bool(requires_grad)
+        if flag and self.data.dtype.kind != "f":
+            raise RuntimeError(f"requires_grad_: only Tensors of floating point dtype can "
+                               f"require gradients; this one is {self.data.dtype}")
         if self._parents and not flag:
             raise RuntimeError(
                 f"requires_grad_: this tensor is the result of {self._op!r}, not a leaf; "
@@ -480,6 +712,34 @@ class Tensor:
         if not self._parents:
             self.requires_grad = flag
         return self
+
+    # -- pickling and copying -------------------------------------------------------
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        """Leaves (parameters included) pickle under every protocol, with their data, a
+        plain-array ``.grad`` and their flags; a graph node is refused (its graph holds
+        gradient rules, not data): pickle ``t.detach()``."""
+        if self._parents:
+            raise TypeError(f"cannot pickle a Tensor computed by {self._op!r} (a node of a graph); "
+                            "pickle t.detach() or t.data instead (leaves and parameters pickle)")
+        grad = self.grad.data if isinstance(self.grad, Tensor) else self.grad
+        state = (self.data, grad, self.requires_grad, self.label,
+                 getattr(self, "_from_bool", False))
+        return _rebuild_tensor, (type(self), state, getattr(self, "__dict__", None))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        """A copy of this tensor (and of the graph behind it, if any); the copy of a
+        leaf is a new leaf with its own data and grad."""
+        import copy
+
+        new = type(self).__new__(type(self))
+        memo[id(self)] = new
+        for name in Tensor.__slots__:
+            if name != "__weakref__" and hasattr(self, name):
+                setattr(new, name, copy.deepcopy(getattr(self, name), memo))
+        extra = getattr(self, "__dict__", None)
+        if extra:
+            new.__dict__.update(copy.deepcopy(extra, memo))
+        return new
 
     def __len__(self) -> int:
         if self.data.ndim == 0:
@@ -495,7 +755,26 @@ class Tensor:
         return self.item()
 
     def __bool__(self) -> bool:
-        return bool(self.data)
+        if self.data.size != 1:
+            raise ValueError(f"bool(): the truth value of a Tensor with {self.data.size} "
+                             "elements is ambiguous; use (t == x).data.all() or .any()")
+        return bool(self.data.reshape(()))
+
+    def __int__(self) -> int:
+        if self.data.size != 1:
+            raise ValueError(f"int(): only one-element tensors convert, got shape {self.shape}")
+        return int(self.data.reshape(()))
+
+    def __index__(self) -> int:
+        if self.data.size != 1 or self.data.dtype.kind not in "biu":
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            f"index (this one is {self.data.dtype}, shape {self.shape})")
+        return int(self.data.reshape(()))
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor went through (PyTorch's ``t._version``)."""
+        return getattr(self, "_vcount", 0)
 
     def __repr__(self) -> str:
         body = np.array2string(
@@ -508,20 +787,109 @@ class Tensor:
             extra += f", label={self.label!r}"
         return f"Tensor({body}{extra})"
 
-    # Comparisons give plain boolean arrays: they have no gradient.
-    def __lt__(self, other: ArrayLike) -> np.ndarray:
-        return self.data < _operand(other, self, "<").data
+    # Comparisons are elementwise and give bool Tensors, which have no gradient.
+    def __lt__(self, other: ArrayLike) -> Tensor:
+        return _compare(np.less, self, other, "<")
 
-    def __le__(self, other: ArrayLike) -> np.ndarray:
-        return self.data <= _operand(other, self, "<=").data
+    def __le__(self, other: ArrayLike) -> Tensor:
+        return _compare(np.less_equal, self, other, "<=")
 
-    def __gt__(self, other: ArrayLike) -> np.ndarray:
-        return self.data > _operand(other, self, ">").data
+    def __gt__(self, other: ArrayLike) -> Tensor:
+        return _compare(np.greater, self, other, ">")
 
-    def __ge__(self, other: ArrayLike) -> np.ndarray:
-        return self.data >= _operand(other, self, ">=").data
+    def __ge__(self, other: ArrayLike) -> Tensor:
+        return _compare(np.greater_equal, self, other, ">=")
 
-    __hash__ = object.__hash__
+    def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
+        if not _comparable(other):
+            return NotImplemented
+        return _compare(np.equal, self, other, "==")
+
+    def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
+        if not _comparable(other):
+            return NotImplemented
+        return _compare(np.not_equal, self, other, "!=")
+
+    __hash__ = object.__hash__  # identity, as PyTorch's: tensors go in sets and dicts
+
+    # -- in place ----------------------------------------------------------------------
+    # Each changes this tensor's own array and bumps its version. On a tensor that
+    # requires grad they are allowed only under no_grad() (an optimizer's update).
+    def __iadd__(self, other: ArrayLike) -> Tensor:
+        return _inplace(self, other, np.add, "add_")
+
+    def __isub__(self, other: ArrayLike) -> Tensor:
+        return _inplace(self, other, np.subtract, "sub_")
+
+    def __imul__(self, other: ArrayLike) -> Tensor:
+        return _inplace(self, other, np.multiply, "mul_")
+
+    def __itruediv__(self, other: ArrayLike) -> Tensor:
+        return _inplace(self, other, np.true_divide, "div_")
+
+    def add_(self, other: ArrayLike) -> Tensor:
+        """``self += other`` in place; returns ``self``.
+
+        >>> from autograd import no_grad
+        >>> p = Tensor([1.0, 2.0], requires_grad=True)
+        >>> with no_grad():
+        ...     _ = p.add_(1.0)
+        >>> p.data, p._version
+        (array([2., 3.]), 1)
+        """
+        return _inplace(self, other, np.add, "add_")
+
+    def sub_(self, other: ArrayLike) -> Tensor:
+        """``self -= other`` in place; returns ``self``."""
+        return _inplace(self, other, np.subtract, "sub_")
+
+    def mul_(self, other: ArrayLike) -> Tensor:
+        """``self *= other`` in place; returns ``self``."""
+        return _inplace(self, other, np.multiply, "mul_")
+
+    def div_(self, other: ArrayLike) -> Tensor:
+        """``self /= other`` in place; returns ``self``."""
+        return _inplace(self, other, np.true_divide, "div_")
+
+    def copy_(self, other: ArrayLike) -> Tensor:
+        """Overwrite this tensor's values with ``other``'s (broadcast); returns ``self``."""
+        return _inplace(self, other, None, "copy_")
+
+    def fill_(self, value: float) -> Tensor:
+        """Set every element to ``value``; returns ``self``.
+
+        >>> Tensor([1.0, 2.0]).fill_(7.0).data
+        array([7., 7.])
+        """
+        if isinstance(value, Tensor):
+            if value.data.size != 1:
+                raise ValueError(f"fill_: value must be one number, got shape {value.shape}")
+            value = value.data.reshape(())
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) and not (
+                isinstance(value, np.ndarray) and value.ndim == 0):
+            raise TypeError(f"fill_: value must be a number, got {type(value).__name__}")
+        return _inplace(self, value, None, "fill_")
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0; returns ``self``."""
+        return _inplace(self, 0, None, "zero_")
+
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+        """Clip every element into ``[min, max]`` in place (either may be None); returns self.
+
+        >>> Tensor([-2.0, 0.5, 3.0]).clamp_(-1.0, 1.0).data
+        array([-1. ,  0.5,  1. ])
+        """
+        if min is None and max is None:
+            raise ValueError("clamp_: at least one of min and max must be given")
+        for name, v in (("min", min), ("max", max)):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float,
+                                                                          np.number))):
+                raise TypeError(f"clamp_: {name} must be a number or None, got {v!r}")
+        return _inplace(self, (min, max), None, "clamp_")
+
+    def __setitem__(self, index: Any, value: ArrayLike) -> None:
+        _inplace(self, value, None, "setitem", _plain_index(index))
 
     # -- arithmetic --------------------------------------------------------------
     def __add__(self, other: ArrayLike) -> Tensor:
@@ -562,6 +930,9 @@ class Tensor:
 
     def __neg__(self) -> Tensor:
         return _unary(self, "neg")
+
+    def _square(self) -> Tensor:  # np.square(t)
+        return self * self
 
     def __pos__(self) -> Tensor:
         return self
@@ -623,6 +994,26 @@ class Tensor:
         """Smallest element(s); tied minima share the gradient evenly."""
         _numpy_reduction_kwargs("min", numpy_kwargs)
         return self._extremum(np.min, "min", axis, keepdims)
+
+    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        """Index of the largest element (over all elements, or along ``axis``): an integer
+        Tensor, without gradient.
+
+        >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).argmax(axis=1).data
+        array([1, 0])
+        """
+        return self._arg(np.argmax, "argmax", axis, keepdims)
+
+    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        """Index of the smallest element (over all elements, or along ``axis``): an integer
+        Tensor, without gradient."""
+        return self._arg(np.argmin, "argmin", axis, keepdims)
+
+    def _arg(self, fn: Any, op: str, axis: Any, keepdims: bool) -> Tensor:
+        if self.data.size == 0:
+            raise ValueError(f"{op}: the tensor is empty (shape {self.shape})")
+        ax = None if axis is None else _one_axis(axis, self.ndim, op)
+        return _constant(np.asarray(fn(self.data, axis=ax, keepdims=bool(keepdims))))
 
     def _extremum(self, fn: Any, op: str, axis: Axis, keepdims: bool) -> Tensor:
         axes = _axes(axis, self.ndim, op)
@@ -707,6 +1098,11 @@ class Tensor:
             seed = gradient
         else:
             raw = gradient.data if isinstance(gradient, Tensor) else gradient
+            kind = np.asarray(raw).dtype.kind if not isinstance(raw, (str, bytes)) else "U"
+            if kind not in "biuf":
+                raise TypeError(f"backward: gradient must be real numbers of shape {self.shape} "
+                                f"(a Tensor or an array), got {type(raw).__name__}"
+                                + (f" of dtype {np.asarray(raw).dtype}" if kind != "U" else ""))
             seed = np.array(raw, dtype=self.data.dtype)
         if gradient is not None and seed.shape != self.shape:
             raise ValueError(
@@ -733,7 +1129,17 @@ class Tensor:
             inputs = parents if recorded else tuple(map(_data, parents))
         grads = self._rule.rule(  # type: ignore[union-attr]
             g, inputs, self if recorded else self.data, self._saved, needs)
-        if len(grads) != n:
+        try:
+            count = len(grads)
+        except TypeError:  # None, a generator, a number: (a str or dict fails per gradient)
+            raise TypeError(f"{self._op}: its gradient rule returned a {type(grads).__name__}; "
+                            f"expected a tuple with one gradient (or None) per input ({n})"
+                            ) from None
+        if count != n:
+            if not isinstance(grads, (tuple, list)):
+                raise TypeError(f"{self._op}: its gradient rule returned a "
+                                f"{type(grads).__name__}; expected a tuple with one gradient "
+                                f"(or None) per input ({n})")
             raise ValueError(f"{self._op}: its gradient rule returned {len(grads)} gradient(s) "
                              f"for {n} input(s)")
         return grads, needs
@@ -741,6 +1147,8 @@ class Tensor:
     def _backward_step(self, g: Any, recorded: bool) -> list[Any]:
         # The graph core's step (recorded and anomaly-checked sweeps); plain backward
         # runs _plain_backward, which does the same in one loop.
+        if self._epoch != VERSION_CLOCK[0]:  # an in-place change since: did it touch us?
+            _check_versions(self)
         grads, needs = self._rule_grads(g, recorded)
         return [_fitted(pg, parent.data, self._op, recorded) if pg is not None and need
                 else None for parent, pg, need in zip(self._parents, grads, needs, strict=True)]
@@ -758,20 +1166,172 @@ class Tensor:
         else:
             self.grad = old + g
 
-    # numpy ufuncs on Tensors (np.exp(t), ndarray + t) map onto the ops above.
+    # numpy on Tensors: ufuncs (np.exp(t), ndarray + t) and numpy functions (np.sum(t),
+    # np.concatenate([t, u])) map onto the ops above. One that has no op here is refused
+    # while it would drop a graph, and otherwise runs on the data (np.asarray(t) always
+    # works: it reads ``__array__``).
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        if method != "__call__" or kwargs:
-            return NotImplemented
         name = ufunc.__name__
-        if name in _UFUNC_BINARY and len(inputs) == 2:
-            a, b = inputs
-            like = a if isinstance(a, Tensor) else b
-            return _UFUNC_BINARY[name](_operand(a, like, name), _operand(b, like, name))
-        if name in _UFUNC_UNARY and len(inputs) == 1:
-            return getattr(inputs[0], _UFUNC_UNARY[name])()
-        if name in _UFUNC_COMPARE and len(inputs) == 2:
-            return ufunc(*(i.data if isinstance(i, Tensor) else i for i in inputs))
-        return NotImplemented
+        if method == "__call__" and not kwargs:
+            if name in _UFUNC_BINARY and len(inputs) == 2:
+                a, b = inputs
+                like = a if isinstance(a, Tensor) else b
+                return _UFUNC_BINARY[name](_operand(a, like, name), _operand(b, like, name))
+            if name in _UFUNC_UNARY and len(inputs) == 1:
+                return getattr(inputs[0], _UFUNC_UNARY[name])()
+            if name in _UFUNC_COMPARE and len(inputs) == 2:
+                a, b = inputs
+                if isinstance(a, Tensor):
+                    return _compare(ufunc, a, b, name)
+                return _constant(np.asarray(ufunc(a, b.data)))
+        if _tracks_grad((inputs, kwargs)) and not _bool_ufunc(ufunc):
+            call = f"np.{name}" if method == "__call__" else f"np.{name}.{method}"
+            raise TypeError(f"{call} would drop the graph of a Tensor that requires grad; "
+                            f"{_UFUNC_HINTS.get(name, _HINT)}")
+        return getattr(ufunc, method)(*_unwrapped(inputs), **_unwrapped(kwargs))
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        name = func.__name__
+        impl = _NUMPY_FUNCTIONS.get(name)
+        if impl is not None and func is getattr(np, name, None):
+            return impl(*args, **kwargs)
+        if name in _NUMPY_NO_GRAPH or not _tracks_grad((args, kwargs)):
+            return func(*_unwrapped(args), **_unwrapped(kwargs))
+        module = func.__module__ or "numpy"
+        where = "np.linalg" if "linalg" in module else "np.fft" if "fft" in module else "np"
+        raise TypeError(f"{where}.{name} would drop the graph of a Tensor that requires grad; "
+                        f"{_FUNCTION_HINTS.get(name, _HINT)}")
+
+
+def _comparable(other: object) -> bool:
+    """Whether ``==`` compares elementwise (numbers, arrays, Tensors, lists), rather than
+    falling back to identity (None, strings, Values, other objects)."""
+    return isinstance(other, (Tensor, np.ndarray, int, float, np.number, np.bool_, list,
+                              tuple)) and not isinstance(other, (str, bytes))
+
+
+def _compare(ufunc: Any, a: Tensor, other: Any, op: str) -> Tensor:
+    """An elementwise comparison: a bool Tensor, without gradient."""
+    if isinstance(other, Tensor):
+        o: Any = other.data
+    elif isinstance(other, (int, float, np.number, np.ndarray, np.bool_)):
+        o = other
+    elif type(other).__name__ == "Value":
+        raise TypeError(f"{op}: cannot compare a Tensor with a Value; use value.data")
+    else:
+        o = _as_float_array(other, what=op) if not isinstance(other, (list, tuple)) \
+            else np.asarray(other)
+    try:
+        out = ufunc(a.data, o)
+    except ValueError:
+        raise ValueError(f"{op}: shapes {a.shape} and {np.shape(o)} cannot be broadcast "
+                         "together") from None
+    return _constant(np.asarray(out))
+
+
+def mark_changed(tensors: Iterable[Any], op: str) -> None:
+    """Record that ``op`` changed these tensors' values in place (bumps their versions;
+    anything else in ``tensors``, such as a Value parameter, is skipped).
+
+    Everything in the library that writes into a Tensor's array (in-place methods,
+    optimizer steps, ``nn.init``) calls it; a backward that needs an older value raises.
+
+    >>> t = Tensor([1.0])
+    >>> mark_changed([t], "my_update"); t._version
+    1
+    """
+    info = (tick(), op)  # one tuple for all of them
+    for t in tensors:
+        try:
+            t._vcount += 1
+        except AttributeError:  # its first in-place change (or not a Tensor: skipped)
+            if not isinstance(t, Tensor):
+                continue
+            t._vcount = 1
+        t._vinfo = info
+
+
+def mark_stepped(groups: Iterable[Iterable[tuple[Any, Any]]], op: str) -> None:
+    """``mark_changed`` for an optimizer step: ``groups`` holds (parameter, gradient)
+    pairs per parameter group (Value parameters are skipped)."""
+    info = (tick(), op)
+    for pairs in groups:
+        for t, _ in pairs:
+            try:
+                t._vcount += 1
+            except AttributeError:
+                if not isinstance(t, Tensor):
+                    continue
+                t._vcount = 1
+            t._vinfo = info
+
+
+def _inplace(self: Tensor, other: Any, ufunc: Any, op: str, index: Any = None) -> Tensor:
+    """The in-place ops: ``ufunc(self, other)`` written into ``self.data`` (``copy_``,
+    ``fill_``, ``zero_``, ``clamp_`` and ``setitem`` when ``ufunc`` is None)."""
+    state = PER_THREAD.state
+    if state.grad_enabled:
+        if self.requires_grad:
+            what = (f"a leaf Variable that requires grad is being used in an in-place operation "
+                    f"({op})" if not self._parents else
+                    f"{op}: an in-place operation on a tensor that requires grad (the result of "
+                    f"{self._op!r})")
+            raise RuntimeError(f"{what}; change it under no_grad() (as an optimizer does), or "
+                               "write it out of place (t = t + x)")
+        if isinstance(other, Tensor) and other.requires_grad:
+            raise RuntimeError(
+                f"{op}: the tensor does not require grad but the value written into it does; "
+                "an in-place change would drop that value's graph: write it out of place "
+                "(t = t + x; autograd.where or stack to build a tensor from parts)")
+    d = self.data
+    o: Any = other.data if isinstance(other, Tensor) else other
+    if type(o).__name__ == "Value":
+        raise TypeError(f"{op}: cannot mix a Value with a Tensor; use value.data")
+    if isinstance(o, (list, tuple)) and op != "clamp_":
+        o = np.asarray(o)
+    try:
+        if ufunc is not None:
+            if isinstance(o, np.ndarray) and np.broadcast_shapes(o.shape, d.shape) != d.shape:
+                raise ValueError("shape")
+            ufunc(d, o, out=d, casting="same_kind")
+        elif op == "setitem":
+            d[index] = o
+        elif op == "clamp_":
+            np.clip(d, o[0], o[1], out=d)
+        else:  # copy_, fill_, zero_
+            if isinstance(o, np.ndarray) and np.broadcast_shapes(o.shape, d.shape) != d.shape:
+                raise ValueError("shape")
+            np.copyto(d, o, casting="unsafe")
+    except TypeError as exc:  # numpy's casting error (int tensor += float)
+        raise RuntimeError(f"{op}: the result type of {d.dtype} and {np.asarray(o).dtype} "
+                           f"cannot be written into this {d.dtype} tensor in place ({exc})"
+                           ) from None
+    except ValueError as exc:
+        if not d.flags.writeable:
+            raise ValueError(f"{op}: this tensor's array is read-only (a broadcast view?); "
+                             "it cannot be changed in place") from None
+        if op == "setitem":
+            raise ValueError(f"setitem: {exc} (tensor shape {d.shape})") from None
+        raise ValueError(f"{op}: a value of shape {np.shape(o)} cannot be written into a "
+                         f"tensor of shape {d.shape}") from None
+    except IndexError as exc:
+        raise IndexError(f"setitem: {exc} (tensor shape {d.shape})") from None
+    mark_changed((self,), op)
+    return self
+
+
+def _rebuild_tensor(cls: type[Tensor], state: tuple[Any, ...],
+                    extra: dict[str, Any] | None) -> Tensor:
+    """Unpickle a leaf (``Tensor.__reduce_ex__``)."""
+    data, grad, requires_grad, label, from_bool = state
+    t = cls.__new__(cls)
+    t.data, t.grad, t.requires_grad, t.label = data, grad, bool(requires_grad), label
+    t._op, t._parents, t._rule, t._saved, t._scope, t._origin = "", (), None, (), "", None
+    if from_bool:
+        t._from_bool = True
+    if extra:
+        t.__dict__.update(extra)
+    return t
 
 
 for _name in UNARY_METHODS:  # the elementwise methods (see the class body)
@@ -919,6 +1479,150 @@ _UFUNC_BINARY: dict[str, Any] = {
 }
 _UFUNC_UNARY = {
     "negative": "__neg__", "exp": "exp", "log": "log", "sqrt": "sqrt", "absolute": "abs",
-    "sin": "sin", "cos": "cos", "tanh": "tanh",
+    "sin": "sin", "cos": "cos", "tanh": "tanh", "positive": "__pos__", "square": "_square",
 }
 _UFUNC_COMPARE = {"less", "less_equal", "greater", "greater_equal", "equal", "not_equal"}
+_HINT = ("use the Tensor's methods and operators or autograd's functions (or call it on "
+         "t.detach() if no gradient should flow)")
+_UFUNC_HINTS = {
+    "square": "use t ** 2", "reciprocal": "use 1 / t", "log1p": "use (1 + t).log()",
+    "expm1": "use t.exp() - 1", "tan": "use t.sin() / t.cos()", "sign": "use t.detach()",
+    "power": "use t ** k", "matmul": "use a @ b",
+}
+_FUNCTION_HINTS = {
+    "dot": "use x @ w", "inner": "use x @ w", "vdot": "use (x * w).sum()",
+    "tensordot": "use @ with reshape/transpose", "einsum": "use @ with reshape/transpose",
+    "outer": "use x.reshape(-1, 1) * y.reshape(1, -1)",
+    "var": "use ((x - x.mean()) ** 2).mean()",
+    "std": "use ((x - x.mean()) ** 2).mean().sqrt()",
+    "norm": "use (x ** 2).sum().sqrt()", "prod": "use x.log().sum().exp() for positive x",
+    "cumsum": "use x @ a triangular matrix of ones", "average": "use (x * w).sum() / w.sum()",
+    "vstack": "use autograd.concatenate", "hstack": "use autograd.concatenate",
+    "column_stack": "use autograd.stack(..., axis=1)", "square": "use t ** 2",
+    "squeeze": "use t.reshape(...)", "expand_dims": "use t.reshape(...)",
+    "ravel": "use t.reshape(-1)", "swapaxes": "use t.transpose(...)",
+    "moveaxis": "use t.transpose(...)", "tile": "use autograd.concatenate",
+    "repeat": "use autograd.concatenate or indexing", "sort": "use indexing with t.argsort",
+    "pad": "use autograd.concatenate with zeros", "diff": "use t[1:] - t[:-1]",
+}
+# numpy functions whose result carries no gradient (shapes, indices, truth values, text):
+# they run on the data of any Tensor.
+_NUMPY_NO_GRAPH = frozenset({
+    "shape", "ndim", "size", "argmax", "argmin", "argsort", "argwhere", "nonzero",
+    "flatnonzero", "count_nonzero", "any", "all", "allclose", "isclose", "array_equal",
+    "array_equiv", "isfinite", "isnan", "isinf", "isreal", "iscomplex", "iscomplexobj",
+    "isrealobj", "array2string", "array_repr", "array_str", "may_share_memory",
+    "shares_memory", "result_type", "can_cast", "min_scalar_type", "searchsorted",
+    "digitize", "bincount", "unique", "histogram", "histogram_bin_edges", "save", "savez",
+    "savez_compressed", "savetxt", "copyto", "broadcast_shapes", "iterable",
+    "sometrue", "alltrue", "zeros_like", "ones_like", "empty_like",
+})
+
+
+def _tracks_grad(args: Any) -> bool:
+    """Whether grad mode is on and ``args`` (nested tuples, lists, dicts) hold a Tensor that
+    requires grad: a numpy function returning an ndarray would drop its graph."""
+    if not PER_THREAD.state.grad_enabled:
+        return False
+    stack = [args]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Tensor):
+            if x.requires_grad:
+                return True
+        elif isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, dict):
+            stack.extend(x.values())
+    return False
+
+
+def _unwrapped(x: Any) -> Any:
+    """``x`` with every Tensor (in nested tuples, lists, dicts) replaced by its data."""
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, (list, tuple)):
+        return type(x)(_unwrapped(i) for i in x)
+    if isinstance(x, dict):
+        return {k: _unwrapped(v) for k, v in x.items()}
+    return x
+
+
+def _bool_ufunc(ufunc: Any) -> bool:
+    """A ufunc whose every loop returns bools (isfinite, logical_and): no gradient to drop."""
+    return all(t.split("->")[1] == "?" for t in ufunc.types)
+
+
+def _np_reduction(method: str) -> Callable[..., Tensor]:
+    def reduce(a: Any, axis: Axis = None, *args: Any, keepdims: bool = False,
+               **kwargs: Any) -> Tensor:
+        if args:
+            raise TypeError(f"np.{method} on a Tensor takes axis and keepdims")
+        return getattr(as_tensor(a, method), method)(axis=axis, keepdims=bool(keepdims),
+                                                     **kwargs)
+    return reduce
+
+
+def _np_reshape(a: Any, *args: Any, **kwargs: Any) -> Tensor:
+    shape = args[0] if args else kwargs.pop("newshape", kwargs.pop("shape", None))
+    if kwargs.get("order", "C") != "C":
+        raise TypeError("np.reshape on a Tensor supports order='C' only")
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    return as_tensor(a, "reshape").reshape(tuple(shape))
+
+
+def _np_transpose(a: Any, axes: Any = None) -> Tensor:
+    t = as_tensor(a, "transpose")
+    return t.transpose() if axes is None else t.transpose(tuple(axes))
+
+
+def _np_where(cond: Any, *ab: Any) -> Any:
+    if len(ab) != 2:  # np.where(cond): indices, no gradient
+        return np.where(_unwrapped(cond))
+    return where(cond, *ab)
+
+
+def _np_dot(a: Any, b: Any) -> Tensor:
+    ta, tb = _tensors([a, b], "dot")
+    if ta.ndim == 0 or tb.ndim == 0:
+        return ta * tb
+    if ta.ndim > 2 or tb.ndim > 2:
+        raise TypeError("np.dot would drop the graph of a Tensor that requires grad; use x @ w "
+                        "(for more than 2 dimensions, with matmul's batch rule, not np.dot's)")
+    return _matmul(ta, tb)
+
+
+def _np_clip(a: Any, a_min: Any = None, a_max: Any = None, **kwargs: Any) -> Tensor:
+    if kwargs:
+        a_min = kwargs.pop("min", a_min)
+        a_max = kwargs.pop("max", a_max)
+    if kwargs:
+        raise TypeError(f"np.clip on a Tensor does not take {sorted(kwargs)}")
+    t = as_tensor(a, "clip")
+    lo = -np.inf if a_min is None else _unwrapped(a_min)
+    hi = np.inf if a_max is None else _unwrapped(a_max)
+    inside = (t.data >= lo) & (t.data <= hi)
+    # The gradient flows where the input is inside [lo, hi] (ends included, as PyTorch's
+    # clamp); elsewhere the result is the constant bound.
+    bound = np.where(t.data < lo, lo, hi) * np.ones_like(t.data)
+    return where(inside, t, _constant(np.asarray(bound, dtype=t.dtype)))
+
+
+def _np_square(a: Any, **kwargs: Any) -> Tensor:
+    t = as_tensor(a, "square")
+    return t * t
+
+
+_NUMPY_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "sum": _np_reduction("sum"), "mean": _np_reduction("mean"),
+    "max": _np_reduction("max"), "amax": _np_reduction("max"),
+    "min": _np_reduction("min"), "amin": _np_reduction("min"),
+    "reshape": _np_reshape, "transpose": _np_transpose,
+    "concatenate": lambda arrays, axis=0: concatenate(arrays, axis),
+    "stack": lambda arrays, axis=0: stack(arrays, axis),
+    "where": _np_where, "dot": _np_dot, "clip": _np_clip,
+    "matmul": lambda a, b: _matmul(*_tensors([a, b], "matmul")),
+    "maximum": maximum, "minimum": minimum,
+    "ravel": lambda a, order="C": as_tensor(a, "ravel").reshape(-1),
+}

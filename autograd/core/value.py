@@ -25,7 +25,15 @@ from contextlib import suppress
 from numbers import Real
 from typing import TYPE_CHECKING, Any, Union
 
-from autograd.core.graph import PER_THREAD, WRITE_LOCK, creation_site, run_backward
+import numpy as np
+
+from autograd.core.graph import (
+    PER_THREAD,
+    WRITE_LOCK,
+    creation_site,
+    run_backward,
+    topological_order,
+)
 from autograd.core.registry import REGISTRY, Elementwise, times, unary_method
 
 Number = int | float
@@ -133,6 +141,20 @@ def _unary_with(x: Value, tag: _Tag, params: tuple[Any, ...]) -> Value:
         return _make(out, tag, x, None, derivative(xd, out, p), params)
     out = forward(xd, *params)
     return _make(out, tag, x, None, derivative(xd, out, *params), params)
+
+
+def _edge(tag: _Tag, a: float, b: float, p0: Value, p1: Value | None) -> Value:
+    """``a / b`` or ``a ** b`` at the edge of its domain, in a recorded backward: the
+    result and its derivatives as numpy computes them (inf or nan), as PyTorch gives."""
+    with np.errstate(all="ignore"):
+        fa, fb = np.float64(a), np.float64(b)
+        out = (np.true_divide if tag.spec.name == "div" else np.power)(fa, fb)
+        da, db = tag.d(fa, fb, out)
+    if p1 is not None:
+        return _make(float(out), tag, p0, p1, float(da), float(db))
+    if tag.slot == 0:  # the Value is the left operand, b the constant
+        return _make(float(out), tag, p0, None, float(da), float(b))
+    return _make(float(out), tag, p0, None, float(db), float(a))
 
 
 class Value:
@@ -260,21 +282,38 @@ class Value:
 
     __rmul__ = __mul__
 
+    # Division and powers raise at the edge of their domain (1 / 0), except inside a
+    # recorded backward, whose formulas give numpy's (and PyTorch's) inf or nan there.
     def __truediv__(self, other: Operand) -> Value:
         x = self.data
         if type(other) is Value:
             y = other.data
-            out = _div(x, y)
+            try:
+                out = _div(x, y)
+            except ZeroDivisionError:
+                if not PER_THREAD.state.lenient:
+                    raise
+                return _edge(_DIV, x, y, self, other)
             d0, d1 = _DIV_D(x, y, out)
             return _make(out, _DIV, self, other, d0, d1)
         k = _number(other, "/")
-        out = _div(x, k)
+        try:
+            out = _div(x, k)
+        except ZeroDivisionError:
+            if not PER_THREAD.state.lenient:
+                raise
+            return _edge(_DIV, x, k, self, None)
         return _make(out, _DIV, self, None, _DIV_D(x, k, out, _FIRST)[0], k)
 
     def __rtruediv__(self, other: Number) -> Value:
         k = _number(other, "/")
         x = self.data
-        out = _div(k, x)
+        try:
+            out = _div(k, x)
+        except ZeroDivisionError:
+            if not PER_THREAD.state.lenient:
+                raise
+            return _edge(_RDIV, k, x, self, None)
         return _make(out, _RDIV, self, None, _DIV_D(k, x, out, _SECOND)[1], k)
 
     def __neg__(self) -> Value:
@@ -287,17 +326,32 @@ class Value:
         x = self.data
         if type(other) is Value:
             k = other.data
-            out = _pow(x, k)
+            try:
+                out = _pow(x, k)
+            except (ZeroDivisionError, ValueError):
+                if not PER_THREAD.state.lenient:
+                    raise
+                return _edge(_POW, x, k, self, other)
             d0, d1 = _POW_D(x, k, out)
             return _make(out, _POW, self, other, d0, d1)
         k = _number(other, "**")
-        out = _pow(x, k)
+        try:
+            out = _pow(x, k)
+        except (ZeroDivisionError, ValueError):
+            if not PER_THREAD.state.lenient:
+                raise
+            return _edge(_POW, x, k, self, None)
         return _make(out, _POW, self, None, _POW_D(x, k, out, _FIRST)[0], k)
 
     def __rpow__(self, other: Number) -> Value:
         k = _number(other, "**")
         x = self.data
-        out = _pow(k, x)
+        try:
+            out = _pow(k, x)
+        except (ZeroDivisionError, ValueError):
+            if not PER_THREAD.state.lenient:
+                raise
+            return _edge(_RPOW, k, x, self, None)
         return _make(out, _RPOW, self, None, _POW_D(k, x, out, _SECOND)[1], k)
 
     # -- elementwise functions: exp, log, ..., tanh, relu, softplus(beta, threshold), ... -------
@@ -368,6 +422,27 @@ class Value:
     def _accumulate_leaf(self, g: Any, shared: bool) -> None:
         old = self.grad
         self.grad = g if (type(old) is float and old == 0.0) else old + g
+
+    # -- pickling --------------------------------------------------------------------
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        """Pickle (and deepcopy) under every protocol, without recursion: a leaf as its
+        data, float ``grad`` and label; a node as the flat list of the graph behind it
+        (its leaves as themselves, so a leaf pickled twice stays one object)."""
+        grad = self.grad.data if isinstance(self.grad, Value) else self.grad
+        if self._p0 is None:
+            return _rebuild_value, (self.data, grad, self.label, str(self._op))
+        order = topological_order(self)
+        index = {id(n): i for i, n in enumerate(order)}
+        flat: list[Any] = []
+        for n in order:
+            if n._p0 is None:
+                flat.append(n)
+                continue
+            g = n.grad.data if isinstance(n.grad, Value) else n.grad
+            p1 = -1 if n._p1 is None else index[id(n._p1)]
+            flat.append((n.data, g, n._op, index[id(n._p0)], p1, n._d0, n._d1, n.label,
+                         n._scope))
+        return _rebuild_graph, (flat,)
 
     # -- micrograd compatibility -------------------------------------------------------
     def _backward(self) -> None:
@@ -472,6 +547,35 @@ def _attach(node: Value, children: Any, op: str) -> None:
 for _name, _entry in REGISTRY.items():  # the elementwise methods (see the class body)
     if _entry.arity == 1 and _entry.scalar is not None and _name != "neg":
         setattr(Value, _name, unary_method(_entry, Value, _UNARY[_name], _unary, _unary_with))
+
+
+def _rebuild_value(data: float, grad: float, label: str, op: str) -> Value:
+    """Unpickle a leaf Value (``Value.__reduce_ex__``)."""
+    v = Value(data, label)
+    v.grad = grad
+    if op:  # computed under no_grad(): it keeps saying so
+        v._op = str(op)
+    return v
+
+
+def _rebuild_graph(flat: list[Any]) -> Value:
+    """Unpickle a graph (``Value.__reduce_ex__``): its nodes in topological order."""
+    nodes: list[Value] = []
+    for entry in flat:
+        if isinstance(entry, Value):
+            nodes.append(entry)
+            continue
+        data, grad, op, i0, i1, d0, d1, label, scope = entry
+        n = _new(Value)
+        n.data, n.grad, n._op, n._d0, n._d1 = data, grad, op, d0, d1
+        n._p0 = nodes[i0]
+        n._p1 = None if i1 < 0 else nodes[i1]
+        if label:
+            n._label = label
+        if scope:
+            n._module = scope
+        nodes.append(n)
+    return nodes[-1]
 
 
 # Marks the plain sweep leaves in the ``grad`` of the intermediate nodes it walks (it

@@ -48,9 +48,16 @@ def test_dtype_and_requires_grad_are_honoured(factory, args):
 
 
 @pytest.mark.parametrize(("factory", "args"), EXAMPLES, ids=[f.__name__ for f, _ in EXAMPLES])
-def test_integer_dtypes_are_refused_with_a_message(factory, args):
-    with pytest.raises(TypeError, match="floating"):
-        factory(*args, dtype="int64")
+def test_integer_dtypes_give_integer_tensors_that_cannot_require_grad(factory, args):
+    if factory in (rand, randn):  # random floats only, as PyTorch
+        with pytest.raises(TypeError, match="floating"):
+            factory(*args, dtype="int64")
+        return
+    assert factory(*args, dtype="int64").dtype == np.int64
+    with pytest.raises(RuntimeError, match="floating point"):
+        factory(*args, dtype="int64", requires_grad=True)
+    with pytest.raises(TypeError, match="dtype"):
+        factory(*args, dtype="complex128")
 
 
 def test_values_match_numpy():

@@ -621,9 +621,11 @@ def test_object_str_and_complex_data_raise_type_error(data):
         Tensor(data)
 
 
-def test_non_floating_dtype_argument_raises_type_error():
-    with pytest.raises(TypeError, match="floating"):
-        Tensor([1.0, 2.0], dtype=np.int32)
+def test_non_numeric_dtype_argument_raises_type_error():
+    # Integer and bool dtypes are Tensors of their own (they never require grad).
+    assert Tensor([1.0, 2.0], dtype=np.int32).dtype == np.int32
+    with pytest.raises(TypeError, match="floating, integer or bool"):
+        Tensor([1.0, 2.0], dtype=np.complex128)
 
 
 def test_non_numeric_operand_raises_type_error():
