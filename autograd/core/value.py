@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from numbers import Real
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Union
 
 from autograd.core.graph import PER_THREAD, WRITE_LOCK, creation_site, run_backward
 from autograd.core.registry import REGISTRY, Elementwise, times, unary_method
@@ -133,6 +133,16 @@ def _unary_with(x: Value, tag: _Tag, params: tuple[Any, ...]) -> Value:
         return _make(out, tag, x, None, derivative(xd, out, p), params)
     out = forward(xd, *params)
     return _make(out, tag, x, None, derivative(xd, out, *params), params)
+
+
+def _method(name: str) -> Callable[[Value], Value]:
+    """``Value.<name>`` for a registry entry without parameters: ``tanh = _method("tanh")``."""
+    return unary_method(name, "Value", _UNARY[name], _unary, _unary_with, params=False)
+
+
+def _method_with(name: str) -> Callable[..., Value]:
+    """``Value.<name>`` for a registry entry with parameters (by position or by name)."""
+    return unary_method(name, "Value", _UNARY[name], _unary, _unary_with, params=True)
 
 
 class Value:
@@ -300,11 +310,27 @@ class Value:
         out = _pow(k, x)
         return _make(out, _RPOW, self, None, _POW_D(k, x, out, _SECOND)[1], k)
 
-    # -- elementwise functions: exp, log, ..., tanh, relu, softplus(beta, threshold), ... -------
-    # One method per unary entry of autograd.core.registry, made below the class by
-    # registry.unary_method with the entry's parameters (see ``inspect.signature``).
-    if TYPE_CHECKING:  # a static checker cannot list them: it reads them as methods giving a Value
-        def __getattr__(self, name: str) -> Callable[..., Value]: ...
+    # -- elementwise functions: one per unary entry of autograd.core.registry ------------------
+    # Each is the entry's float forward and derivative (registry.unary_method), with the
+    # entry's parameters and doc (see ``inspect.signature(Value.softplus)``).
+    exp = _method("exp")
+    log = _method("log")
+    sqrt = _method("sqrt")
+    abs = _method("abs")
+    sin = _method("sin")
+    cos = _method("cos")
+    erf = _method("erf")
+    tanh = _method("tanh")
+    sigmoid = _method("sigmoid")
+    relu = _method("relu")
+    leaky_relu = _method_with("leaky_relu")
+    elu = _method_with("elu")
+    celu = _method_with("celu")
+    gelu = _method_with("gelu")
+    softplus = _method_with("softplus")
+    mish = _method("mish")
+    hardswish = _method("hardswish")
+    relu6 = _method("relu6")
 
     def __abs__(self) -> Value:
         return _unary(self, _UNARY["abs"])
@@ -467,11 +493,6 @@ def _attach(node: Value, children: Any, op: str) -> None:
     for slot in ("_op", "_p0", "_p1", "_d0", "_d1", "_module", "_site"):  # those _make set
         if hasattr(made, slot):
             setattr(node, slot, getattr(made, slot))
-
-
-for _name, _entry in REGISTRY.items():  # the elementwise methods (see the class body)
-    if _entry.arity == 1 and _entry.scalar is not None and _name != "neg":
-        setattr(Value, _name, unary_method(_entry, Value, _UNARY[_name], _unary, _unary_with))
 
 
 # Marks the plain sweep leaves in the ``grad`` of the intermediate nodes it walks (it
