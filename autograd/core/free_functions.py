@@ -2,8 +2,9 @@
 
 Each takes a Tensor, a Value (where the method exists) or anything ``Tensor``
 accepts (a list, an ndarray, a number), which becomes a constant Tensor. The
-elementwise ones (``ELEMENTWISE``) are made from ``autograd.core.registry.REGISTRY``,
-one per unary entry, with the entry's parameters.
+elementwise ones are one line each (``exp = _elementwise("exp")``), one per unary entry
+of ``autograd.core.registry.REGISTRY``, with the entry's parameters; ``ELEMENTWISE``
+lists them, in registry order.
 
 >>> import autograd
 >>> autograd.sigmoid([0.0, 100.0]).data
@@ -18,13 +19,33 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, cast, overload
 
-from autograd.core.registry import REGISTRY, UNARY_METHODS, Elementwise
-from autograd.core.tensor import Axis, Tensor, _matmul, _operand, as_tensor
+from autograd.core.registry import REGISTRY, UNARY_METHODS
+from autograd.core.tensor import ArrayLike, Axis, Tensor, _matmul, _operand, as_tensor
 from autograd.core.value import Value
 
 Node = Tensor | Value  # the one definition of "a Tensor or a Value", for type hints
+
+
+class UnaryFunction(Protocol):
+    """The type of ``autograd.exp`` and the other parameter-free elementwise functions:
+    a Value gives a Value, anything else a Tensor."""
+
+    @overload
+    def __call__(self, x: Value) -> Value: ...
+    @overload
+    def __call__(self, x: ArrayLike) -> Tensor: ...
+
+
+class UnaryFunctionWith(Protocol):
+    """The type of ``autograd.softplus`` and the other elementwise functions with parameters
+    (after the input, by position or by name): a Value gives a Value, anything else a Tensor."""
+
+    @overload
+    def __call__(self, x: Value, *args: Any, **kwargs: Any) -> Value: ...
+    @overload
+    def __call__(self, x: ArrayLike, *args: Any, **kwargs: Any) -> Tensor: ...
 
 
 def _node(x: Any) -> Any:
@@ -33,10 +54,16 @@ def _node(x: Any) -> Any:
     return as_tensor(x)  # a list holding Tensors is stacked into the graph
 
 
-def _elementwise(entry: Elementwise) -> Callable[..., Any]:
+def _function(name: str, params: bool) -> Callable[..., Any]:
     """``autograd.<name>(x, *params)``: ``x.<name>(*params)`` for a Tensor or a Value, and for
     anything else a constant Tensor of it; the entry's parameters in the signature."""
-    name = entry.name
+    entry = REGISTRY[name]
+    if bool(entry.params) != params:
+        factory = "_elementwise_with" if entry.params else "_elementwise"
+        raise TypeError(f"autograd.{name}: the registry entry "
+                        f"{'has' if entry.params else 'has no'} parameters; write "
+                        f"{name} = {factory}({name!r})")
+
     def with_params(x: Any, *args: Any, **kwargs: Any) -> Any:
         return getattr(_node(x), name)(*args, **kwargs)
 
@@ -46,24 +73,54 @@ def _elementwise(entry: Elementwise) -> Callable[..., Any]:
     function: Callable[..., Any] = with_params if entry.params else without_params
     method = inspect.signature(getattr(Tensor, name))
     x = inspect.Parameter("x", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Any)
-    params = list(method.parameters.values())[1:]
+    parameters = list(method.parameters.values())[1:]
     function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [x, *params], return_annotation=Node)
-    function.__annotations__ = {"x": Any} | {p.name: p.annotation for p in params} | {
+        [x, *parameters], return_annotation=Node)
+    function.__annotations__ = {"x": Any} | {p.name: p.annotation for p in parameters} | {
         "return": Node}
     function.__name__ = function.__qualname__ = name
     function.__module__ = __name__
-    call = ", ".join(["x", *(p.name for p in params)]) if params else ""
+    call = ", ".join(["x", *(p.name for p in parameters)]) if parameters else ""
     function.__doc__ = (f"``x.{name}({call.partition(', ')[2]})`` (Tensor or Value; "
                         f"array-likes become constants): {entry.doc or name}")
     return function
 
 
-#: ``autograd.exp``, ``autograd.tanh``, ``autograd.softplus`` ...: one per unary registry entry.
+def _elementwise(name: str) -> UnaryFunction:
+    """``autograd.<name>`` for a registry entry without parameters."""
+    return cast(UnaryFunction, _function(name, params=False))
+
+
+def _elementwise_with(name: str) -> UnaryFunctionWith:
+    """``autograd.<name>`` for a registry entry with parameters."""
+    return cast(UnaryFunctionWith, _function(name, params=True))
+
+
+# One per unary registry entry (the registry test names any that is missing).
+exp = _elementwise("exp")
+log = _elementwise("log")
+sqrt = _elementwise("sqrt")
+abs = _elementwise("abs")
+sin = _elementwise("sin")
+cos = _elementwise("cos")
+erf = _elementwise("erf")
+tanh = _elementwise("tanh")
+sigmoid = _elementwise("sigmoid")
+relu = _elementwise("relu")
+leaky_relu = _elementwise_with("leaky_relu")
+elu = _elementwise_with("elu")
+celu = _elementwise_with("celu")
+gelu = _elementwise_with("gelu")
+softplus = _elementwise_with("softplus")
+mish = _elementwise("mish")
+hardswish = _elementwise("hardswish")
+relu6 = _elementwise("relu6")
+
+#: ``autograd.exp``, ``autograd.tanh``, ``autograd.softplus`` ...: the lines above, in
+#: registry order.
 ELEMENTWISE: dict[str, Callable[..., Any]] = {
-    name: _elementwise(REGISTRY[name]) for name in UNARY_METHODS
+    name: globals()[name] for name in UNARY_METHODS if name in globals()
 }
-globals().update(ELEMENTWISE)
 
 
 def softmax(x: Any, axis: int = -1) -> Tensor:

@@ -16,18 +16,21 @@ which makes every derivative differentiable again.
   them after the input. A Value node keeps them (a tuple) for a recorded backward, a
   Tensor node in its saved state.
 
-Everything that lists ops is made from ``REGISTRY``: ``Value``'s and ``Tensor``'s
-elementwise methods (``unary_method``, below: ``x.softplus(beta=2.0)``, with the
-entry's signature and doc), the module-level functions ``autograd.exp`` ...
-(``autograd.core.free_functions``), the draw command's whitelist and its number
-parameters, and ``autograd.testing``'s programs. ``tests/autograd/core/test_registry.py``
-checks those and the places written by hand (``nn.functional``, ``nn``'s activation
+``Value``'s and ``Tensor``'s elementwise methods are one line each in their class body
+(``tanh = _method("tanh")``), and the module-level functions ``autograd.exp`` ... one
+line each in ``autograd.core.free_functions`` (``exp = _elementwise("exp")``): written
+out, so readers, editors and type checkers see every name, while ``unary_method`` (below)
+gives each the entry's forward, derivative, signature and doc (``x.softplus(beta=2.0)``).
+The draw command's whitelist and its number parameters, and ``autograd.testing``'s
+programs, are made from ``REGISTRY``. ``tests/autograd/core/test_registry.py`` checks all
+of those and the other places written by hand (``nn.functional``, ``nn``'s activation
 modules and their names, the README's list of activations, and the one test table
 ``tests/autograd/core/op_tables.py``), naming the place an entry is missing from.
 ``domain`` and ``kinks`` tell the tests where to draw inputs.
 
-A new activation, parameters included, is one entry here, a row in the test table and
-(unless it is listed as having none) a module class in ``nn``.
+A new activation, parameters included, is one entry here, a line in ``Value``, in
+``Tensor`` and in ``free_functions``, a row in the test table and (unless it is listed as
+having none) a module class in ``nn``.
 
 Policy for new ops: compose first. An op written with existing ops needs no entry
 and no rule (``softsign(x)`` is ``x / (1 + x.abs())``). Add an entry here only for a
@@ -47,7 +50,7 @@ import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ForwardRef, TypeVar
 
 import numpy as np
 
@@ -419,24 +422,44 @@ def times(g: Any, d: Any) -> Any:
 
 
 # -- methods made from the entries -------------------------------------------------------------
-def unary_method(entry: Elementwise, cls: type, key: Any, apply: Callable[[Any, Any], Any],
-                 apply_with: Callable[[Any, Any, tuple[Any, ...]], Any]) -> Callable[..., Any]:
-    """The method ``cls.<entry.name>`` of a unary entry, with the entry's parameters.
+N = TypeVar("N")  # the node type a method belongs to and returns: Value or Tensor
+
+
+def unary_method(name: str, owner: str, key: Any, apply: Callable[[N, Any], N],
+                 apply_with: Callable[[N, Any, tuple[Any, ...]], N], *,
+                 params: bool) -> Callable[..., N]:
+    """The method ``<owner>.<name>`` of the unary entry ``name``, with the entry's parameters.
+
+    Value and Tensor write one line per op in their class body, through two tiny typed
+    factories each (``tanh = _method("tanh")``, ``softplus = _method_with("softplus")``),
+    so every method is a plain function a reader, an editor and mypy can find, and its
+    formula stays in the entry. ``params`` says which factory asked: it must match whether
+    the entry has parameters (a static checker then knows a parameter-free method takes
+    none).
 
     A parameter-free entry gives ``method(self)``, which is ``apply(self, key)``; an entry
     with parameters gives ``method(self, p1=default1, ...)`` (by position or by name), which
     is ``apply_with(self, key, (p1, ...))``, or ``apply(self, key)`` when no parameter is
     given (the formulas' defaults are the entry's). ``inspect.signature`` and ``help`` show
-    the parameters, their defaults and types, and the entry's ``doc``.
+    the parameters, their defaults and types, and the entry's ``doc``; the return type is
+    ``owner``, resolved in ``apply``'s module (where the class lives).
 
     >>> import inspect
     >>> from autograd import Tensor
     >>> inspect.signature(Tensor.softplus)
-    <Signature (self, beta: float = 1.0, threshold: float = 20.0) -> autograd.core.tensor.Tensor>
+    <Signature (self, beta: float = 1.0, threshold: float = 20.0) -> 'Tensor'>
     >>> Tensor([0.0, 30.0]).softplus(threshold=25.0).data.round(4)
     array([ 0.6931, 30.    ])
     """
-    name = entry.name
+    entry = REGISTRY[name]
+    if entry.arity != 1:
+        raise ValueError(f"{owner}.{name}: the registry entry {name!r} is not unary")
+    if bool(entry.params) != params:
+        has = f"has parameters ({', '.join(p for p, _ in entry.params)})" if entry.params \
+            else "has no parameters"
+        factory = "_method_with" if entry.params else "_method"
+        raise TypeError(f"{owner}.{name}: the registry entry {has}; write "
+                        f"{name} = {factory}({name!r})")
     if entry.params:
         names = tuple(p for p, _ in entry.params)
         defaults = tuple(d for _, d in entry.params)
@@ -451,21 +474,25 @@ def unary_method(entry: Elementwise, cls: type, key: Any, apply: Callable[[Any, 
             return apply_with(self, key, _bind(name, names, defaults, args, kwargs))
 
         method: Callable[..., Any] = with_params
-        params = [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=d,
-                                    annotation=type(d)) for p, d in entry.params]
+        parameters = [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=d,
+                                        annotation=type(d)) for p, d in entry.params]
     else:
         def without_params(self: Any) -> Any:
             return apply(self, key)
 
         method = without_params
-        params = []
+        parameters = []
+    module = apply.__module__
     self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    # The return type as the class's other methods show it (their module postpones
+    # annotations): the name; typing.get_type_hints finds the class in ``module``.
     method.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [self_param, *params], return_annotation=cls)
-    method.__annotations__ = {p.name: p.annotation for p in params} | {"return": cls}
+        [self_param, *parameters], return_annotation=owner)
+    method.__annotations__ = {p.name: p.annotation for p in parameters} | {
+        "return": ForwardRef(owner, module=module)}
     method.__name__ = name
-    method.__qualname__ = f"{cls.__name__}.{name}"
-    method.__module__ = cls.__module__
+    method.__qualname__ = f"{owner}.{name}"
+    method.__module__ = module
     method.__doc__ = (f"{entry.doc or name}\n\nElementwise; the op ``{name}`` of "
                       "``autograd.core.registry.REGISTRY``.")
     return method

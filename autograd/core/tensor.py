@@ -15,7 +15,7 @@ from __future__ import annotations
 import dis
 from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Union
 
 import numpy as np
 
@@ -30,7 +30,7 @@ from autograd.core.graph import (
     topological_order,
     write_gradients,
 )
-from autograd.core.registry import REGISTRY, UNARY_METHODS, Elementwise, times, unary_method
+from autograd.core.registry import REGISTRY, Elementwise, times, unary_method
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = int | Sequence[int] | None
@@ -564,6 +564,16 @@ def _tensor_index(index: Tensor) -> np.ndarray:
     return ix
 
 
+def _method(name: str) -> Callable[[Tensor], Tensor]:
+    """``Tensor.<name>`` for a registry entry without parameters: ``tanh = _method("tanh")``."""
+    return unary_method(name, "Tensor", name, _unary, _unary_with, params=False)
+
+
+def _method_with(name: str) -> Callable[..., Tensor]:
+    """``Tensor.<name>`` for a registry entry with parameters (by position or by name)."""
+    return unary_method(name, "Tensor", name, _unary, _unary_with, params=True)
+
+
 class Tensor:
     """An n-dimensional array that remembers how it was computed.
 
@@ -937,11 +947,27 @@ class Tensor:
     def __pos__(self) -> Tensor:
         return self
 
-    # -- elementwise functions: exp, log, ..., tanh, relu, softplus(beta, threshold), ... -------
-    # One method per unary entry of autograd.core.registry, made below the class by
-    # registry.unary_method with the entry's parameters (see ``inspect.signature``).
-    if TYPE_CHECKING:  # a static checker cannot list them: it reads them as methods giving a Tensor
-        def __getattr__(self, name: str) -> Callable[..., Tensor]: ...
+    # -- elementwise functions: one per unary entry of autograd.core.registry ------------------
+    # Each is the entry's array forward and derivative (registry.unary_method), with the
+    # entry's parameters and doc (see ``inspect.signature(Tensor.softplus)``).
+    exp = _method("exp")
+    log = _method("log")
+    sqrt = _method("sqrt")
+    abs = _method("abs")
+    sin = _method("sin")
+    cos = _method("cos")
+    erf = _method("erf")
+    tanh = _method("tanh")
+    sigmoid = _method("sigmoid")
+    relu = _method("relu")
+    leaky_relu = _method_with("leaky_relu")
+    elu = _method_with("elu")
+    celu = _method_with("celu")
+    gelu = _method_with("gelu")
+    softplus = _method_with("softplus")
+    mish = _method("mish")
+    hardswish = _method("hardswish")
+    relu6 = _method("relu6")
 
     def __abs__(self) -> Tensor:
         return _unary(self, "abs")
@@ -1332,10 +1358,6 @@ def _rebuild_tensor(cls: type[Tensor], state: tuple[Any, ...],
     if extra:
         t.__dict__.update(extra)
     return t
-
-
-for _name in UNARY_METHODS:  # the elementwise methods (see the class body)
-    setattr(Tensor, _name, unary_method(REGISTRY[_name], Tensor, _name, _unary, _unary_with))
 
 
 def _numpy_reduction_kwargs(op: str, kwargs: dict[str, Any]) -> None:

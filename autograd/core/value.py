@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from numbers import Real
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Union
 
 import numpy as np
 
@@ -155,6 +155,16 @@ def _edge(tag: _Tag, a: float, b: float, p0: Value, p1: Value | None) -> Value:
     if tag.slot == 0:  # the Value is the left operand, b the constant
         return _make(float(out), tag, p0, None, float(da), float(b))
     return _make(float(out), tag, p0, None, float(db), float(a))
+
+
+def _method(name: str) -> Callable[[Value], Value]:
+    """``Value.<name>`` for a registry entry without parameters: ``tanh = _method("tanh")``."""
+    return unary_method(name, "Value", _UNARY[name], _unary, _unary_with, params=False)
+
+
+def _method_with(name: str) -> Callable[..., Value]:
+    """``Value.<name>`` for a registry entry with parameters (by position or by name)."""
+    return unary_method(name, "Value", _UNARY[name], _unary, _unary_with, params=True)
 
 
 class Value:
@@ -354,11 +364,27 @@ class Value:
             return _edge(_RPOW, k, x, self, None)
         return _make(out, _RPOW, self, None, _POW_D(k, x, out, _SECOND)[1], k)
 
-    # -- elementwise functions: exp, log, ..., tanh, relu, softplus(beta, threshold), ... -------
-    # One method per unary entry of autograd.core.registry, made below the class by
-    # registry.unary_method with the entry's parameters (see ``inspect.signature``).
-    if TYPE_CHECKING:  # a static checker cannot list them: it reads them as methods giving a Value
-        def __getattr__(self, name: str) -> Callable[..., Value]: ...
+    # -- elementwise functions: one per unary entry of autograd.core.registry ------------------
+    # Each is the entry's float forward and derivative (registry.unary_method), with the
+    # entry's parameters and doc (see ``inspect.signature(Value.softplus)``).
+    exp = _method("exp")
+    log = _method("log")
+    sqrt = _method("sqrt")
+    abs = _method("abs")
+    sin = _method("sin")
+    cos = _method("cos")
+    erf = _method("erf")
+    tanh = _method("tanh")
+    sigmoid = _method("sigmoid")
+    relu = _method("relu")
+    leaky_relu = _method_with("leaky_relu")
+    elu = _method_with("elu")
+    celu = _method_with("celu")
+    gelu = _method_with("gelu")
+    softplus = _method_with("softplus")
+    mish = _method("mish")
+    hardswish = _method("hardswish")
+    relu6 = _method("relu6")
 
     def __abs__(self) -> Value:
         return _unary(self, _UNARY["abs"])
@@ -542,11 +568,6 @@ def _attach(node: Value, children: Any, op: str) -> None:
     for slot in ("_op", "_p0", "_p1", "_d0", "_d1", "_module", "_site"):  # those _make set
         if hasattr(made, slot):
             setattr(node, slot, getattr(made, slot))
-
-
-for _name, _entry in REGISTRY.items():  # the elementwise methods (see the class body)
-    if _entry.arity == 1 and _entry.scalar is not None and _name != "neg":
-        setattr(Value, _name, unary_method(_entry, Value, _UNARY[_name], _unary, _unary_with))
 
 
 def _rebuild_value(data: float, grad: float, label: str, op: str) -> Value:

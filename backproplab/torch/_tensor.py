@@ -580,16 +580,16 @@ class Tensor(_Base):
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(other, np.not_equal)
 
-    def __lt__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __lt__(self, other: Any) -> Tensor:
         return self._compare(other, np.less)
 
-    def __le__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __le__(self, other: Any) -> Tensor:
         return self._compare(other, np.less_equal)
 
-    def __gt__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __gt__(self, other: Any) -> Tensor:
         return self._compare(other, np.greater)
 
-    def __ge__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __ge__(self, other: Any) -> Tensor:
         return self._compare(other, np.greater_equal)
 
     def __invert__(self) -> Tensor:

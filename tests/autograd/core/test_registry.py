@@ -1,9 +1,10 @@
 """The op registry's completeness test: every elementwise op is present everywhere it should be.
 
-``autograd.core.registry.REGISTRY`` is the one list of elementwise ops. Most places that
-list ops are made from it (``Value``'s and ``Tensor``'s methods, ``autograd.exp`` ..., the
-draw command's whitelist, ``autograd.testing``'s programs); this file checks them anyway,
-and checks the places written by hand: ``nn.functional``, ``nn``'s activation modules and
+``autograd.core.registry.REGISTRY`` is the one list of elementwise ops. Some places that
+list ops are made from it (the draw command's whitelist, ``autograd.testing``'s programs);
+this file checks them anyway, and checks the places written by hand: ``Value``'s and
+``Tensor``'s methods and ``autograd.exp`` ... (one line each, which takes the entry's
+formula and parameters), ``nn.functional``, ``nn``'s activation modules and
 the name lookup ``nn.activations.activation``, the README's list of activations, and the
 shared test table ``tests/autograd/core/op_tables.py`` (which the Value, Tensor, fuzz and
 higher-order tests all read). Adding an op to the registry and forgetting a place fails
@@ -17,6 +18,7 @@ import math
 import pickle
 import re
 import sys
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -326,7 +328,13 @@ def test_made_methods_show_the_entry_parameters_and_doc(owner: Any) -> None:
         assert all(p.annotation is type(p.default) for p in params), name
         assert e.doc and e.doc in (fn.__doc__ or ""), name
         assert fn.__name__ == name
-    assert inspect.signature(Value.softplus).return_annotation is Value
+    # The return type as the class's own methods show it (their modules postpone annotations),
+    # resolved to the class by typing.
+    for cls in (Value, Tensor):
+        assert inspect.signature(cls.softplus).return_annotation == cls.__name__
+        assert inspect.signature(cls.__neg__).return_annotation == cls.__name__
+        assert typing.get_type_hints(cls.softplus)["return"] is cls
+        assert typing.get_type_hints(cls.tanh) == {"return": cls}
     assert Tensor.softplus.__qualname__ == "Tensor.softplus"
 
 
