@@ -15,6 +15,7 @@ Run: ``python -m demos.animate [--out DIR]``.
 from __future__ import annotations
 
 import inspect
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,9 @@ def gradient_graph(out_dir: Path) -> str | None:
     if "create_graph" not in inspect.signature(Value.backward).parameters:
         return None  # this engine's gradients are plain numbers
     o, inputs = neuron()
-    o.backward(create_graph=True)  # type: ignore[call-arg,unused-ignore]
+    with warnings.catch_warnings():  # the leaf-to-.grad cycle: these Values die with the call
+        warnings.simplefilter("ignore", UserWarning)
+        o.backward(create_graph=True)  # type: ignore[call-arg,unused-ignore]
     grad: Any = inputs["x1"].grad  # a Value: the derivative, as a graph
     grad.label = "x1.grad"
     # show_grad=False: after create_graph the nodes' own grads are graph nodes, not numbers.

@@ -18,6 +18,7 @@ newton.png and gradient_graph.svg).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -151,7 +152,9 @@ def gradient_of_a_neuron() -> tuple[Value, dict[str, Value]]:
     xw.label = "x*w"
     y = xw.tanh()
     y.label = "y"
-    y.backward(create_graph=True)
+    with warnings.catch_warnings():  # the leaf-to-.grad cycle: these Values die with the call
+        warnings.simplefilter("ignore", UserWarning)
+        y.backward(create_graph=True)
     dx = x.grad
     assert isinstance(dx, Value)
     # Name the nodes the backward pass made: tanh's rule is 1 - y*y, times the upstream 1.
