@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -103,10 +101,6 @@ def test_batch_norm_backward_on_tensors_matches_the_fast_path():
         [xt, wt, gt])
 
 
-def _has_create_graph() -> bool:
-    return "create_graph" in inspect.signature(Tensor.backward).parameters
-
-
 def _grad_norm(f, x_data: np.ndarray):
     """w -> |d f(x, w) / dx|^2: differentiating it checks f's second derivatives."""
 
@@ -122,11 +116,6 @@ def _grad_norm(f, x_data: np.ndarray):
     return h
 
 
-needs_v2 = pytest.mark.skipif(not _has_create_graph(),
-                              reason="needs engine v2 (backward(create_graph=True))")
-
-
-@needs_v2
 def test_conv2d_and_pools_are_differentiable_twice():
     x = np.random.default_rng(0).normal(size=(1, 2, 4, 4))
     w, b = _rand(3, 2, 2, 2, seed=1), _rand(3, seed=2)
@@ -140,7 +129,6 @@ def test_conv2d_and_pools_are_differentiable_twice():
         assert gradcheck(_grad_norm(cubed, x), [scale])
 
 
-@needs_v2
 def test_batch_norm_is_differentiable_twice():
     x = np.random.default_rng(0).normal(size=(4, 3, 2, 2))
     bn = nn.BatchNorm2d(3)

@@ -8,8 +8,6 @@ input leaving the module as it was.
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import pytest
 
@@ -18,9 +16,6 @@ from autograd import Tensor, gradcheck, manual_seed
 from nn import functional as F
 
 RNG = np.random.default_rng(0)
-HAS_CREATE_GRAPH = "create_graph" in inspect.signature(Tensor.backward).parameters
-
-
 def t(*shape: int, grad: bool = True, scale: float = 1.0) -> Tensor:
     return Tensor(RNG.normal(size=shape) * scale, requires_grad=grad)
 
@@ -131,8 +126,6 @@ def test_gradcheck_multihead_attention_parameters_and_inputs():
     assert gradcheck(f, [x, kv, *params])
 
 
-@pytest.mark.skipif(not HAS_CREATE_GRAPH, reason="second order needs engine v2 "
-                    "(backward(create_graph=True))")
 def test_second_order_layers_hessian_vector_products_match_finite_differences():
     x = t(2, 3, 4)
     mha = nn.MultiheadAttention(4, 2)
