@@ -237,7 +237,8 @@ class Compiled:
         if isinstance(result, Value):
             return _Entry(_scalar_program(result, standins), True)
         tensors = [s for s in standins if isinstance(s, Tensor)]
-        return _Entry(TensorProgram(result, trace.tensor_ops, tensors, trace.sites), False)
+        return _Entry(TensorProgram(result, trace.tensor_ops, tensors, trace.sites,
+                                   trace.calls), False)
 
     def describe(self) -> str:
         """The program of the last call: nodes, levels, numpy calls, steps by op."""
