@@ -292,6 +292,7 @@ class TensorProgram:
             recorded += step[6]
         lines = [f"tensor program: {self.n_nodes} ops ({recorded} with a gradient rule), "
                  f"{self.n_arguments} argument(s), {len(self.captured)} captured tensor(s)",
+                 "  executor: array calls and gradient rules, step by step",
                  f"  {self.n_nodes} array calls forward, {recorded} rules backward",
                  "  forward steps in order: " + " -> ".join(s[8] for s in self.steps)]
         lines.append("  by op: " + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())))
