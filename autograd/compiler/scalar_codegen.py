@@ -19,8 +19,10 @@ named constants for inf and NaN).
 One formula per op: every forward and derivative comes from the registry entry.
 Where the entry's function is plain arithmetic (``lambda a, b: (b, a)`` for ``mul``'s
 derivative, ``1.0 - out * out`` for ``tanh``'s) it is evaluated once on symbols to
-get its expression, and checked against the function on numbers; anything else
-(``math.tanh``, a branch on the sign) is called by name.
+get its expression; where it is one ``return`` of an expression over its parameters
+(``relu``'s ``0.0 if x <= 0.0 else x``) that expression is read from its source. Either
+is checked bit for bit against the function on sample numbers; anything else
+(``math.tanh``, an ``if`` statement) is called by name.
 
 Exact bits: every float operation is eager's, in eager's order. Contributions are
 added in the order of ``Value.backward``'s sweep (the same depth-first walk,
@@ -33,8 +35,11 @@ grad is -0.0 is the one case where it could: compile then adds its totals instea
 
 from __future__ import annotations
 
+import ast
+import inspect
 import math
 import re
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -104,6 +109,45 @@ def _symbolic(formula: _Formula, names: list[str], extra: tuple[Any, ...]) -> An
         return None
 
 
+def _inlined(fn: _Formula, names: list[str], extra: tuple[Any, ...]) -> str | None:
+    """A function whose body is one ``return <expression>`` over its parameters only
+    (``_scalar_relu``: ``0.0 if x <= 0.0 else x``), as that expression over ``names``,
+    read from its own source; None for anything else (the caller then calls it)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    func = tree.body[0] if tree.body else None
+    if not isinstance(func, ast.FunctionDef) or func.args.vararg or func.args.kwarg:
+        return None
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # a docstring
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return None
+    params = [a.arg for a in func.args.args]
+    if len(params) != len(names) + len(extra):
+        return None
+    try:
+        bound = dict(zip(params, [*names, *(_literal(e) for e in extra)], strict=True))
+    except _NotArithmetic:
+        return None
+    expr = body[0].value
+    for node in ast.walk(expr):  # only parameters, constants and operators
+        if isinstance(node, ast.Name):
+            if node.id not in bound:
+                return None
+        elif not isinstance(node, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.IfExp, ast.Compare,
+                                   ast.operator, ast.unaryop, ast.cmpop, ast.Load)):
+            return None
+
+    class _Bind(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> Any:  # noqa: N802 - ast's naming
+            return ast.parse(bound[node.id], mode="eval").body
+
+    return "(" + ast.unparse(_Bind().visit(expr)) + ")"
+
+
 def _agrees(formula: _Formula, expr: Any, names: list[str], samples: list[list[float]],
             extra: tuple[Any, ...]) -> bool:
     """The expression gives the function's very bits on sample numbers."""
@@ -154,6 +198,8 @@ class _Templates:
         extra = "".join(", " + _const(self, p) for p in params)
         forward = _symbolic(spec.scalar, names, params)
         if forward is None or not _agrees(spec.scalar, forward, names, samples, params):
+            forward = _inlined(spec.scalar, names, params)
+        if forward is None or not _agrees(spec.scalar, forward, names, samples, params):
             forward = f"{self._name('F_', spec.scalar)}({', '.join(names)}{extra})"
         d = spec.d
         called = False
@@ -169,6 +215,8 @@ class _Templates:
                 except Exception:  # noqa: S112 - outside the op's domain: not a sample
                     continue
             deriv = _symbolic(d, dnames, params)
+            if deriv is None or not _agrees(d, deriv, dnames, dsamples, params):
+                deriv = _inlined(d, dnames, params)
             if deriv is None or not _agrees(d, deriv, dnames, dsamples, params):
                 called = True
                 call = f"{self._name('D_', d)}({', '.join(dnames)}{extra})"
@@ -292,10 +340,10 @@ class GeneratedProgram:
         self.forward: Callable[[list[float]], float] = namespace["forward"]
         self.backward: Callable[[list[float], list[Any]], tuple[float, list[Any]]] = (
             namespace["backward"])
-        self.inlined = sum(1 for line in fwd if not line.lstrip().startswith("d")
-                           and "F_" not in line)
+        self.inlined = sum(1 for line in fwd if line.startswith("    v") and "F_" not in line)
+        self.derivative_calls = sum(1 for line in fwd if line.startswith("    d"))
 
     def describe(self) -> str:
         return (f"  generated straight-line Python: {self.lines:,} lines for {self.n_nodes:,} "
-                f"nodes ({self.inlined:,} forwards as plain arithmetic, the rest call the "
-                f"registry's functions)")
+                f"nodes ({self.inlined:,} forwards inline, the rest call the registry's "
+                f"functions; {self.derivative_calls:,} derivative calls, the rest inline)")

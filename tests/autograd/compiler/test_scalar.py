@@ -282,5 +282,7 @@ def test_generated_code_inlines_arithmetic_formulas_and_calls_the_rest():
     step(0.2)
     gen = step._last.program.generated
     assert gen is not None
-    # mul, add, sub and tanh's derivative are arithmetic; relu's and exp's forwards are calls
-    assert "lines for 7 nodes (4 forwards as plain arithmetic" in gen.describe()
+    # mul, add, sub and relu (one return expression) inline; tanh (math.tanh) and exp (a
+    # try statement) are calls. Derivatives: mul's, tanh's and exp's inline, relu's (an if) a call
+    assert "lines for 7 nodes (5 forwards inline" in gen.describe()
+    assert "; 1 derivative calls" in gen.describe()
