@@ -211,14 +211,17 @@ class TensorProgram:
             bool(t.requires_grad) for t in self.captured]
         self.n_nodes = len(self.steps)
         self._signatures = [_signature(t) for t in self.captured]
+        self._fits: set[tuple[int, int]] = set()  # (input slot, output slot) seen to fit
 
     def run(self, arrays: list[np.ndarray], backward: bool) -> tuple[np.ndarray, list[Any]]:
         env: list[Any] = [None] * self.n_slots
         env[:len(arrays)] = arrays
         base = len(arrays)
-        for i, t in enumerate(self.captured):
+        for i, (t, (shape, dtype, requires)) in enumerate(zip(self.captured,
+                                                                self._signatures)):
             data = t.data
-            if (data.shape, data.dtype, t.requires_grad) != self._signatures[i]:
+            if (data.shape != shape or (data.dtype is not dtype and data.dtype != dtype)
+                    or t.requires_grad is not requires):
                 raise Stale
             env[base + i] = data
         fresh_saved: list[Any] = []  # the state of each fresh step, in order
@@ -243,6 +246,7 @@ class TensorProgram:
         seed.fill(1)
         grads[self.root_slot] = seed
         shared: set[int] = set()
+        fits = self._fits
         for (_forward, _ins, saved, _shape, out, op, recorded, needs, name, ins,
              fresh) in reversed(self.steps):
             if fresh:
@@ -257,10 +261,15 @@ class TensorProgram:
             for i, pg, need in zip(ins, pgs, needs, strict=True):
                 if pg is None or not need:
                     continue
-                like = env[i]
-                if (type(pg) is not np.ndarray or pg.dtype is not like.dtype
-                        or pg.shape != like.shape):
-                    pg = _fitted(pg, like, name, False)
+                # Shapes and dtypes are fixed for a program: once a rule's ndarray has been
+                # seen to fit its input (fits), later runs skip the check.
+                if type(pg) is not np.ndarray or (i, out) not in fits:
+                    like = env[i]
+                    if (type(pg) is not np.ndarray or pg.dtype is not like.dtype
+                            or pg.shape != like.shape):
+                        pg = _fitted(pg, like, name, False)
+                    else:
+                        fits.add((i, out))
                 old = grads[i]
                 if old is None:
                     grads[i] = pg
