@@ -224,10 +224,13 @@ class ScalarProgram:
         # every call, like W9's, never pays it); the first run goes node by node.
         # ``executor`` is "numpy", "nodes" or "generated" (tests set it to try each).
         self.generated: GeneratedProgram | None = None
-        self._root: Value | None = root if self.n_nodes <= MAX_NODES else None
+        # Only a narrow (or small) program keeps its traced graph until then: holding a
+        # wide one (W9: 128k nodes, retraced every step) would only slow Python's GC.
+        keep = self.n_nodes <= MAX_NODES and (self.per_node or self.n_nodes <= 2_000)
+        self._root: Value | None = root if keep else None
         self.runs = 0
         self.executor = ("numpy" if not self.per_node else
-                         "generated" if self._root is not None else "nodes")
+                         "generated" if keep else "nodes")
 
     def prepare(self) -> None:
         """Before each run: on the second run of a "generated" program, generate it."""

@@ -97,7 +97,7 @@ def _call_forward(fn: Any, args: tuple[Any, ...]) -> tuple[Forward, list[Tensor]
     positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
     tensors = [args[i] for i in positions]
     requires = [bool(t.requires_grad) for t in tensors]
-    template = list(args)
+    template = [None if isinstance(a, Tensor) else a for a in args]  # (keeps no traced node)
 
     def forward(xs: list[np.ndarray], saved: Any, shape: tuple[int, ...]) -> Any:
         call = template.copy()
