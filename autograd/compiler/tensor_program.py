@@ -217,8 +217,8 @@ class TensorProgram:
         env: list[Any] = [None] * self.n_slots
         env[:len(arrays)] = arrays
         base = len(arrays)
-        for i, (t, (shape, dtype, requires)) in enumerate(zip(self.captured,
-                                                                self._signatures)):
+        signatures = zip(self.captured, self._signatures, strict=True)
+        for i, (t, (shape, dtype, requires)) in enumerate(signatures):
             data = t.data
             if (data.shape != shape or (data.dtype is not dtype and data.dtype != dtype)
                     or t.requires_grad is not requires):
