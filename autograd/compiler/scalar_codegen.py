@@ -246,7 +246,13 @@ def _template(expr: Any, names: list[str]) -> Any:
 
 def eager_order(root: Value) -> list[Value]:
     """The nodes computed by an op, in the order ``Value.backward``'s sweep lists them
-    (its depth-first walk, replicated with a dict instead of marks in ``.grad``)."""
+    (its depth-first walk, replicated with a dict instead of marks in ``.grad``).
+
+    >>> a, b = Value(1.0), Value(2.0)
+    >>> c = a * b; d = c + a; e = d * c
+    >>> [n is m for n, m in zip(eager_order(e), [c, d, e])]
+    [True, True, True]
+    """
     order: list[Value] = []
     state: dict[int, int] = {}  # 1: open (its parents being listed), 2: listed
     stack: list[Any] = [root]
