@@ -199,3 +199,14 @@ def test_conv2d_a_function_of_nn_replays():
         assert step(x) == pytest.approx(want.item(), rel=1e-12)
         for p, g in zip(conv.parameters(), grads, strict=True):
             np.testing.assert_allclose(p.grad, g, rtol=1e-9)
+
+
+def test_a_loss_replayed_under_no_grad_still_gives_gradients():
+    # The loss keeps the state its rule needs even when the compiled call runs in no_grad().
+    w = Tensor([[1.0, 2.0]], requires_grad=True)
+    step = autograd.compile(lambda x, y: F.mse_loss(x @ w.T, y))
+    x = np.array([[1.0, 1.0]])
+    step(x, np.array([[3.0]]))
+    with autograd.no_grad():
+        assert step(x, np.array([[1.0]])) == 4.0
+    np.testing.assert_array_equal(w.grad, [[4.0, 4.0]])
