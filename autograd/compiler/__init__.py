@@ -1,8 +1,11 @@
 """Trace once, replay fast: ``autograd.compile``.
 
 - ``trace.py``: tracing (the tracing node types, what a trace refuses);
-- ``scalar_program.py``: a Value graph as numpy calls grouped by level and op;
-- ``tensor_program.py``: a Tensor graph as a list of array forwards and rules;
+- ``scalar_program.py``: a Value graph as numpy calls grouped by level and op (wide
+  graphs), or node by node / as generated code (narrow ones);
+- ``scalar_codegen.py``: a narrow Value graph as generated straight-line Python;
+- ``tensor_program.py``: a Tensor graph as a list of array forwards and rules (nn's
+  fused losses and ``Function``s included);
 - ``compiled.py``: ``compile`` and the cache of programs by argument signature.
 """
 

@@ -108,13 +108,16 @@ class _Entry:
         program = self.program
         if self.scalar:
             assert isinstance(program, ScalarProgram)
+            program.prepare()
             values = [float(obj) if kind == "f" else obj.data
                       for kind, obj in items if kind in "fV"]
             values += map(_get_data, program.leaves[len(values):])
-            result, grads = program.run(values, backward)
-            if backward:
-                program.write_grads(grads, [obj if kind == "V" else None
-                                            for kind, obj in items if kind in "fV"])
+            if not backward:
+                return program.run(values, False)[0]
+            arguments = [obj if kind == "V" else None for kind, obj in items if kind in "fV"]
+            start = program.start_grads(arguments)
+            result, grads = program.run(values, True, start)
+            program.write_grads(grads, arguments, replace=start is not None)
             return result
         assert isinstance(program, TensorProgram)
         arrays = [obj.data if kind == "T" else _as_float_array(obj, what="compile")
@@ -237,7 +240,8 @@ class Compiled:
         if isinstance(result, Value):
             return _Entry(_scalar_program(result, standins), True)
         tensors = [s for s in standins if isinstance(s, Tensor)]
-        return _Entry(TensorProgram(result, trace.tensor_ops, tensors, trace.sites), False)
+        return _Entry(TensorProgram(result, trace.tensor_ops, tensors, trace.sites,
+                                   trace.calls), False)
 
     def describe(self) -> str:
         """The program of the last call: nodes, levels, numpy calls, steps by op."""

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.compiler.scalar_codegen import MAX_NODES, GeneratedProgram
 from autograd.core.graph import WRITE_LOCK
 from autograd.core.registry import REGISTRY, times
 from autograd.core.value import Value
@@ -215,8 +216,31 @@ class ScalarProgram:
         # call per handful of nodes; it runs node by node on floats instead, with the same
         # registry forwards and derivatives as Value (~0.5 us a node vs ~3 us a group).
         width = sum(int(g.a.size) if g.name == "chain" else len(g.out) for g in self.groups)
-        self.per_node = 3.0 * len(self.groups) > 0.5 * width  # (tests set it to try both)
+        self.per_node = 3.0 * len(self.groups) > 0.5 * width
         self._steps: list[tuple[Any, ...]] = []
+        # Narrow graphs run as generated straight-line Python (scalar_codegen.py), ~4x
+        # faster than the node-by-node loop. Python's compile() of the source costs ~10 us
+        # a line, so it is built on the program's second run (a function traced again on
+        # every call, like W9's, never pays it); the first run goes node by node.
+        # ``executor`` is "numpy", "nodes" or "generated" (tests set it to try each).
+        self.generated: GeneratedProgram | None = None
+        # Only a narrow (or small) program keeps its traced graph until then: holding a
+        # wide one (W9: 128k nodes, retraced every step) would only slow Python's GC.
+        keep = self.n_nodes <= MAX_NODES and (self.per_node or self.n_nodes <= 2_000)
+        self._root: Value | None = root if keep else None
+        self.runs = 0
+        self.executor = ("numpy" if not self.per_node else
+                         "generated" if keep else "nodes")
+
+    def prepare(self) -> None:
+        """Before each run: on the second run of a "generated" program, generate it."""
+        self.runs += 1
+        if self.executor == "generated" and self.generated is None and self.runs > 1:
+            if self._root is None:
+                raise ValueError(f"compile: this program ({self.n_nodes:,} nodes) is too "
+                                 f"large for generated code (at most {MAX_NODES:,})")
+            self.generated = GeneratedProgram(self._root, self.leaves)
+            self._root = None  # the traced graph is no longer needed
 
     @staticmethod
     def _forward_step(g: _Group) -> tuple[Any, ...]:
@@ -294,9 +318,19 @@ class ScalarProgram:
         return result, [float(x) for x in grads[1:1 + len(self.leaves)]]
 
     # -- running -----------------------------------------------------------------------
-    def run(self, leaf_values: list[float], backward: bool) -> tuple[float, list[float]]:
-        """The root's value, and each leaf's gradient (empty without ``backward``)."""
-        if self.per_node:
+    def run(self, leaf_values: list[float], backward: bool, start: list[Any] | None = None
+            ) -> tuple[float, list[float]]:
+        """The root's value, and each leaf's gradient (empty without ``backward``): the
+        total of this call, or with ``start`` (each leaf's current grad, for the generated
+        executor only) the new ``.grad``, added contribution by contribution as eager."""
+        executor = self.executor
+        gen = self.generated
+        if executor == "generated" and gen is not None:
+            if not backward:
+                return float(gen.forward(leaf_values)), []
+            out, totals = gen.backward(leaf_values, start or [0.0] * len(self.leaves))
+            return float(out), totals
+        if executor != "numpy":
             return self._run_per_node(leaf_values, backward)
         vals = self.template.copy()
         n = len(leaf_values)
@@ -340,14 +374,38 @@ class ScalarProgram:
                 _into(grads, g.b, times(up, db), g.b_unique)
         return result, grads[1:1 + len(self.leaves)].tolist()
 
-    def write_grads(self, grads: list[float], arguments: list[Any]) -> None:
+    def write_grads(self, grads: list[float], arguments: list[Any], replace: bool = False
+                    ) -> None:
         """Accumulate leaf gradients as ``backward()`` does: into captured leaves, and into
-        the user's Values that were passed as arguments (``arguments[i]``, None for floats)."""
+        the user's Values that were passed as arguments (``arguments[i]``, None for floats);
+        with ``replace``, ``grads`` are the new ``.grad`` (run with ``start``)."""
         with WRITE_LOCK:
             for i, (leaf, g) in enumerate(zip(self.leaves, grads, strict=True)):
                 target = arguments[i] if i < len(arguments) else leaf
                 if target is not None:
-                    target._accumulate_leaf(g, False)
+                    if replace:
+                        target.grad = g
+                    else:
+                        target._accumulate_leaf(g, False)
+
+    def start_grads(self, arguments: list[Any]) -> list[float] | None:
+        """Each leaf's current grad (0.0 for a float argument), for the generated executor
+        to add into as eager does; None when it cannot (a leaf twice, a grad not a float)."""
+        if self.executor != "generated" or self.generated is None:
+            return None
+        start: list[float] = []
+        ids: set[int] = set()
+        for i, leaf in enumerate(self.leaves):
+            target = arguments[i] if i < len(arguments) else leaf
+            if target is None:
+                start.append(0.0)
+                continue
+            g = target.grad
+            if type(g) is not float or id(target) in ids or (g == 0.0 and str(g)[0] == "-"):
+                return None  # (-0.0: see scalar_codegen's note on exact bits)
+            ids.add(id(target))
+            start.append(g)
+        return start
 
     # -- describing ------------------------------------------------------------------------
     def describe(self) -> str:
@@ -359,13 +417,18 @@ class ScalarProgram:
         calls_f = len(self.groups)
         calls_b = sum(1 if (g.name == "chain" or g.b is None) else sum(g.wanted)
                       for g in self.groups)
-        if self.per_node:
-            how = (f"  run node by node on floats ({self.levels:,} levels for {self.n_nodes:,} "
-                   f"nodes: too narrow for numpy calls to pay); as numpy calls it would be "
-                   f"{calls_f:,} forward, {calls_b:,} backward")
+        as_numpy = (f"; as numpy calls it would be {calls_f:,} forward, {calls_b:,} backward "
+                    f"({self.levels:,} levels for {self.n_nodes:,} nodes: too narrow to pay)")
+        if self.executor == "generated":
+            how = ("  executor: generated code\n" + (
+                self.generated.describe() if self.generated is not None else
+                "  generated straight-line Python, built on the second call (the first "
+                "runs node by node)") + as_numpy)
+        elif self.executor == "nodes":
+            how = "  executor: node by node\n  run node by node on floats" + as_numpy
         else:
-            how = (f"  {calls_f:,} numpy calls forward, {calls_b:,} backward "
-                   f"({self.n_chains:,} chains of + fused)")
+            how = (f"  executor: numpy calls\n  {calls_f:,} numpy calls forward, {calls_b:,} "
+                   f"backward ({self.n_chains:,} chains of + fused)")
         lines = [
             f"scalar program: {self.n_nodes:,} nodes, {len(self.leaves):,} leaves, "
             f"{self.n_constants:,} constants, {self.levels:,} levels",

@@ -4,8 +4,14 @@ Each step computes an op's output array from its inputs' arrays (the registry's 
 forward, or the numpy call the Tensor method makes) and, backward, calls the op's own
 rule (``Op.rule``): no nodes are built on replay. Every op the function made is a
 step, including ops on arguments that do not require grad (they are not in the
-autograd graph, but their numbers change from call to call). An op with no replayable
-forward here (a fused loss or layer of ``nn``, a ``Function``) is refused.
+autograd graph, but their numbers change from call to call).
+
+Two kinds of op keep state their rule needs and that depends on the numbers (a
+loss's target, a ``Function``'s ``ctx``): their forward returns the output and that
+fresh state on every replay. nn's losses are replayed by calling the loss function
+again on the new arrays of all its Tensor arguments, the target included (the trace
+recorded the call: ``Trace.replay_call``); a ``Function`` by calling its ``forward``
+with a new ``ctx``. Any other op with no forward here is refused.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ import numpy as np
 
 from autograd.compiler.trace import CompileError
 from autograd.core import tensor_rules as vjp
-from autograd.core.graph import WRITE_LOCK
+from autograd.core.function import FunctionCtx, _forward_result, _function_rule
+from autograd.core.graph import PER_THREAD, WRITE_LOCK, enable_grad
 from autograd.core.registry import REGISTRY
 from autograd.core.tensor import Tensor, _constant, _fitted
 
@@ -77,6 +84,46 @@ FORWARDS.update({
 })
 
 
+# -- ops with fresh saved state: forward(xs, saved, shape) -> (output, the rule's saved) ----
+def _leaf(data: np.ndarray, requires_grad: bool) -> Tensor:
+    leaf = _constant(data)
+    leaf.requires_grad = requires_grad
+    return leaf
+
+
+def _call_forward(fn: Any, args: tuple[Any, ...]) -> tuple[Forward, list[Tensor]]:
+    """Replay ``fn(*args)`` (a loss of nn) on new arrays for its Tensor arguments; the
+    forward, and the Tensors whose arrays it takes (in argument order)."""
+    positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+    tensors = [args[i] for i in positions]
+    requires = [bool(t.requires_grad) for t in tensors]
+    template = [None if isinstance(a, Tensor) else a for a in args]  # (keeps no traced node)
+
+    def forward(xs: list[np.ndarray], saved: Any, shape: tuple[int, ...]) -> Any:
+        call = template.copy()
+        for i, x, need in zip(positions, xs, requires, strict=True):
+            call[i] = _leaf(x, need)
+        if not PER_THREAD.state.grad_enabled:  # called under no_grad(): still keep the state
+            with enable_grad():
+                node = fn(*call)
+        else:
+            node = fn(*call)
+        return node.data, node._saved
+
+    return forward, tensors
+
+
+def _function_forward(xs: list[np.ndarray], saved: Any, shape: tuple[int, ...]) -> Any:
+    """A ``Function``: its ``forward`` on the new arrays with a new ``ctx``, as ``apply`` does."""
+    cls, ctx, positions, n_inputs, raw = saved
+    raw = list(raw)
+    for i, x in zip(positions, xs, strict=True):
+        raw[i] = x
+    fresh = FunctionCtx(ctx.needs_input_grad)
+    out = _forward_result(cls, cls.forward(fresh, *raw))
+    return out, (cls, fresh, positions, n_inputs, raw)
+
+
 class Stale(Exception):
     """A captured tensor changed shape, dtype or requires_grad since the trace: trace again."""
 
@@ -89,7 +136,11 @@ class TensorProgram:
     """Forward and backward of one traced Tensor graph, as array calls over slots."""
 
     def __init__(self, root: Tensor, ops: dict[int, tuple[Any, ...]], arguments: list[Tensor],
-                 sites: dict[int, str]) -> None:
+                 sites: dict[int, str], calls: dict[int, tuple[Any, ...]] | None = None
+                 ) -> None:
+        calls = calls or {}
+        replays: dict[int, tuple[Forward, list[Tensor]]] = {
+            key: _call_forward(fn, args) for key, (_, fn, args) in calls.items()}
         # Walk every op the function made (ops[id] = (out, op, parents, saved)), depth first.
         order: list[Tensor] = []
         seen: set[int] = set()
@@ -105,7 +156,8 @@ class TensorProgram:
             stack.append((node, True))
             entry = ops.get(id(node))
             if entry is not None:
-                for p in reversed(entry[2]):
+                replay = replays.get(id(node))
+                for p in reversed(entry[2] if replay is None else replay[1]):
                     if id(p) not in seen:
                         stack.append((p, False))
         arg_index = {id(t): i for i, t in enumerate(arguments)}
@@ -130,22 +182,28 @@ class TensorProgram:
                 continue
             _, op, parents, saved = entry
             forward = FORWARDS.get(op.name)
+            fresh = False  # does the forward return (output, saved)?
+            sources = parents  # the Tensors whose arrays the forward takes
+            if id(node) in replays:  # a loss of nn: its function again, on the new target
+                forward, sources = replays[id(node)]
+                fresh = True
+            elif op.rule is _function_rule:  # a Function: its forward with a new ctx
+                forward, fresh = _function_forward, True
             if forward is None:
                 raise CompileError(
                     f"compile cannot replay the Tensor op {op.name!r} (made at "
                     f"{sites.get(id(node), '<unknown>')}): it has no recorded forward (fused "
-                    "losses and layers of nn and Functions have none yet). Write the function "
-                    "with autograd's Tensor ops (e.g. ((y - target) ** 2).mean() for mse_loss), "
-                    "or call it without compile.")
+                    "layers of nn have none yet). Write the function with autograd's Tensor "
+                    "ops, or call it without compile.")
             if op.name == "where" and not isinstance(saved, np.ndarray):
                 raise CompileError("compile cannot replay where() with this condition")
             slot[id(node)] = k
             k += 1
             recorded = bool(node._parents)
             needs = tuple(p.requires_grad for p in parents)
-            self.steps.append((forward, tuple(slot[id(p)] for p in parents), saved,
+            self.steps.append((forward, tuple(slot[id(p)] for p in sources), saved,
                                node.data.shape, slot[id(node)], op, recorded, needs,
-                               node._op))
+                               node._op, tuple(slot[id(p)] for p in parents), fresh))
         self.n_slots = k
         self.root_slot = slot[id(root)]
         self.requires_grad = root.requires_grad
@@ -153,18 +211,25 @@ class TensorProgram:
             bool(t.requires_grad) for t in self.captured]
         self.n_nodes = len(self.steps)
         self._signatures = [_signature(t) for t in self.captured]
+        self._fits: set[tuple[int, int]] = set()  # (input slot, output slot) seen to fit
 
     def run(self, arrays: list[np.ndarray], backward: bool) -> tuple[np.ndarray, list[Any]]:
         env: list[Any] = [None] * self.n_slots
         env[:len(arrays)] = arrays
         base = len(arrays)
-        for i, t in enumerate(self.captured):
+        signatures = zip(self.captured, self._signatures, strict=True)
+        for i, (t, (shape, dtype, requires)) in enumerate(signatures):
             data = t.data
-            if (data.shape, data.dtype, t.requires_grad) != self._signatures[i]:
+            if (data.shape != shape or (data.dtype is not dtype and data.dtype != dtype)
+                    or t.requires_grad is not requires):
                 raise Stale
             env[base + i] = data
-        for forward, ins, saved, shape, out, *_ in self.steps:
+        fresh_saved: list[Any] = []  # the state of each fresh step, in order
+        for forward, ins, saved, shape, out, *_, fresh in self.steps:
             r = forward([env[i] for i in ins], saved, shape)
+            if fresh:
+                r, state = r
+                fresh_saved.append(state)
             env[out] = r if type(r) is np.ndarray else np.asarray(r)  # as Tensor ops keep it
         result = env[self.root_slot]
         if not backward:
@@ -181,7 +246,11 @@ class TensorProgram:
         seed.fill(1)
         grads[self.root_slot] = seed
         shared: set[int] = set()
-        for _forward, ins, saved, _shape, out, op, recorded, needs, name in reversed(self.steps):
+        fits = self._fits
+        for (_forward, _ins, saved, _shape, out, op, recorded, needs, name, ins,
+             fresh) in reversed(self.steps):
+            if fresh:
+                saved = fresh_saved.pop()
             g = grads[out]
             if g is None or not recorded:
                 continue
@@ -192,10 +261,15 @@ class TensorProgram:
             for i, pg, need in zip(ins, pgs, needs, strict=True):
                 if pg is None or not need:
                     continue
-                like = env[i]
-                if (type(pg) is not np.ndarray or pg.dtype is not like.dtype
-                        or pg.shape != like.shape):
-                    pg = _fitted(pg, like, name, False)
+                # Shapes and dtypes are fixed for a program: once a rule's ndarray has been
+                # seen to fit its input (fits), later runs skip the check.
+                if type(pg) is not np.ndarray or (i, out) not in fits:
+                    like = env[i]
+                    if (type(pg) is not np.ndarray or pg.dtype is not like.dtype
+                            or pg.shape != like.shape):
+                        pg = _fitted(pg, like, name, False)
+                    else:
+                        fits.add((i, out))
                 old = grads[i]
                 if old is None:
                     grads[i] = pg
@@ -227,6 +301,7 @@ class TensorProgram:
             recorded += step[6]
         lines = [f"tensor program: {self.n_nodes} ops ({recorded} with a gradient rule), "
                  f"{self.n_arguments} argument(s), {len(self.captured)} captured tensor(s)",
+                 "  executor: array calls and gradient rules, step by step",
                  f"  {self.n_nodes} array calls forward, {recorded} rules backward",
                  "  forward steps in order: " + " -> ".join(s[8] for s in self.steps)]
         lines.append("  by op: " + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())))

@@ -49,7 +49,7 @@ _ADVICE = ("compile records one fixed program and replays it, so it cannot follo
 class Trace:
     """What one traced call saw: the Tensor ops it made (recorded in the graph or not)."""
 
-    __slots__ = ("tensor_ops", "arguments", "known_ops", "sites")
+    __slots__ = ("tensor_ops", "arguments", "known_ops", "sites", "calls")
 
     def __init__(self, known_ops: Any = ()) -> None:
         # id(out) -> (out, op, parents, saved): ops on arguments that do not require grad
@@ -58,6 +58,9 @@ class Trace:
         self.arguments: set[int] = set()  # ids of the argument leaves
         self.known_ops = known_ops  # Tensor ops a replay can compute
         self.sites: dict[int, str] = {}  # where each op it cannot replay was made
+        # id(out) -> (out, fn, args): a fused op of nn (a loss) that a replay computes by
+        # calling its public function again, on the new arrays of its Tensor arguments.
+        self.calls: dict[int, tuple[Tensor, Any, tuple[Any, ...]]] = {}
 
     def made_value(self, out: Value) -> None:
         out.__class__ = TracedValue
@@ -67,6 +70,12 @@ class Trace:
         self.tensor_ops[id(out)] = (out, op, parents, saved)
         if op.name not in self.known_ops:
             self.sites[id(out)] = outside_site()
+
+    def replay_call(self, out: Tensor, fn: Any, *args: Any) -> None:
+        """``out`` was made by ``fn(*args)``: a replay calls ``fn`` again with each Tensor
+        argument's new array (the target of a loss is new on every call: the first-batch
+        trap), so its checks, forward and saved state are those of eager, with no copy."""
+        self.calls[id(out)] = (out, fn, args)
 
     def refuse(self, what: str, site: str) -> NoReturn:
         raise CompileError(f"compile cannot follow {what} at {site}: {_ADVICE}")

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from autograd.core import generic as G
+from autograd.core.graph import PER_THREAD
 from autograd.core.tensor import Op, Tensor
 from nn._checks import as_tensor, per_item_weights
 
@@ -181,7 +182,11 @@ def mse_loss(
             out, scale = (np.vdot(d, d) / n).astype(diff.dtype), 1.0 / n
     else:
         out, scale = _reduce(diff * diff, sample_weight, reduction, "mse_loss")
-    return _MSE(out, _grad_targets(x, grad_to), (t, scale, diff))
+    node = _MSE(out, _grad_targets(x, grad_to), (t, scale, diff))
+    trace = PER_THREAD.state.trace
+    if trace is not None:  # autograd.compile is tracing: a replay calls mse_loss again
+        trace.replay_call(node, mse_loss, input, target, sample_weight, reduction)
+    return node
 
 
 def _mse_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
@@ -207,7 +212,11 @@ def l1_loss(
     x = _input(input, "l1_loss")
     t, grad_to = _target(target, x, "l1_loss")
     out, scale = _reduce(np.abs(x.data - t), sample_weight, reduction, "l1_loss")
-    return _L1(out, _grad_targets(x, grad_to), (t, scale))
+    node = _L1(out, _grad_targets(x, grad_to), (t, scale))
+    trace = PER_THREAD.state.trace
+    if trace is not None:  # autograd.compile is tracing: a replay calls l1_loss again
+        trace.replay_call(node, l1_loss, input, target, sample_weight, reduction)
+    return node
 
 
 def _l1_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
@@ -256,7 +265,11 @@ def binary_cross_entropy(
                          "binary_cross_entropy_with_logits for raw scores)")
     loss = -(t * _clamped_log(p) + (1.0 - t) * _clamped_log(1.0 - p))
     out, scale = _reduce(loss, sample_weight, reduction, "binary_cross_entropy")
-    return _BCE(out, _grad_targets(x, grad_to), (t, scale))
+    node = _BCE(out, _grad_targets(x, grad_to), (t, scale))
+    trace = PER_THREAD.state.trace
+    if trace is not None:  # autograd.compile is tracing: a replay calls binary_cross_entropy again
+        trace.replay_call(node, binary_cross_entropy, input, target, sample_weight, reduction)
+    return node
 
 
 def _bce_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
@@ -294,7 +307,12 @@ def binary_cross_entropy_with_logits(
         linear = np.maximum(z, 0) - z * t
     loss = linear + np.log1p(np.exp(-np.abs(z)))
     out, scale = _reduce(loss, sample_weight, reduction, "binary_cross_entropy_with_logits")
-    return _BCE_LOGITS(out, _grad_targets(x, grad_to), (t, scale))
+    node = _BCE_LOGITS(out, _grad_targets(x, grad_to), (t, scale))
+    trace = PER_THREAD.state.trace
+    if trace is not None:  # autograd.compile is tracing: a replay calls this again
+        trace.replay_call(node, binary_cross_entropy_with_logits, input, target, sample_weight,
+                          reduction)
+    return node
 
 
 def _bce_logits_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
@@ -432,12 +450,20 @@ def cross_entropy(
         picked = -log_p[np.arange(flat.size), flat].reshape(labels.shape)
         per_example = None if cw is None else cw[labels]
         out, scale = _reduce(picked, sample_weight, reduction, "cross_entropy", per_example)
-        return _CROSS_ENTROPY(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
+        node = _CROSS_ENTROPY(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
+        trace = PER_THREAD.state.trace
+        if trace is not None:  # autograd.compile is tracing: a replay calls cross_entropy again
+            trace.replay_call(node, cross_entropy, input, target, sample_weight, reduction, weight)
+        return node
     t, grad_to = _target(target, x, "cross_entropy")
     t_rows = _classes_last(t) if cw is None else _classes_last(t) * cw
     loss = -(t_rows * log_p).sum(axis=1).reshape(_label_shape(x.shape))
     out, scale = _reduce(loss, sample_weight, reduction, "cross_entropy")
-    return _SOFT_CROSS_ENTROPY(out, _grad_targets(x, grad_to), (t, cw, scale))
+    node = _SOFT_CROSS_ENTROPY(out, _grad_targets(x, grad_to), (t, cw, scale))
+    trace = PER_THREAD.state.trace
+    if trace is not None:  # autograd.compile is tracing: a replay calls cross_entropy again
+        trace.replay_call(node, cross_entropy, input, target, sample_weight, reduction, weight)
+    return node
 
 
 def _cross_entropy_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
@@ -489,7 +515,11 @@ def nll_loss(
     loss = -_classes_last(x.data)[np.arange(flat.size), flat].reshape(labels.shape)
     per_example = None if cw is None else cw[labels]
     out, scale = _reduce(loss, sample_weight, reduction, "nll_loss", per_example)
-    return _NLL(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
+    node = _NLL(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
+    trace = PER_THREAD.state.trace
+    if trace is not None:  # autograd.compile is tracing: a replay calls nll_loss again
+        trace.replay_call(node, nll_loss, input, target, sample_weight, reduction, weight)
+    return node
 
 
 def _nll_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:

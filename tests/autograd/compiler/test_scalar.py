@@ -19,12 +19,12 @@ def _close(a: float, b: float, rel: float) -> bool:
     return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
 
 
-@pytest.mark.parametrize("per_node", [False, True], ids=["numpy groups", "node by node"])
+@pytest.mark.parametrize("executor", ["numpy", "nodes", "generated"])
 @settings(max_examples=40, deadline=None)
 @given(scalar_programs(n_inputs=3, max_ops=12),
        st.lists(st.floats(-2, 2), min_size=3, max_size=3),
        st.lists(st.floats(-2, 2), min_size=3, max_size=3))
-def test_random_programs_match_eager_on_first_call_and_after_updates(per_node, program, xs,
+def test_random_programs_match_eager_on_first_call_and_after_updates(executor, program, xs,
                                                                      updates):
     # The first input is a captured parameter, the others are arguments (floats).
     eager_w, compiled_w = Value(xs[0]), Value(xs[0])
@@ -41,7 +41,7 @@ def test_random_programs_match_eager_on_first_call_and_after_updates(per_node, p
         assert _close(got, out.data, 1e-12)
         assert _close(compiled_w.grad, eager_w.grad, 1e-9)  # accumulated over the calls
         if i == 0:  # the replays run on one executor or the other
-            step._last.program.per_node = per_node
+            step._last.program.executor = executor
     assert step.traces == 1
 
 
@@ -104,6 +104,9 @@ def test_deep_programs_run_node_by_node_and_wide_ones_as_numpy_groups():
     step = autograd.compile(deep)
     step(0.5)
     assert step._last.program.per_node
+    assert "built on the second call" in str(step)
+    step(0.5)
+    assert "generated straight-line Python" in str(step) and step._last.program.generated
     wide = autograd.compile(lambda xs: sum(((x * w).tanh() for x in xs), Value(0.0)))
     wide([0.1 * i for i in range(200)])
     assert not wide._last.program.per_node
@@ -182,7 +185,7 @@ def test_describe_shows_nodes_levels_and_calls():
     assert "not called yet" in str(step)
     step(1.0)
     text = str(step)
-    for part in ("3 nodes", "levels", "numpy calls", "tanh", "mul"):
+    for part in ("3 nodes", "levels", "numpy calls", "tanh", "mul", "executor: generated code"):
         assert part in text
 
 
@@ -218,3 +221,68 @@ def test_gradients_match_finite_differences_through_a_replay():
 
     assert w.grad == pytest.approx((plain(0.7 + h) - plain(0.7 - h)) / (2 * h), rel=1e-6)
     assert np.isfinite(w.grad)
+
+
+def _bits(x: float) -> str:
+    return float(x).hex()
+
+
+@settings(max_examples=60, deadline=None)
+@given(scalar_programs(n_inputs=3, max_ops=16), st.lists(st.floats(-2, 2), min_size=3,
+                                                         max_size=3),
+       st.floats(-1, 1), st.booleans())
+def test_generated_code_keeps_eagers_exact_bits(program, xs, lr, zero_grads):
+    # The first input is a captured parameter, the second a Value argument, the third a float.
+    ew, cw, ea, ca = Value(xs[0]), Value(xs[0]), Value(xs[1]), Value(xs[1])
+    step = autograd.compile(lambda a, b: program(cw, a, b))
+    step(ca, xs[2])  # the first call runs node by node and generates the code for the next
+    ew.grad, ea.grad = cw.grad, ca.grad
+    program_ = step._last.program
+    for i in range(3):
+        if zero_grads:
+            ew.grad = cw.grad = ea.grad = ca.grad = 0.0
+        b = xs[2] + 0.25 * i
+        out = program(ew, ea, Value(b))
+        out.backward()
+        got = step(ca, b)
+        assert program_.executor == "generated" and program_.generated is not None
+        assert _bits(got) == _bits(out.data)
+        assert _bits(cw.grad) == _bits(ew.grad) and _bits(ca.grad) == _bits(ea.grad)
+        for x, y in ((ew, cw), (ea, ca)):  # an update between calls
+            x.data += lr * x.grad
+            y.data += lr * y.grad
+    assert step.traces == 1
+
+
+def test_generated_code_on_a_w2_program_matches_eager_bit_for_bit():
+    from benchmarks.scalar_workloads import FULL_OPS, _compile_program, make_program
+
+    leaf_values, source = make_program(400, 3, FULL_OPS)
+    program = _compile_program(source)
+    step = autograd.compile(program)
+    cl = [Value(x) for x in leaf_values]
+    for call in range(3):
+        el = [Value(x.data) for x in cl]
+        for v in cl:
+            v.grad = 0.0
+        out = program(el)
+        out.backward()
+        assert _bits(step(cl)) == _bits(out.data)
+        assert [_bits(v.grad) for v in cl] == [_bits(v.grad) for v in el]
+        assert (step._last.program.generated is not None) == (call > 0)
+        for v in cl:
+            v.data -= 0.01 * v.grad
+    assert step(leaf_values) == pytest.approx(program([Value(x) for x in leaf_values]).data)
+
+
+def test_generated_code_inlines_arithmetic_formulas_and_calls_the_rest():
+    w = Value(0.3)
+    step = autograd.compile(lambda x: ((x * w).tanh() * w + x).relu().exp() - w)
+    step(0.2)
+    step(0.2)
+    gen = step._last.program.generated
+    assert gen is not None
+    # mul, add, sub and relu (one return expression) inline; tanh (math.tanh) and exp (a
+    # try statement) are calls. Derivatives: mul's, tanh's and exp's inline, relu's (an if) a call
+    assert "lines for 7 nodes (5 forwards inline" in gen.describe()
+    assert "; 1 derivative calls" in gen.describe()
