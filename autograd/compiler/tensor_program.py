@@ -115,13 +115,16 @@ def _call_forward(fn: Any, args: tuple[Any, ...]) -> tuple[Forward, list[Tensor]
 
 def _function_forward(xs: list[np.ndarray], saved: Any, shape: tuple[int, ...]) -> Any:
     """A ``Function``: its ``forward`` on the new arrays with a new ``ctx``, as ``apply`` does."""
-    cls, ctx, positions, n_inputs, raw = saved
+    cls, ctx, positions, n_inputs, raw, _ = saved
     raw = list(raw)
     for i, x in zip(positions, xs, strict=True):
         raw[i] = x
     fresh = FunctionCtx(ctx.needs_input_grad)
-    out = _forward_result(cls, cls.forward(fresh, *raw))
-    return out, (cls, fresh, positions, n_inputs, raw)
+    result = cls.forward(fresh, *raw)
+    out = _forward_result(cls, result)
+    # As ``Function.apply`` keeps it: what forward returned, so a saved result is known.
+    returned = (id(result), id(out), id(result.data) if isinstance(result, Tensor) else 0)
+    return out, (cls, fresh, positions, n_inputs, raw, returned)
 
 
 class Stale(Exception):
