@@ -3,8 +3,9 @@
 Each op computes its result with numpy and records its inputs with an ``Op``:
 the op's name and its gradient rule. Elementwise ops take their forward and
 derivative from ``autograd.core.registry``; the other rules live in
-``autograd.core.tensor_rules``. Backward walks the shared graph core; every gradient is
-reduced to its operand's shape in one place, ``generic.unbroadcast``.
+``autograd.core.tensor_rules``. Backward is the graph core's (``graph.run_backward``),
+over the node's steps; every gradient is reduced to its operand's shape in one place,
+``generic.unbroadcast``.
 
 A Tensor made from a float ndarray shares its memory (like ``torch.as_tensor``);
 ``nn.Parameter`` copies.
@@ -26,9 +27,8 @@ from autograd.core.graph import (
     VERSION_CLOCK,
     creation_site,
     run_backward,
+    sweep_arrays,
     tick,
-    topological_order,
-    write_gradients,
 )
 from autograd.core.registry import REGISTRY, Elementwise, times, unary_method
 
@@ -280,42 +280,6 @@ def _version_error(t: Tensor, node: Tensor, which: str) -> RuntimeError:
         f"at version {t._version}, changed by {getattr(t, '_vinfo', _NEVER)[1]!r} "
         f"after {node._op!r} saved it; {node._op!r} needs the values it had then. Do the "
         "in-place change after backward (or compute the graph again); no .grad was written")
-
-
-def _plain_backward(root: Tensor, seed: np.ndarray) -> None:
-    """Backward of a Tensor graph on ndarrays (no ``create_graph``, no anomaly mode).
-
-    ``graph.run_backward`` with the node's step and the core's accumulation fused
-    into one loop: each rule's gradient goes straight into a private dict, and is
-    fitted to its input's shape and dtype only when it is not already right.
-    ``.grad`` is written at the end, so a rule that raises leaves every grad as it was.
-    """
-    order = topological_order(root, leaves=False)
-    grads: dict[Tensor, Any] = {root: seed}
-    get = grads.get
-    shared: set[int] = set()
-    clock = VERSION_CLOCK[0]
-    for node in reversed(order):
-        g = get(node)
-        if g is None:
-            continue
-        if node._epoch != clock:  # an in-place change since it was made: did it touch it?
-            _check_versions(node)
-        pgs, needs = node._rule_grads(g, False)
-        for parent, pg, need in zip(node._parents, pgs, needs, strict=True):
-            if pg is None or not need:
-                continue
-            pd = parent.data
-            if type(pg) is not np.ndarray or pg.dtype is not pd.dtype or pg.shape != pd.shape:
-                pg = _fitted(pg, pd, node._op, False)
-            old = get(parent)
-            if old is not None:
-                grads[parent] = old + pg
-                continue
-            grads[parent] = pg
-            if pg is g:  # a rule passed its upstream on: two nodes hold this array
-                shared.add(id(pg))
-    write_gradients(order, grads, shared)
 
 
 def _constant(data: np.ndarray) -> Tensor:
@@ -1134,12 +1098,9 @@ class Tensor:
             raise ValueError(
                 f"backward: gradient has shape {seed.shape}, expected {self.shape}"
             )
-        if create_graph:
-            run_backward(self, seed if isinstance(seed, Tensor) else _constant(seed), True)
-        elif PER_THREAD.state.anomaly:
-            run_backward(self, seed, False)  # the core's checked sweep
-        else:
-            _plain_backward(self, seed)
+        if create_graph and not isinstance(seed, Tensor):
+            seed = _constant(seed)
+        run_backward(self, seed, create_graph, sweep_arrays)
 
     def _rule_grads(self, g: Any, recorded: bool) -> tuple[Sequence[Any], tuple[bool, ...]]:
         """The op's rule applied to ``g``: one gradient per input (a wrong count raises),
@@ -1170,9 +1131,14 @@ class Tensor:
                              f"for {n} input(s)")
         return grads, needs
 
+    # What the graph core's sweeps call (graph.sweep_arrays, the fused plain sweep, calls
+    # _check_versions, _rule_grads and _fitted itself; the other sweeps _backward_step).
+    _check_versions = _check_versions
+    _fitted = staticmethod(_fitted)
+
     def _backward_step(self, g: Any, recorded: bool) -> list[Any]:
-        # The graph core's step (recorded and anomaly-checked sweeps); plain backward
-        # runs _plain_backward, which does the same in one loop.
+        """The gradients ``g`` sends to the parents, fitted to their shapes and dtypes
+        (``None`` where a parent needs none): the step of the recorded and checked sweeps."""
         if self._epoch != VERSION_CLOCK[0]:  # an in-place change since: did it touch us?
             _check_versions(self)
         grads, needs = self._rule_grads(g, recorded)
@@ -1180,6 +1146,7 @@ class Tensor:
                 else None for parent, pg, need in zip(self._parents, grads, needs, strict=True)]
 
     def _accumulate_leaf(self, g: Any, shared: bool) -> None:
+        """Add ``g`` to this leaf's grad, in place once the leaf owns an ndarray."""
         old = self.grad
         if old is None:
             # A leaf keeps its grad across calls and may be updated in place,

@@ -2,9 +2,9 @@
 
 Each op computes its result and, right away, the local derivative of the result
 with respect to each input, by its entry's formula in ``autograd.core.registry``
-evaluated on floats. Backward is then one loop over a topological order doing
-``parent.grad += local * grad``: no closures, so a graph has no reference cycles
-and is freed by reference counting as soon as its root is.
+evaluated on floats. Backward (``graph.sweep_scalars``) is then one loop over a
+topological order doing ``parent.grad += local * grad``: no closures, so a graph has
+no reference cycles and is freed by reference counting as soon as its root is.
 
 ``backward(create_graph=True)`` evaluates the same formulas on the nodes
 instead, so every ``.grad`` is itself a Value that can be differentiated again.
@@ -29,9 +29,9 @@ import numpy as np
 
 from autograd.core.graph import (
     PER_THREAD,
-    WRITE_LOCK,
     creation_site,
     run_backward,
+    sweep_scalars,
     topological_order,
 )
 from autograd.core.registry import REGISTRY, Elementwise, times, unary_method
@@ -418,15 +418,14 @@ class Value:
             )
         if self._p0 is None:  # a leaf: d self / d self = 1
             self._accumulate_leaf(Value(1.0) if create_graph else 1.0, False)
-        elif create_graph:
-            run_backward(self, Value(1.0), True)
-        elif PER_THREAD.state.anomaly:
-            run_backward(self, 1.0, False)  # the checked sweep, which raises before writing
         else:
-            with WRITE_LOCK:
-                _sweep(self)
+            run_backward(self, Value(1.0) if create_graph else 1.0, create_graph, sweep_scalars)
 
+    # What the graph core's sweeps call: graph.sweep_scalars, the fused plain sweep, reads
+    # _p0/_p1 and _d0/_d1 itself; the recorded and checked sweeps call _backward_step.
     def _backward_step(self, g: Any, recorded: bool) -> tuple[Any, ...]:
+        """The gradients ``g`` sends to the parents: local derivative times ``g``, the
+        derivatives evaluated again on the nodes when ``recorded``."""
         p1 = self._p1
         if not recorded:
             return (self._d0 * g,) if p1 is None else (self._d0 * g, self._d1 * g)
@@ -446,6 +445,8 @@ class Value:
         return tuple(times(g, x) for x in local)
 
     def _accumulate_leaf(self, g: Any, shared: bool) -> None:
+        """Add ``g`` to this leaf's grad (a float or Value is never updated in place, so
+        ``shared`` needs no copy)."""
         old = self.grad
         self.grad = g if (type(old) is float and old == 0.0) else old + g
 
@@ -597,57 +598,3 @@ def _rebuild_graph(flat: list[Any]) -> Value:
             n._module = scope
         nodes.append(n)
     return nodes[-1]
-
-
-# Marks the plain sweep leaves in the ``grad`` of the intermediate nodes it walks (it
-# holds WRITE_LOCK and resets those grads anyway): no set of visited nodes to hash into.
-_OPEN = object()  # the walk is listing this node's parents
-_ZERO = float("0.0")  # listed: this very float object is its gradient so far
-
-
-def _sweep(root: Value) -> None:
-    """The plain backward of a Value graph: floats only, one loop, no call per node.
-
-    An iterative depth-first walk lists the intermediate nodes (leaves need no
-    visit: they only receive), each after all of its parents, on one stack. A node
-    is marked in its ``grad``: ``_OPEN`` while the walk lists its parents (it stays
-    on the stack below them, and is listed when popped again), then ``_ZERO``, the
-    0.0 it starts the sweep from (an identity no other grad has). Then one loop
-    pushes each node's grad into its parents.
-    """
-    order: list[Value] = []
-    stack: list[Any] = [root]
-    pop, push, append = stack.pop, stack.append, order.append
-    try:
-        while True:
-            node = pop()  # IndexError: the walk is over
-            g = node.grad
-            if g is _OPEN:  # all of its parents are listed
-                node.grad = _ZERO
-                append(node)
-                continue
-            if g is _ZERO:  # listed already
-                continue
-            while True:  # list its parents first; walk on into the first one right away
-                node.grad = _OPEN
-                push(node)
-                p = node._p1
-                if p is not None and p._p0 is not None and p.grad is not _ZERO:
-                    push(p)
-                node = node._p0
-                if node._p0 is None or node.grad is _ZERO:  # a leaf, or listed already
-                    break  # (a parent cannot be _OPEN: a graph has no cycles)
-    except IndexError:
-        pass
-    except BaseException:  # (an interrupt) leave no mark behind
-        for node in stack + order:
-            if node.grad is _OPEN or node.grad is _ZERO:
-                node.grad = 0.0
-        raise
-    root.grad = 1.0
-    for node in reversed(order):
-        g = node.grad
-        node._p0.grad += node._d0 * g  # type: ignore[union-attr]
-        p1 = node._p1
-        if p1 is not None:
-            p1.grad += node._d1 * g
