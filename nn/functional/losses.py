@@ -25,8 +25,11 @@ binary_cross_entropy rejects them, since its input must lie in [0, 1]).
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -153,7 +156,31 @@ def _target_of(inputs: Any, saved_target: np.ndarray) -> Any:
     return inputs[1] if len(inputs) == 2 else saved_target
 
 
+
+_LossFn = TypeVar("_LossFn", bound=Callable[..., Tensor])
+
+
+def _replayable(loss: _LossFn) -> _LossFn:
+    """Let ``autograd.compile`` replay ``loss``: while a trace records, the call is kept, and
+    a replay calls ``loss`` again with each call's tensors, its target included (a target kept
+    in saved state would replay the first batch forever). Eager calls pay one attribute read.
+    """
+    signature = inspect.signature(loss)
+
+    @functools.wraps(loss)
+    def replayable(*args: Any, **kwargs: Any) -> Tensor:
+        node = loss(*args, **kwargs)
+        trace = PER_THREAD.state.trace
+        if trace is not None:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            trace.replay_call(node, loss, *bound.args)
+        return node
+
+    return cast(_LossFn, replayable)
+
 # -- regression losses ---------------------------------------------------------------------
+@_replayable
 def mse_loss(
     input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean"
 ) -> Tensor:
@@ -183,9 +210,6 @@ def mse_loss(
     else:
         out, scale = _reduce(diff * diff, sample_weight, reduction, "mse_loss")
     node = _MSE(out, _grad_targets(x, grad_to), (t, scale, diff))
-    trace = PER_THREAD.state.trace
-    if trace is not None:  # autograd.compile is tracing: a replay calls mse_loss again
-        trace.replay_call(node, mse_loss, input, target, sample_weight, reduction)
     return node
 
 
@@ -197,6 +221,7 @@ def _mse_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[An
     return _grads(inputs, needs, gx, lambda: -gx)
 
 
+@_replayable
 def l1_loss(
     input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean"
 ) -> Tensor:
@@ -213,9 +238,6 @@ def l1_loss(
     t, grad_to = _target(target, x, "l1_loss")
     out, scale = _reduce(np.abs(x.data - t), sample_weight, reduction, "l1_loss")
     node = _L1(out, _grad_targets(x, grad_to), (t, scale))
-    trace = PER_THREAD.state.trace
-    if trace is not None:  # autograd.compile is tracing: a replay calls l1_loss again
-        trace.replay_call(node, l1_loss, input, target, sample_weight, reduction)
     return node
 
 
@@ -240,6 +262,7 @@ def _clamped_log(x: Any) -> Any:
     return G.where(above, G.log(G.where(above, x, 1.0)), _LOG_FLOOR)
 
 
+@_replayable
 def binary_cross_entropy(
     input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean"
 ) -> Tensor:
@@ -266,9 +289,6 @@ def binary_cross_entropy(
     loss = -(t * _clamped_log(p) + (1.0 - t) * _clamped_log(1.0 - p))
     out, scale = _reduce(loss, sample_weight, reduction, "binary_cross_entropy")
     node = _BCE(out, _grad_targets(x, grad_to), (t, scale))
-    trace = PER_THREAD.state.trace
-    if trace is not None:  # autograd.compile is tracing: a replay calls binary_cross_entropy again
-        trace.replay_call(node, binary_cross_entropy, input, target, sample_weight, reduction)
     return node
 
 
@@ -282,6 +302,7 @@ def _bce_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[An
     return _grads(inputs, needs, gx, gt)
 
 
+@_replayable
 def binary_cross_entropy_with_logits(
     input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean"
 ) -> Tensor:
@@ -308,10 +329,6 @@ def binary_cross_entropy_with_logits(
     loss = linear + np.log1p(np.exp(-np.abs(z)))
     out, scale = _reduce(loss, sample_weight, reduction, "binary_cross_entropy_with_logits")
     node = _BCE_LOGITS(out, _grad_targets(x, grad_to), (t, scale))
-    trace = PER_THREAD.state.trace
-    if trace is not None:  # autograd.compile is tracing: a replay calls this again
-        trace.replay_call(node, binary_cross_entropy_with_logits, input, target, sample_weight,
-                          reduction)
     return node
 
 
@@ -413,6 +430,7 @@ def _one_hot(labels: np.ndarray, n_classes: int, dtype: Any) -> np.ndarray:
     return onehot
 
 
+@_replayable
 def cross_entropy(
     input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean",
     weight: Any = None,
@@ -451,18 +469,12 @@ def cross_entropy(
         per_example = None if cw is None else cw[labels]
         out, scale = _reduce(picked, sample_weight, reduction, "cross_entropy", per_example)
         node = _CROSS_ENTROPY(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
-        trace = PER_THREAD.state.trace
-        if trace is not None:  # autograd.compile is tracing: a replay calls cross_entropy again
-            trace.replay_call(node, cross_entropy, input, target, sample_weight, reduction, weight)
         return node
     t, grad_to = _target(target, x, "cross_entropy")
     t_rows = _classes_last(t) if cw is None else _classes_last(t) * cw
     loss = -(t_rows * log_p).sum(axis=1).reshape(_label_shape(x.shape))
     out, scale = _reduce(loss, sample_weight, reduction, "cross_entropy")
     node = _SOFT_CROSS_ENTROPY(out, _grad_targets(x, grad_to), (t, cw, scale))
-    trace = PER_THREAD.state.trace
-    if trace is not None:  # autograd.compile is tracing: a replay calls cross_entropy again
-        trace.replay_call(node, cross_entropy, input, target, sample_weight, reduction, weight)
     return node
 
 
@@ -492,6 +504,7 @@ def _soft_cross_entropy_rule(
     return _grads(inputs, needs, gx, gt)
 
 
+@_replayable
 def nll_loss(
     input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean",
     weight: Any = None,
@@ -516,9 +529,6 @@ def nll_loss(
     per_example = None if cw is None else cw[labels]
     out, scale = _reduce(loss, sample_weight, reduction, "nll_loss", per_example)
     node = _NLL(out, (x,), (_one_hot(flat, n_classes, x.dtype), scale))
-    trace = PER_THREAD.state.trace
-    if trace is not None:  # autograd.compile is tracing: a replay calls nll_loss again
-        trace.replay_call(node, nll_loss, input, target, sample_weight, reduction, weight)
     return node
 
 
