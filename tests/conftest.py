@@ -18,6 +18,10 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# The course-style scripts are programs that the compare command runs under PyTorch and the
+# facade (tests/torch_facade/test_compare.py), not test modules: never import them here.
+collect_ignore_glob = ["torch_facade/scripts/*"]
+
 
 # -- the skip summary at the end of `make test` ----------------------------------------------
 ORACLES = ("torch", "micrograd")  # other engines our results are compared against
