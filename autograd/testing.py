@@ -1,25 +1,19 @@
 """Hypothesis strategies for property-testing code built on autograd.
 
 Import this module in tests only: it needs hypothesis (the ``test`` extra),
-which ``import autograd`` itself never loads. A property test of a custom op:
+which ``import autograd`` itself never loads. A property test of a function of your own
+(a custom ``Function``'s ``apply`` is tested the same way):
 
 >>> from hypothesis import given, settings
->>> from autograd import Function, Tensor, gradcheck
+>>> from autograd import Tensor, gradcheck
 >>> from autograd.testing import arrays
->>> class Cube(Function):
-...     @staticmethod
-...     def forward(ctx, x):
-...         ctx.save_for_backward(x)
-...         return x ** 3
-...     @staticmethod
-...     def backward(ctx, grad_out):
-...         (x,) = ctx.saved_tensors
-...         return 3 * x ** 2 * grad_out
+>>> def swish(t):
+...     return t * t.sigmoid()
 >>> @settings(max_examples=20)
 ... @given(arrays((3, 2), min_value=-2, max_value=2))
-... def test_cube_matches_finite_differences(x):
-...     assert gradcheck(Cube.apply, [Tensor(x, requires_grad=True)])
->>> test_cube_matches_finite_differences()
+... def test_swish_matches_finite_differences(x):
+...     assert gradcheck(swish, [Tensor(x, requires_grad=True)])
+>>> test_swish_matches_finite_differences()
 
 ``scalar_programs`` draws whole random expression graphs over Values, for
 testing an engine (or an op you add to ``Value``) against finite differences.
