@@ -442,7 +442,8 @@ _NUMPY_BINARY = {"div": np.true_divide, "pow": np.power}
 
 
 def _operand(x: Any, like: Tensor | None, op: str) -> Tensor:
-    """Turn the other side of an op into a Tensor; numbers take ``like``'s dtype."""
+    """Turn the other side of an op into a Tensor; numbers take ``like``'s dtype
+    (and its result class)."""
     if isinstance(x, Tensor):
         return x
     dtype: Any = like.data.dtype if like is not None else np.dtype(np.float64)
@@ -451,13 +452,13 @@ def _operand(x: Any, like: Tensor | None, op: str) -> Tensor:
             dtype = (np.float64 if isinstance(x, float)
                      else dtype if dtype.kind in "iu" else np.int64)
         try:
-            return _constant(np.asarray(x, dtype=dtype))
+            return _constant(np.asarray(x, dtype=dtype), like)
         except OverflowError:
             raise OverflowError(f"{op}: an integer of {int(x).bit_length()} bits is too large "
                                 f"for {np.dtype(dtype)}") from None
     if isinstance(x, np.ndarray) and (x.dtype.kind == "f" or (
             dtype.kind != "f" and x.dtype.kind in "biu")):
-        return _constant(x)
+        return _constant(x, like)
     if type(x).__name__ == "Value":
         raise TypeError(
             f"{op}: cannot mix a Value (scalar node) with a Tensor; use Tensor(value.data)"
@@ -467,7 +468,7 @@ def _operand(x: Any, like: Tensor | None, op: str) -> Tensor:
     arr = _as_float_array(x, what=op)
     if arr.dtype != dtype and np.asarray(x).dtype.kind != "f":
         arr = arr.astype(dtype)
-    return _constant(arr)
+    return _constant(arr, like)
 
 
 def _holds_tensor(items: Sequence[Any]) -> bool:
