@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -981,7 +981,7 @@ class Tensor(_Base):
 def _refuse_stale(root: Tensor) -> None:
     """Raise if an op in root's graph used a tensor whose node an in-place op replaced
     after it (see ``_rebound``)."""
-    seen, stack = {id(root)}, [root]
+    seen, stack = {id(root)}, [cast(_Base, root)]
     while stack:
         node = stack.pop()
         for p in node._parents:
