@@ -323,8 +323,9 @@ def _plain_backward(root: Tensor, seed: np.ndarray) -> None:
     write_gradients(order, grads, shared)
 
 
-def _constant(data: np.ndarray, like: Tensor | None = None) -> Tensor:
-    """A new leaf holding ``data``, of ``like``'s result class (a Tensor by default)."""
+def _constant(data: np.ndarray, like: Tensor | type[Tensor] | None = None) -> Tensor:
+    """A new leaf holding ``data``, of the result class of ``like`` (a tensor or a Tensor
+    class; a Tensor by default)."""
     out = _new(Tensor if like is None else like._result_class)
     out.data = data
     out.grad = None
@@ -1251,17 +1252,19 @@ class Tensor:
                 else None for parent, pg, need in zip(self._parents, grads, needs, strict=True)]
 
     def _accumulate_leaf(self, g: Any, shared: bool) -> None:
-        old = self.grad
+        # The stored gradient, read and written through the slot: a subclass may show
+        # .grad otherwise (the PyTorch facade shows it as a Tensor).
+        old = _grad_slot_get(self)
         if old is None:
             # A leaf keeps its grad across calls and may be updated in place,
             # so it must own it: not a read-only broadcast, a view, or another node's grad.
             if type(g) is np.ndarray and (shared or g.base is not None or not g.flags.writeable):
                 g = g.copy()
-            self.grad = g
+            _grad_slot_set(self, g)
         elif type(old) is np.ndarray and type(g) is np.ndarray:
             old += g
         else:
-            self.grad = old + g
+            _grad_slot_set(self, old + g)
 
     # numpy on Tensors: ufuncs (np.exp(t), ndarray + t) and numpy functions (np.sum(t),
     # np.concatenate([t, u])) map onto the ops above. One that has no op here is refused
@@ -1301,6 +1304,8 @@ class Tensor:
 
 
 Tensor._result_class = Tensor
+_GRAD_SLOT: Any = Tensor.__dict__["grad"]
+_grad_slot_get, _grad_slot_set = _GRAD_SLOT.__get__, _GRAD_SLOT.__set__
 
 
 def _comparable(other: object) -> bool:

@@ -27,7 +27,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import is_grad_enabled
-from autograd.core.tensor import mark_changed
+from autograd.core.tensor import _constant, mark_changed
 
 from . import _dtypes as D
 from ._printing import tensor_text
@@ -38,6 +38,7 @@ _Base = ag.Tensor
 _engine: Any = _Base
 _engine_fns: Any = ag
 _GRAD_SLOT = _Base.__dict__["grad"]  # the engine's storage for .grad (a slot)
+_get_grad, _set_grad = _GRAD_SLOT.__get__, _GRAD_SLOT.__set__
 
 
 class _Marks:
@@ -161,7 +162,8 @@ def _named(t: Tensor, grad_fn_name: str) -> Tensor:
 
 def _make(arr: np.ndarray, requires_grad: bool = False) -> Tensor:
     """A new leaf holding ``arr`` as is (any dtype: ints and bools too)."""
-    return Tensor(arr, requires_grad, dtype=arr.dtype)
+    t = cast(Tensor, _constant(arr if type(arr) is np.ndarray else np.asarray(arr), Tensor))
+    return t.requires_grad_() if requires_grad else t
 
 
 def wrap(x: Any) -> Any:
@@ -305,20 +307,18 @@ class Tensor(_Base):
     # -- .grad: a Tensor, shown for leaves and for non-leaves that asked retain_grad()
     @property
     def grad(self) -> Any:
-        g = _GRAD_SLOT.__get__(self, _Base)
-        if g is None:
+        g = _get_grad(self)
+        if g is None or self._parents and not _retained.get(self, False):
             return None
-        if self._parents and not _retained.get(self, False):
-            return None
-        if isinstance(g, _Base):
-            return wrap(g)
-        return _make(g)
+        if type(g) is np.ndarray:
+            return _constant(g, Tensor)  # a view of the stored array: zero_() reaches it
+        return wrap(g)
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        if isinstance(value, Tensor) and not value.requires_grad:
+        if value is not None and isinstance(value, _Base) and not value.requires_grad:
             value = value.data
-        _GRAD_SLOT.__set__(self, value)
+        _set_grad(self, value)
 
     def retain_grad(self) -> None:
         """Keep this non-leaf's ``.grad`` after backward (PyTorch hides it otherwise)."""
