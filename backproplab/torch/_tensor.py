@@ -798,8 +798,6 @@ class Tensor(_Base):
         return 1.0 / self.sqrt()
 
     def abs(self) -> Tensor:
-        if self.data.dtype.kind != "f":
-            return _make(np.abs(self.data))
         return _engine.abs(self)
 
     def tanh(self) -> Tensor:
@@ -854,8 +852,6 @@ class Tensor(_Base):
         x = self.to(dtype) if dtype is not None else self
         if x.data.dtype.kind == "b":
             x = x.to(np.int64)
-        if x.data.dtype.kind != "f":
-            return _make(np.asarray(x.data.sum(axis=_dims(dim, x.data.ndim), keepdims=keepdim)))
         return _engine.sum(x, axis=_dims(dim, x.data.ndim), keepdims=keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None,  # type: ignore[override]
