@@ -538,16 +538,6 @@ class Tensor(_Base):
     def ne(self, other: Any) -> Tensor:
         return self != other
 
-    # numpy calls with out= (``p.data += -lr * p.grad``) run on the arrays
-    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        if "out" in kwargs or any(isinstance(i, _Base) and i.data.dtype.kind != "f"
-                                  for i in inputs):
-            raw = [i.data if isinstance(i, _Base) else i for i in inputs]
-            out = kwargs.get("out")
-            if out is not None:
-                kwargs["out"] = tuple(o.data if isinstance(o, _Base) else o for o in out)
-            return getattr(ufunc, method)(*raw, **kwargs)
-        return _engine.__array_ufunc__(self, ufunc, method, *inputs, **kwargs)
 
     # -- in place: the engine's (versions bumped, checked in backward); on a tensor in
     # the graph, where the engine refuses and PyTorch records the op, a transplant
