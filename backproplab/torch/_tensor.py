@@ -260,19 +260,6 @@ def _binary(a: Any, b: Any, method: str, true_div: bool = False) -> Tensor:
     return getattr(_Base, method)(a, b)
 
 
-def _index(index: Any) -> Any:
-    """A PyTorch index as numpy reads it: Tensors become their arrays (bool ones masks)."""
-    if isinstance(index, _Base):
-        return index.data
-    if isinstance(index, tuple):
-        return tuple(_index(i) for i in index)
-    if isinstance(index, range):
-        return np.arange(index.start, index.stop, index.step)
-    if isinstance(index, list) and any(isinstance(i, _Base) for i in index):
-        return [_index(i) for i in index]
-    return index
-
-
 def _mask(mask: Any, t: Any) -> np.ndarray:
     """A bool mask at ``t``'s shape (broadcast)."""
     m = np.asarray(mask.data if isinstance(mask, _Base) else mask, dtype=bool)
@@ -631,13 +618,13 @@ class Tensor(_Base):
 
     def __setitem__(self, index: Any, value: Any) -> None:
         if self._recorded(value):
-            self._rewrite("setitem", lambda old: _engine.index_put(old, _index(index), value))
+            self._rewrite("setitem", lambda old: _engine.index_put(old, index, value))
         else:
-            _engine.__setitem__(self, _index(index), value)
+            _engine.__setitem__(self, index, value)
 
     # -- indexing and shapes -------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
-        out = _engine.__getitem__(self, _index(index))
+        out = _engine.__getitem__(self, index)
         return _named(out, _index_name(index))
 
     def view(self, *shape: Any) -> Tensor:
