@@ -1284,6 +1284,13 @@ class Tensor:
                 if isinstance(a, Tensor):
                     return _compare(ufunc, a, b, name)
                 return _constant(np.asarray(ufunc(a, b.data)))
+        elif len(kwargs) == 1 and len(inputs) == 2 and type(inputs[0]) is np.ndarray:
+            # ``array += t`` (an optimizer's update on .data): on the data, t not in a graph
+            b, out = inputs[1], kwargs.get("out")
+            if (type(out) is tuple and len(out) == 1 and out[0] is inputs[0]
+                    and isinstance(b, Tensor)
+                    and not (b.requires_grad and PER_THREAD.state.grad_enabled)):
+                return getattr(ufunc, method)(out[0], b.data, out=out)
         if _tracks_grad((inputs, kwargs)) and not _bool_ufunc(ufunc):
             call = f"np.{name}" if method == "__call__" else f"np.{name}.{method}"
             raise TypeError(f"{call} would drop the graph of a Tensor that requires grad; "

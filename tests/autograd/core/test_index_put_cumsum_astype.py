@@ -103,3 +103,20 @@ def test_results_keep_a_subclass_that_asks_for_it():
     for out in (m * 2, (m * 2).sum(), m > 1, m.argmax(), m.astype("float32"), m[0]):
         assert type(out) is Mine
     assert type(Tensor([1.0]) * 2) is Tensor
+
+
+def test_an_array_updated_in_place_with_a_tensor():
+    from autograd import no_grad
+
+    d = np.ones(3)
+    d += Tensor([1.0, 2.0, 3.0])  # an optimizer's update on .data
+    np.testing.assert_array_equal(d, [2.0, 3.0, 4.0])
+    d *= Tensor([2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(d, [4.0, 6.0, 8.0])
+    w = Tensor([1.0, 1.0, 1.0], requires_grad=True)
+    with pytest.raises(TypeError, match="drop the graph"):
+        d += w
+    np.testing.assert_array_equal(d, [4.0, 6.0, 8.0])
+    with no_grad():
+        d -= w
+    np.testing.assert_array_equal(d, [3.0, 5.0, 7.0])
