@@ -178,8 +178,10 @@ class Op:
 
 
 def _record(data: Any, op: Op, parents: tuple[Tensor, ...], saved: Any = ()) -> Tensor:
-    """The output node of an op; records the graph only if grad mode is on and an input needs it."""
-    out = Tensor.__new__(Tensor)
+    """The output node of an op; records the graph only if grad mode is on and an input needs it.
+
+    It is of its first input's ``_result_class`` (a Tensor subclass's results keep it)."""
+    out = _new(parents[0]._result_class if parents else Tensor)
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = None
     out.label = ""
@@ -214,6 +216,9 @@ def _record(data: Any, op: Op, parents: tuple[Tensor, ...], saved: Any = ()) -> 
     if record == 2 and state.trace is not None:  # autograd.compile is tracing: it keeps
         state.trace.made_tensor(out, op, parents, saved)  # every op, recorded or not
     return out
+
+
+_new = object.__new__
 
 
 def _fitted(grad: Any, like: np.ndarray, op: str, recorded: bool) -> Any:
@@ -282,8 +287,10 @@ def _version_error(t: Tensor, node: Tensor, which: str) -> RuntimeError:
         "in-place change after backward (or compute the graph again); no .grad was written")
 
 
-def _constant(data: np.ndarray) -> Tensor:
-    out = Tensor.__new__(Tensor)
+def _constant(data: np.ndarray, like: Tensor | type[Tensor] | None = None) -> Tensor:
+    """A new leaf holding ``data``, of the result class of ``like`` (a tensor or a Tensor
+    class; a Tensor by default)."""
+    out = _new(Tensor if like is None else like._result_class)
     out.data = data
     out.grad = None
     out.requires_grad = False
@@ -358,6 +365,8 @@ _SCATTER = Op("scatter", vjp.scatter, NOTHING)
 # A change of floating dtype (a recorded gradient meeting its input's dtype); the driver
 # casts its gradient back.
 _CAST = Op("cast", lambda g, inputs, out, saved, needs: (g,), NOTHING)
+_INDEX_PUT = Op("index_put", vjp.index_put, NOTHING)
+_CUMSUM = Op("cumsum", vjp.cumsum, NOTHING)
 
 _NEEDS, _NEEDS_NOT = (True,), (False,)
 _data, _requires_grad = attrgetter("data"), attrgetter("requires_grad")
@@ -398,7 +407,8 @@ _NUMPY_BINARY = {"div": np.true_divide, "pow": np.power}
 
 
 def _operand(x: Any, like: Tensor | None, op: str) -> Tensor:
-    """Turn the other side of an op into a Tensor; numbers take ``like``'s dtype."""
+    """Turn the other side of an op into a Tensor; numbers take ``like``'s dtype
+    (and its result class)."""
     if isinstance(x, Tensor):
         return x
     dtype: Any = like.data.dtype if like is not None else np.dtype(np.float64)
@@ -407,13 +417,13 @@ def _operand(x: Any, like: Tensor | None, op: str) -> Tensor:
             dtype = (np.float64 if isinstance(x, float)
                      else dtype if dtype.kind in "iu" else np.int64)
         try:
-            return _constant(np.asarray(x, dtype=dtype))
+            return _constant(np.asarray(x, dtype=dtype), like)
         except OverflowError:
             raise OverflowError(f"{op}: an integer of {int(x).bit_length()} bits is too large "
                                 f"for {np.dtype(dtype)}") from None
     if isinstance(x, np.ndarray) and (x.dtype.kind == "f" or (
             dtype.kind != "f" and x.dtype.kind in "biu")):
-        return _constant(x)
+        return _constant(x, like)
     if type(x).__name__ == "Value":
         raise TypeError(
             f"{op}: cannot mix a Value (scalar node) with a Tensor; use Tensor(value.data)"
@@ -423,7 +433,7 @@ def _operand(x: Any, like: Tensor | None, op: str) -> Tensor:
     arr = _as_float_array(x, what=op)
     if arr.dtype != dtype and np.asarray(x).dtype.kind != "f":
         arr = arr.astype(dtype)
-    return _constant(arr)
+    return _constant(arr, like)
 
 
 def _holds_tensor(items: Sequence[Any]) -> bool:
@@ -559,6 +569,10 @@ class Tensor:
     )
 
     _GRAD_RESET = None
+    #: The class of the results of ops on this tensor (``_record`` reads it off the first
+    #: input): a subclass that should keep its class through ops sets it to itself;
+    #: ``nn.Parameter`` leaves it, so ops on parameters give plain Tensors.
+    _result_class: type[Tensor]
     # Let numpy hand mixed expressions (ndarray + Tensor) to our operators.
     __array_priority__ = 1000
 
@@ -1003,7 +1017,7 @@ class Tensor:
         if self.data.size == 0:
             raise ValueError(f"{op}: the tensor is empty (shape {self.shape})")
         ax = None if axis is None else _one_axis(axis, self.ndim, op)
-        return _constant(np.asarray(fn(self.data, axis=ax, keepdims=bool(keepdims))))
+        return _constant(np.asarray(fn(self.data, axis=ax, keepdims=bool(keepdims))), self)
 
     def _extremum(self, fn: Any, op: str, axis: Axis, keepdims: bool) -> Tensor:
         axes = _axes(axis, self.ndim, op)
@@ -1056,6 +1070,64 @@ class Tensor:
         getitem's gradient, an op of its own so that it can be differentiated again."""
         return _record(vjp.scatter_array(self.data, index, basic, shape), _SCATTER, (self,),
                        (index, basic))
+
+    def index_put(self, index: Any, value: ArrayLike) -> Tensor:
+        """A copy of this tensor with ``value`` written at ``index`` (``out[index] = value``,
+        broadcast), which the gradient flows through: to this tensor everywhere but at
+        ``index``, to ``value`` from ``index``. ``t[index] = value`` is its in-place form.
+
+        >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> v = Tensor(5.0, requires_grad=True)
+        >>> y = x.index_put(1, v); y.data
+        array([1., 5., 3.])
+        >>> (y * Tensor([1.0, 2.0, 3.0])).sum().backward(); x.grad, v.grad
+        (array([1., 0., 3.]), array(2.))
+        """
+        index = _plain_index(index)
+        v = value if isinstance(value, Tensor) else _constant(
+            _as_float_array(value, self.data.dtype, "index_put"))
+        out = self.data.copy()
+        keep = np.ones_like(self.data)
+        try:
+            out[index] = v.data
+        except (IndexError, ValueError) as exc:
+            raise type(exc)(f"index_put: {exc} (tensor shape {self.shape}, value shape "
+                            f"{v.shape})") from None
+        keep[index] = 0
+        return _record(out, _INDEX_PUT, (self, v), (index, keep))
+
+    def cumsum(self, axis: int) -> Tensor:
+        """Running sums along ``axis``.
+
+        >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> y = x.cumsum(0); y.data
+        array([1., 3., 6.])
+        >>> y.sum().backward(); x.grad
+        array([3., 2., 1.])
+        """
+        ax = _one_axis(axis, self.ndim, "cumsum")
+        return _record(np.cumsum(self.data, axis=ax), _CUMSUM, (self,), ax)
+
+    def astype(self, dtype: Any) -> Tensor:
+        """These values as ``dtype``. To a floating dtype it is an op the gradient flows
+        back through (cast to this tensor's dtype); to an integer or bool dtype, a new
+        tensor without gradient.
+
+        >>> x = Tensor([1.5, -2.0], requires_grad=True)
+        >>> y = x.astype("float32"); y.sum().backward()
+        >>> y.dtype, x.grad
+        (dtype('float32'), array([1., 1.]))
+        """
+        try:
+            dt = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"astype: dtype must be a numpy dtype such as 'float32', 'int64' "
+                            f"or 'bool', got {dtype!r}") from None
+        if dt.kind == "f":
+            return _record(self.data.astype(dt), _CAST, (self,))
+        if dt.kind not in "biu":
+            raise TypeError(f"astype: dtype must be a floating, integer or bool type, got {dt}")
+        return _constant(self.data.astype(dt), self)
 
     # -- backward ------------------------------------------------------------------
     def backward(self, gradient: ArrayLike | None = None, create_graph: bool = False) -> None:
@@ -1147,17 +1219,19 @@ class Tensor:
 
     def _accumulate_leaf(self, g: Any, shared: bool) -> None:
         """Add ``g`` to this leaf's grad, in place once the leaf owns an ndarray."""
-        old = self.grad
+        # The stored gradient, read and written through the slot: a subclass may show
+        # .grad otherwise (the PyTorch facade shows it as a Tensor).
+        old = _grad_slot_get(self)
         if old is None:
             # A leaf keeps its grad across calls and may be updated in place,
             # so it must own it: not a read-only broadcast, a view, or another node's grad.
             if type(g) is np.ndarray and (shared or g.base is not None or not g.flags.writeable):
                 g = g.copy()
-            self.grad = g
+            _grad_slot_set(self, g)
         elif type(old) is np.ndarray and type(g) is np.ndarray:
             old += g
         else:
-            self.grad = old + g
+            _grad_slot_set(self, old + g)
 
     # numpy on Tensors: ufuncs (np.exp(t), ndarray + t) and numpy functions (np.sum(t),
     # np.concatenate([t, u])) map onto the ops above. One that has no op here is refused
@@ -1177,6 +1251,13 @@ class Tensor:
                 if isinstance(a, Tensor):
                     return _compare(ufunc, a, b, name)
                 return _constant(np.asarray(ufunc(a, b.data)))
+        elif len(kwargs) == 1 and len(inputs) == 2 and type(inputs[0]) is np.ndarray:
+            # ``array += t`` (an optimizer's update on .data): on the data, t not in a graph
+            b, out = inputs[1], kwargs.get("out")
+            if (type(out) is tuple and len(out) == 1 and out[0] is inputs[0]
+                    and isinstance(b, Tensor)
+                    and not (b.requires_grad and PER_THREAD.state.grad_enabled)):
+                return getattr(ufunc, method)(out[0], b.data, out=out)
         if _tracks_grad((inputs, kwargs)) and not _bool_ufunc(ufunc):
             call = f"np.{name}" if method == "__call__" else f"np.{name}.{method}"
             raise TypeError(f"{call} would drop the graph of a Tensor that requires grad; "
@@ -1194,6 +1275,11 @@ class Tensor:
         where = "np.linalg" if "linalg" in module else "np.fft" if "fft" in module else "np"
         raise TypeError(f"{where}.{name} would drop the graph of a Tensor that requires grad; "
                         f"{_FUNCTION_HINTS.get(name, _HINT)}")
+
+
+Tensor._result_class = Tensor
+_GRAD_SLOT: Any = Tensor.__dict__["grad"]
+_grad_slot_get, _grad_slot_set = _GRAD_SLOT.__get__, _GRAD_SLOT.__set__
 
 
 def _comparable(other: object) -> bool:
@@ -1219,7 +1305,7 @@ def _compare(ufunc: Any, a: Tensor, other: Any, op: str) -> Tensor:
     except ValueError:
         raise ValueError(f"{op}: shapes {a.shape} and {np.shape(o)} cannot be broadcast "
                          "together") from None
-    return _constant(np.asarray(out))
+    return _constant(np.asarray(out), a)
 
 
 def mark_changed(tensors: Iterable[Any], op: str) -> None:

@@ -162,3 +162,17 @@ def where(g: Any, inputs: Any, out: Any, cond: np.ndarray, needs: Any) -> Grads:
         G.where(cond, g, 0.0) if needs[0] else None,
         G.where(cond, 0.0, g) if needs[1] else None,
     )
+
+
+# -- writing into a copy, running sums ---------------------------------------------
+def index_put(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Grads:
+    """``x.index_put(index, value)``: x gets the gradient everywhere but at ``index``
+    (``keep`` is 0 there, 1 elsewhere), ``value`` the gradient at ``index``."""
+    index, keep = saved
+    return (g * keep if needs[0] else None, g[index] if needs[1] else None)
+
+
+def cumsum(g: Any, inputs: Any, out: Any, axis: int, needs: Any) -> Grads:
+    """Each input adds to every later running sum: the gradient is g summed from the end."""
+    back = (slice(None),) * axis + (slice(None, None, -1),)
+    return (g[back].cumsum(axis)[back],)

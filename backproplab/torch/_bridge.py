@@ -24,7 +24,7 @@ from typing import Any
 import autograd as ag
 import nn as _nn
 
-from ._tensor import Tensor, _versions, note_versions, wrap
+from ._tensor import Tensor, wrap
 
 _Base = ag.Tensor
 
@@ -79,31 +79,4 @@ def engine_call(fn: Callable[..., Any], *args: Any, extra: Iterable[Any] = (),
     finally:
         for t, cls in zip(found, classes, strict=True):
             t.__class__ = cls
-    if _versions._notes:
-        _note_inner_nodes(out, [args, kwargs, list(extra)])
     return wrap(out)
-
-
-def _note_inner_nodes(out: Any, inputs: Any) -> None:
-    """The engine made these nodes now: note the versions of the inputs they use."""
-    found: list[Any] = []
-    _collect(inputs, found)
-    stop = {id(t) for t in found}
-    roots: list[Any] = []
-    _collect_nodes(out, roots)
-    seen: set[int] = set()
-    while roots:
-        node = roots.pop()
-        if id(node) in seen or id(node) in stop:
-            continue
-        seen.add(id(node))
-        note_versions(node)
-        roots.extend(node.parents)
-
-
-def _collect_nodes(x: Any, out: list[Any]) -> None:
-    if isinstance(x, _Base):
-        out.append(x)
-    elif isinstance(x, (list, tuple)):
-        for v in x:
-            _collect_nodes(v, out)

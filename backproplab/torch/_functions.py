@@ -19,7 +19,15 @@ import autograd as ag
 
 from . import _dtypes as D
 from . import _random as R
-from ._tensor import Tensor, _check_device, _make, _shape_args, as_tensor, wrap
+from ._tensor import (
+    Tensor,
+    _check_device,
+    _engine_fns,
+    _make,
+    _shape_args,
+    as_tensor,
+    wrap,
+)
 
 _FLOAT = np.dtype(np.float32)
 
@@ -125,14 +133,14 @@ def tril(x: Tensor, diagonal: int = 0) -> Tensor:
     """The lower triangle (the rest zero)."""
     mask = np.tril(np.ones(x.data.shape[-2:], dtype=bool), diagonal)
     if x.requires_grad:
-        return wrap(ag.where(mask, x, np.zeros((), x.data.dtype)))
+        return _engine_fns.where(mask, x, np.zeros((), x.data.dtype))
     return _make(np.where(mask, x.data, np.zeros((), x.data.dtype)))
 
 
 def triu(x: Tensor, diagonal: int = 0) -> Tensor:
     mask = np.triu(np.ones(x.data.shape[-2:], dtype=bool), diagonal)
     if x.requires_grad:
-        return wrap(ag.where(mask, x, np.zeros((), x.data.dtype)))
+        return _engine_fns.where(mask, x, np.zeros((), x.data.dtype))
     return _make(np.where(mask, x.data, np.zeros((), x.data.dtype)))
 
 
@@ -230,7 +238,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ts = list(tensors)
     if builtins.all(t.data.dtype.kind != "f" for t in ts):
         return _make(np.concatenate([t.data for t in ts], axis=dim))
-    return wrap(ag.concatenate(ts, axis=dim))
+    return _engine_fns.concatenate(ts, axis=dim)
 
 
 concat = cat
@@ -240,12 +248,12 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ts = list(tensors)
     if builtins.all(t.data.dtype.kind != "f" for t in ts):
         return _make(np.stack([t.data for t in ts], axis=dim))
-    return wrap(ag.stack(ts, axis=dim))
+    return _engine_fns.stack(ts, axis=dim)
 
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:  # noqa: A002
     c = np.asarray(condition.data if isinstance(condition, ag.Tensor) else condition, bool)
-    return wrap(ag.where(c, input, other))
+    return _engine_fns.where(c, input, other)
 
 
 def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
@@ -390,11 +398,11 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 
 
 def maximum(a: Tensor, b: Tensor) -> Tensor:
-    return wrap(ag.maximum(a, b))
+    return _engine_fns.maximum(a, b)
 
 
 def minimum(a: Tensor, b: Tensor) -> Tensor:
-    return wrap(ag.minimum(a, b))
+    return _engine_fns.minimum(a, b)
 
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:

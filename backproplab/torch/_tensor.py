@@ -1,10 +1,11 @@
 """``backproplab.torch.Tensor``: autograd's Tensor with PyTorch's method names and rules.
 
 It is a subclass of ``autograd.Tensor`` that adds no storage: every op runs on
-the engine (one graph, the engine's gradient rules) and its result is re-tagged
-as this class, so code that says ``x.view(-1)``, ``x.max(1).indices`` or
-``x.std()`` gets PyTorch's meaning while the native ``autograd.Tensor`` keeps its
-own. Integer and bool tensors hold int/bool arrays; they never require grad.
+the engine (one graph, the engine's gradient rules, its in-place version checks)
+and its result is of this class (the engine's ``_result_class``), so code that
+says ``x.view(-1)``, ``x.max(1).indices`` or ``x.std()`` gets PyTorch's meaning
+while the native ``autograd.Tensor`` keeps its own. Integer and bool tensors hold
+int/bool arrays; they never require grad.
 
 >>> x = as_tensor([[1.0, 2.0], [3.0, 4.0]]).requires_grad_()
 >>> y = (x * x).sum(); y.backward(); x.grad
@@ -25,13 +26,19 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 
 import autograd as ag
-from autograd import Function, is_grad_enabled
+from autograd import is_grad_enabled
+from autograd.core.tensor import _constant, mark_changed
 
 from . import _dtypes as D
 from ._printing import tensor_text
 
 _Base = ag.Tensor
+# The engine's methods and functions, called on this class's tensors; their results are
+# of this class at run time (``_result_class``), which their annotations cannot say.
+_engine: Any = _Base
+_engine_fns: Any = ag
 _GRAD_SLOT = _Base.__dict__["grad"]  # the engine's storage for .grad (a slot)
+_get_grad, _set_grad = _GRAD_SLOT.__get__, _GRAD_SLOT.__set__
 
 
 class _Marks:
@@ -56,16 +63,15 @@ class _Marks:
 
 
 _retained = _Marks()  # non-leaves whose .grad is shown (retain_grad)
-# In-place ops, PyTorch's way, on an engine whose tensors are its graph nodes: ``x += y``
-# moves x's node into a new object and makes x the node of the result (a "transplant"),
-# and x's version goes up. A node recorded before that change and that uses x (its
-# version note is older) would read x's new values in backward: a backward through it
-# raises PyTorch's version error instead.
-_versions = _Marks()  # tensor -> how many times it was changed in place in the graph
-_seen = _Marks()  # node -> {id(parent): version of that parent when the node was made}
-# data changed in place outside the graph (no_grad, zero_, fill_...) on a recorded node
-_modified = _Marks()
-_SLOTS = [n for n in _Base.__slots__ if n != "__weakref__"]
+# In-place ops on a tensor in the graph, PyTorch's way (the engine refuses them): ``x += y``
+# moves x's node into a new object and makes x the node of the result (a "transplant");
+# x's version goes up (the engine's ``mark_changed``), so a backward through an op that
+# read x's old values raises the engine's version error.
+_SLOTS = [n for n in _Base.__slots__ if n not in ("__weakref__", "_vcount", "_vinfo")]
+# Ops recorded before such a change hold x, now another op's node: their gradient would go
+# to the wrong node, so a backward through them raises (where PyTorch, with views, has the
+# old node). The tensors whose node was replaced:
+_rebound = _Marks()
 # PyTorch's name for a node the facade composed (std is sqrt of var; indexing is named by
 # its last step: select, slice, index), remembered for the node the facade returned
 _fn_names = _Marks()
@@ -135,7 +141,8 @@ class _GradFn:
               "concatenate": "CatBackward0", "stack": "StackBackward0",
               "abs": "AbsBackward0", "sigmoid": "SigmoidBackward0",
               "where": "WhereBackward0", "broadcast_to": "ExpandBackward0",
-              "_Cast": "ToCopyBackward0", "cross_entropy": "NllLossBackward0"}
+              "cast": "ToCopyBackward0", "index_put": "IndexPutBackward0",
+              "cross_entropy": "NllLossBackward0"}
 
     def __init__(self, op: str) -> None:
         self.op = op
@@ -153,40 +160,27 @@ def _named(t: Tensor, grad_fn_name: str) -> Tensor:
     return t
 
 
-_NOTHING = np.zeros(0)  # what a new leaf starts from before it gets its data
-
-
 def _make(arr: np.ndarray, requires_grad: bool = False) -> Tensor:
     """A new leaf holding ``arr`` as is (any dtype: ints and bools too)."""
-    t = Tensor.__new__(Tensor)
-    _Base.__init__(t, _NOTHING)
-    t.data = arr
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
+    t = cast(Tensor, _constant(arr if type(arr) is np.ndarray else np.asarray(arr), Tensor))
+    return t.requires_grad_() if requires_grad else t
 
 
 def wrap(x: Any) -> Any:
-    """Re-tag an engine result (a Tensor, or a tuple/list of them) as this class."""
+    """Re-tag a result the engine made from engine-class inputs (``_bridge.engine_call``)
+    as this class: a Tensor, or a tuple/list of them."""
     if type(x) is _Base:
         x.__class__ = Tensor
-        if _versions._notes and x._parents:
-            note_versions(x)
         return x
     if isinstance(x, (tuple, list)) and not isinstance(x, Size):
         return type(x)(wrap(v) for v in x)
     return x
 
 
-def note_versions(node: Any) -> None:
-    """Remember the versions of ``node``'s parents that were ever changed in place."""
-    seen = {id(p): _versions.get(p) for p in node._parents if _versions.get(p) is not None}
-    if seen:
-        _seen.set(node, seen)
-
-
-def _transplant(self: Tensor, build: Any) -> Tensor:
-    """Make ``self`` the node of ``build(old)``, where ``old`` takes over self's node."""
+def _transplant(self: Tensor, build: Any, what: str) -> Tensor:
+    """Make ``self`` the node of ``build(old)``, where ``old`` takes over self's node. As
+    in PyTorch, the values changed: the ops that read them (those that used self, and
+    self's own op if it reads its output) refuse a backward."""
     old = _Base.__new__(_Base)
     for name in _SLOTS:
         slot = _Base.__dict__[name]
@@ -194,9 +188,11 @@ def _transplant(self: Tensor, build: Any) -> Tensor:
             slot.__set__(old, slot.__get__(self, _Base))
         except AttributeError:  # a slot never set (e.g. one only bool data sets)
             continue
+    mark_changed((self, old), what)
+    _rebound.set(self, True)
     new = build(old)
     if new.data.dtype != self.data.dtype:
-        new = _Cast.apply(new, self.data.dtype)
+        new = new.astype(self.data.dtype)
     for name in _SLOTS:
         slot = _Base.__dict__[name]
         try:
@@ -204,52 +200,7 @@ def _transplant(self: Tensor, build: Any) -> Tensor:
         except AttributeError:
             continue
     _GRAD_SLOT.__set__(self, None)
-    _versions.set(self, (_versions.get(self) or 0) + 1)
-    note_versions(self)
     return self
-
-
-class _IndexPut(Function):
-    """``x[index] = value`` as an op: the gradient goes to x outside ``index`` and to
-    ``value`` at ``index`` (PyTorch's index_put)."""
-
-    @staticmethod
-    def forward(ctx: Any, x: np.ndarray, value: np.ndarray, index: Any) -> np.ndarray:
-        out = x.copy()
-        out[index] = value
-        ctx.index, ctx.value_shape = index, np.shape(value)
-        return out
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        gx = g.copy()
-        gx[ctx.index] = 0
-        gv = g[ctx.index]
-        shape = ctx.value_shape
-        if gv.shape != shape:  # value was broadcast: sum back to its shape
-            extra = gv.ndim - len(shape)
-            gv = gv.sum(axis=tuple(range(extra))) if extra > 0 else gv
-            axes = tuple(i for i, n in enumerate(shape) if n == 1 and gv.shape[i] != 1)
-            gv = gv.sum(axis=axes, keepdims=True) if axes else gv
-            gv = gv.reshape(shape)
-        return gx, gv, None
-
-
-def _float_dtype() -> np.dtype:
-    return np.dtype(np.float32)
-
-
-class _Cast(Function):
-    """A dtype change that the gradient flows back through (``.float()``, ``.double()``)."""
-
-    @staticmethod
-    def forward(ctx: Any, x: np.ndarray, to: Any) -> np.ndarray:
-        ctx.src = x.dtype
-        return x.astype(to)
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        return (g.astype(ctx.src) if isinstance(g, np.ndarray) else g, None)
 
 
 def _kind(x: Any) -> str:
@@ -306,20 +257,13 @@ def _promoted(a: Any, b: Any, true_div: bool) -> tuple[Any, Any]:
 
 def _binary(a: Any, b: Any, method: str, true_div: bool = False) -> Tensor:
     a, b = _promoted(a, b, true_div)
-    return wrap(getattr(_Base, method)(a, b))
+    return getattr(_Base, method)(a, b)
 
 
-def _index(index: Any) -> Any:
-    """A PyTorch index as numpy reads it: Tensors become their arrays (bool ones masks)."""
-    if isinstance(index, _Base):
-        return index.data
-    if isinstance(index, tuple):
-        return tuple(_index(i) for i in index)
-    if isinstance(index, range):
-        return np.arange(index.start, index.stop, index.step)
-    if isinstance(index, list) and any(isinstance(i, _Base) for i in index):
-        return [_index(i) for i in index]
-    return index
+def _mask(mask: Any, t: Any) -> np.ndarray:
+    """A bool mask at ``t``'s shape (broadcast)."""
+    m = np.asarray(mask.data if isinstance(mask, _Base) else mask, dtype=bool)
+    return np.broadcast_to(m, np.broadcast_shapes(m.shape, t.data.shape))
 
 
 def _dims(dim: Any, ndim: int) -> Any:
@@ -350,20 +294,18 @@ class Tensor(_Base):
     # -- .grad: a Tensor, shown for leaves and for non-leaves that asked retain_grad()
     @property
     def grad(self) -> Any:
-        g = _GRAD_SLOT.__get__(self, _Base)
-        if g is None:
+        g = _get_grad(self)
+        if g is None or self._parents and not _retained.get(self, False):
             return None
-        if self._parents and not _retained.get(self, False):
-            return None
-        if isinstance(g, _Base):
-            return wrap(g)
-        return _make(g)
+        if type(g) is np.ndarray:
+            return _constant(g, Tensor)  # a view of the stored array: zero_() reaches it
+        return wrap(g)
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        if isinstance(value, Tensor) and not value.requires_grad:
+        if value is not None and isinstance(value, _Base) and not value.requires_grad:
             value = value.data
-        _GRAD_SLOT.__set__(self, value)
+        _set_grad(self, value)
 
     def retain_grad(self) -> None:
         """Keep this non-leaf's ``.grad`` after backward (PyTorch hides it otherwise)."""
@@ -487,9 +429,7 @@ class Tensor(_Base):
         nd = D.to_numpy(target, "to")
         if nd == self.data.dtype:
             return self
-        if self.requires_grad and nd.kind == "f":
-            return wrap(_Cast.apply(self, nd))
-        return _make(self.data.astype(nd))
+        return _engine.astype(self, nd)
 
     def cpu(self) -> Tensor:
         return self
@@ -503,7 +443,7 @@ class Tensor(_Base):
 
     def clone(self) -> Tensor:
         if self.requires_grad:
-            return _named(wrap(_Base.__mul__(self, 1.0)), "CloneBackward0")
+            return _named(_engine.__mul__(self, 1.0), "CloneBackward0")
         return _make(self.data.copy())
 
     def contiguous(self) -> Tensor:
@@ -512,7 +452,7 @@ class Tensor(_Base):
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and self.data.dtype.kind != "f":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        _Base.requires_grad_(self, requires_grad)
+        _engine.requires_grad_(self, requires_grad)
         return self
 
     # -- arithmetic: PyTorch's type promotion, results of this class ----------------
@@ -561,7 +501,7 @@ class Tensor(_Base):
         return _binary(self, other, "__rmatmul__")
 
     def __neg__(self) -> Tensor:
-        return wrap(_Base.__neg__(self))
+        return _engine.__neg__(self)
 
     def __pos__(self) -> Tensor:
         return self
@@ -569,37 +509,15 @@ class Tensor(_Base):
     def __abs__(self) -> Tensor:
         return self.abs()
 
-    # comparisons: bool tensors (PyTorch's meaning)
-    def _compare(self, other: Any, fn: Any) -> Tensor:
-        o = other.data if isinstance(other, _Base) else other
-        return _make(np.asarray(fn(self.data, o)))
-
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return self._compare(other, np.not_equal)
-
-    def __lt__(self, other: Any) -> Tensor:
-        return self._compare(other, np.less)
-
-    def __le__(self, other: Any) -> Tensor:
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other: Any) -> Tensor:
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other: Any) -> Tensor:
-        return self._compare(other, np.greater_equal)
-
+    # comparisons are the engine's (bool tensors); the bitwise ones, on ints and bools
     def __invert__(self) -> Tensor:
         return _make(~self.data)
 
     def __and__(self, other: Any) -> Tensor:
-        return self._compare(other, np.bitwise_and)
+        return _make(np.asarray(self.data & (other.data if isinstance(other, _Base) else other)))
 
     def __or__(self, other: Any) -> Tensor:
-        return self._compare(other, np.bitwise_or)
+        return _make(np.asarray(self.data | (other.data if isinstance(other, _Base) else other)))
 
     def eq(self, other: Any) -> Tensor:
         return self == other
@@ -607,87 +525,79 @@ class Tensor(_Base):
     def ne(self, other: Any) -> Tensor:
         return self != other
 
-    # numpy calls with out= (``p.data += -lr * p.grad``) run on the arrays
-    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        if "out" in kwargs or any(isinstance(i, _Base) and i.data.dtype.kind != "f"
-                                  for i in inputs):
-            raw = [i.data if isinstance(i, _Base) else i for i in inputs]
-            out = kwargs.get("out")
-            if out is not None:
-                kwargs["out"] = tuple(o.data if isinstance(o, _Base) else o for o in out)
-            return getattr(ufunc, method)(*raw, **kwargs)
-        return wrap(_Base.__array_ufunc__(self, ufunc, method, *inputs, **kwargs))
 
-    # -- in place: on the data, allowed where PyTorch allows it --------------------
+    # -- in place: the engine's (versions bumped, checked in backward); on a tensor in
+    # the graph, where the engine refuses and PyTorch records the op, a transplant
     def _inplace_ok(self, what: str) -> None:
         if self.requires_grad and is_grad_enabled() and not self._parents:
             raise RuntimeError("a leaf Variable that requires grad is being used in an "
                                f"in-place operation ({what}).")
 
-    def _inplace(self, other: Any, fn: Any, what: str) -> Tensor:
-        self._inplace_ok(what)
-        if is_grad_enabled() and (self.requires_grad or isinstance(other, _Base)
-                                  and other.requires_grad):
-            method = {"+=": "__add__", "-=": "__sub__", "*=": "__mul__", "/=": "__truediv__"}
-            return _transplant(self, lambda old: _binary(old, other, method[what],
-                                                           what == "/="))
-        self._mark_if_recorded()
-        o = other.data if isinstance(other, _Base) else other
-        fn(self.data, np.asarray(o).astype(self.data.dtype, copy=False), out=self.data,
-           casting="unsafe")
-        return self
+    def _recorded(self, other: Any) -> bool:
+        """Whether an in-place change with ``other`` goes into the graph."""
+        return is_grad_enabled() and (self.requires_grad or isinstance(other, _Base)
+                                      and other.requires_grad)
 
-    def _mark_if_recorded(self) -> None:
-        """Data changed outside the graph on a recorded node: a backward through it raises."""
-        if self._parents:
-            _modified.set(self, True)
+    def _inplace(self, other: Any, method: str, what: str) -> Tensor:
+        if self._recorded(other):
+            self._inplace_ok(what)
+            return _transplant(self, lambda old: getattr(old, method)(other), what)
+        return getattr(_Base, what)(self, other)
 
     def __iadd__(self, other: Any) -> Tensor:
-        return self._inplace(other, np.add, "+=")
+        return self._inplace(other, "__add__", "add_")
 
     def __isub__(self, other: Any) -> Tensor:
-        return self._inplace(other, np.subtract, "-=")
+        return self._inplace(other, "__sub__", "sub_")
 
     def __imul__(self, other: Any) -> Tensor:
-        return self._inplace(other, np.multiply, "*=")
+        return self._inplace(other, "__mul__", "mul_")
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return self._inplace(other, np.divide, "/=")
+        return self._inplace(other, "__truediv__", "div_")
 
     def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
-        return self._inplace(other * alpha if alpha != 1.0 else other, np.add, "+=")
+        return self._inplace(other * alpha if alpha != 1.0 else other, "__add__", "add_")
 
     def sub_(self, other: Any) -> Tensor:
-        return self._inplace(other, np.subtract, "-=")
+        return self._inplace(other, "__sub__", "sub_")
 
     def mul_(self, other: Any) -> Tensor:
-        return self._inplace(other, np.multiply, "*=")
+        return self._inplace(other, "__mul__", "mul_")
 
     def div_(self, other: Any) -> Tensor:
-        return self._inplace(other, np.divide, "/=")
+        return self._inplace(other, "__truediv__", "div_")
+
+    def _rewrite(self, what: str, build: Any) -> Tensor:
+        """An in-place change in the graph: self becomes the node of ``build(old node)``."""
+        self._inplace_ok(what)
+        return _transplant(self, build, what)
 
     def zero_(self) -> Tensor:
-        self._inplace_ok("zero_")
-        self._mark_if_recorded()
-        self.data[...] = 0
-        return self
+        if self._recorded(None):
+            return self._rewrite("zero_", lambda old: old * 0.0)
+        return _engine.zero_(self)
 
     def fill_(self, value: Any) -> Tensor:
-        self._inplace_ok("fill_")
-        self._mark_if_recorded()
-        self.data[...] = value.item() if isinstance(value, _Base) else value
-        return self
+        if self._recorded(value):
+            return self._rewrite("fill_", lambda old: old * 0.0 + value)
+        return _engine.fill_(self, value)
 
     def copy_(self, src: Any) -> Tensor:
-        self._inplace_ok("copy_")
-        self._mark_if_recorded()
-        self.data[...] = src.data if isinstance(src, _Base) else src
-        return self
+        if self._recorded(src):
+            return self._rewrite("copy_", lambda old: old * 0.0 + src)
+        return _engine.copy_(self, src)
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
-        self._inplace_ok("clamp_")
-        self._mark_if_recorded()
-        np.clip(self.data, min, max, out=self.data)
+        if self._recorded(None):
+            return self._rewrite("clamp_", lambda old: Tensor.clamp(old, min, max))
+        return _engine.clamp_(self, min, max)
+
+    def masked_fill_(self, mask: Any, value: float) -> Tensor:
+        if self._recorded(value):
+            return self._rewrite("masked_fill_",
+                                 lambda old: Tensor.masked_fill(old, mask, value))
+        _engine.__setitem__(self, _mask(mask, self), value)
         return self
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
@@ -707,20 +617,14 @@ class Tensor(_Base):
         return self
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self._inplace_ok("setitem")
-        if is_grad_enabled() and (self.requires_grad or isinstance(value, _Base)
-                                  and value.requires_grad):
-            v = value if isinstance(value, _Base) else np.asarray(value, self.data.dtype)
-            ix = _index(index)
-            _transplant(self, lambda old: _IndexPut.apply(old, v, ix))
-            _fn_names.set(self, "IndexPutBackward0")
-            return
-        self._mark_if_recorded()
-        self.data[_index(index)] = value.data if isinstance(value, _Base) else value
+        if self._recorded(value):
+            self._rewrite("setitem", lambda old: _engine.index_put(old, index, value))
+        else:
+            _engine.__setitem__(self, index, value)
 
     # -- indexing and shapes -------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
-        out = wrap(_Base.__getitem__(self, _index(index)))
+        out = _engine.__getitem__(self, index)
         return _named(out, _index_name(index))
 
     def view(self, *shape: Any) -> Tensor:
@@ -731,7 +635,7 @@ class Tensor(_Base):
     def reshape(self, *shape: Any) -> Tensor:
         dims = _shape_args(shape)
         try:
-            return wrap(_Base.reshape(self, *dims))
+            return _engine.reshape(self, *dims)
         except ValueError:  # PyTorch's error type and words
             raise RuntimeError(f"shape '{list(dims)}' is invalid for input of size "
                                f"{self.data.size}") from None
@@ -764,24 +668,24 @@ class Tensor(_Base):
         return self.reshape(*s[:d], 1, *s[d:])
 
     def permute(self, *dims: Any) -> Tensor:
-        return wrap(_Base.transpose(self, *_shape_args(dims)))
+        return _engine.transpose(self, *_shape_args(dims))
 
     def transpose(self, *dims: Any) -> Tensor:
         """Swap two dimensions (PyTorch's meaning). A full permutation (one sequence, or
         more than two axes, as the engine's layers pass) keeps autograd's meaning."""
         if len(dims) != 2 or self.data.ndim < 2:
-            return wrap(_Base.transpose(self, *dims))
+            return _engine.transpose(self, *dims)
         dim0, dim1 = dims
         perm = list(range(self.data.ndim))
         perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
-        return _named(wrap(_Base.transpose(self, *perm)), "TransposeBackward0")
+        return _named(_engine.transpose(self, *perm), "TransposeBackward0")
 
     def t(self) -> Tensor:
         return self.transpose(0, 1) if self.data.ndim == 2 else self
 
     @property
     def T(self) -> Tensor:  # noqa: N802
-        return wrap(_Base.transpose(self))
+        return _engine.transpose(self)
 
     @property
     def mT(self) -> Tensor:  # noqa: N802
@@ -791,7 +695,7 @@ class Tensor(_Base):
         s = _shape_args(shape)
         full = tuple(o if n == -1 else n for n, o in
                      zip(s, (1,) * (len(s) - self.data.ndim) + self.data.shape, strict=True))
-        return wrap(_Base._broadcast_to(self, full))
+        return _engine._broadcast_to(self, full)
 
     def expand_as(self, other: Any) -> Tensor:
         return self.expand(*other.shape)
@@ -831,21 +735,13 @@ class Tensor(_Base):
         return self[tuple(ix)]
 
     def masked_fill(self, mask: Any, value: float) -> Tensor:
-        m = np.asarray(mask.data if isinstance(mask, _Base) else mask, dtype=bool)
-        full = np.broadcast_to(m, np.broadcast_shapes(m.shape, self.data.shape))
-        out = wrap(ag.where(full, np.asarray(value, dtype=self.data.dtype), self))
+        full = _mask(mask, self)
+        out = _engine_fns.where(~full, self, np.asarray(value, dtype=self.data.dtype))
         return _named(out, "MaskedFillBackward0")
-
-    def masked_fill_(self, mask: Any, value: float) -> Tensor:
-        self._inplace_ok("masked_fill_")
-        self._mark_if_recorded()
-        m = np.asarray(mask.data if isinstance(mask, _Base) else mask, dtype=bool)
-        self.data[np.broadcast_to(m, self.data.shape)] = value
-        return self
 
     # -- math ----------------------------------------------------------------------
     def exp(self) -> Tensor:
-        return wrap(_Base.exp(self._f()))
+        return _engine.exp(self._f())
 
     def log(self) -> Tensor:
         """Natural log; PyTorch's nan below 0 and -inf at 0 (the engine's log refuses them,
@@ -853,11 +749,11 @@ class Tensor(_Base):
         x = self._f()
         bad = ~(x.data > 0)
         if not bad.any():
-            return wrap(_Base.log(x))
-        safe = wrap(ag.where(bad, np.ones((), x.data.dtype), x))
+            return _engine.log(x)
+        safe = _engine_fns.where(bad, np.ones((), x.data.dtype), x)
         with np.errstate(divide="ignore", invalid="ignore"):
             fill = np.log(np.where(bad, x.data, 1)).astype(x.data.dtype)
-        return _named(wrap(ag.where(bad, fill, _Base.log(safe))), "LogBackward0")
+        return _named(_engine_fns.where(bad, fill, _engine.log(safe)), "LogBackward0")
 
     def log10(self) -> Tensor:
         return _named(self.log() / float(np.log(10.0)), "Log10Backward0")
@@ -870,33 +766,31 @@ class Tensor(_Base):
         x = self._f()
         bad = x.data < 0
         if not bad.any():
-            return wrap(_Base.sqrt(x))
-        safe = wrap(ag.where(bad, np.zeros((), x.data.dtype), x))
+            return _engine.sqrt(x)
+        safe = _engine_fns.where(bad, np.zeros((), x.data.dtype), x)
         nan = np.full(x.data.shape, np.nan, x.data.dtype)
-        return _named(wrap(ag.where(bad, nan, _Base.sqrt(safe))), "SqrtBackward0")
+        return _named(_engine_fns.where(bad, nan, _engine.sqrt(safe)), "SqrtBackward0")
 
     def rsqrt(self) -> Tensor:
         return 1.0 / self.sqrt()
 
     def abs(self) -> Tensor:
-        if self.data.dtype.kind != "f":
-            return _make(np.abs(self.data))
-        return wrap(_Base.abs(self))
+        return _engine.abs(self)
 
     def tanh(self) -> Tensor:
-        return wrap(_Base.tanh(self._f()))
+        return _engine.tanh(self._f())
 
     def sigmoid(self) -> Tensor:
-        return wrap(_Base.sigmoid(self._f()))
+        return _engine.sigmoid(self._f())
 
     def relu(self) -> Tensor:
-        return wrap(_Base.relu(self))
+        return _engine.relu(self)
 
     def sin(self) -> Tensor:
-        return wrap(_Base.sin(self._f()))
+        return _engine.sin(self._f())
 
     def cos(self) -> Tensor:
-        return wrap(_Base.cos(self._f()))
+        return _engine.cos(self._f())
 
     def pow(self, exponent: Any) -> Tensor:
         return self ** exponent
@@ -907,18 +801,18 @@ class Tensor(_Base):
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         x: Tensor = self
         if min is not None:
-            x = wrap(ag.maximum(x, np.asarray(min, dtype=self.data.dtype)))
+            x = _engine_fns.maximum(x, np.asarray(min, dtype=self.data.dtype))
         if max is not None:
-            x = wrap(ag.minimum(x, np.asarray(max, dtype=self.data.dtype)))
+            x = _engine_fns.minimum(x, np.asarray(max, dtype=self.data.dtype))
         return x
 
     clip = clamp
 
     def softmax(self, dim: int = -1, axis: int | None = None) -> Tensor:  # type: ignore[override]
-        return wrap(_Base.softmax(self, dim if axis is None else axis))
+        return _engine.softmax(self, dim if axis is None else axis)
 
     def log_softmax(self, dim: int = -1, axis: int | None = None) -> Tensor:  # type: ignore[override]
-        return wrap(_Base.log_softmax(self, dim if axis is None else axis))
+        return _engine.log_softmax(self, dim if axis is None else axis)
 
     def _f(self) -> Tensor:
         """Integer tensors meet float functions as float32 (PyTorch's rule)."""
@@ -935,9 +829,7 @@ class Tensor(_Base):
         x = self.to(dtype) if dtype is not None else self
         if x.data.dtype.kind == "b":
             x = x.to(np.int64)
-        if x.data.dtype.kind != "f":
-            return _make(np.asarray(x.data.sum(axis=_dims(dim, x.data.ndim), keepdims=keepdim)))
-        return wrap(_Base.sum(x, axis=_dims(dim, x.data.ndim), keepdims=keepdim))
+        return _engine.sum(x, axis=_dims(dim, x.data.ndim), keepdims=keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None,  # type: ignore[override]
              **numpy_style: Any) -> Tensor:
@@ -951,7 +843,7 @@ class Tensor(_Base):
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
                                f"either a floating point or complex dtype. Got: "
                                f"{D.of_numpy(x.data.dtype).name.title()}")
-        return wrap(_Base.mean(x, axis=_dims(dim, x.data.ndim), keepdims=keepdim))
+        return _engine.mean(x, axis=_dims(dim, x.data.ndim), keepdims=keepdim)
 
     def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
             correction: float | None = None) -> Tensor:
@@ -972,20 +864,13 @@ class Tensor(_Base):
 
     def _torch_extremum(self, name: str, dim: Any, keepdim: bool) -> Any:
         if isinstance(dim, _Base):
-            return wrap((ag.maximum if name == "max" else ag.minimum)(self, dim))
-        arg = np.argmax if name == "max" else np.argmin
-        base = _Base.max if name == "max" else _Base.min
+            return (_engine_fns.maximum if name == "max" else _engine_fns.minimum)(self, dim)
+        maxi = name == "max"
         if dim is None:
-            if self.data.dtype.kind != "f":
-                return _make(np.asarray(self.data.max() if name == "max" else self.data.min()))
-            return wrap(base(self))
-        if self.data.dtype.kind != "f":
-            vals = _make(np.asarray((self.data.max if name == "max" else self.data.min)(
-                axis=dim, keepdims=keepdim)))
-        else:
-            vals = wrap(base(self, axis=dim, keepdims=keepdim))
-        idx = _make(np.asarray(arg(self.data, axis=dim, keepdims=keepdim), dtype=np.int64))
-        return (_Max if name == "max" else _Min)(vals, idx)
+            return (_engine.max if maxi else _engine.min)(self)
+        vals = (_engine.max if maxi else _engine.min)(self, axis=dim, keepdims=keepdim)
+        idx = (_engine.argmax if maxi else _engine.argmin)(self, dim, keepdim)
+        return (_Max if maxi else _Min)(vals, idx)
 
     def max(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> Any:  # type: ignore[override]
         """The maximum; with ``dim``, ``(values, indices)`` as PyTorch returns them.
@@ -993,23 +878,19 @@ class Tensor(_Base):
         ``axis=``/``keepdims=`` (how the engine's layers call it) keep autograd's meaning.
         """
         if numpy_style:
-            return wrap(_Base.max(self, **numpy_style))
+            return _engine.max(self, **numpy_style)
         return self._torch_extremum("max", dim, keepdim)
 
     def min(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> Any:  # type: ignore[override]
         if numpy_style:
-            return wrap(_Base.min(self, **numpy_style))
+            return _engine.min(self, **numpy_style)
         return self._torch_extremum("min", dim, keepdim)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        if dim is None:
-            return _make(np.asarray(np.argmax(self.data), dtype=np.int64))
-        return _make(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim), np.int64))
+        return _engine.argmax(self, dim, keepdim)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        if dim is None:
-            return _make(np.asarray(np.argmin(self.data), dtype=np.int64))
-        return _make(np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim), np.int64))
+        return _engine.argmin(self, dim, keepdim)
 
     def all(self, dim: int | None = None) -> Tensor:
         return _make(np.asarray(np.all(self.data, axis=dim)))
@@ -1023,9 +904,9 @@ class Tensor(_Base):
         return _make(np.asarray(np.prod(self.data, axis=dim, keepdims=keepdim)))
 
     def cumsum(self, dim: int) -> Tensor:
-        if self.requires_grad:
-            raise RuntimeError("cumsum: its gradient is not supported here (engine op missing)")
-        return _make(np.cumsum(self.data, axis=dim))
+        if self.data.dtype.kind != "f":
+            return _make(np.cumsum(self.data, axis=dim))
+        return _engine.cumsum(self, dim)
 
     def allclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8,
                  equal_nan: bool = False) -> bool:
@@ -1040,10 +921,10 @@ class Tensor(_Base):
         if not self.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not "
                                "have a grad_fn")
-        if _modified._notes or _versions._notes:
-            _refuse_modified(self)
+        if _rebound._notes:
+            _refuse_stale(self)
         g = gradient.data if isinstance(gradient, _Base) else gradient
-        _Base.backward(self, g, create_graph=create_graph)
+        _engine.backward(self, g, create_graph=create_graph)
 
 
     # -- dtype conversions: last in the class, as their names shadow builtins in it
@@ -1070,30 +951,26 @@ class Tensor(_Base):
         return self.to(np.bool_)
 
 
-def _version_error(node: Any) -> RuntimeError:
-    name = node.grad_fn.name if isinstance(node, Tensor) and node.grad_fn else node.op
-    return RuntimeError(
-        "one of the variables needed for gradient computation has been modified by an "
-        f"inplace operation: a tensor of shape {list(node.data.shape)} ({name}) was "
-        "changed in place after another op used it; backproplab.torch refuses any "
-        "backward through that use (make the change on a .clone())")
-
-
-def _refuse_modified(root: Tensor) -> None:
-    seen, stack = {id(root)}, [cast(Any, root)]
+def _refuse_stale(root: Tensor) -> None:
+    """Raise if an op in root's graph used a tensor whose node an in-place op replaced
+    after it (see ``_rebound``)."""
+    seen, stack = {id(root)}, [cast(_Base, root)]
     while stack:
         node = stack.pop()
-        if _modified.get(node, False):
-            raise _version_error(node)
-        seen_by_node = _seen.get(node, {})
-        for p in node.parents:
-            v = _versions.get(p)
-            if v is not None and seen_by_node.get(id(p)) != v:
-                raise _version_error(p)
-        for p in node.parents:
+        for p in node._parents:
+            if _rebound.get(p, False) and getattr(p, "_vinfo", (0, ""))[0] > node._epoch:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified "
+                    f"by an inplace operation: the tensor of shape {list(p.data.shape)} that "
+                    f"{node._op!r} used was changed by {p._vinfo[1]!r} afterwards; "
+                    "backproplab.torch refuses a backward through that use (change a "
+                    ".clone() instead)")
             if id(p) not in seen:
                 seen.add(id(p))
                 stack.append(p)
+
+
+Tensor._result_class = Tensor  # the engine's ops on these tensors give these tensors
 
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:

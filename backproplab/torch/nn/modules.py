@@ -19,7 +19,7 @@ import autograd as ag
 import nn as _nn
 
 from .._bridge import engine_call
-from .._tensor import Tensor, _check_device, _make, wrap
+from .._tensor import Tensor, _check_device, _make
 from . import functional as F
 from . import init
 
@@ -61,10 +61,8 @@ def _adopt(module: _nn.Module, dtype: Any = _F32) -> None:
 
 
 class Module(_nn.Module):
-    """``torch.nn.Module``: the engine's Module; outputs come back as facade tensors."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return wrap(super().__call__(*args, **kwargs))
+    """``torch.nn.Module``: the engine's Module, whose forward speaks PyTorch (its ops
+    on facade tensors give facade tensors)."""
 
     def state_dict(self, *args: Any, **kwargs: Any) -> OrderedDict[str, Tensor]:  # type: ignore[override]
         return OrderedDict((k, _make(v)) for k, v in super().state_dict().items())
