@@ -33,8 +33,11 @@ def _tolerances(eps: Any, atol: Any, rtol: Any) -> None:
         if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
             raise TypeError(f"gradcheck: {name} must be a number, got {v!r}")
         if not np.isfinite(v) or v < 0 or (positive and v == 0):
-            need = "a finite number > 0 (the finite-difference step)" if positive else \
-                "a finite number >= 0"
+            need = (
+                "a finite number > 0 (the finite-difference step)"
+                if positive
+                else "a finite number >= 0"
+            )
             raise ValueError(f"gradcheck: {name} must be {need}, got {v!r}")
 
 
@@ -90,10 +93,12 @@ def gradcheck(
             out_j, elem = np.argwhere(bad)[0]
             name = inputs[i].label or f"#{i}"
             where = _index(inputs[i], int(elem))
-            msg = (f"gradcheck: gradient of input {name} at index {where} "
-                   f"(output element {int(out_j)}) does not match: "
-                   f"analytic {float(a[out_j, elem])!r}, numeric {float(n[out_j, elem])!r} "
-                   f"(atol={atol}, rtol={rtol}; {int(bad.sum())} mismatching entries)")
+            msg = (
+                f"gradcheck: gradient of input {name} at index {where} "
+                f"(output element {int(out_j)}) does not match: "
+                f"analytic {float(a[out_j, elem])!r}, numeric {float(n[out_j, elem])!r} "
+                f"(atol={atol}, rtol={rtol}; {int(bad.sum())} mismatching entries)"
+            )
             if raise_exception:
                 raise GradcheckError(msg)
             return False
@@ -114,8 +119,9 @@ def _outputs(out: Any) -> tuple[list[Node], np.ndarray]:
         return [out], np.array([out.data])
     if isinstance(out, (list, tuple)) and all(isinstance(o, Value) for o in out) and out:
         return list(out), np.array([o.data for o in out])
-    raise TypeError(f"gradcheck: f must return a Value, a list of Values or a Tensor, "
-                    f"got {type(out).__name__}")
+    raise TypeError(
+        f"gradcheck: f must return a Value, a list of Values or a Tensor, got {type(out).__name__}"
+    )
 
 
 def _size(x: Node) -> int:
@@ -206,8 +212,11 @@ def gradgradcheck(
     True
     """
     inputs = list(inputs)
-    checked = [i for i, x in enumerate(inputs) if isinstance(x, Value)
-               or (isinstance(x, Tensor) and x.requires_grad)]
+    checked = [
+        i
+        for i, x in enumerate(inputs)
+        if isinstance(x, Value) or (isinstance(x, Tensor) and x.requires_grad)
+    ]
     rng = np.random.default_rng(seed)
     weights: list[Any] = []
 
@@ -228,6 +237,7 @@ def gradgradcheck(
         return total
 
     for j in checked:
+
         def first(*xs: Any, j: int = j) -> Any:
             with enable_grad():  # gradcheck's finite differences run f under no_grad()
                 return _recorded_gradient(scalar(f(*xs)), xs[j])

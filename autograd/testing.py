@@ -95,8 +95,11 @@ def broadcastable_shapes(
     >>> check()
     """
     return hnp.mutually_broadcastable_shapes(
-        num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims,
-        min_side=min_side, max_side=max_side,
+        num_shapes=num_shapes,
+        min_dims=min_dims,
+        max_dims=max_dims,
+        min_side=min_side,
+        max_side=max_side,
     ).map(lambda drawn: drawn.input_shapes)
 
 
@@ -157,49 +160,109 @@ _OPS: dict[str, _Op] = {
     "+": _Op(2, lambda a, b, c: a + b, lambda a, b, c: a + b, lambda a, b, c: a + b, "{0} + {1}"),
     "*": _Op(2, lambda a, b, c: a * b, lambda a, b, c: a * b, lambda a, b, c: a * b, "{0} * {1}"),
     "-": _Op(2, lambda a, b, c: a - b, lambda a, b, c: a - b, lambda a, b, c: a + b, "{0} - {1}"),
-    "/": _Op(2, lambda a, b, c: a / (1 + b * b), lambda a, b, c: a / (1 + b * b),
-             lambda a, b, c: a, "{0} / (1 + {1}*{1})"),
-    "**": _Op(2, lambda a, b, c: (1 + a * a) ** b.tanh(),
-              lambda a, b, c: (1 + a * a) ** math.tanh(b),
-              lambda a, b, c: 1 + a * a, "(1 + {0}*{0}) ** tanh({1})"),
+    "/": _Op(
+        2,
+        lambda a, b, c: a / (1 + b * b),
+        lambda a, b, c: a / (1 + b * b),
+        lambda a, b, c: a,
+        "{0} / (1 + {1}*{1})",
+    ),
+    "**": _Op(
+        2,
+        lambda a, b, c: (1 + a * a) ** b.tanh(),
+        lambda a, b, c: (1 + a * a) ** math.tanh(b),
+        lambda a, b, c: 1 + a * a,
+        "(1 + {0}*{0}) ** tanh({1})",
+    ),
     "neg": _Op(1, lambda a, c: -a, lambda a, c: -a, lambda a, c: a, "-{0}"),
-    "tanh": _Op(1, lambda a, c: a.tanh(), lambda a, c: math.tanh(a), lambda a, c: 1.0,
-                "tanh({0})"),
-    "sigmoid": _Op(1, lambda a, c: a.sigmoid(), lambda a, c: 1 / (1 + math.exp(-a)),
-                   lambda a, c: 1.0, "sigmoid({0})"),
+    "tanh": _Op(1, lambda a, c: a.tanh(), lambda a, c: math.tanh(a), lambda a, c: 1.0, "tanh({0})"),
+    "sigmoid": _Op(
+        1,
+        lambda a, c: a.sigmoid(),
+        lambda a, c: 1 / (1 + math.exp(-a)),
+        lambda a, c: 1.0,
+        "sigmoid({0})",
+    ),
     "erf": _Op(1, lambda a, c: a.erf(), lambda a, c: math.erf(a), lambda a, c: 1.0, "erf({0})"),
     "sin": _Op(1, lambda a, c: a.sin(), lambda a, c: math.sin(a), lambda a, c: 1.0, "sin({0})"),
     "cos": _Op(1, lambda a, c: a.cos(), lambda a, c: math.cos(a), lambda a, c: 1.0, "cos({0})"),
-    "exp": _Op(1, lambda a, c: a.exp(), lambda a, c: math.exp(a), lambda a, c: math.exp(a),
-               "exp({0})"),
-    "log": _Op(1, lambda a, c: (1 + a * a).log(), lambda a, c: math.log(1 + a * a),
-               lambda a, c: math.log(1 + a * a), "log(1 + {0}*{0})"),
-    "sqrt": _Op(1, lambda a, c: (1 + a * a).sqrt(), lambda a, c: math.sqrt(1 + a * a),
-                lambda a, c: math.sqrt(1 + a * a), "sqrt(1 + {0}*{0})"),
+    "exp": _Op(
+        1, lambda a, c: a.exp(), lambda a, c: math.exp(a), lambda a, c: math.exp(a), "exp({0})"
+    ),
+    "log": _Op(
+        1,
+        lambda a, c: (1 + a * a).log(),
+        lambda a, c: math.log(1 + a * a),
+        lambda a, c: math.log(1 + a * a),
+        "log(1 + {0}*{0})",
+    ),
+    "sqrt": _Op(
+        1,
+        lambda a, c: (1 + a * a).sqrt(),
+        lambda a, c: math.sqrt(1 + a * a),
+        lambda a, c: math.sqrt(1 + a * a),
+        "sqrt(1 + {0}*{0})",
+    ),
     "square": _Op(1, lambda a, c: a**2, lambda a, c: a**2, lambda a, c: a * a, "{0} ** 2"),
-    "recip": _Op(1, lambda a, c: 1 / (1 + a * a), lambda a, c: 1 / (1 + a * a),
-                 lambda a, c: 1.0, "1 / (1 + {0}*{0})"),
-    "softplus": _Op(1, lambda a, c: a.softplus(), lambda a, c: math.log1p(math.exp(a)),
-                    lambda a, c: a + math.log(2.0), "softplus({0})"),
+    "recip": _Op(
+        1,
+        lambda a, c: 1 / (1 + a * a),
+        lambda a, c: 1 / (1 + a * a),
+        lambda a, c: 1.0,
+        "1 / (1 + {0}*{0})",
+    ),
+    "softplus": _Op(
+        1,
+        lambda a, c: a.softplus(),
+        lambda a, c: math.log1p(math.exp(a)),
+        lambda a, c: a + math.log(2.0),
+        "softplus({0})",
+    ),
     "gelu": _Op(1, lambda a, c: a.gelu(), lambda a, c: _gelu(a), lambda a, c: a, "gelu({0})"),
-    "mish": _Op(1, lambda a, c: a.mish(), lambda a, c: a * math.tanh(math.log1p(math.exp(a))),
-                lambda a, c: a, "mish({0})"),
-    "elu": _Op(1, lambda a, c: a.elu(), lambda a, c: _elu(a), lambda a, c: max(a, 1.0),
-               "elu({0})"),
-    "scale": _Op(1, lambda a, c: c * a, lambda a, c: c * a, lambda a, c: abs(c) * a,
-                 "{c} * {0}", _ANY),
-    "shift": _Op(1, lambda a, c: a + c, lambda a, c: a + c, lambda a, c: a + abs(c),
-                 "{0} + {c}", _ANY),
-    "rsub": _Op(1, lambda a, c: c - a, lambda a, c: c - a, lambda a, c: a + abs(c),
-                "{c} - {0}", _ANY),
-    "divc": _Op(1, lambda a, c: a / c, lambda a, c: a / c, lambda a, c: a / abs(c),
-                "{0} / {c}", _ANY),
-    "rdiv": _Op(1, lambda a, c: c / (1 + a * a), lambda a, c: c / (1 + a * a),
-                lambda a, c: abs(c), "{c} / (1 + {0}*{0})", _ANY),
-    "powc": _Op(1, lambda a, c: (1 + a * a) ** c, lambda a, c: (1 + a * a) ** c,
-                lambda a, c: (1 + a * a) ** abs(c), "(1 + {0}*{0}) ** {c}", _ANY),
-    "rpow": _Op(1, lambda a, c: c ** a, lambda a, c: c ** a,
-                lambda a, c: max(c, 1 / c) ** a, "{c} ** {0}", _POSITIVE),
+    "mish": _Op(
+        1,
+        lambda a, c: a.mish(),
+        lambda a, c: a * math.tanh(math.log1p(math.exp(a))),
+        lambda a, c: a,
+        "mish({0})",
+    ),
+    "elu": _Op(1, lambda a, c: a.elu(), lambda a, c: _elu(a), lambda a, c: max(a, 1.0), "elu({0})"),
+    "scale": _Op(
+        1, lambda a, c: c * a, lambda a, c: c * a, lambda a, c: abs(c) * a, "{c} * {0}", _ANY
+    ),
+    "shift": _Op(
+        1, lambda a, c: a + c, lambda a, c: a + c, lambda a, c: a + abs(c), "{0} + {c}", _ANY
+    ),
+    "rsub": _Op(
+        1, lambda a, c: c - a, lambda a, c: c - a, lambda a, c: a + abs(c), "{c} - {0}", _ANY
+    ),
+    "divc": _Op(
+        1, lambda a, c: a / c, lambda a, c: a / c, lambda a, c: a / abs(c), "{0} / {c}", _ANY
+    ),
+    "rdiv": _Op(
+        1,
+        lambda a, c: c / (1 + a * a),
+        lambda a, c: c / (1 + a * a),
+        lambda a, c: abs(c),
+        "{c} / (1 + {0}*{0})",
+        _ANY,
+    ),
+    "powc": _Op(
+        1,
+        lambda a, c: (1 + a * a) ** c,
+        lambda a, c: (1 + a * a) ** c,
+        lambda a, c: (1 + a * a) ** abs(c),
+        "(1 + {0}*{0}) ** {c}",
+        _ANY,
+    ),
+    "rpow": _Op(
+        1,
+        lambda a, c: c**a,
+        lambda a, c: c**a,
+        lambda a, c: max(c, 1 / c) ** a,
+        "{c} ** {0}",
+        _POSITIVE,
+    ),
 }
 _SAMPLES = tuple(k / 32.0 for k in range(-32, 33))  # where a measured bound looks
 
@@ -218,8 +281,7 @@ def _entry_op(name: str) -> _Op:
             return math.inf
         return 1.05 * top + 1e-3  # sampled: with room for a peak between samples
 
-    return _Op(1, lambda a, c: getattr(a, name)(), lambda a, c: forward(a), bound,
-               name + "({0})")
+    return _Op(1, lambda a, c: getattr(a, name)(), lambda a, c: forward(a), bound, name + "({0})")
 
 
 # Every smooth unary entry of the registry is an op too: those above with their own
@@ -230,7 +292,6 @@ for _name in UNARY_METHODS:
         _OPS[_name] = _entry_op(_name)
 SCALAR_OPS: tuple[str, ...] = tuple(_OPS)
 """Names of the ops ``scalar_programs`` draws from (all smooth and defined on every real)."""
-
 
 
 @dataclass(frozen=True)
@@ -282,11 +343,12 @@ class ScalarProgram:
             op = _OPS.get(step.op)
             if op is None:
                 raise ValueError(f"ScalarProgram: step {k} has unknown op {step.op!r}")
-            if len(step.args) != op.arity or not all(
-                    0 <= a < self.n_inputs + k for a in step.args):
-                raise ValueError(f"ScalarProgram: step {k} ({step.op}) needs {op.arity} "
-                                 f"argument(s) among slots 0..{self.n_inputs + k - 1}, "
-                                 f"got {step.args}")
+            if len(step.args) != op.arity or not all(0 <= a < self.n_inputs + k for a in step.args):
+                raise ValueError(
+                    f"ScalarProgram: step {k} ({step.op}) needs {op.arity} "
+                    f"argument(s) among slots 0..{self.n_inputs + k - 1}, "
+                    f"got {step.args}"
+                )
 
     @property
     def outputs(self) -> tuple[int, ...]:
@@ -371,8 +433,9 @@ def scalar_programs(
             name = draw(st.sampled_from(tuple(ops)))
             op = _OPS[name]
             # Counted back from the newest slot, so programs shrink to simple chains.
-            args = tuple(len(bounds) - 1 - draw(st.integers(0, len(bounds) - 1))
-                         for _ in range(op.arity))
+            args = tuple(
+                len(bounds) - 1 - draw(st.integers(0, len(bounds) - 1)) for _ in range(op.arity)
+            )
             c = draw(st.sampled_from(op.constants)) if op.constants else 0.0
             bound = _safe_bound(op, [bounds[a] for a in args], c)
             if not bound <= max_magnitude:

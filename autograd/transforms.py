@@ -29,8 +29,9 @@ def _argnums(argnums: ArgNums, what: str) -> tuple[bool, tuple[int, ...]]:
         return True, (int(argnums),)
     nums = tuple(argnums)
     if not nums or any(isinstance(i, bool) or not isinstance(i, (int, np.integer)) for i in nums):
-        raise TypeError(f"{what}: argnums must be an int or a non-empty sequence of ints, "
-                        f"got {argnums!r}")
+        raise TypeError(
+            f"{what}: argnums must be an int or a non-empty sequence of ints, got {argnums!r}"
+        )
     return False, tuple(int(i) for i in nums)
 
 
@@ -40,8 +41,10 @@ def _input(x: Any, what: str, i: int) -> tuple[Tensor, bool, bool]:
     if isinstance(x, Tensor) and x.requires_grad:
         return x, False, True
     if isinstance(x, Value):
-        raise TypeError(f"{what}: argument {i} is a Value; grad works on floats, ndarrays "
-                        "and Tensors (for Values call .backward())")
+        raise TypeError(
+            f"{what}: argument {i} is a Value; grad works on floats, ndarrays "
+            "and Tensors (for Values call .backward())"
+        )
     is_scalar = isinstance(x, (float, int, np.number)) and not isinstance(x, bool)
     raw = x.data if isinstance(x, Tensor) else x
     try:
@@ -51,8 +54,13 @@ def _input(x: Any, what: str, i: int) -> tuple[Tensor, bool, bool]:
     return leaf, is_scalar, False
 
 
-def _trace(f: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-           nums: tuple[int, ...], what: str) -> tuple[Any, list[Tensor], list[bool], bool]:
+def _trace(
+    f: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    nums: tuple[int, ...],
+    what: str,
+) -> tuple[Any, list[Tensor], list[bool], bool]:
     for i in nums:
         if not -len(args) <= i < len(args):
             raise ValueError(f"{what}: argnums {i} is out of range for {len(args)} argument(s)")
@@ -97,8 +105,9 @@ def _result(out: Any, what: str, expected: str) -> Tensor:
         arr = np.asarray(out)
         if arr.dtype.kind in "iuf":
             return _constant(arr.astype(np.result_type(arr.dtype, np.float64)))
-    raise TypeError(f"{what}: f must return {expected} computed from its inputs, "
-                    f"got {type(out).__name__}")
+    raise TypeError(
+        f"{what}: f must return {expected} computed from its inputs, got {type(out).__name__}"
+    )
 
 
 def _grads_of(out: Tensor, nodes: list[Tensor], seed: Any, recorded: bool) -> list[Any]:
@@ -188,8 +197,9 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
         if traced:  # inside an outer grad or jacobian: the result must stay in the graph
             recorded = _recorded_jacobians(out, nodes)
             return recorded[0] if single else tuple(recorded)
-        jacs = [np.zeros(out.shape + n.shape, dtype=np.result_type(out.dtype, n.dtype))
-                for n in nodes]
+        jacs = [
+            np.zeros(out.shape + n.shape, dtype=np.result_type(out.dtype, n.dtype)) for n in nodes
+        ]
         seed = np.zeros(out.shape, dtype=out.dtype)  # C order: flat_seed must be a view
         flat_seed = seed.reshape(-1)
         for j in range(out.size):
@@ -209,8 +219,7 @@ def _recorded_jacobians(out: Tensor, nodes: list[Tensor]) -> list[Tensor]:
     for j in range(out.size):
         seed = np.zeros(out.size, dtype=out.dtype)
         seed[j] = 1.0
-        for row, g in zip(rows, _grads_of(out, nodes, seed.reshape(out.shape), True),
-                          strict=True):
+        for row, g in zip(rows, _grads_of(out, nodes, seed.reshape(out.shape), True), strict=True):
             row.append(g)
     jacs = []
     for n, row in zip(nodes, rows, strict=True):

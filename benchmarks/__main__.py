@@ -13,14 +13,20 @@ from benchmarks import report, suite
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--quick", action="store_true",
-                        help="smaller sizes and fewer repetitions (under a minute)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes and fewer repetitions (under a minute)"
+    )
     parser.add_argument("--only", default="", help="comma-separated workload ids, e.g. W1,W5")
-    parser.add_argument("--engines", default="",
-                        help="comma-separated engines: ours, micrograd, torch, numpy")
-    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
-                        help="wall-clock time (default) or process CPU time, which a busy "
-                        "machine disturbs less (2-thread cases then add both threads' time)")
+    parser.add_argument(
+        "--engines", default="", help="comma-separated engines: ours, micrograd, torch, numpy"
+    )
+    parser.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="wall-clock time (default) or process CPU time, which a busy "
+        "machine disturbs less (2-thread cases then add both threads' time)",
+    )
     parser.add_argument("--json", default="", help="also write the raw results to this file")
     args = parser.parse_args(argv)
 
@@ -36,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n".join(report.machine_info()))
     print(f"command:   python -m benchmarks {' '.join(sys.argv[1:] if argv is None else argv)}")
-    print("settings:  one subprocess per case; 1 BLAS thread unless the variant says otherwise; "
-          f"GC on; {args.clock} clock; times are per step\n")
+    print(
+        "settings:  one subprocess per case; 1 BLAS thread unless the variant says otherwise; "
+        f"GC on; {args.clock} clock; times are per step\n"
+    )
     results: dict[str, list[suite.Row]] = {}
     for w in chosen:
         results[w.wid] = suite.run_workload(w)
@@ -46,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     if verdicts:
         print(report.format_verdicts(verdicts))
         if args.quick:
-            print("  (--quick: smaller sizes, one round, few repetitions: indicative only; "
-                  "quote the full run)")
+            print(
+                "  (--quick: smaller sizes, one round, few repetitions: indicative only; "
+                "quote the full run)"
+            )
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\nload avg at end: {load}")
     if args.json:

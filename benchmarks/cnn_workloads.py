@@ -27,9 +27,15 @@ def _our_model(dtype: str, seed: int) -> Any:
 
     manual_seed(seed)
     model = nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(32 * 2 * 2, 10),
+        nn.Conv2d(1, 16, 3, padding=1),
+        nn.BatchNorm2d(16),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(32 * 2 * 2, 10),
     )
     for p in model.parameters():
         p.data = p.data.astype(dtype)
@@ -38,8 +44,9 @@ def _our_model(dtype: str, seed: int) -> Any:
     return model
 
 
-def cnn_step_ours(threads: int = 1, batch: int = 64, dtype: str = "float32",
-                  lr: float = 3e-3, seed: int = 0) -> Step:
+def cnn_step_ours(
+    threads: int = 1, batch: int = 64, dtype: str = "float32", lr: float = 3e-3, seed: int = 0
+) -> Step:
     from autograd import Tensor
     from nn import functional as F
     from nn import optim
@@ -58,8 +65,9 @@ def cnn_step_ours(threads: int = 1, batch: int = 64, dtype: str = "float32",
     return step
 
 
-def cnn_step_torch(threads: int = 1, batch: int = 64, dtype: str = "float32",
-                   lr: float = 3e-3, seed: int = 0) -> Step:
+def cnn_step_torch(
+    threads: int = 1, batch: int = 64, dtype: str = "float32", lr: float = 3e-3, seed: int = 0
+) -> Step:
     try:
         import torch
     except ImportError as exc:
@@ -67,9 +75,15 @@ def cnn_step_torch(threads: int = 1, batch: int = 64, dtype: str = "float32",
     torch.set_num_threads(threads)
     nn_ = torch.nn
     model = nn_.Sequential(
-        nn_.Conv2d(1, 16, 3, padding=1), nn_.BatchNorm2d(16), nn_.ReLU(), nn_.MaxPool2d(2),
-        nn_.Conv2d(16, 32, 3, padding=1), nn_.ReLU(), nn_.MaxPool2d(2),
-        nn_.Flatten(), nn_.Linear(32 * 2 * 2, 10),
+        nn_.Conv2d(1, 16, 3, padding=1),
+        nn_.BatchNorm2d(16),
+        nn_.ReLU(),
+        nn_.MaxPool2d(2),
+        nn_.Conv2d(16, 32, 3, padding=1),
+        nn_.ReLU(),
+        nn_.MaxPool2d(2),
+        nn_.Flatten(),
+        nn_.Linear(32 * 2 * 2, 10),
     ).to(getattr(torch, dtype))
     state = _our_model(dtype, seed).state_dict()
     model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in state.items()})

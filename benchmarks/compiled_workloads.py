@@ -108,7 +108,7 @@ def _w9(positions: int, seed: int) -> Step:
     flat = [v for matrix in params.values() for row in matrix for v in row]
     opt = tw.Adam(flat)
     stream = tw.make_tokens(4096, seed)
-    windows = [stream[i:i + positions + 1] for i in range(0, len(stream) - positions - 1, 7)]
+    windows = [stream[i : i + positions + 1] for i in range(0, len(stream) - positions - 1, 7)]
     counter = [0]
     compiled = autograd.compile(lambda tokens: _sequence_loss(tw, engine, params, tokens))
 
@@ -136,7 +136,7 @@ def _sequence_loss(tw: Any, engine: Any, p: Any, tokens: list[int]) -> Any:
     keys: list[list[Any]] = []
     values: list[list[Any]] = []
     losses = []
-    scale = tw.HEAD_DIM ** -0.5
+    scale = tw.HEAD_DIM**-0.5
     for t in range(len(tokens) - 1):
         x = tw.rmsnorm([a + b for a, b in zip(p["wte"][tokens[t]], p["wpe"][t], strict=True)])
         h = tw.rmsnorm(x)
@@ -146,11 +146,14 @@ def _sequence_loss(tw: Any, engine: Any, p: Any, tokens: list[int]) -> Any:
         heads: list[Any] = []
         for lo in range(0, tw.N_EMBD, tw.HEAD_DIM):
             hi = lo + tw.HEAD_DIM
-            scores = [sum(qi * ki for qi, ki in zip(q[lo:hi], k[lo:hi], strict=True)) * scale
-                      for k in keys]
+            scores = [
+                sum(qi * ki for qi, ki in zip(q[lo:hi], k[lo:hi], strict=True)) * scale
+                for k in keys
+            ]
             weights = softmax(scores)
-            heads += [sum(w * v[i] for w, v in zip(weights, values, strict=True))
-                      for i in range(lo, hi)]
+            heads += [
+                sum(w * v[i] for w, v in zip(weights, values, strict=True)) for i in range(lo, hi)
+            ]
         x = [a + b for a, b in zip(x, tw.linear(heads, p["wo"]), strict=True)]
         h = [u.relu() for u in tw.linear(tw.rmsnorm(x), p["fc1"])]
         x = [a + b for a, b in zip(x, tw.linear(h, p["fc2"]), strict=True)]
@@ -159,9 +162,16 @@ def _sequence_loss(tw: Any, engine: Any, p: Any, tokens: list[int]) -> Any:
     return sum(losses) * (1.0 / len(losses))
 
 
-def compiled_step(threads: int = 1, kind: str = "w1", n_points: int = 100, n_ops: int = 10_000,
-                  batch: int = 32, positions: int = 16, seed: int = 0,
-                  first: bool = False) -> Step:
+def compiled_step(
+    threads: int = 1,
+    kind: str = "w1",
+    n_points: int = 100,
+    n_ops: int = 10_000,
+    batch: int = 32,
+    positions: int = 16,
+    seed: int = 0,
+    first: bool = False,
+) -> Step:
     """The compiled step of workload ``kind`` (w1, w2, w4 or w9)."""
     if kind == "w1":
         return _w1(n_points, seed, first)
@@ -174,23 +184,36 @@ def compiled_step(threads: int = 1, kind: str = "w1", n_points: int = 100, n_ops
     raise ValueError(f"compiled_step: unknown kind {kind!r}; expected w1, w2, w4 or w9")
 
 
-def reference_step(threads: int = 1, kind: str = "w1", engine: str = "eager",
-                   n_points: int = 100, n_ops: int = 10_000, batch: int = 32,
-                   positions: int = 16, seed: int = 0) -> Step:
+def reference_step(
+    threads: int = 1,
+    kind: str = "w1",
+    engine: str = "eager",
+    n_points: int = 100,
+    n_ops: int = 10_000,
+    batch: int = 32,
+    positions: int = 16,
+    seed: int = 0,
+) -> Step:
     """The step W11 compares with: ours eager, micrograd's, or numpy by hand."""
     from benchmarks import numpy_reference, scalar_workloads, tensor_workloads
     from benchmarks import transformer_workload as tw
 
     if kind == "w1":
         if engine == "micrograd":
-            return scalar_workloads.demo_step_micrograd(n_points=n_points, seed=seed,
-                                                        collect=True)
+            return scalar_workloads.demo_step_micrograd(n_points=n_points, seed=seed, collect=True)
         return scalar_workloads.demo_step_ours(n_points=n_points, seed=seed)
     if kind == "w2":
         return scalar_workloads.program_ours(n_ops=n_ops, seed=seed, ops="full")
     if kind == "w4":
-        params: dict[str, Any] = {"sizes": (2, 16, 16, 1), "activation": "tanh", "loss": "mse",
-                                  "batch": batch, "dtype": "float64", "lr": 0.01, "seed": seed}
+        params: dict[str, Any] = {
+            "sizes": (2, 16, 16, 1),
+            "activation": "tanh",
+            "loss": "mse",
+            "batch": batch,
+            "dtype": "float64",
+            "lr": 0.01,
+            "seed": seed,
+        }
         if engine == "numpy":
             return numpy_reference.mlp_step_numpy(**params)
         return tensor_workloads.mlp_step_ours(**params)

@@ -47,8 +47,10 @@ def mlp_step(engine: str, threads: int = 1, batch: int = 32) -> Step:
 
         rng = np.random.default_rng(0)
         shapes = [(27, 10), (30, 200), (200,), (200, 27), (27,)]
-        params = [Tensor(rng.standard_normal(s).astype(np.float32) * 0.1, requires_grad=True)
-                  for s in shapes]
+        params = [
+            Tensor(rng.standard_normal(s).astype(np.float32) * 0.1, requires_grad=True)
+            for s in shapes
+        ]
         C, W1, b1, W2, b2 = params
 
         def step() -> None:
@@ -65,8 +67,9 @@ def mlp_step(engine: str, threads: int = 1, batch: int = 32) -> Step:
     torch.set_num_threads(threads)
     F = torch.nn.functional
     g = torch.Generator().manual_seed(2147483647)
-    params = [torch.randn(s, generator=g) * 0.1 for s in [(27, 10), (30, 200), (200,),
-                                                          (200, 27), (27,)]]
+    params = [
+        torch.randn(s, generator=g) * 0.1 for s in [(27, 10), (30, 200), (200,), (200, 27), (27,)]
+    ]
     for p in params:
         p.requires_grad = True
     C, W1, b1, W2, b2 = params
@@ -105,8 +108,10 @@ def bnmlp_step(engine: str, threads: int = 1, batch: int = 32) -> Step:
         for b in model.buffers():
             if b.data.dtype.kind == "f":
                 b.data = b.data.astype(np.float32)
-        C = Tensor(np.random.default_rng(0).standard_normal((27, 10)).astype(np.float32),
-                   requires_grad=True)
+        C = Tensor(
+            np.random.default_rng(0).standard_normal((27, 10)).astype(np.float32),
+            requires_grad=True,
+        )
         params = [C, *model.parameters()]
 
         def step() -> None:
@@ -152,6 +157,7 @@ def _wavenet(T: Any, native: bool, n_embd: int = 24, n_hidden: int = 128) -> lis
 
         rng = np.random.default_rng(0)
     else:
+
         def randn(*shape: int) -> Any:
             return T.randn(shape)
 
@@ -160,7 +166,7 @@ def _wavenet(T: Any, native: bool, n_embd: int = 24, n_hidden: int = 128) -> lis
 
     class Linear:
         def __init__(self, fan_in: int, fan_out: int, bias: bool = True) -> None:
-            self.weight = randn(fan_in, fan_out) * (1 / fan_in ** 0.5)
+            self.weight = randn(fan_in, fan_out) * (1 / fan_in**0.5)
             self.bias = full(fan_out, 0.0) if bias else None
 
         def __call__(self, x: Any) -> Any:
@@ -213,12 +219,20 @@ def _wavenet(T: Any, native: bool, n_embd: int = 24, n_hidden: int = 128) -> lis
         def parameters(self) -> list[Any]:
             return []
 
-    layers: list[Any] = [Embedding(27, n_embd), FlattenConsecutive(),
-                         Linear(n_embd * 2, n_hidden, bias=False), BatchNorm1d(n_hidden),
-                         Tanh()]
+    layers: list[Any] = [
+        Embedding(27, n_embd),
+        FlattenConsecutive(),
+        Linear(n_embd * 2, n_hidden, bias=False),
+        BatchNorm1d(n_hidden),
+        Tanh(),
+    ]
     for _ in range(2):
-        layers += [FlattenConsecutive(), Linear(n_hidden * 2, n_hidden, bias=False),
-                   BatchNorm1d(n_hidden), Tanh()]
+        layers += [
+            FlattenConsecutive(),
+            Linear(n_hidden * 2, n_hidden, bias=False),
+            BatchNorm1d(n_hidden),
+            Tanh(),
+        ]
     return layers + [Linear(n_hidden, 27)]
 
 
@@ -277,8 +291,9 @@ def _gpt(torch: Any, n_embd: int, n_head: int, n_layer: int, block: int) -> Any:
             super().__init__()
             self.heads = nn.ModuleList([Head(n_embd // n_head) for _ in range(n_head)])
             self.proj = nn.Linear(n_embd, n_embd)
-            self.ffwd = nn.Sequential(nn.Linear(n_embd, 4 * n_embd), nn.ReLU(),
-                                      nn.Linear(4 * n_embd, n_embd))
+            self.ffwd = nn.Sequential(
+                nn.Linear(n_embd, 4 * n_embd), nn.ReLU(), nn.Linear(4 * n_embd, n_embd)
+            )
             self.ln1, self.ln2 = nn.LayerNorm(n_embd), nn.LayerNorm(n_embd)
 
         def forward(self, x: Any) -> Any:
@@ -330,8 +345,9 @@ def _native_gpt(n_embd: int, n_head: int, n_layer: int, block: int) -> Any:
             super().__init__()
             self.heads = nn.ModuleList([Head(n_embd // n_head) for _ in range(n_head)])
             self.proj = nn.Linear(n_embd, n_embd)
-            self.ffwd = nn.Sequential(nn.Linear(n_embd, 4 * n_embd), nn.ReLU(),
-                                      nn.Linear(4 * n_embd, n_embd))
+            self.ffwd = nn.Sequential(
+                nn.Linear(n_embd, 4 * n_embd), nn.ReLU(), nn.Linear(4 * n_embd, n_embd)
+            )
             self.ln1, self.ln2 = nn.LayerNorm(n_embd), nn.LayerNorm(n_embd)
 
         def forward(self, x: Any) -> Any:
@@ -360,8 +376,15 @@ def _native_gpt(n_embd: int, n_head: int, n_layer: int, block: int) -> Any:
     return model
 
 
-def gpt_step(engine: str, threads: int = 1, n_embd: int = 64, n_head: int = 4,
-             n_layer: int = 2, block: int = 32, batch: int = 16) -> Step:
+def gpt_step(
+    engine: str,
+    threads: int = 1,
+    n_embd: int = 64,
+    n_head: int = 4,
+    n_layer: int = 2,
+    block: int = 32,
+    batch: int = 16,
+) -> Step:
     rng = np.random.default_rng(0)
     xb = rng.integers(0, VOCAB, (batch, block))
     yb = rng.integers(0, VOCAB, (batch, block))
@@ -396,8 +419,7 @@ def gpt_step(engine: str, threads: int = 1, n_embd: int = 64, n_head: int = 4,
 
 def builder(model: str, engine: str) -> Any:
     """A ``run_one`` builder: ``threads`` and the model's sizes as keyword arguments."""
-    make = {"mlp": mlp_step, "bnmlp": bnmlp_step, "wavenet": wavenet_step,
-            "gpt": gpt_step}[model]
+    make = {"mlp": mlp_step, "bnmlp": bnmlp_step, "wavenet": wavenet_step, "gpt": gpt_step}[model]
 
     def build(threads: int = 1, **params: Any) -> Step:
         return make(engine, threads=threads, **params)

@@ -17,9 +17,15 @@ import numpy as np
 from benchmarks.harness import EngineMissing, Step
 
 
-def _model_and_batch(vocab_only: bool = False, n_embd: int = 16, n_head: int = 4,
-                     n_layer: int = 1, block_size: int = 16, batch: int = 1, seed: int = 0
-                     ) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+def _model_and_batch(
+    vocab_only: bool = False,
+    n_embd: int = 16,
+    n_head: int = 4,
+    n_layer: int = 1,
+    block_size: int = 16,
+    batch: int = 1,
+    seed: int = 0,
+) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
     from autograd import manual_seed
     from demos.gpt import GPT, Tokenizer, load_names, make_batch, microgpt_init
 
@@ -98,8 +104,13 @@ def gpt_step_torch(threads: int = 1, **sizes: Any) -> Step:
         raise EngineMissing("PyTorch is not installed") from exc
     torch.set_num_threads(threads)
     ours, x_np, y_np, w_np = _model_and_batch(**sizes)
-    model = torch_gpt(ours.wte.num_embeddings, ours.wte.embedding_dim,
-                      ours.blocks[0].attn.num_heads, len(ours.blocks), ours.block_size)
+    model = torch_gpt(
+        ours.wte.num_embeddings,
+        ours.wte.embedding_dim,
+        ours.blocks[0].attn.num_heads,
+        len(ours.blocks),
+        ours.block_size,
+    )
     model.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
     opt = torch.optim.Adam(model.parameters(), lr=0.01, betas=(0.85, 0.99), eps=1e-8)
     x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
@@ -108,8 +119,9 @@ def gpt_step_torch(threads: int = 1, **sizes: Any) -> Step:
 
     def step() -> None:
         logits = model(x)
-        losses = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
-                                                   y.reshape(-1), reduction="none")
+        losses = torch.nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="none"
+        )
         loss = (losses * w).sum() / count
         opt.zero_grad()
         loss.backward()
@@ -148,28 +160,39 @@ def scalar_gpt_loss(weights: dict[str, Any], tokens: list[int], n_head: int) -> 
     n = min(len(weights["wpe.weight"]), len(tokens) - 1)
     losses = []
     for pos in range(n):
-        x = [a + b for a, b in zip(weights["wte.weight"][tokens[pos]],
-                                   weights["wpe.weight"][pos], strict=True)]
+        x = [
+            a + b
+            for a, b in zip(
+                weights["wte.weight"][tokens[pos]], weights["wpe.weight"][pos], strict=True
+            )
+        ]
         x = rmsnorm(x)
         for li in range(n_layer):
             p = f"blocks.{li}."
             h = rmsnorm(x)
             qkv = matvec(weights[p + "attn.in_proj_weight"], h)
             q = qkv[:e]
-            keys[li].append(qkv[e:2 * e])
-            values[li].append(qkv[2 * e:])
+            keys[li].append(qkv[e : 2 * e])
+            values[li].append(qkv[2 * e :])
             heads: list[Value] = []
             for hi in range(n_head):
                 s = slice(hi * d, (hi + 1) * d)
-                att = softmax([sum((a * b for a, b in zip(q[s], k[s], strict=True)), Value(0.0))
-                               * d ** -0.5 for k in keys[li]])
-                heads += [sum((a * v[s][j] for a, v in zip(att, values[li], strict=True)),
-                              Value(0.0)) for j in range(d)]
-            x = [a + b for a, b in zip(matvec(weights[p + "attn.out_proj.weight"], heads), x,
-                                       strict=True)]
+                att = softmax(
+                    [
+                        sum((a * b for a, b in zip(q[s], k[s], strict=True)), Value(0.0)) * d**-0.5
+                        for k in keys[li]
+                    ]
+                )
+                heads += [
+                    sum((a * v[s][j] for a, v in zip(att, values[li], strict=True)), Value(0.0))
+                    for j in range(d)
+                ]
+            x = [
+                a + b
+                for a, b in zip(matvec(weights[p + "attn.out_proj.weight"], heads), x, strict=True)
+            ]
             hidden = [v.relu() for v in matvec(weights[p + "fc1.weight"], rmsnorm(x))]
-            x = [a + b for a, b in zip(matvec(weights[p + "fc2.weight"], hidden), x,
-                                       strict=True)]
+            x = [a + b for a, b in zip(matvec(weights[p + "fc2.weight"], hidden), x, strict=True)]
         probs = softmax(matvec(weights["lm_head.weight"], x))
         losses.append(-probs[tokens[pos + 1]].log())
     return sum(losses, Value(0.0)) / n
@@ -182,8 +205,10 @@ def gpt_step_scalar(threads: int = 1, **sizes: Any) -> Step:
     ours, x, y, _ = _model_and_batch(**sizes)
     if x.shape[0] != 1:
         raise ValueError("the scalar step takes one name (batch=1)")
-    weights = {k: [[Value(float(v)) for v in row] for row in np.atleast_2d(arr)]
-               for k, arr in ours.state_dict().items()}
+    weights = {
+        k: [[Value(float(v)) for v in row] for row in np.atleast_2d(arr)]
+        for k, arr in ours.state_dict().items()
+    }
     params = [v for rows in weights.values() for row in rows for v in row]
     tokens = [int(t) for t in x[0]] + [int(y[0, -1])]
     m = [0.0] * len(params)
@@ -199,8 +224,9 @@ def gpt_step_scalar(threads: int = 1, **sizes: Any) -> Step:
         t[0] += 1
         for i, p in enumerate(params):
             m[i] = 0.85 * m[i] + 0.15 * p.grad
-            s[i] = 0.99 * s[i] + 0.01 * p.grad ** 2
-            p.data -= 0.01 * (m[i] / (1 - 0.85 ** t[0])) / ((s[i] / (1 - 0.99 ** t[0])) ** 0.5
-                                                           + 1e-8)
+            s[i] = 0.99 * s[i] + 0.01 * p.grad**2
+            p.data -= (
+                0.01 * (m[i] / (1 - 0.85 ** t[0])) / ((s[i] / (1 - 0.99 ** t[0])) ** 0.5 + 1e-8)
+            )
 
     return step

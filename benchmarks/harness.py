@@ -53,8 +53,14 @@ def now() -> float:
     """The current reading of the chosen clock (workloads time their phases with it)."""
     return _clock()
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                    "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 _REPO = Path(__file__).resolve().parent.parent
 
 
@@ -63,8 +69,9 @@ class EngineMissing(Exception):
 
 
 # -- child side: timing ---------------------------------------------------------------
-def measure_time(step: Step, warmup: int = 2, repeat: int = 7, min_time: float = 0.2,
-                 max_number: int = 1000) -> dict[str, Any]:
+def measure_time(
+    step: Step, warmup: int = 2, repeat: int = 7, min_time: float = 0.2, max_number: int = 1000
+) -> dict[str, Any]:
     """Median, min and IQR (seconds per call) of ``step``, plus medians of its phases.
 
     >>> r = measure_time(lambda: None, warmup=1, repeat=3, min_time=0.001)
@@ -190,8 +197,14 @@ def run_child(spec: dict[str, Any], timeout: float = 900.0) -> dict[str, Any]:
     memory = spec.get("mode") == "memory"
     cmd = [sys.executable, "-m", "benchmarks.run_one", json.dumps(spec)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              env=child_env(spec.get("threads", 1), memory), cwd=_REPO)
+        proc = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=child_env(spec.get("threads", 1), memory),
+            cwd=_REPO,
+        )
     except subprocess.TimeoutExpired:
         return {"status": "error", "error": f"timed out after {timeout:.0f} s"}
     lines = proc.stdout.strip().splitlines()

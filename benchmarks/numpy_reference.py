@@ -33,8 +33,9 @@ def init_params(sizes: list[int], seed: int, dtype: Any) -> list[np.ndarray]:
     return params
 
 
-def make_batch(sizes: list[int], batch: int, loss: str, seed: int,
-               dtype: Any) -> tuple[np.ndarray, np.ndarray]:
+def make_batch(
+    sizes: list[int], batch: int, loss: str, seed: int, dtype: Any
+) -> tuple[np.ndarray, np.ndarray]:
     """Inputs and targets: float targets of the output's shape for "mse", labels for "ce"."""
     rng = np.random.default_rng(seed + 1)
     X = rng.standard_normal((batch, sizes[0])).astype(dtype)
@@ -79,21 +80,31 @@ class NumpyMLP:
         extra = "mask" if self.activation == "relu" else "slope"
         specs = []  # (kind, layer, buffer name, shape, dtype)
         for i, w in enumerate(self.weights):
-            specs += [("z", i, f"z{i}", (n, w.shape[0]), dtype),
-                      ("grad_w", i, "grad_w", w.shape, dtype),
-                      ("grad_b", i, "grad_b", (w.shape[0],), dtype)]
+            specs += [
+                ("z", i, f"z{i}", (n, w.shape[0]), dtype),
+                ("grad_w", i, "grad_w", w.shape, dtype),
+                ("grad_b", i, "grad_b", (w.shape[0],), dtype),
+            ]
             if i > 0:
-                specs += [("g", i, f"g{i % 2}", (n, w.shape[1]), dtype),
-                          (extra, i, extra, (n, w.shape[1]),
-                           np.dtype(bool) if extra == "mask" else dtype)]
+                specs += [
+                    ("g", i, f"g{i % 2}", (n, w.shape[1]), dtype),
+                    (
+                        extra,
+                        i,
+                        extra,
+                        (n, w.shape[1]),
+                        np.dtype(bool) if extra == "mask" else dtype,
+                    ),
+                ]
         sizes: dict[str, tuple[int, Any]] = {}
         for _, _, name, shape, dt in specs:
             sizes[name] = (max(sizes.get(name, (0, dt))[0], math.prod(shape)), dt)
         flat = {name: np.empty(size, dt) for name, (size, dt) in sizes.items()}
         plan: dict[str, list[Any]] = {}
         for kind, i, name, shape, _ in specs:
-            plan.setdefault(kind, [None] * len(self.weights))[i] = (
-                flat[name][:math.prod(shape)].reshape(shape))
+            plan.setdefault(kind, [None] * len(self.weights))[i] = flat[name][
+                : math.prod(shape)
+            ].reshape(shape)
         self._plan, self._plan_for = plan, (n, dtype)
         return plan
 
@@ -195,9 +206,16 @@ class NumpyMLP:
         return loss, out
 
 
-def mlp_step_numpy(threads: int = 1, sizes: tuple[int, ...] = (2, 16, 16, 1),
-                   activation: str = "tanh", loss: str = "mse", batch: int = 32,
-                   dtype: str = "float64", lr: float = 0.01, seed: int = 0) -> Step:
+def mlp_step_numpy(
+    threads: int = 1,
+    sizes: tuple[int, ...] = (2, 16, 16, 1),
+    activation: str = "tanh",
+    loss: str = "mse",
+    batch: int = 32,
+    dtype: str = "float64",
+    lr: float = 0.01,
+    seed: int = 0,
+) -> Step:
     params = init_params(list(sizes), seed, np.dtype(dtype))
     X, target = make_batch(list(sizes), batch, loss, seed, np.dtype(dtype))
     model = NumpyMLP(params, activation, loss, lr)

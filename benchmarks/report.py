@@ -97,8 +97,9 @@ def format_table(workload: Workload, rows: list[Row]) -> str:
         ok = [r for r in group if r.result.get("status") == "ok"]
         base = None
         if workload.reference:
-            base = next((r.result["median"] for r in ok if r.case.engine == workload.reference),
-                        None)
+            base = next(
+                (r.result["median"] for r in ok if r.case.engine == workload.reference), None
+            )
         elif ok:
             base = min(r.result["median"] for r in ok)
         for i, row in enumerate(group):
@@ -109,22 +110,32 @@ def format_table(workload: Workload, rows: list[Row]) -> str:
                 body.append(cells)
                 continue
             scale = 1.0 / row.case.per_item if row.case.per_item else 1.0
-            cells += [fmt_time(res["median"] * scale), fmt_time(res["min"] * scale),
-                      fmt_time(res["iqr"] * scale),
-                      f"{res['median'] / base:.2f}x" if base else "-"]
-            cells += [fmt_time(res["phases"][p] * scale) if p in res["phases"] else "-"
-                      for p in workload.phases]
+            cells += [
+                fmt_time(res["median"] * scale),
+                fmt_time(res["min"] * scale),
+                fmt_time(res["iqr"] * scale),
+                f"{res['median'] / base:.2f}x" if base else "-",
+            ]
+            cells += [
+                fmt_time(res["phases"][p] * scale) if p in res["phases"] else "-"
+                for p in workload.phases
+            ]
             if show_memory:
                 cells += _memory_cells(row)
             body.append(cells)
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-    rounds = (f"  [{workload.rounds} rounds of fresh subprocesses, samples pooled]"
-              if workload.rounds > 1 else "")
+    rounds = (
+        f"  [{workload.rounds} rounds of fresh subprocesses, samples pooled]"
+        if workload.rounds > 1
+        else ""
+    )
     lines = [f"{workload.wid}  {workload.title}{rounds}"]
     lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     lines.append("  " + "  ".join("-" * w for w in widths))
-    lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-              for cells in body]
+    lines += [
+        "  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        for cells in body
+    ]
     return "\n".join(lines)
 
 

@@ -51,11 +51,13 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("w11", "compiled"): compiled_workloads.compiled_step,
     ("w11", "first call"): functools.partial(compiled_workloads.compiled_step, first=True),
     ("w11", "eager"): compiled_workloads.reference_step,
-    ("w11", "micrograd"): functools.partial(compiled_workloads.reference_step,
-                                            engine="micrograd"),
+    ("w11", "micrograd"): functools.partial(compiled_workloads.reference_step, engine="micrograd"),
     ("w11", "numpy"): functools.partial(compiled_workloads.reference_step, engine="numpy"),
-    **{(f"w10-{model}", engine): course_workloads.builder(model, engine)
-       for model in ("mlp", "bnmlp", "wavenet", "gpt") for engine in ("facade", "torch", "native")},
+    **{
+        (f"w10-{model}", engine): course_workloads.builder(model, engine)
+        for model in ("mlp", "bnmlp", "wavenet", "gpt")
+        for engine in ("facade", "torch", "native")
+    },
 }
 
 
@@ -66,6 +68,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     builder = BUILDERS.get(key)
     if builder is None:
         return {"status": "n/a", "error": f"no builder for {key}"}
+
     def build() -> harness.Step:
         return builder(threads=spec.get("threads", 1), **spec.get("params", {}))
 
@@ -78,9 +81,12 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
             del step
             result = harness.measure_memory(build)
         else:
-            result = harness.measure_time(step, warmup=spec.get("warmup", 2),
-                                          repeat=spec.get("repeat", 7),
-                                          min_time=spec.get("min_time", 0.2))
+            result = harness.measure_time(
+                step,
+                warmup=spec.get("warmup", 2),
+                repeat=spec.get("repeat", 7),
+                min_time=spec.get("min_time", 0.2),
+            )
     except Exception as exc:  # noqa: BLE001 - a failing engine is a result (W3: RecursionError)
         return {"status": "error", "error": f"{type(exc).__name__}: {str(exc)[:120]}"}
     result["status"] = "ok"

@@ -47,8 +47,14 @@ def _moons(n: int, seed: int) -> tuple[list[list[float]], list[float]]:
     return X.tolist(), (2.0 * y - 1.0).tolist()  # labels -1/+1 for the max-margin loss
 
 
-def _demo_step(model: Any, n_points: int, seed: int, lr: float = 0.1, paused: bool = False,
-               collect: bool = False) -> Step:
+def _demo_step(
+    model: Any,
+    n_points: int,
+    seed: int,
+    lr: float = 0.1,
+    paused: bool = False,
+    collect: bool = False,
+) -> Step:
     """The loop body of micrograd's demo.ipynb, identical for both engines.
 
     Phases: "step" (forward, backward, SGD) and "free" (dropping the graph, plus a
@@ -94,15 +100,17 @@ def _paused(step: Step) -> Step:
     return paused_step
 
 
-def demo_step_ours(threads: int = 1, n_points: int = 100, seed: int = 0,
-                   paused: bool = False) -> Step:
+def demo_step_ours(
+    threads: int = 1, n_points: int = 100, seed: int = 0, paused: bool = False
+) -> Step:
     from nn.scalar import MLP
 
     return _demo_step(MLP(2, [16, 16, 1]), n_points, seed, paused=paused)
 
 
-def demo_step_micrograd(threads: int = 1, n_points: int = 100, seed: int = 0,
-                        collect: bool = False) -> Step:
+def demo_step_micrograd(
+    threads: int = 1, n_points: int = 100, seed: int = 0, collect: bool = False
+) -> Step:
     _value_class("micrograd")
     from micrograd.nn import MLP
 
@@ -176,8 +184,9 @@ def _compile_program(source: str) -> Callable[[list[Any]], Any]:
     return namespace["program"]  # type: ignore[no-any-return]
 
 
-def _program_step(engine: str, n_ops: int, seed: int, ops: Sequence[str],
-                  paused: bool = False) -> Step:
+def _program_step(
+    engine: str, n_ops: int, seed: int, ops: Sequence[str], paused: bool = False
+) -> Step:
     value = _value_class(engine)
     leaf_values, source = make_program(n_ops, seed, ops)
     program = _compile_program(source)
@@ -196,14 +205,15 @@ def _program_step(engine: str, n_ops: int, seed: int, ops: Sequence[str],
     return _paused(step) if paused else step
 
 
-def program_ours(threads: int = 1, n_ops: int = 200_000, seed: int = 0,
-                 ops: str = "full", paused: bool = False) -> Step:
-    return _program_step("ours", n_ops, seed, FULL_OPS if ops == "full" else MICROGRAD_OPS,
-                         paused)
+def program_ours(
+    threads: int = 1, n_ops: int = 200_000, seed: int = 0, ops: str = "full", paused: bool = False
+) -> Step:
+    return _program_step("ours", n_ops, seed, FULL_OPS if ops == "full" else MICROGRAD_OPS, paused)
 
 
-def program_micrograd(threads: int = 1, n_ops: int = 200_000, seed: int = 0,
-                      ops: str = "micrograd") -> Step:
+def program_micrograd(
+    threads: int = 1, n_ops: int = 200_000, seed: int = 0, ops: str = "micrograd"
+) -> Step:
     if ops == "full":
         raise EngineMissing("micrograd's Value has no tanh or exp")
     # The program is a chain as deep as it is long, and micrograd sorts the graph

@@ -16,9 +16,16 @@ from benchmarks.harness import EngineMissing, Step
 from benchmarks.numpy_reference import init_params, make_batch
 
 
-def mlp_step_ours(threads: int = 1, sizes: tuple[int, ...] = (2, 16, 16, 1),
-                  activation: str = "tanh", loss: str = "mse", batch: int = 32,
-                  dtype: str = "float64", lr: float = 0.01, seed: int = 0) -> Step:
+def mlp_step_ours(
+    threads: int = 1,
+    sizes: tuple[int, ...] = (2, 16, 16, 1),
+    activation: str = "tanh",
+    loss: str = "mse",
+    batch: int = 32,
+    dtype: str = "float64",
+    lr: float = 0.01,
+    seed: int = 0,
+) -> Step:
     import nn
     from autograd import Tensor
     from nn import functional as F
@@ -46,9 +53,16 @@ def mlp_step_ours(threads: int = 1, sizes: tuple[int, ...] = (2, 16, 16, 1),
     return step
 
 
-def mlp_step_torch(threads: int = 1, sizes: tuple[int, ...] = (2, 16, 16, 1),
-                   activation: str = "tanh", loss: str = "mse", batch: int = 32,
-                   dtype: str = "float64", lr: float = 0.01, seed: int = 0) -> Step:
+def mlp_step_torch(
+    threads: int = 1,
+    sizes: tuple[int, ...] = (2, 16, 16, 1),
+    activation: str = "tanh",
+    loss: str = "mse",
+    batch: int = 32,
+    dtype: str = "float64",
+    lr: float = 0.01,
+    seed: int = 0,
+) -> Step:
     try:
         import torch
     except ImportError as exc:
@@ -63,8 +77,9 @@ def mlp_step_torch(threads: int = 1, sizes: tuple[int, ...] = (2, 16, 16, 1),
             layers.append(act())
     model = torch.nn.Sequential(*layers)
     with torch.no_grad():
-        for p, arr in zip(model.parameters(), init_params(list(sizes), seed, np.dtype(dtype)),
-                          strict=True):
+        for p, arr in zip(
+            model.parameters(), init_params(list(sizes), seed, np.dtype(dtype)), strict=True
+        ):
             p.copy_(torch.from_numpy(arr))
     X_np, target_np = make_batch(list(sizes), batch, loss, seed, np.dtype(dtype))
     X, target = torch.from_numpy(X_np), torch.from_numpy(target_np)

@@ -59,8 +59,12 @@ class MinimalValue:
 
     __slots__ = ("data", "grad", "_children", "_local_grads")
 
-    def __init__(self, data: float, children: tuple[MinimalValue, ...] = (),
-                 local_grads: tuple[float, ...] = ()) -> None:
+    def __init__(
+        self,
+        data: float,
+        children: tuple[MinimalValue, ...] = (),
+        local_grads: tuple[float, ...] = (),
+    ) -> None:
         self.data = data
         self.grad = 0.0
         self._children = children
@@ -75,7 +79,7 @@ class MinimalValue:
         return MinimalValue(self.data * other.data, (self, other), (other.data, self.data))
 
     def __pow__(self, k: float) -> MinimalValue:
-        return MinimalValue(self.data ** k, (self,), (k * self.data ** (k - 1),))
+        return MinimalValue(self.data**k, (self,), (k * self.data ** (k - 1),))
 
     def exp(self) -> MinimalValue:
         e = math.exp(self.data)
@@ -103,10 +107,10 @@ class MinimalValue:
         return (-self) + other
 
     def __truediv__(self, other: Any) -> MinimalValue:
-        return self * other ** -1.0
+        return self * other**-1.0
 
     def __rtruediv__(self, other: Any) -> MinimalValue:
-        return self ** -1.0 * other
+        return self**-1.0 * other
 
     def backward(self) -> None:
         order: list[MinimalValue] = []
@@ -145,8 +149,9 @@ class Engine:
             try:
                 from micrograd.engine import Value as MicrogradValue
             except ImportError as exc:
-                raise EngineMissing("micrograd is not installed (pip install -e '.[bench]')") \
-                    from exc
+                raise EngineMissing(
+                    "micrograd is not installed (pip install -e '.[bench]')"
+                ) from exc
             self.value, self.exp, self.log = MicrogradValue, _micrograd_exp, _micrograd_log
             self.free_cycles = True  # its graphs are reference cycles
             # micrograd sorts the graph recursively; this graph is a few hundred deep.
@@ -198,11 +203,17 @@ def init_params(value: Any, seed: int) -> dict[str, list[list[Any]]]:
     def matrix(rows: int, cols: int) -> list[list[Any]]:
         return [[value(rng.gauss(0.0, 0.08)) for _ in range(cols)] for _ in range(rows)]
 
-    return {"wte": matrix(VOCAB, N_EMBD), "wpe": matrix(CONTEXT, N_EMBD),
-            "wq": matrix(N_EMBD, N_EMBD), "wk": matrix(N_EMBD, N_EMBD),
-            "wv": matrix(N_EMBD, N_EMBD), "wo": matrix(N_EMBD, N_EMBD),
-            "fc1": matrix(N_HIDDEN, N_EMBD), "fc2": matrix(N_EMBD, N_HIDDEN),
-            "head": matrix(VOCAB, N_EMBD)}
+    return {
+        "wte": matrix(VOCAB, N_EMBD),
+        "wpe": matrix(CONTEXT, N_EMBD),
+        "wq": matrix(N_EMBD, N_EMBD),
+        "wk": matrix(N_EMBD, N_EMBD),
+        "wv": matrix(N_EMBD, N_EMBD),
+        "wo": matrix(N_EMBD, N_EMBD),
+        "fc1": matrix(N_HIDDEN, N_EMBD),
+        "fc2": matrix(N_EMBD, N_HIDDEN),
+        "head": matrix(VOCAB, N_EMBD),
+    }
 
 
 # -- the model ------------------------------------------------------------------------------
@@ -229,7 +240,7 @@ def sequence_loss(engine: Engine, p: dict[str, list[list[Any]]], tokens: Sequenc
     keys: list[list[Any]] = []
     values: list[list[Any]] = []
     losses = []
-    scale = HEAD_DIM ** -0.5
+    scale = HEAD_DIM**-0.5
     for t in range(len(tokens) - 1):
         x = rmsnorm([a + b for a, b in zip(p["wte"][tokens[t]], p["wpe"][t], strict=True)])
         h = rmsnorm(x)
@@ -239,11 +250,14 @@ def sequence_loss(engine: Engine, p: dict[str, list[list[Any]]], tokens: Sequenc
         heads: list[Any] = []
         for lo in range(0, N_EMBD, HEAD_DIM):
             hi = lo + HEAD_DIM
-            scores = [sum(qi * ki for qi, ki in zip(q[lo:hi], k[lo:hi], strict=True)) * scale
-                      for k in keys]
+            scores = [
+                sum(qi * ki for qi, ki in zip(q[lo:hi], k[lo:hi], strict=True)) * scale
+                for k in keys
+            ]
             weights = softmax(scores, exp)
-            heads += [sum(w * v[i] for w, v in zip(weights, values, strict=True))
-                      for i in range(lo, hi)]
+            heads += [
+                sum(w * v[i] for w, v in zip(weights, values, strict=True)) for i in range(lo, hi)
+            ]
         x = [a + b for a, b in zip(x, linear(heads, p["wo"]), strict=True)]
         h = [u.relu() for u in linear(rmsnorm(x), p["fc1"])]
         x = [a + b for a, b in zip(x, linear(h, p["fc2"]), strict=True)]
@@ -255,8 +269,13 @@ def sequence_loss(engine: Engine, p: dict[str, list[list[Any]]], tokens: Sequenc
 class Adam:
     """Adam on the Values' plain floats, as microgpt updates its parameters."""
 
-    def __init__(self, params: list[Any], lr: float = 0.01,
-                 betas: tuple[float, float] = (0.85, 0.99), eps: float = 1e-8) -> None:
+    def __init__(
+        self,
+        params: list[Any],
+        lr: float = 0.01,
+        betas: tuple[float, float] = (0.85, 0.99),
+        eps: float = 1e-8,
+    ) -> None:
         self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
         self.m = [0.0] * len(params)
         self.v = [0.0] * len(params)
@@ -265,7 +284,7 @@ class Adam:
     def step(self) -> None:
         self.t += 1
         b1, b2 = self.betas
-        c1, c2 = 1.0 - b1 ** self.t, 1.0 - b2 ** self.t
+        c1, c2 = 1.0 - b1**self.t, 1.0 - b2**self.t
         m, v, lr, eps = self.m, self.v, self.lr, self.eps
         for i, p in enumerate(self.params):
             g = p.grad
@@ -275,8 +294,13 @@ class Adam:
             p.grad = 0.0
 
 
-def training_step(engine_name: str, threads: int = 1, positions: int = CONTEXT,
-                  paused: bool = False, seed: int = 0) -> Step:
+def training_step(
+    engine_name: str,
+    threads: int = 1,
+    positions: int = CONTEXT,
+    paused: bool = False,
+    seed: int = 0,
+) -> Step:
     """The W9 step on one engine: forward over ``positions`` positions, backward, Adam."""
     from autograd import gc_paused
 
@@ -287,7 +311,7 @@ def training_step(engine_name: str, threads: int = 1, positions: int = CONTEXT,
     flat = [v for matrix in params.values() for row in matrix for v in row]
     opt = Adam(flat)
     stream = make_tokens(4096, seed)
-    windows = [stream[i:i + positions + 1] for i in range(0, len(stream) - positions - 1, 7)]
+    windows = [stream[i : i + positions + 1] for i in range(0, len(stream) - positions - 1, 7)]
     counter = [0]
 
     def step() -> dict[str, float]:

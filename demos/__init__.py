@@ -8,7 +8,18 @@ and ``main(argv=None)``; ``quick=True`` uses tiny settings, for the tests.
 
 # In the order `python -m demos` runs them: from one neuron to whole experiments.
 DEMOS = [
-    "neuron", "animate", "sigmoid_autodiff", "activations", "derivatives", "regression",
-    "classification", "perceptron", "moons", "dropout", "weighted_loss", "interpolate",
-    "gpt", "digits_cnn",
+    "neuron",
+    "animate",
+    "sigmoid_autodiff",
+    "activations",
+    "derivatives",
+    "regression",
+    "classification",
+    "perceptron",
+    "moons",
+    "dropout",
+    "weighted_loss",
+    "interpolate",
+    "gpt",
+    "digits_cnn",
 ]

@@ -39,8 +39,9 @@ def save(fig: Any, out_dir: Path, name: str) -> Path:
     return path
 
 
-def progress(steps: Iterable[T], desc: str, total: int | None = None,
-             every: float = 5.0) -> Iterable[T]:
+def progress(
+    steps: Iterable[T], desc: str, total: int | None = None, every: float = 5.0
+) -> Iterable[T]:
     """A tqdm progress bar on a terminal; elsewhere (a pipe, a log file, a test) a plain line
     on stderr every ``every`` seconds: steps done, the share done and the time left."""
     if sys.stderr.isatty():
@@ -50,8 +51,7 @@ def progress(steps: Iterable[T], desc: str, total: int | None = None,
     return _progress_lines(steps, desc, total, every)
 
 
-def _progress_lines(steps: Iterable[T], desc: str, total: int | None,
-                    every: float) -> Iterator[T]:
+def _progress_lines(steps: Iterable[T], desc: str, total: int | None, every: float) -> Iterator[T]:
     start = last = time.perf_counter()
     for done, step in enumerate(steps, 1):
         yield step
@@ -60,9 +60,12 @@ def _progress_lines(steps: Iterable[T], desc: str, total: int | None,
             last = now
             elapsed = now - start
             share = f"/{total} ({100 * done / total:.0f}%)" if total else ""
-            left = (f", about {elapsed * (total - done) / done:.0f} s left" if total else "")
-            print(f"   {desc}: {done}{share}, {elapsed:.0f} s so far{left}",
-                  file=sys.stderr, flush=True)
+            left = f", about {elapsed * (total - done) / done:.0f} s left" if total else ""
+            print(
+                f"   {desc}: {done}{share}, {elapsed:.0f} s so far{left}",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def scorer(model: Callable[[Tensor], Tensor]) -> Callable[[np.ndarray], np.ndarray]:
@@ -75,14 +78,21 @@ def scorer(model: Callable[[Tensor], Tensor]) -> Callable[[np.ndarray], np.ndarr
     return score
 
 
-def plot_boundary(ax: Any, score: Callable[[np.ndarray], np.ndarray], X: np.ndarray,
-                  y: np.ndarray, title: str, steps: int = 150) -> None:
+def plot_boundary(
+    ax: Any,
+    score: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    title: str,
+    steps: int = 150,
+) -> None:
     """Shade where ``score(points) > 0`` (class 1) on a grid around X, and scatter the data."""
     (x0, y0), (x1, y1) = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
     gx, gy = np.meshgrid(np.linspace(x0, x1, steps), np.linspace(y0, y1, steps))
     s = score(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
-    ax.contourf(gx, gy, (s > 0).astype(float), levels=[-0.5, 0.5, 1.5],
-                colors=["#f6c6c6", "#c6d8f6"])
+    ax.contourf(
+        gx, gy, (s > 0).astype(float), levels=[-0.5, 0.5, 1.5], colors=["#f6c6c6", "#c6d8f6"]
+    )
     ax.contour(gx, gy, s, levels=[0.0], colors="k", linewidths=1.0)
     ax.scatter(*X[y == 0].T, s=14, c="#d62728", edgecolors="k", linewidths=0.3, label="class 0")
     ax.scatter(*X[y == 1].T, s=14, c="#1f77b4", edgecolors="k", linewidths=0.3, label="class 1")
@@ -113,12 +123,15 @@ def cli(run: Callable[..., dict[str, Any]], doc: str | None) -> Callable[..., in
 
     def main(argv: Sequence[str] | None = None) -> int:
         name = Path(sys.modules[run.__module__].__file__ or "demo").stem
-        parser = argparse.ArgumentParser(prog=f"python -m demos.{name}",
-                                         description=(doc or "").split("\n")[0])
-        parser.add_argument("--out", type=Path, default=Path("out"),
-                            help="folder for the pictures (default: out/)")
-        parser.add_argument("--quick", action="store_true",
-                            help="tiny settings: a few seconds, rougher results")
+        parser = argparse.ArgumentParser(
+            prog=f"python -m demos.{name}", description=(doc or "").split("\n")[0]
+        )
+        parser.add_argument(
+            "--out", type=Path, default=Path("out"), help="folder for the pictures (default: out/)"
+        )
+        parser.add_argument(
+            "--quick", action="store_true", help="tiny settings: a few seconds, rougher results"
+        )
         args = parser.parse_args(argv)
         header(name, doc)
         start = time.perf_counter()

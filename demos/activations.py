@@ -66,8 +66,10 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     fig.suptitle("Activations (solid) and their derivatives from backward() (dashed)")
     fig.tight_layout()
     path = save(fig, out_dir, "activations.png")
-    return {"summary": f"{len(ACTIVATIONS)} activations and their autodiff derivatives "
-                       f"on [-7, 7]", "files": [path]}
+    return {
+        "summary": f"{len(ACTIVATIONS)} activations and their autodiff derivatives on [-7, 7]",
+        "files": [path],
+    }
 
 
 main = cli(run, __doc__)

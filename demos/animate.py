@@ -29,8 +29,10 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     o, inputs = neuron()
     animation = animate_backward(o)
     out_dir = Path(out_dir)
-    files = [animation.save(out_dir / "neuron_backward.html"),
-             animation.save(out_dir / "neuron_backward.gif")]
+    files = [
+        animation.save(out_dir / "neuron_backward.html"),
+        animation.save(out_dir / "neuron_backward.gif"),
+    ]
     picture = gradient_graph(out_dir)
     if picture is not None:
         files.append(picture)
@@ -38,8 +40,8 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     grads = {name: final[animation.nodes.index(v)] for name, v in inputs.items()}
     return {
         "summary": f"{len(animation.frames)} frames (the seed, then {len(animation.frames) - 1} "
-                   f"nodes in backward's order); final gradients "
-                   + ", ".join(f"{name} {g:g}" for name, g in grads.items()),
+        f"nodes in backward's order); final gradients "
+        + ", ".join(f"{name} {g:g}" for name, g in grads.items()),
         "files": files,
         "frames": len(animation.frames),
         **{f"d o / d {name}": g for name, g in grads.items()},

@@ -39,8 +39,12 @@ def run(out_dir: Path, quick: bool = False, seed: int = 0) -> dict[str, Any]:
     plot_boundary(ax, score, X, y, f"2-2-1 tanh network, 9 weights: {accuracy:.0%} correct")
     ax.legend(loc="upper right", fontsize=8)
     path = save(fig, out_dir, "classification.png")
-    return {"summary": "2-2-1 tanh MLP (9 weights) on XOR, BCE with logits",
-            "final_loss": loss.item(), "accuracy": accuracy, "files": [path]}
+    return {
+        "summary": "2-2-1 tanh MLP (9 weights) on XOR, BCE with logits",
+        "final_loss": loss.item(),
+        "accuracy": accuracy,
+        "files": [path],
+    }
 
 
 main = cli(run, __doc__)

@@ -51,8 +51,9 @@ def closed_forms(x: np.ndarray) -> list[np.ndarray]:
 FORMULAS = ["t", "1 - t²", "-2t(1 - t²)", "-2(1 - t²)(1 - 3t²)", "8t(1 - t²)(2 - 3t²)"]
 
 
-def plot_derivatives(xs: np.ndarray, by_grad: list[np.ndarray], exact: list[np.ndarray],
-                     errors: list[float]) -> Any:
+def plot_derivatives(
+    xs: np.ndarray, by_grad: list[np.ndarray], exact: list[np.ndarray], errors: list[float]
+) -> Any:
     fig, ax = plt.subplots(figsize=(12, 5.2))
     ax.axhline(0, color="0.8", lw=0.8)
     ax.axvline(0, color="0.8", lw=0.8)
@@ -65,10 +66,16 @@ def plot_derivatives(xs: np.ndarray, by_grad: list[np.ndarray], exact: list[np.n
         ax.plot(xs, ref, color="k", lw=0.8, ls=(0, (2, 3)))
         name = f"grad({name})"
     ax.plot([], [], color="k", lw=0.8, ls=(0, (2, 3)), label="closed forms, t = tanh(x)")
-    ax.set(xlabel="x", ylabel="value", xlim=(xs[0], xs[-1]), ylim=(-4.6, 4.6),
-           title="tanh and its first four derivatives, each by nesting autograd.grad")
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9.5, frameon=False,
-              labelspacing=0.9)
+    ax.set(
+        xlabel="x",
+        ylabel="value",
+        xlim=(xs[0], xs[-1]),
+        ylim=(-4.6, 4.6),
+        title="tanh and its first four derivatives, each by nesting autograd.grad",
+    )
+    ax.legend(
+        loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9.5, frameon=False, labelspacing=0.9
+    )
     fig.tight_layout()
     return fig
 
@@ -98,8 +105,9 @@ def newton(f: Callable[[Tensor], Tensor], x: np.ndarray, steps: int = 20) -> lis
     return path
 
 
-def gradient_descent(f: Callable[[Tensor], Tensor], x: np.ndarray, lr: float,
-                     steps: int) -> list[np.ndarray]:
+def gradient_descent(
+    f: Callable[[Tensor], Tensor], x: np.ndarray, lr: float, steps: int
+) -> list[np.ndarray]:
     df = grad(f)
     path = [x]
     for _ in range(steps):
@@ -111,16 +119,24 @@ def gradient_descent(f: Callable[[Tensor], Tensor], x: np.ndarray, lr: float,
 def plot_newton(newton_path: list[np.ndarray], gd_path: list[np.ndarray], lr: float) -> Any:
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
     gx, gy = np.meshgrid(np.linspace(-2.0, 2.0, 300), np.linspace(-3.6, 3.0, 300))
-    fz = (1 - gx) ** 2 + 100 * (gy - gx ** 2) ** 2
+    fz = (1 - gx) ** 2 + 100 * (gy - gx**2) ** 2
     left.contourf(gx, gy, np.log10(fz + 1e-3), levels=30, cmap="Greys")
     nx, ny = np.array(newton_path).T
     gdx, gdy = np.array(gd_path).T
     left.plot(gdx, gdy, color="C0", lw=2, label=f"gradient descent ({len(gd_path) - 1} steps)")
-    left.plot(nx, ny, "o-", color="C3", lw=1.5, ms=5,
-              label=f"Newton with hessian ({len(newton_path) - 1} steps)")
+    left.plot(
+        nx,
+        ny,
+        "o-",
+        color="C3",
+        lw=1.5,
+        ms=5,
+        label=f"Newton with hessian ({len(newton_path) - 1} steps)",
+    )
     for k, (px, py) in enumerate(zip(nx[:5], ny[:5], strict=True)):
-        left.annotate(str(k), (px, py), textcoords="offset points", xytext=(5, 5),
-                      color="C3", fontsize=9)
+        left.annotate(
+            str(k), (px, py), textcoords="offset points", xytext=(5, 5), color="C3", fontsize=9
+        )
     left.plot(*MINIMUM, "*", color="gold", ms=14, mec="k", label="minimum (1, 1)")
     left.set(xlabel="$x_1$", ylabel="$x_2$", title="Rosenbrock's valley: the paths")
     left.legend(loc="upper center", fontsize=8.5, framealpha=0.95)
@@ -131,11 +147,20 @@ def plot_newton(newton_path: list[np.ndarray], gd_path: list[np.ndarray], lr: fl
         return steps[d > 0], d[d > 0]  # an exact hit (0) has no place on a log axis
 
     right.semilogy(*distances(gd_path), color="C0", lw=2, label=f"gradient descent, lr={lr:g}")
-    right.semilogy(*distances(newton_path), "o-", color="C3", lw=1.5, ms=5,
-                   label="Newton: x - hessian(f)(x)⁻¹ grad(f)(x)")
+    right.semilogy(
+        *distances(newton_path),
+        "o-",
+        color="C3",
+        lw=1.5,
+        ms=5,
+        label="Newton: x - hessian(f)(x)⁻¹ grad(f)(x)",
+    )
     right.set_xscale("symlog", linthresh=10, linscale=1.5)
-    right.set(xlabel="step (linear to 10, then log)", ylabel="distance to the minimum",
-              title="Newton's digits double; gradient descent crawls")
+    right.set(
+        xlabel="step (linear to 10, then log)",
+        ylabel="distance to the minimum",
+        title="Newton's digits double; gradient descent crawls",
+    )
     right.grid(True, which="major", color="0.9")
     right.legend(loc="lower left", fontsize=8.5, framealpha=0.95)
     fig.tight_layout()
@@ -180,9 +205,12 @@ def draw_gradient_graph(dx: Value, forward: set[str]) -> Any:
         label = line.split('label="{ ', 1)[1].split(" |", 1)[0] if "|" in line else ""
         fill = FORWARD_FILL if label in forward else BACKWARD_FILL
         dot.body[i] = line.replace("shape=record", f'shape=record style=filled fillcolor="{fill}"')
-    dot.attr(label="y = tanh(x*w); y.backward(create_graph=True); draw_graph(x.grad)\n"
-                   "blue: the forward pass; orange: the backward pass, recorded as new nodes",
-             labelloc="t", fontsize="12")
+    dot.attr(
+        label="y = tanh(x*w); y.backward(create_graph=True); draw_graph(x.grad)\n"
+        "blue: the forward pass; orange: the backward pass, recorded as new nodes",
+        labelloc="t",
+        fontsize="12",
+    )
     return dot
 
 
@@ -209,8 +237,7 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     by_grad = [np.array([float(f(float(x))) for x in xs]) for f in fs]
     exact = closed_forms(xs)
     errors = [float(np.abs(a - b).max()) for a, b in zip(by_grad[1:], exact[1:], strict=True)]
-    derivatives_png = save(plot_derivatives(xs, by_grad, exact, errors), out_dir,
-                           "derivatives.png")
+    derivatives_png = save(plot_derivatives(xs, by_grad, exact, errors), out_dir, "derivatives.png")
 
     # 2. Newton's method with hessian and grad, against gradient descent.
     lr = 1.5e-3
@@ -225,11 +252,13 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     graph_svg = write_gradient_graph(out_dir)
 
     return {
-        "summary": (f"tanh's derivatives 1-4 by nested grad match the closed forms "
-                    f"(max error {max(errors):.1e}); Newton reaches (1, 1) in "
-                    f"{len(newton_path) - 1} steps, gradient descent is "
-                    f"{np.linalg.norm(gd_path[-1] - MINIMUM):.2g} away after "
-                    f"{len(gd_path) - 1}; x.grad of tanh(x*w) drawn as a graph"),
+        "summary": (
+            f"tanh's derivatives 1-4 by nested grad match the closed forms "
+            f"(max error {max(errors):.1e}); Newton reaches (1, 1) in "
+            f"{len(newton_path) - 1} steps, gradient descent is "
+            f"{np.linalg.norm(gd_path[-1] - MINIMUM):.2g} away after "
+            f"{len(gd_path) - 1}; x.grad of tanh(x*w) drawn as a graph"
+        ),
         "files": [derivatives_png, newton_png, graph_svg],
         **{f"max_error_derivative_{k}": e for k, e in enumerate(errors, 1)},
         "newton_distances": " ".join(f"{d:.1e}" for d in newton_errors),

@@ -24,9 +24,15 @@ from demos._common import cli, plt, progress, save
 def build_model() -> nn.Sequential:
     """The CNN of the demo (also timed by benchmark W8), in torch.nn's layer order."""
     return nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(32 * 2 * 2, 10),
+        nn.Conv2d(1, 16, 3, padding=1),
+        nn.BatchNorm2d(16),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(32 * 2 * 2, 10),
     )
 
 
@@ -92,25 +98,47 @@ def _train_and_plot(out_dir: Path, quick: bool, seed: int, epochs: int) -> dict[
         ax = fig.add_subplot(grid[k // 6, k % 6])
         ax.imshow(X_test[i, 0], cmap="gray_r", vmin=0, vmax=1)
         wrong = pred[i] != y_test[i]
-        ax.set_title(f"{pred[i]}" + (f" (is {y_test[i]})" if wrong else ""), fontsize=9,
-                     color="#d62728" if wrong else "k")
+        ax.set_title(
+            f"{pred[i]}" + (f" (is {y_test[i]})" if wrong else ""),
+            fontsize=9,
+            color="#d62728" if wrong else "k",
+        )
         ax.set_xticks([]), ax.set_yticks([])
     ax = fig.add_subplot(grid[:, 7:])
     ax.imshow(confusion, cmap="Blues")
     for (r, c), n in np.ndenumerate(confusion):
         if n:
-            ax.text(c, r, str(n), ha="center", va="center", fontsize=8,
-                    color="white" if n > confusion.max() / 2 else "k")
-    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true digit",
-           title=f"confusion matrix: {accuracy:.1%} of {len(y_test)} test digits")
-    fig.suptitle(f"A small CNN on scikit-learn's 8x8 digits ({epochs} epochs, "
-                 f"{model.num_parameters():,} parameters); predictions on test digits, "
-                 f"mistakes in red", fontsize=10)
+            ax.text(
+                c,
+                r,
+                str(n),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if n > confusion.max() / 2 else "k",
+            )
+    ax.set(
+        xticks=range(10),
+        yticks=range(10),
+        xlabel="predicted",
+        ylabel="true digit",
+        title=f"confusion matrix: {accuracy:.1%} of {len(y_test)} test digits",
+    )
+    fig.suptitle(
+        f"A small CNN on scikit-learn's 8x8 digits ({epochs} epochs, "
+        f"{model.num_parameters():,} parameters); predictions on test digits, "
+        f"mistakes in red",
+        fontsize=10,
+    )
     path = save(fig, out_dir, "digits_cnn.png")
-    return {"summary": f"CNN (Conv2d, BatchNorm2d, ReLU, MaxPool2d, Linear) on 8x8 digits, "
-                       f"{len(y_train)} train / {len(y_test)} test",
-            "final_loss": losses[-1], "test_accuracy": accuracy,
-            "mistakes": int((pred != y_test).sum()), "files": [path]}
+    return {
+        "summary": f"CNN (Conv2d, BatchNorm2d, ReLU, MaxPool2d, Linear) on 8x8 digits, "
+        f"{len(y_train)} train / {len(y_test)} test",
+        "final_loss": losses[-1],
+        "test_accuracy": accuracy,
+        "mistakes": int((pred != y_test).sum()),
+        "files": [path],
+    }
 
 
 main = cli(run, __doc__)

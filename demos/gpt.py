@@ -60,16 +60,17 @@ class Tokenizer:
         return "".join(self.chars[i] for i in ids)
 
 
-def make_batch(docs: Sequence[str], tok: Tokenizer, block_size: int
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def make_batch(
+    docs: Sequence[str], tok: Tokenizer, block_size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inputs and targets (B, T) padded with BOS, and a 0/1 weight per target position."""
-    seqs = [tok.encode(d)[:block_size + 1] for d in docs]
+    seqs = [tok.encode(d)[: block_size + 1] for d in docs]
     t = max(len(s) for s in seqs) - 1
     x = np.full((len(seqs), t), tok.bos, dtype=np.int64)
     y = np.full((len(seqs), t), tok.bos, dtype=np.int64)
     w = np.zeros((len(seqs), t))
     for i, s in enumerate(seqs):
-        x[i, :len(s) - 1], y[i, :len(s) - 1], w[i, :len(s) - 1] = s[:-1], s[1:], 1.0
+        x[i, : len(s) - 1], y[i, : len(s) - 1], w[i, : len(s) - 1] = s[:-1], s[1:], 1.0
     return x, y, w
 
 
@@ -96,8 +97,14 @@ class Block(nn.Module):
 class GPT(nn.Module):
     """Token ids (B, T) -> next-token logits (B, T, vocab_size)."""
 
-    def __init__(self, vocab_size: int, n_embd: int = 16, n_head: int = 4, n_layer: int = 1,
-                 block_size: int = 16) -> None:
+    def __init__(
+        self,
+        vocab_size: int,
+        n_embd: int = 16,
+        n_head: int = 4,
+        n_layer: int = 1,
+        block_size: int = 16,
+    ) -> None:
         super().__init__()
         self.block_size = block_size
         self.wte = nn.Embedding(vocab_size, n_embd)
@@ -109,8 +116,9 @@ class GPT(nn.Module):
     def forward(self, idx: np.ndarray) -> Tensor:
         t = idx.shape[-1]
         if t > self.block_size:
-            raise ValueError(f"GPT: sequence of length {t} is longer than block_size "
-                             f"{self.block_size}")
+            raise ValueError(
+                f"GPT: sequence of length {t} is longer than block_size {self.block_size}"
+            )
         x = self.norm(self.wte(idx) + self.wpe(np.arange(t)))
         x = self.blocks(x)
         return self.lm_head(x.reshape(-1, x.shape[-1])).reshape(x.shape[:-1] + (-1,))
@@ -120,8 +128,12 @@ def loss_on(model: GPT, x: np.ndarray, y: np.ndarray, w: np.ndarray) -> Tensor:
     """Mean cross-entropy over the real (non-padding) target positions."""
     logits = model(x)
     v = logits.shape[-1]
-    return F.cross_entropy(logits.reshape(-1, v), y.reshape(-1), sample_weight=w.reshape(-1),
-                           reduction="sum_by_nonzero_weights")
+    return F.cross_entropy(
+        logits.reshape(-1, v),
+        y.reshape(-1),
+        sample_weight=w.reshape(-1),
+        reduction="sum_by_nonzero_weights",
+    )
 
 
 def microgpt_init(model: GPT, rng: random.Random, std: float = 0.08) -> None:
@@ -130,6 +142,7 @@ def microgpt_init(model: GPT, rng: random.Random, std: float = 0.08) -> None:
     microgpt draws wte, wpe, lm_head, then per layer wq, wk, wv, wo, fc1, fc2,
     each row by row as (out, in) matrices; wq, wk, wv stacked are in_proj_weight.
     """
+
     def draw(shape: tuple[int, int]) -> np.ndarray:
         return np.array([[rng.gauss(0, std) for _ in range(shape[1])] for _ in range(shape[0])])
 
@@ -145,8 +158,7 @@ def microgpt_init(model: GPT, rng: random.Random, std: float = 0.08) -> None:
         block.fc2.weight.data[...] = draw(block.fc2.weight.shape)
 
 
-def sample(model: GPT, tok: Tokenizer, n: int, temperature: float, rng: random.Random
-           ) -> list[str]:
+def sample(model: GPT, tok: Tokenizer, n: int, temperature: float, rng: random.Random) -> list[str]:
     """Names drawn token by token from BOS until BOS (or the context is full)."""
     names = []
     with no_grad():
@@ -164,9 +176,15 @@ def sample(model: GPT, tok: Tokenizer, n: int, temperature: float, rng: random.R
 
 
 # -- training -------------------------------------------------------------------------------
-def train_like_microgpt(steps: int = 1000, n_embd: int = 16, n_head: int = 4, n_layer: int = 1,
-                        block_size: int = 16, seed: int = 42, max_steps: int | None = None
-                        ) -> tuple[GPT, Tokenizer, list[float], random.Random]:
+def train_like_microgpt(
+    steps: int = 1000,
+    n_embd: int = 16,
+    n_head: int = 4,
+    n_layer: int = 1,
+    block_size: int = 16,
+    seed: int = 42,
+    max_steps: int | None = None,
+) -> tuple[GPT, Tokenizer, list[float], random.Random]:
     """microgpt's run: its shuffle and init draws, one name per step, its Adam and decay.
 
     The learning rate decays to 0 over ``steps``; ``max_steps`` stops early (for tests).
@@ -191,9 +209,19 @@ def train_like_microgpt(steps: int = 1000, n_embd: int = 16, n_head: int = 4, n_
     return model, tok, losses, rng
 
 
-def train_batched(docs: list[str], val: list[str], tok: Tokenizer, steps: int, batch: int,
-                  n_embd: int, n_head: int, n_layer: int, block_size: int, lr: float,
-                  seed: int) -> tuple[GPT, list[float], list[tuple[int, float]]]:
+def train_batched(
+    docs: list[str],
+    val: list[str],
+    tok: Tokenizer,
+    steps: int,
+    batch: int,
+    n_embd: int,
+    n_head: int,
+    n_layer: int,
+    block_size: int,
+    lr: float,
+    seed: int,
+) -> tuple[GPT, list[float], list[tuple[int, float]]]:
     """Mini-batches drawn at random; validation loss every steps // 20 steps."""
     manual_seed(seed)
     model = GPT(tok.vocab_size, n_embd, n_head, n_layer, block_size)
@@ -224,35 +252,54 @@ def smooth(xs: Sequence[float], k: int) -> np.ndarray:
     return np.convolve(xs, np.ones(k) / k, mode="valid")
 
 
-def run(out_dir: Path, quick: bool = False, steps: int | None = None, batch: int = 32,
-        n_embd: int = 16, n_head: int = 4, n_layer: int = 1, block_size: int = 16,
-        lr: float = 0.01, like_microgpt: bool = False, baseline_steps: int | None = None,
-        losses_file: Path | None = None, seed: int = 42) -> dict[str, Any]:
+def run(
+    out_dir: Path,
+    quick: bool = False,
+    steps: int | None = None,
+    batch: int = 32,
+    n_embd: int = 16,
+    n_head: int = 4,
+    n_layer: int = 1,
+    block_size: int = 16,
+    lr: float = 0.01,
+    like_microgpt: bool = False,
+    baseline_steps: int | None = None,
+    losses_file: Path | None = None,
+    seed: int = 42,
+) -> dict[str, Any]:
     if like_microgpt:
         n = steps or (30 if quick else 1000)
         start, cpu_start = time.perf_counter(), time.process_time()
-        model, tok, losses, rng = train_like_microgpt(n, n_embd, n_head, n_layer, block_size,
-                                                      seed)
+        model, tok, losses, rng = train_like_microgpt(n, n_embd, n_head, n_layer, block_size, seed)
         seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
         names = sample(model, tok, 20, 0.5, rng)
         if losses_file is not None:
             Path(losses_file).write_text("".join(f"{v!r}\n" for v in losses))
         fig, ax = plt.subplots(figsize=(7, 4))
         ax.plot(np.arange(1, n + 1), losses, lw=0.5, alpha=0.4, color="C1")
-        ax.plot(np.arange(min(50, n), n + 1), smooth(losses, 50), color="C1",
-                label="one name per step (50-step mean)")
-        ax.set(xlabel="step", ylabel="loss (nats per character)",
-               title="GPT on names, --like-microgpt")
+        ax.plot(
+            np.arange(min(50, n), n + 1),
+            smooth(losses, 50),
+            color="C1",
+            label="one name per step (50-step mean)",
+        )
+        ax.set(
+            xlabel="step", ylabel="loss (nats per character)", title="GPT on names, --like-microgpt"
+        )
         ax.legend()
         path = save(fig, out_dir, "gpt_like_microgpt.png")
         tail = float(np.mean(losses[-100:]))
         for s in names:
             print("  ", s)
-        return {"summary": f"{n} steps like microgpt in {seconds:.1f} s ({cpu_seconds:.1f} s "
-                           f"CPU), last-100-step mean loss {tail:.4f}; samples: "
-                           f"{', '.join(names[:5])}",
-                "train_seconds": seconds, "train_cpu_seconds": cpu_seconds, "last100_loss": tail,
-                "files": [path]}
+        return {
+            "summary": f"{n} steps like microgpt in {seconds:.1f} s ({cpu_seconds:.1f} s "
+            f"CPU), last-100-step mean loss {tail:.4f}; samples: "
+            f"{', '.join(names[:5])}",
+            "train_seconds": seconds,
+            "train_cpu_seconds": cpu_seconds,
+            "last100_loss": tail,
+            "files": [path],
+        }
 
     n_steps = steps or (40 if quick else 3000)
     n_base = baseline_steps or (30 if quick else 1000)
@@ -265,8 +312,9 @@ def run(out_dir: Path, quick: bool = False, steps: int | None = None, batch: int
     if quick:
         val = val[:200]
     start, cpu_start = time.perf_counter(), time.process_time()
-    model, train_losses, val_losses = train_batched(train, val, tok, n_steps, batch, n_embd,
-                                                    n_head, n_layer, block_size, lr, seed)
+    model, train_losses, val_losses = train_batched(
+        train, val, tok, n_steps, batch, n_embd, n_head, n_layer, block_size, lr, seed
+    )
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     base_start = time.perf_counter()
     _, _, base_losses, _ = train_like_microgpt(n_base, 16, 4, 1, 16, seed)
@@ -281,48 +329,86 @@ def run(out_dir: Path, quick: bool = False, steps: int | None = None, batch: int
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     tokens_seen = np.arange(1, n_steps + 1) * batch
     k = max(1, n_steps // 50)
-    ax.plot(tokens_seen[k - 1:], smooth(train_losses, k), color="C0", lw=1,
-            label=f"mini-batches of {batch}: training ({k}-step mean)")
-    ax.plot([s * batch for s, _ in val_losses], [v for _, v in val_losses], "o-", color="C3",
-            ms=3, label=f"mini-batches: validation ({final_val:.3f})")
+    ax.plot(
+        tokens_seen[k - 1 :],
+        smooth(train_losses, k),
+        color="C0",
+        lw=1,
+        label=f"mini-batches of {batch}: training ({k}-step mean)",
+    )
+    ax.plot(
+        [s * batch for s, _ in val_losses],
+        [v for _, v in val_losses],
+        "o-",
+        color="C3",
+        ms=3,
+        label=f"mini-batches: validation ({final_val:.3f})",
+    )
     kb = max(1, n_base // 20)
-    ax.plot(np.arange(kb, n_base + 1), smooth(base_losses, kb), color="C1", lw=1,
-            label=f"--like-microgpt, one name per step ({kb}-step mean)")
-    ax.axhline(base_tail, color="C1", ls="--", lw=0.8,
-               label=f"--like-microgpt last 100 steps ({base_tail:.3f})")
+    ax.plot(
+        np.arange(kb, n_base + 1),
+        smooth(base_losses, kb),
+        color="C1",
+        lw=1,
+        label=f"--like-microgpt, one name per step ({kb}-step mean)",
+    )
+    ax.axhline(
+        base_tail,
+        color="C1",
+        ls="--",
+        lw=0.8,
+        label=f"--like-microgpt last 100 steps ({base_tail:.3f})",
+    )
     ax.set_xscale("log")
-    ax.set(xlabel="names seen", ylabel="loss (nats per character)",
-           title=f"GPT on names: {model.num_parameters():,} weights, {n_steps} steps of "
-                 f"{batch} names")
+    ax.set(
+        xlabel="names seen",
+        ylabel="loss (nats per character)",
+        title=f"GPT on names: {model.num_parameters():,} weights, {n_steps} steps of {batch} names",
+    )
     ax.legend(fontsize=8)
     path = save(fig, out_dir, "gpt.png")
     return {
         "summary": f"validation loss {final_val:.4f} after {n_steps} steps of {batch} names "
-                   f"({seconds:.1f} s, {cpu_seconds:.1f} s CPU) vs {base_tail:.4f} for "
-                   f"--like-microgpt's last 100 steps; samples: {', '.join(names[:6])}",
-        "val_loss": final_val, "like_microgpt_last100": base_tail, "train_seconds": seconds,
+        f"({seconds:.1f} s, {cpu_seconds:.1f} s CPU) vs {base_tail:.4f} for "
+        f"--like-microgpt's last 100 steps; samples: {', '.join(names[:6])}",
+        "val_loss": final_val,
+        "like_microgpt_last100": base_tail,
+        "train_seconds": seconds,
         "train_cpu_seconds": cpu_seconds,
-        "baseline_seconds": base_seconds, "files": [path],
+        "baseline_seconds": base_seconds,
+        "files": [path],
     }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m demos.gpt",
-                                     description=(__doc__ or "").split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m demos.gpt", description=(__doc__ or "").split("\n")[0]
+    )
     parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the picture")
     parser.add_argument("--quick", action="store_true", help="a few steps, for a smoke test")
-    parser.add_argument("--steps", type=int, default=None,
-                        help="training steps (default 3000; 1000 with --like-microgpt)")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        help="training steps (default 3000; 1000 with --like-microgpt)",
+    )
     parser.add_argument("--batch", type=int, default=32, help="names per mini-batch")
     parser.add_argument("--n-embd", type=int, default=16, help="embedding width")
     parser.add_argument("--n-head", type=int, default=4, help="attention heads")
     parser.add_argument("--n-layer", type=int, default=1, help="transformer blocks")
     parser.add_argument("--block-size", type=int, default=16, help="context length")
     parser.add_argument("--lr", type=float, default=0.01, help="peak learning rate")
-    parser.add_argument("--like-microgpt", action="store_true",
-                        help="microgpt's init, data order, optimiser: one name per step")
-    parser.add_argument("--losses", type=Path, default=None,
-                        help="with --like-microgpt: write the per-step losses to this file")
+    parser.add_argument(
+        "--like-microgpt",
+        action="store_true",
+        help="microgpt's init, data order, optimiser: one name per step",
+    )
+    parser.add_argument(
+        "--losses",
+        type=Path,
+        default=None,
+        help="with --like-microgpt: write the per-step losses to this file",
+    )
     args = parser.parse_args(argv)
     for name in ("steps", "batch", "n_embd", "n_head", "n_layer", "block_size"):
         value = getattr(args, name)
@@ -330,10 +416,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"--{name.replace('_', '-')} must be at least 1, got {value}")
     header("gpt", __doc__)
     start = time.perf_counter()
-    result = run(args.out, quick=args.quick, steps=args.steps, batch=args.batch,
-                 n_embd=args.n_embd, n_head=args.n_head, n_layer=args.n_layer,
-                 block_size=args.block_size, lr=args.lr, like_microgpt=args.like_microgpt,
-                 losses_file=args.losses)
+    result = run(
+        args.out,
+        quick=args.quick,
+        steps=args.steps,
+        batch=args.batch,
+        n_embd=args.n_embd,
+        n_head=args.n_head,
+        n_layer=args.n_layer,
+        block_size=args.block_size,
+        lr=args.lr,
+        like_microgpt=args.like_microgpt,
+        losses_file=args.losses,
+    )
     report("gpt", result, time.perf_counter() - start)
     return 0
 

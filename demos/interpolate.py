@@ -52,24 +52,30 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     curves = {  # the legend, in words; the code beside each says how nn.interpolate is called
         everywhere_label: [loss_of(nn.interpolate(a, b, t), X, y) for t in lams],
         "first layer mixed, later layers from a": [  # lam per layer: [lam, 1, 1]
-            loss_of(nn.interpolate(a, b, [t, 1.0, 1.0]), X, y) for t in lams],
+            loss_of(nn.interpolate(a, b, [t, 1.0, 1.0]), X, y) for t in lams
+        ],
         "last layer mixed, earlier layers from a": [  # by layer name: {"4": lam, others: 1}
             loss_of(nn.interpolate(a, b, {**dict.fromkeys(layers, 1.0), layers[-1]: t}), X, y)
-            for t in lams],
+            for t in lams
+        ],
     }
 
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for (name, losses), style in zip(curves.items(), ["-", "--", ":"], strict=True):
         ax.plot(lams, losses, style, lw=2, label=name)
-    ax.set(title="training loss between two networks, a and b",
-           xlabel="share of a in the mix  (0 = network b, 1 = network a)",
-           ylabel="binary cross-entropy", yscale="log")
+    ax.set(
+        title="training loss between two networks, a and b",
+        xlabel="share of a in the mix  (0 = network b, 1 = network a)",
+        ylabel="binary cross-entropy",
+        yscale="log",
+    )
     ax.legend(fontsize=8)
     path = save(fig, out_dir, "interpolate.png")
     everywhere = curves[everywhere_label]
     return {
         "summary": "two MLPs 2-16-16-1 trained on moons from seeds 0 and 1, interpolated",
-        "loss_a": everywhere[-1], "loss_b": everywhere[0],
+        "loss_a": everywhere[-1],
+        "loss_b": everywhere[0],
         "loss_midpoint": everywhere[len(lams) // 2],
         "max_loss_along_line": max(everywhere),
         "files": [path],

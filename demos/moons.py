@@ -36,8 +36,9 @@ def _scalar_loss(model: nn.scalar.MLP, rows: list[list[float]], labels: list[flo
     return data_loss + ALPHA * sum((p * p for p in model.parameters()), Value(0.0))
 
 
-def train_scalar(X: np.ndarray, y: np.ndarray, steps: int,
-                 compiled: bool = False) -> tuple[nn.scalar.MLP, float, float]:
+def train_scalar(
+    X: np.ndarray, y: np.ndarray, steps: int, compiled: bool = False
+) -> tuple[nn.scalar.MLP, float, float]:
     """micrograd's loop: build the whole graph of the batch in Values, backward, SGD.
 
     Eagerly, each step runs under ``gc_paused()``: the graph (~65,000 nodes) has no
@@ -89,8 +90,9 @@ def train_tensor(X: np.ndarray, y: np.ndarray, steps: int) -> nn.MLP:
 
 def as_tensor_mlp(scalar_model: nn.scalar.MLP) -> nn.MLP:
     """Copy a scalar MLP's weights into the equivalent Tensor MLP (fast to evaluate on a grid)."""
-    sizes = [len(scalar_model.layers[0].neurons[0].w)] + [len(la.neurons)
-                                                          for la in scalar_model.layers]
+    sizes = [len(scalar_model.layers[0].neurons[0].w)] + [
+        len(la.neurons) for la in scalar_model.layers
+    ]
     model = nn.MLP(sizes)
     state = {}
     for i, layer in enumerate(scalar_model.layers):  # Linear layers are children 0, 2, 4, ...
@@ -108,8 +110,9 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     for how in ("eager", "compiled"):
         random.seed(1337)  # nn.scalar draws its weights from Python's random, as micrograd does
         start = time.perf_counter()
-        trained, losses[how], firsts[how] = train_scalar(X, y, steps_scalar,
-                                                         compiled=how == "compiled")
+        trained, losses[how], firsts[how] = train_scalar(
+            X, y, steps_scalar, compiled=how == "compiled"
+        )
         times[how] = time.perf_counter() - start
         models[how] = as_tensor_mlp(trained)
     scalar_model, scalar_time = models["eager"], times["eager"]
@@ -122,35 +125,46 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     acc_scalar = float(((scorer(scalar_model)(X) > 0) == y).mean())
     acc_tensor = float(((scorer(tensor_model)(X) > 0) == y).mean())
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.3))
-    plot_boundary(axes[0], scorer(scalar_model), X, y,
-                  f"nn.scalar.MLP + SGD: {steps_scalar} steps, {scalar_time:.1f} s, "
-                  f"{acc_scalar:.0%}")
-    plot_boundary(axes[1], scorer(tensor_model), X, y,
-                  f"nn.MLP (Tensor) + Adam: {steps_tensor} steps, {tensor_time:.1f} s, "
-                  f"{acc_tensor:.0%}")
+    plot_boundary(
+        axes[0],
+        scorer(scalar_model),
+        X,
+        y,
+        f"nn.scalar.MLP + SGD: {steps_scalar} steps, {scalar_time:.1f} s, {acc_scalar:.0%}",
+    )
+    plot_boundary(
+        axes[1],
+        scorer(tensor_model),
+        X,
+        y,
+        f"nn.MLP (Tensor) + Adam: {steps_tensor} steps, {tensor_time:.1f} s, {acc_tensor:.0%}",
+    )
     axes[0].legend(loc="lower left", fontsize=8)
     path = save(fig, out_dir, "moons.png")
     return {
         "summary": f"MLP 2-16-16-1, max-margin loss + L2, on {len(X)} moons: "
-                   f"Values+SGD vs Tensors+Adam",
+        f"Values+SGD vs Tensors+Adam",
         "scalar": f"{steps_scalar} steps in {scalar_time:.2f} s "
-                  f"({1000 * scalar_time / steps_scalar:.0f} ms/step), accuracy {acc_scalar:.0%}",
+        f"({1000 * scalar_time / steps_scalar:.0f} ms/step), accuracy {acc_scalar:.0%}",
         "compiled": _compiled_summary(steps_scalar, times, firsts, losses),
         "tensor": f"{steps_tensor} steps in {tensor_time:.2f} s "
-                  f"({1000 * tensor_time / steps_tensor:.1f} ms/step), accuracy {acc_tensor:.0%}",
+        f"({1000 * tensor_time / steps_tensor:.1f} ms/step), accuracy {acc_tensor:.0%}",
         "files": [path],
     }
 
 
-def _compiled_summary(steps: int, times: dict[str, float], firsts: dict[str, float],
-                      losses: dict[str, float]) -> str:
+def _compiled_summary(
+    steps: int, times: dict[str, float], firsts: dict[str, float], losses: dict[str, float]
+) -> str:
     total, first = times["compiled"], firsts["compiled"]
     per_step = (total - first) / max(steps - 1, 1)
     eager_step = times["eager"] / steps
-    return (f"{steps} steps in {total:.2f} s: the first (trace + build) {first:.2f} s, then "
-            f"{1000 * per_step:.2f} ms/step, {eager_step / per_step:.0f}x faster than eager "
-            f"({1000 * eager_step:.0f} ms/step); last loss {losses['compiled']:.12f} "
-            f"(eager {losses['eager']:.12f})")
+    return (
+        f"{steps} steps in {total:.2f} s: the first (trace + build) {first:.2f} s, then "
+        f"{1000 * per_step:.2f} ms/step, {eager_step / per_step:.0f}x faster than eager "
+        f"({1000 * eager_step:.0f} ms/step); last loss {losses['compiled']:.12f} "
+        f"(eager {losses['eager']:.12f})"
+    )
 
 
 main = cli(run, __doc__)

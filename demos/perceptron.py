@@ -30,25 +30,38 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     wrong_xor = int((xor.predict(X_xor) != 2 * y_xor - 1).sum())  # by the final line
 
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
-    plot_boundary(axes[0], separable.decision_function, X_sep, y_sep,
-                  f"separable: converged in {fit_sep.epochs} epochs")
-    plot_boundary(axes[1], xor.decision_function, X_xor, y_xor,
-                  f"XOR: not converged after {fit_xor.epochs} epochs;\n"
-                  f"the last line gets {wrong_xor} of {len(y_xor)} wrong")
+    plot_boundary(
+        axes[0],
+        separable.decision_function,
+        X_sep,
+        y_sep,
+        f"separable: converged in {fit_sep.epochs} epochs",
+    )
+    plot_boundary(
+        axes[1],
+        xor.decision_function,
+        X_xor,
+        y_xor,
+        f"XOR: not converged after {fit_xor.epochs} epochs;\n"
+        f"the last line gets {wrong_xor} of {len(y_xor)} wrong",
+    )
     axes[0].legend(loc="lower left", fontsize=8)
     axes[2].plot(range(1, fit_sep.epochs + 1), fit_sep.mistakes, "o-", ms=3, label="separable")
     axes[2].plot(range(1, fit_xor.epochs + 1), fit_xor.mistakes, color="C3", lw=1, label="XOR")
-    axes[2].set(title="mistakes per epoch (each one an update)", xlabel="epoch",
-                ylabel="misclassified examples")
+    axes[2].set(
+        title="mistakes per epoch (each one an update)",
+        xlabel="epoch",
+        ylabel="misclassified examples",
+    )
     axes[2].legend()
     path = save(fig, out_dir, "perceptron.png")
     return {
         "summary": "nn.Perceptron on 100 linearly separable points and on 100 XOR points",
         "separable": f"converged={fit_sep.converged} after {fit_sep.epochs} epochs",
         "xor": f"converged={fit_xor.converged} after {fit_xor.epochs} epochs; the last line "
-               f"gets {wrong_xor} of {len(y_xor)} wrong ({fit_xor.mistakes[-1]} mistakes, each "
-               f"an update, during the last epoch): no line separates XOR (each class sits on "
-               f"one diagonal of the square, and the diagonals cross)",
+        f"gets {wrong_xor} of {len(y_xor)} wrong ({fit_xor.mistakes[-1]} mistakes, each "
+        f"an update, during the last epoch): no line separates XOR (each class sits on "
+        f"one diagonal of the square, and the diagonals cross)",
         "xor_wrong_at_the_end": wrong_xor,
         "files": [path],
     }

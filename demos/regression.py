@@ -43,11 +43,14 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     ax.set(title=f"1-2-1 tanh network ({model.num_parameters()} weights)", xlabel="x", ylabel="y")
     ax.legend()
     ax_loss.plot(losses)
-    ax_loss.set(title="training loss (Adam, full batch)", xlabel="step", ylabel="MSE",
-                yscale="log")
+    ax_loss.set(title="training loss (Adam, full batch)", xlabel="step", ylabel="MSE", yscale="log")
     path = save(fig, out_dir, "regression.png")
-    return {"summary": f"1-2-1 tanh MLP ({model.num_parameters()} weights) fitted to noisy "
-                       f"sin(x) with MSE", "final_mse": losses[-1], "files": [path]}
+    return {
+        "summary": f"1-2-1 tanh MLP ({model.num_parameters()} weights) fitted to noisy "
+        f"sin(x) with MSE",
+        "final_mse": losses[-1],
+        "files": [path],
+    }
 
 
 main = cli(run, __doc__)

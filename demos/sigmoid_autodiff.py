@@ -40,19 +40,22 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     ax.plot(xs, analytic, color="C0", lw=5, alpha=0.45, label="s(x)(1 - s(x))  (formula)")
     ax.plot(xs, by_values, color="C3", lw=1.5, ls="--", label="autodiff, Value")
     ax.plot(xs, by_tensor, color="k", lw=1, ls=":", label="autodiff, Tensor")
-    ax.set(title="sigmoid'(x): formula and autodiff overlap", xlabel="x",
-           ylabel="value")
+    ax.set(title="sigmoid'(x): formula and autodiff overlap", xlabel="x", ylabel="value")
     ax.legend(fontsize=8)
     ax_diff.plot(xs, by_values - analytic, "o", color="C3", ms=3, label="Value - formula")
     ax_diff.plot(xs, by_tensor - analytic, "x", color="k", ms=3, label="Tensor - formula")
-    ax_diff.set(title="difference (machine epsilon is 2.2e-16)", xlabel="x",
-                ylabel="autodiff - formula")
+    ax_diff.set(
+        title="difference (machine epsilon is 2.2e-16)", xlabel="x", ylabel="autodiff - formula"
+    )
     ax_diff.ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
     ax_diff.legend(fontsize=8)
     path = save(fig, out_dir, "sigmoid_autodiff.png")
-    return {"summary": "sigmoid'(x) by formula vs by backward(), on Values and on a Tensor",
-            "max_abs_difference_value": f"{diff_values:.2e}",
-            "max_abs_difference_tensor": f"{diff_tensor:.2e}", "files": [path]}
+    return {
+        "summary": "sigmoid'(x) by formula vs by backward(), on Values and on a Tensor",
+        "max_abs_difference_value": f"{diff_values:.2e}",
+        "max_abs_difference_tensor": f"{diff_tensor:.2e}",
+        "files": [path],
+    }
 
 
 main = cli(run, __doc__)

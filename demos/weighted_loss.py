@@ -45,23 +45,33 @@ def run(out_dir: Path, quick: bool = False) -> dict[str, Any]:
     weights = np.where(flipped, 0.1, 1.0)  # doubtful labels count a tenth
 
     steps = 60 if quick else 500
-    models = {"unweighted": train(X, noisy, None, steps),
-              "weighted (flipped: 0.1)": train(X, noisy, weights, steps)}
+    models = {
+        "unweighted": train(X, noisy, None, steps),
+        "weighted (flipped: 0.1)": train(X, noisy, weights, steps),
+    }
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
-    result: dict[str, Any] = {"summary": f"MLP 2-16-16-1 on moons with {flipped.sum()} of "
-                                         f"{(y == 0).sum()} class-0 labels flipped, BCE "
-                                         f"unweighted vs sample_weight"}
+    result: dict[str, Any] = {
+        "summary": f"MLP 2-16-16-1 on moons with {flipped.sum()} of "
+        f"{(y == 0).sum()} class-0 labels flipped, BCE "
+        f"unweighted vs sample_weight"
+    }
     for ax, (name, model) in zip(axes, models.items(), strict=True):
         score = scorer(model)
         acc_train = float(((score(X) > 0) == y).mean())
         acc_test = float(((score(X_test) > 0) == y_test).mean())
-        plot_boundary(ax, score, X, noisy,
-                      f"{name}\n{acc_train:.0%} right on clean labels, {acc_test:.0%} on test")
-        ax.scatter(*X[flipped].T, marker="x", s=18, c="k", lw=0.8,
-                   label="flipped (was class 0)")
-        result[f"accuracy_{name.split()[0]}"] = (f"{acc_train:.1%} on the clean training labels, "
-                                                 f"{acc_test:.1%} on 1000 clean test points")
+        plot_boundary(
+            ax,
+            score,
+            X,
+            noisy,
+            f"{name}\n{acc_train:.0%} right on clean labels, {acc_test:.0%} on test",
+        )
+        ax.scatter(*X[flipped].T, marker="x", s=18, c="k", lw=0.8, label="flipped (was class 0)")
+        result[f"accuracy_{name.split()[0]}"] = (
+            f"{acc_train:.1%} on the clean training labels, "
+            f"{acc_test:.1%} on 1000 clean test points"
+        )
     axes[0].legend(loc="lower left", fontsize=8)
     result["files"] = [save(fig, out_dir, "weighted_loss.png")]
     return result

@@ -55,10 +55,16 @@ def foreign_autograd_message(module: ModuleType | None, error: BaseException | N
     """
     where = getattr(module, "__file__", None) if module is not None else None
     hips = _hips_version()
-    owner = (f"HIPS autograd (the '{HIPS}' distribution {hips})" if hips is not None
-             else "a package that is not backproplab")
-    found = (f"gives {owner} at {where}" if where else f"gives {owner}") if module is not None \
+    owner = (
+        f"HIPS autograd (the '{HIPS}' distribution {hips})"
+        if hips is not None
+        else "a package that is not backproplab"
+    )
+    found = (
+        (f"gives {owner} at {where}" if where else f"gives {owner}")
+        if module is not None
         else f"fails ({type(error).__name__}: {error}); the name belongs to {owner}"
+    )
     fix = (
         "The two distributions share the import name 'autograd': installed into one environment, "
         "the later install overwrites the earlier one's files. Fix: use separate environments, "

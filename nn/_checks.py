@@ -26,9 +26,18 @@ from autograd.core.tensor import Tensor
 from autograd.core.value import Value
 
 __all__ = [
-    "ArgumentTypeError", "positive_int", "integer", "finite", "non_negative", "probability",
-    "pair", "pool_padding",
-    "as_tensor", "as_node", "per_item_weights", "values_per_channel",
+    "ArgumentTypeError",
+    "positive_int",
+    "integer",
+    "finite",
+    "non_negative",
+    "probability",
+    "pair",
+    "pool_padding",
+    "as_tensor",
+    "as_node",
+    "per_item_weights",
+    "values_per_channel",
 ]
 
 Pair = tuple[int, int]
@@ -41,9 +50,11 @@ class ArgumentTypeError(TypeError, ValueError):
     (True, True)
     """
 
+
 # Where a Value reaches a Tensor-only layer: say where the scalar models are.
-_SCALAR_HINT = ("Tensor layers work on Tensors; for models of Values use nn.scalar "
-                "(Neuron, Layer, MLP)")
+_SCALAR_HINT = (
+    "Tensor layers work on Tensors; for models of Values use nn.scalar (Neuron, Layer, MLP)"
+)
 
 
 def positive_int(x: Any, what: str) -> int:
@@ -80,8 +91,9 @@ def finite(x: Any, what: str) -> float:
     ValueError: ELU: alpha must be a finite real number, got nan
     """
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, Real):
-        raise ArgumentTypeError(f"{what} must be a finite real number, got "
-                                f"{type(x).__name__} {x!r}")
+        raise ArgumentTypeError(
+            f"{what} must be a finite real number, got {type(x).__name__} {x!r}"
+        )
     if not math.isfinite(x):
         raise ValueError(f"{what} must be a finite real number, got {x!r}")
     return float(x)
@@ -99,8 +111,7 @@ def non_negative(x: Any, what: str, positive: bool = False) -> float:
     """
     value = finite(x, what)
     if value < 0 or (positive and value == 0):
-        raise ValueError(f"{what} must be a finite number {'>' if positive else '>='} 0, "
-                         f"got {x!r}")
+        raise ValueError(f"{what} must be a finite number {'>' if positive else '>='} 0, got {x!r}")
     return value
 
 
@@ -110,8 +121,11 @@ def probability(p: Any, what: str) -> float:
     >>> probability(0.5, "Dropout: p")
     0.5
     """
-    if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, float, np.integer, np.floating)) \
-            or not 0.0 <= p <= 1.0:
+    if (
+        isinstance(p, (bool, np.bool_))
+        or not isinstance(p, (int, float, np.integer, np.floating))
+        or not 0.0 <= p <= 1.0
+    ):
         raise ValueError(f"{what} (the drop probability) must be a number in [0, 1], got {p!r}")
     return float(p)
 
@@ -141,8 +155,9 @@ def pool_padding(kernel_size: Any, padding: Any, who: str) -> tuple[Pair, Pair]:
     kernel = pair(kernel_size, "kernel_size", who, 1)
     pad = pair(padding, "padding", who, 0)
     if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
-        raise ValueError(f"{who}: padding {padding!r} must be at most half the kernel size "
-                         f"{kernel_size!r}")
+        raise ValueError(
+            f"{who}: padding {padding!r} must be at most half the kernel size {kernel_size!r}"
+        )
     return kernel, pad
 
 
@@ -162,8 +177,9 @@ def as_tensor(x: Any, who: str, name: str = "input", value_hint: str = _SCALAR_H
     if isinstance(x, Tensor):
         return x
     if isinstance(x, Value):
-        raise ArgumentTypeError(f"{who}: expected a Tensor as {name}, got a single Value; "
-                                f"{value_hint}")
+        raise ArgumentTypeError(
+            f"{who}: expected a Tensor as {name}, got a single Value; {value_hint}"
+        )
     return _numbers(x, who, name, "a Tensor or an array-like of numbers", value_hint)
 
 
@@ -180,8 +196,7 @@ def as_node(x: Any, who: str) -> Tensor | Value:
     """
     if isinstance(x, (Tensor, Value)):
         return x
-    return _numbers(x, who, "input", "a Tensor, a Value or an array-like of numbers",
-                    _SCALAR_HINT)
+    return _numbers(x, who, "input", "a Tensor, a Value or an array-like of numbers", _SCALAR_HINT)
 
 
 def _numbers(x: Any, who: str, name: str, expected: str, value_hint: str) -> Tensor:
@@ -189,20 +204,25 @@ def _numbers(x: Any, who: str, name: str, expected: str, value_hint: str) -> Ten
     try:
         data = np.asarray(x)
     except (TypeError, ValueError) as exc:  # ragged lists
-        raise ArgumentTypeError(f"{who}: expected {expected} as {name}; got "
-                                f"{type(x).__name__} that numpy cannot read as an array "
-                                f"({exc})") from None
+        raise ArgumentTypeError(
+            f"{who}: expected {expected} as {name}; got "
+            f"{type(x).__name__} that numpy cannot read as an array "
+            f"({exc})"
+        ) from None
     if data.dtype == object and any(isinstance(v, Value) for v in data.flat):
-        raise ArgumentTypeError(f"{who}: expected a Tensor as {name}, got a list of Values; "
-                                f"{value_hint}")
+        raise ArgumentTypeError(
+            f"{who}: expected a Tensor as {name}, got a list of Values; {value_hint}"
+        )
     if data.dtype.kind not in "biuf":
-        raise ArgumentTypeError(f"{who}: expected {expected} as {name}; got "
-                                f"{type(x).__name__} holding {data.dtype}")
+        raise ArgumentTypeError(
+            f"{who}: expected {expected} as {name}; got {type(x).__name__} holding {data.dtype}"
+        )
     return Tensor(data)
 
 
-def per_item_weights(weight: Any, n: int, dtype: Any, op: str, name: str, one_per: str,
-                     non_negative: bool) -> np.ndarray:
+def per_item_weights(
+    weight: Any, n: int, dtype: Any, op: str, name: str, one_per: str, non_negative: bool
+) -> np.ndarray:
     """Weights, one per example or per class, as an array of shape (n,): numeric, finite,
     and >= 0 when ``non_negative`` (sample weights; class weights may take any sign, as
     PyTorch's).
@@ -215,26 +235,28 @@ def per_item_weights(weight: Any, n: int, dtype: Any, op: str, name: str, one_pe
     ValueError: mse_loss: example weights must be finite and >= 0; sample_weight[1] is -2.0
     """
     if isinstance(weight, str):
-        raise ArgumentTypeError(f"{op}: {name} must be numeric, got the string {weight!r}"
-                        + ("; did you mean reduction=" + repr(weight) + "?"
-                           if name == "sample_weight" else ""))
+        raise ArgumentTypeError(
+            f"{op}: {name} must be numeric, got the string {weight!r}"
+            + ("; did you mean reduction=" + repr(weight) + "?" if name == "sample_weight" else "")
+        )
     raw = weight.data if isinstance(weight, Tensor) else weight
     try:
         w = np.asarray(raw, dtype=dtype)
     except (TypeError, ValueError) as exc:
-        raise ArgumentTypeError(f"{op}: {name} must be numeric, got {type(raw).__name__}: "
-                        f"{exc}") from None
+        raise ArgumentTypeError(
+            f"{op}: {name} must be numeric, got {type(raw).__name__}: {exc}"
+        ) from None
     if w.shape != (n,):
-        raise ValueError(f"{op}: {name} must have shape ({n},) (one weight per {one_per}), "
-                         f"got {w.shape}")
+        raise ValueError(
+            f"{op}: {name} must have shape ({n},) (one weight per {one_per}), got {w.shape}"
+        )
     bad = ~np.isfinite(w)
     if non_negative:
         bad |= w < 0
     if bad.any():
         i = int(np.argmax(bad))
         need = "finite and >= 0" if non_negative else "finite"
-        raise ValueError(f"{op}: {one_per} weights must be {need}; {name}[{i}] is "
-                         f"{float(w[i])!r}")
+        raise ValueError(f"{op}: {one_per} weights must be {need}; {name}[{i}] is {float(w[i])!r}")
     return w
 
 
@@ -248,5 +270,7 @@ def values_per_channel(x: Tensor, who: str) -> None:
 of shape (1, 3)
     """
     if x.size // x.shape[1] <= 1:
-        raise ValueError(f"{who}: expected more than 1 value per channel when training, "
-                         f"got input of shape {x.shape}")
+        raise ValueError(
+            f"{who}: expected more than 1 value per channel when training, "
+            f"got input of shape {x.shape}"
+        )

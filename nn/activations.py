@@ -30,13 +30,32 @@ from nn.module import Module, Parameter
 _NODES = (Tensor, Value)
 
 __all__ = [
-    "ReLU", "LeakyReLU", "ELU", "CELU", "GELU", "Mish", "Hardswish", "ReLU6", "Tanh", "Sigmoid",
-    "Softplus", "Softmax", "LogSoftmax", "PReLU", "Elementwise", "activation", "ACTIVATIONS",
+    "ReLU",
+    "LeakyReLU",
+    "ELU",
+    "CELU",
+    "GELU",
+    "Mish",
+    "Hardswish",
+    "ReLU6",
+    "Tanh",
+    "Sigmoid",
+    "Softplus",
+    "Softmax",
+    "LogSoftmax",
+    "PReLU",
+    "Elementwise",
+    "activation",
+    "ACTIVATIONS",
 ]
 
 
-def bind_params(who: str, entry_params: tuple[tuple[str, Any], ...], args: tuple[Any, ...],
-                kwargs: dict[str, Any]) -> dict[str, Any]:
+def bind_params(
+    who: str,
+    entry_params: tuple[tuple[str, Any], ...],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> dict[str, Any]:
     """The parameters given to activation ``who``, by name, as Python binds them (defaults
     left to the node method); too many or unknown ones raise TypeError, as a call would.
 
@@ -45,13 +64,17 @@ def bind_params(who: str, entry_params: tuple[tuple[str, Any], ...], args: tuple
     """
     names = [name for name, _ in entry_params]
     if len(args) > len(names):
-        raise TypeError(f"{who}() takes {len(names)} parameter(s) after the input "
-                        f"({', '.join(names) or 'none'}), got {len(args)}")
+        raise TypeError(
+            f"{who}() takes {len(names)} parameter(s) after the input "
+            f"({', '.join(names) or 'none'}), got {len(args)}"
+        )
     given = dict(zip(names, args, strict=False))
     for key, value in kwargs.items():
         if key not in names:
-            raise TypeError(f"{who}() got an unexpected keyword argument {key!r}; its "
-                            f"parameters: {', '.join(names) or 'none'}")
+            raise TypeError(
+                f"{who}() got an unexpected keyword argument {key!r}; its "
+                f"parameters: {', '.join(names) or 'none'}"
+            )
         if key in given:
             raise TypeError(f"{who}() got multiple values for argument {key!r}")
         given[key] = value
@@ -80,9 +103,14 @@ class Elementwise(Module):
         if op:
             cls.op, cls.op_params = op, REGISTRY[op].params
             # What help(), IDEs and inspect show: PyTorch's keywords with their defaults.
-            cls.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
-                inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default)
-                for name, default in cls.op_params])
+            cls.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+                [
+                    inspect.Parameter(
+                        name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default
+                    )
+                    for name, default in cls.op_params
+                ]
+            )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -93,8 +121,9 @@ class Elementwise(Module):
             value = given.get(name, default)
             if isinstance(default, str):
                 if not isinstance(value, str):
-                    raise ArgumentTypeError(f"{who}: {name} must be a string, got "
-                                            f"{type(value).__name__} {value!r}")
+                    raise ArgumentTypeError(
+                        f"{who}: {name} must be a string, got {type(value).__name__} {value!r}"
+                    )
             else:
                 value = finite(value, f"{who}: {name}")
             values.append(value)
@@ -285,8 +314,10 @@ class PReLU(Module):
         n = a.data.size
         if n > 1:
             if x.ndim < 2 or x.shape[1] != n:
-                raise ValueError(f"PReLU: num_parameters={n} needs input with {n} channels on "
-                                 f"axis 1, got shape {x.shape}")
+                raise ValueError(
+                    f"PReLU: num_parameters={n} needs input with {n} channels on "
+                    f"axis 1, got shape {x.shape}"
+                )
             a = a.reshape(n, *([1] * (x.ndim - 2)))
         return where(x.data > 0, x, a * x)
 
@@ -298,7 +329,8 @@ class PReLU(Module):
 #: through the classes above, and the two that work along an axis.
 ACTIVATIONS: dict[str, type[Module]] = {
     **{cls.op: cls for cls in Elementwise.__subclasses__()},
-    "softmax": Softmax, "log_softmax": LogSoftmax,
+    "softmax": Softmax,
+    "log_softmax": LogSoftmax,
 }
 
 
@@ -319,5 +351,6 @@ def activation(spec: str | Module) -> Module:
     valid = ", ".join(sorted(ACTIVATIONS))
     if isinstance(spec, str):
         raise ValueError(f"unknown activation {spec!r}; valid names: {valid}")
-    raise TypeError(f"activation must be a Module or one of the names {valid}; "
-                    f"got {type(spec).__name__}")
+    raise TypeError(
+        f"activation must be a Module or one of the names {valid}; got {type(spec).__name__}"
+    )

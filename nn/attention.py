@@ -49,14 +49,17 @@ class MultiheadAttention(Module):
     ((3, 5, 8), (3, 5, 5))
     """
 
-    def __init__(self, embed_dim: int, num_heads: int, bias: bool = True,
-                 batch_first: bool = True) -> None:
+    def __init__(
+        self, embed_dim: int, num_heads: int, bias: bool = True, batch_first: bool = True
+    ) -> None:
         super().__init__()
         self.embed_dim = positive_int(embed_dim, "MultiheadAttention: embed_dim")
         self.num_heads = positive_int(num_heads, "MultiheadAttention: num_heads")
         if self.embed_dim % self.num_heads:
-            raise ValueError(f"MultiheadAttention: embed_dim {embed_dim} must be divisible by "
-                             f"num_heads {num_heads}")
+            raise ValueError(
+                f"MultiheadAttention: embed_dim {embed_dim} must be divisible by "
+                f"num_heads {num_heads}"
+            )
         self.head_dim = self.embed_dim // self.num_heads
         self.batch_first = bool(batch_first)
         e = self.embed_dim
@@ -76,20 +79,27 @@ class MultiheadAttention(Module):
     def _check(self, query: Tensor, key: Tensor, value: Tensor) -> None:
         e = self.embed_dim
         if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
-            raise ValueError(f"MultiheadAttention: query, key and value must all be 3-D "
-                             f"(batched) or all 2-D (unbatched), got shapes {query.shape}, "
-                             f"{key.shape} and {value.shape}")
+            raise ValueError(
+                f"MultiheadAttention: query, key and value must all be 3-D "
+                f"(batched) or all 2-D (unbatched), got shapes {query.shape}, "
+                f"{key.shape} and {value.shape}"
+            )
         for name, t in (("query", query), ("key", key), ("value", value)):
             if t.shape[-1] != e:
-                raise ValueError(f"MultiheadAttention: {name} of shape {t.shape} does not end "
-                                 f"with embed_dim={e}")
+                raise ValueError(
+                    f"MultiheadAttention: {name} of shape {t.shape} does not end with embed_dim={e}"
+                )
         if key.shape != value.shape:
-            raise ValueError(f"MultiheadAttention: key of shape {key.shape} and value of shape "
-                             f"{value.shape} must have the same shape")
+            raise ValueError(
+                f"MultiheadAttention: key of shape {key.shape} and value of shape "
+                f"{value.shape} must have the same shape"
+            )
         batch_axis = 0 if self.batch_first else 1
         if query.ndim == 3 and query.shape[batch_axis] != key.shape[batch_axis]:
-            raise ValueError(f"MultiheadAttention: query of shape {query.shape} and key of shape "
-                             f"{key.shape} have different batch sizes")
+            raise ValueError(
+                f"MultiheadAttention: query of shape {query.shape} and key of shape "
+                f"{key.shape} have different batch sizes"
+            )
 
     def _mask(self, attn_mask: Any, n: int, length: int, source: int) -> Any:
         """PyTorch MHA's mask as scaled_dot_product_attention's (True = may attend)."""
@@ -100,24 +110,35 @@ class MultiheadAttention(Module):
         elif mask.ndim == 3 and mask.shape == (n * h, length, source):
             mask = mask.reshape(n, h, length, source)
         else:
-            raise ValueError(f"MultiheadAttention: attn_mask of shape {mask.shape} must be "
-                             f"({length}, {source}) or ({n * h}, {length}, {source}) "
-                             f"(batch * num_heads, L, S)")
+            raise ValueError(
+                f"MultiheadAttention: attn_mask of shape {mask.shape} must be "
+                f"({length}, {source}) or ({n * h}, {length}, {source}) "
+                f"(batch * num_heads, L, S)"
+            )
         if mask.dtype == bool:
             return ~mask
         if mask.dtype.kind != "f":
-            raise TypeError(f"MultiheadAttention: attn_mask must be boolean or float, got "
-                            f"dtype {mask.dtype}")
+            raise TypeError(
+                f"MultiheadAttention: attn_mask must be boolean or float, got dtype {mask.dtype}"
+            )
         if isinstance(attn_mask, Tensor):
             return attn_mask.reshape(mask.shape)
         return mask
 
-    def forward(self, query: Tensor, key: Tensor, value: Tensor, attn_mask: Any = None,
-                need_weights: bool = True, is_causal: bool = False
-                ) -> tuple[Tensor, Tensor | None]:
+    def forward(
+        self,
+        query: Tensor,
+        key: Tensor,
+        value: Tensor,
+        attn_mask: Any = None,
+        need_weights: bool = True,
+        is_causal: bool = False,
+    ) -> tuple[Tensor, Tensor | None]:
         who = "MultiheadAttention"
-        query, key, value = (as_tensor(t, who, name) for t, name in
-                             ((query, "query"), (key, "key"), (value, "value")))
+        query, key, value = (
+            as_tensor(t, who, name)
+            for t, name in ((query, "query"), (key, "key"), (value, "value"))
+        )
         self._check(query, key, value)
         unbatched = query.ndim == 2
         if unbatched:
@@ -131,25 +152,34 @@ class MultiheadAttention(Module):
         # Projections on (N * T, E) matrices: one BLAS call each, not one per sequence.
         if query is key and key is value:  # self-attention: one product for q, k and v
             qkv = linear(query.reshape(n * length, e), w, b).reshape(n, length, 3 * e)
-            q, k, v = qkv[..., :e], qkv[..., e:2 * e], qkv[..., 2 * e:]
+            q, k, v = qkv[..., :e], qkv[..., e : 2 * e], qkv[..., 2 * e :]
         else:
             q = linear(query.reshape(n * length, e), w[:e], None if b is None else b[:e])
-            k = linear(key.reshape(n * source, e), w[e:2 * e],
-                       None if b is None else b[e:2 * e])
-            v = linear(value.reshape(n * source, e), w[2 * e:], None if b is None else b[2 * e:])
+            k = linear(
+                key.reshape(n * source, e), w[e : 2 * e], None if b is None else b[e : 2 * e]
+            )
+            v = linear(value.reshape(n * source, e), w[2 * e :], None if b is None else b[2 * e :])
 
         def heads(t: Tensor, steps: int) -> Tensor:  # (N, T, E) or (N * T, E) -> (N, H, T, D)
             return t.reshape(n, steps, h, d).transpose(0, 2, 1, 3)
 
         if attn_mask is not None:
             mask = self._mask(attn_mask, n, length, source)
-            weights = attention_weights(heads(q, length), heads(k, source), mask,
-                                        op="MultiheadAttention",
-                                        zero_fully_masked=False)
+            weights = attention_weights(
+                heads(q, length),
+                heads(k, source),
+                mask,
+                op="MultiheadAttention",
+                zero_fully_masked=False,
+            )
         else:
-            weights = attention_weights(heads(q, length), heads(k, source),
-                                        is_causal=is_causal, op="MultiheadAttention",
-                                        zero_fully_masked=False)
+            weights = attention_weights(
+                heads(q, length),
+                heads(k, source),
+                is_causal=is_causal,
+                op="MultiheadAttention",
+                zero_fully_masked=False,
+            )
         out = (weights @ heads(v, source)).transpose(0, 2, 1, 3).reshape(n * length, e)
         out = self.out_proj(out).reshape(n, length, e)
         avg = weights.mean(axis=1) if need_weights else None
@@ -161,5 +191,7 @@ class MultiheadAttention(Module):
         return out, avg
 
     def extra_repr(self) -> str:
-        return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, "
-                f"batch_first={self.batch_first}")
+        return (
+            f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, "
+            f"batch_first={self.batch_first}"
+        )

@@ -184,8 +184,10 @@ class ModuleList(Module):
         3
         """
         if isinstance(modules, Module) and not isinstance(modules, ModuleList):
-            raise TypeError("ModuleList.extend: expected an iterable of Modules, got a "
-                            f"{type(modules).__name__}; use append for one module")
+            raise TypeError(
+                "ModuleList.extend: expected an iterable of Modules, got a "
+                f"{type(modules).__name__}; use append for one module"
+            )
         items = [_check_module("ModuleList.extend", m) for m in modules]
         for m in items:
             setattr(self, str(len(self)), m)
@@ -219,8 +221,9 @@ class ModuleDict(Module):
     (['score', 'act'], ['score.weight', 'score.bias'])
     """
 
-    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
-                 ) -> None:
+    def __init__(
+        self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
+    ) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
@@ -237,8 +240,7 @@ class ModuleDict(Module):
         try:
             return self._children[key]
         except KeyError:
-            raise KeyError(f"ModuleDict has no key {key!r}; keys: {list(self._children)}") \
-                from None
+            raise KeyError(f"ModuleDict has no key {key!r}; keys: {list(self._children)}") from None
 
     def __setitem__(self, key: str, module: Module) -> None:
         key = self._key(key)
@@ -291,10 +293,12 @@ class ModuleDict(Module):
         1
         """
         if isinstance(modules, Module) and not isinstance(modules, ModuleDict):
-            raise TypeError(f"ModuleDict.update: expected a mapping of Modules, got a "
-                            f"{type(modules).__name__}")
-        pairs = list(modules.items()) if isinstance(modules, (Mapping, ModuleDict)) \
-            else list(modules)
+            raise TypeError(
+                f"ModuleDict.update: expected a mapping of Modules, got a {type(modules).__name__}"
+            )
+        pairs = (
+            list(modules.items()) if isinstance(modules, (Mapping, ModuleDict)) else list(modules)
+        )
         checked = []
         for pair in pairs:
             if not isinstance(pair, (tuple, list)) or len(pair) != 2:

@@ -36,16 +36,22 @@ class Conv2d(Module):
     Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair,
-                 stride: IntOrPair = 1, padding: IntOrPair = 0, bias: bool = True) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntOrPair,
+        stride: IntOrPair = 1,
+        padding: IntOrPair = 0,
+        bias: bool = True,
+    ) -> None:
         super().__init__()
         self.in_channels = positive_int(in_channels, "Conv2d: in_channels")
         self.out_channels = positive_int(out_channels, "Conv2d: out_channels")
         self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d", 1)
         self.stride = pair(stride, "stride", "Conv2d", 1)
         self.padding = pair(padding, "padding", "Conv2d", 0)
-        self.weight = Parameter(np.empty((self.out_channels, self.in_channels,
-                                          *self.kernel_size)))
+        self.weight = Parameter(np.empty((self.out_channels, self.in_channels, *self.kernel_size)))
         self.bias: Parameter | None = Parameter(np.empty(self.out_channels)) if bias else None
         self.reset_parameters()
 
@@ -66,20 +72,24 @@ class Conv2d(Module):
         if x.ndim != 4 or x.shape[1] != self.in_channels:
             raise ValueError(
                 f"Conv2d: expected input of shape (N, {self.in_channels}, H, W) for weight of "
-                f"shape {self.weight.shape}, got shape {x.shape}")
+                f"shape {self.weight.shape}, got shape {x.shape}"
+            )
         return conv2d(x, self.weight, self.bias, self.stride, self.padding)
 
     def extra_repr(self) -> str:
-        text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride}")
+        text = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}"
+        )
         if self.padding != (0, 0):
             text += f", padding={self.padding}"
         return text + ("" if self.bias is not None else ", bias=False")
 
 
 class _Pool2d(Module):
-    def __init__(self, kernel_size: IntOrPair, stride: IntOrPair | None = None,
-                 padding: IntOrPair = 0) -> None:
+    def __init__(
+        self, kernel_size: IntOrPair, stride: IntOrPair | None = None, padding: IntOrPair = 0
+    ) -> None:
         super().__init__()
         who = type(self).__name__
         pool_padding(kernel_size, padding, who)

@@ -23,7 +23,12 @@ import numpy as np
 from autograd.core import random as _random
 
 __all__ = [
-    "make_moons", "make_blobs", "make_spirals", "make_linearly_separable", "make_xor", "batches",
+    "make_moons",
+    "make_blobs",
+    "make_spirals",
+    "make_linearly_separable",
+    "make_xor",
+    "batches",
 ]
 
 Dataset = tuple[np.ndarray, np.ndarray]
@@ -38,8 +43,9 @@ def _rng(seed: int | None, what: str) -> np.random.Generator:
 def _seed(seed: Any, what: str) -> int:
     """A seed: an integer >= 0 (as manual_seed takes), the error naming the function."""
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"{what}: seed must be None or an integer >= 0, got "
-                        f"{type(seed).__name__} {seed!r}")
+        raise TypeError(
+            f"{what}: seed must be None or an integer >= 0, got {type(seed).__name__} {seed!r}"
+        )
     if seed < 0:
         raise ValueError(f"{what}: seed must be None or an integer >= 0, got {seed}")
     return int(seed)
@@ -58,8 +64,11 @@ def _scale(x: Any, what: str) -> float:
 
 
 def _finite(x: Any, what: str) -> float:
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(x):
+    if (
+        isinstance(x, (bool, np.bool_))
+        or not isinstance(x, (int, float, np.integer, np.floating))
+        or not math.isfinite(x)
+    ):
         raise ValueError(f"{what} must be a finite number, got {x!r}")
     return float(x)
 
@@ -91,8 +100,13 @@ def make_moons(n: int, noise: float = 0.1, seed: int | None = None) -> Dataset:
 
 
 def make_blobs(
-    n: int, centers: Any = 3, std: float = 1.0, center_box: tuple[float, float] = (-10.0, 10.0),
-    seed: int | None = None, *, n_classes: int | None = None,
+    n: int,
+    centers: Any = 3,
+    std: float = 1.0,
+    center_box: tuple[float, float] = (-10.0, 10.0),
+    seed: int | None = None,
+    *,
+    n_classes: int | None = None,
 ) -> Dataset:
     """Gaussian blobs of std ``std``, one class per centre, as scikit-learn's ``make_blobs``.
 
@@ -110,23 +124,41 @@ def make_blobs(
     """
     if n_classes is not None:
         if centers != 3:
-            raise TypeError("make_blobs: pass centers= only (n_classes= is its old name), "
-                            f"got centers={centers!r} and n_classes={n_classes!r}")
-        warnings.warn("make_blobs: n_classes= is now centers=, as in scikit-learn; "
-                      "n_classes will be removed", DeprecationWarning, stacklevel=2)
+            raise TypeError(
+                "make_blobs: pass centers= only (n_classes= is its old name), "
+                f"got centers={centers!r} and n_classes={n_classes!r}"
+            )
+        warnings.warn(
+            "make_blobs: n_classes= is now centers=, as in scikit-learn; n_classes will be removed",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         centers = n_classes
     n = _count(n, "make_blobs")
     given = None
     if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool) and centers >= 1:
         k = int(centers)
     else:
-        given = (np.asarray(centers, dtype=object)
-                 if isinstance(centers, (list, tuple, np.ndarray)) else None)
-        if given is None or given.ndim != 2 or given.shape[1] != 2 or len(given) == 0 or \
-                not all(isinstance(v, (int, float, np.integer, np.floating))
-                        and not isinstance(v, (bool, np.bool_)) for v in given.ravel()):
-            raise ValueError("make_blobs: centers must be a number of centres (an integer >= 1) "
-                             f"or an array of (x, y) centres, shape (k, 2); got {centers!r}")
+        given = (
+            np.asarray(centers, dtype=object)
+            if isinstance(centers, (list, tuple, np.ndarray))
+            else None
+        )
+        if (
+            given is None
+            or given.ndim != 2
+            or given.shape[1] != 2
+            or len(given) == 0
+            or not all(
+                isinstance(v, (int, float, np.integer, np.floating))
+                and not isinstance(v, (bool, np.bool_))
+                for v in given.ravel()
+            )
+        ):
+            raise ValueError(
+                "make_blobs: centers must be a number of centres (an integer >= 1) "
+                f"or an array of (x, y) centres, shape (k, 2); got {centers!r}"
+            )
         given = given.astype(np.float64)
         if not np.isfinite(given).all():
             raise ValueError(f"make_blobs: centers must be finite, got {centers!r}")
@@ -137,8 +169,9 @@ def make_blobs(
     lo = _finite(center_box[0], "make_blobs: center_box[0]")
     hi = _finite(center_box[1], "make_blobs: center_box[1]")
     if not lo <= hi:
-        raise ValueError(f"make_blobs: center_box must be (low, high) with low <= high, "
-                         f"got {center_box!r}")
+        raise ValueError(
+            f"make_blobs: center_box must be (low, high) with low <= high, got {center_box!r}"
+        )
     rng = _rng(seed, "make_blobs")
     points = rng.uniform(lo, hi, size=(k, 2)) if given is None else given
     y = np.arange(n) % k
@@ -222,7 +255,11 @@ def make_xor(n: int, noise: float = 0.1, seed: int | None = None) -> Dataset:
 
 
 def batches(
-    X: Any, y: Any, batch_size: int, shuffle: bool = True, seed: int | None = None,
+    X: Any,
+    y: Any,
+    batch_size: int,
+    shuffle: bool = True,
+    seed: int | None = None,
     drop_last: bool = False,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield ``(X_batch, y_batch)`` pairs covering the data once, in random order if ``shuffle``.
@@ -236,12 +273,17 @@ def batches(
     """
     X = np.asarray(X)
     y = np.asarray(y)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-            or batch_size < 1:
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size < 1
+    ):
         raise ValueError(f"batches: batch_size must be an integer >= 1, got {batch_size!r}")
     if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
-        raise ValueError(f"batches: X and y need the same number of examples (first dimension); "
-                         f"got X of shape {X.shape} and y of shape {y.shape}")
+        raise ValueError(
+            f"batches: X and y need the same number of examples (first dimension); "
+            f"got X of shape {X.shape} and y of shape {y.shape}"
+        )
     if seed is not None:
         _seed(seed, "batches")
     return _batches(X, y, int(batch_size), shuffle, seed, drop_last)
@@ -254,5 +296,5 @@ def _batches(
     order = _rng(seed, "batches").permutation(n) if shuffle else np.arange(n)
     stop = n - n % size if drop_last else n
     for start in range(0, stop, size):
-        idx = order[start:start + size]
+        idx = order[start : start + size]
         yield X[idx], y[idx]

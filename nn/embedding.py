@@ -34,17 +34,23 @@ class Embedding(Module):
     Embedding(10, 3, padding_idx=0)
     """
 
-    def __init__(self, num_embeddings: int, embedding_dim: int,
-                 padding_idx: int | None = None) -> None:
+    def __init__(
+        self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None
+    ) -> None:
         super().__init__()
         self.num_embeddings = positive_int(num_embeddings, "Embedding: num_embeddings")
         self.embedding_dim = positive_int(embedding_dim, "Embedding: embedding_dim")
         if padding_idx is not None:
-            if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)) \
-                    or not -self.num_embeddings <= padding_idx < self.num_embeddings:
-                raise ValueError(f"Embedding: padding_idx must be an int in "
-                                 f"[-{self.num_embeddings}, {self.num_embeddings}), "
-                                 f"got {padding_idx!r}")
+            if (
+                isinstance(padding_idx, bool)
+                or not isinstance(padding_idx, (int, np.integer))
+                or not -self.num_embeddings <= padding_idx < self.num_embeddings
+            ):
+                raise ValueError(
+                    f"Embedding: padding_idx must be an int in "
+                    f"[-{self.num_embeddings}, {self.num_embeddings}), "
+                    f"got {padding_idx!r}"
+                )
             padding_idx = int(padding_idx) % self.num_embeddings
         self.padding_idx = padding_idx
         self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim)))

@@ -23,13 +23,27 @@ from autograd.core.tensor import Tensor, mark_changed
 from nn._checks import finite as _finite
 
 __all__ = [
-    "calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",
-    "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+    "calculate_gain",
+    "uniform_",
+    "normal_",
+    "constant_",
+    "zeros_",
+    "ones_",
+    "xavier_uniform_",
+    "xavier_normal_",
+    "kaiming_uniform_",
+    "kaiming_normal_",
 ]
 
 _LINEAR_LIKE = {
-    "linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-    "conv_transpose3d", "sigmoid",
+    "linear",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "sigmoid",
 }
 
 
@@ -62,16 +76,19 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 def _fans(tensor: Tensor, what: str) -> tuple[int, int]:
     shape = _array(tensor, what).shape
     if len(shape) < 2:
-        raise ValueError(f"{what}: fan in and fan out cannot be computed for a tensor with fewer "
-                         f"than 2 dimensions (shape {shape})")
+        raise ValueError(
+            f"{what}: fan in and fan out cannot be computed for a tensor with fewer "
+            f"than 2 dimensions (shape {shape})"
+        )
     receptive = int(np.prod(shape[2:])) if len(shape) > 2 else 1
     return shape[1] * receptive, shape[0] * receptive
 
 
 def _array(tensor: Any, what: str) -> np.ndarray:
     if not isinstance(tensor, Tensor):
-        raise TypeError(f"{what}: expected a Tensor (e.g. a Parameter), "
-                        f"got {type(tensor).__name__}")
+        raise TypeError(
+            f"{what}: expected a Tensor (e.g. a Parameter), got {type(tensor).__name__}"
+        )
     return tensor.data
 
 
@@ -89,8 +106,10 @@ def _gen(generator: np.random.Generator | None, what: str) -> np.random.Generato
     if generator is None:
         return _random.generator()
     if not isinstance(generator, np.random.Generator):
-        raise TypeError(f"{what}: generator must be a numpy.random.Generator or None, got "
-                        f"{type(generator).__name__}")
+        raise TypeError(
+            f"{what}: generator must be a numpy.random.Generator or None, got "
+            f"{type(generator).__name__}"
+        )
     return generator
 
 
@@ -113,7 +132,9 @@ def uniform_(
 
 
 def normal_(
-    tensor: Tensor, mean: float = 0.0, std: float = 1.0,
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Fill with draws from N(mean, std**2).
@@ -197,7 +218,10 @@ def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str, what: s
 
 
 def kaiming_uniform_(
-    tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan); ``a`` is leaky_relu's slope.
@@ -214,7 +238,10 @@ def kaiming_uniform_(
 
 
 def kaiming_normal_(
-    tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """He normal: N(0, std**2) with std = gain / sqrt(fan).

@@ -48,8 +48,9 @@ def interpolate(model_a: Module, model_b: Module, lam: Lambda) -> Module:
         if not isinstance(m, Module):
             raise TypeError(f"interpolate: {name} must be an nn.Module, got {type(m).__name__}")
     _check_same_architecture(model_a, model_b)
-    layers = [name for name, m in model_a.named_modules()
-              if any(True for _ in m._named_own_parameters())]
+    layers = [
+        name for name, m in model_a.named_modules() if any(True for _ in m._named_own_parameters())
+    ]
     lams = _lambdas(lam, layers)
 
     sd_a, sd_b = model_a.state_dict(), model_b.state_dict()
@@ -77,22 +78,30 @@ def _check_same_architecture(a: Module, b: Module) -> None:
         desc_a = f"{type(ma).__name__}({ma.extra_repr()})"
         desc_b = f"{type(mb).__name__}({mb.extra_repr()})"
         if name_a != name_b or desc_a != desc_b:
-            raise ValueError(f"interpolate: the architectures differ: model_a has "
-                             f"{name_a or '<root>'}: {desc_a}, model_b has "
-                             f"{name_b or '<root>'}: {desc_b}")
+            raise ValueError(
+                f"interpolate: the architectures differ: model_a has "
+                f"{name_a or '<root>'}: {desc_a}, model_b has "
+                f"{name_b or '<root>'}: {desc_b}"
+            )
     if len(mods_a) != len(mods_b):
-        raise ValueError(f"interpolate: the architectures differ: model_a has {len(mods_a)} "
-                         f"modules, model_b has {len(mods_b)}")
+        raise ValueError(
+            f"interpolate: the architectures differ: model_a has {len(mods_a)} "
+            f"modules, model_b has {len(mods_b)}"
+        )
     sd_a, sd_b = a.state_dict(), b.state_dict()
     if list(sd_a) != list(sd_b):
         only_a = [k for k in sd_a if k not in sd_b]
         only_b = [k for k in sd_b if k not in sd_a]
-        raise ValueError(f"interpolate: the parameter names differ: only in model_a: "
-                         f"{only_a or 'none'}; only in model_b: {only_b or 'none'}")
+        raise ValueError(
+            f"interpolate: the parameter names differ: only in model_a: "
+            f"{only_a or 'none'}; only in model_b: {only_b or 'none'}"
+        )
     for key, va in sd_a.items():
         if va.shape != sd_b[key].shape:
-            raise ValueError(f"interpolate: parameter {key!r} has shape {va.shape} in model_a "
-                             f"but {sd_b[key].shape} in model_b")
+            raise ValueError(
+                f"interpolate: parameter {key!r} has shape {va.shape} in model_a "
+                f"but {sd_b[key].shape} in model_b"
+            )
 
 
 def _lambda(x: Any, where: str) -> float:
@@ -119,8 +128,10 @@ def _lambdas(lam: Lambda, layers: list[str]) -> dict[str, float]:
     if isinstance(lam, (Sequence, np.ndarray)) and not isinstance(lam, (str, bytes)):
         values = list(np.asarray(lam).tolist()) if isinstance(lam, np.ndarray) else list(lam)
         if len(values) != len(layers):
-            raise ValueError(f"interpolate: got {len(values)} lambdas for {len(layers)} "
-                             f"parameterised layers {layers}")
+            raise ValueError(
+                f"interpolate: got {len(values)} lambdas for {len(layers)} "
+                f"parameterised layers {layers}"
+            )
         pairs = enumerate(zip(layers, values, strict=True))
         return {k: _lambda(v, f"[{i}]") for i, (k, v) in pairs}
     t = _lambda(lam, "")

@@ -32,6 +32,7 @@ def _check_features(x: Tensor, in_features: int, layer: str) -> None:
             f"got shape {shape}"
         )
 
+
 class Linear(Module):
     """y = x @ weight.T + bias, with weight (out_features, in_features) and bias (out_features,).
 
@@ -78,8 +79,10 @@ class Linear(Module):
             raise
 
     def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 class MLP(Sequential):
@@ -111,8 +114,10 @@ class MLP(Sequential):
         dropout: float = 0.0,
     ) -> None:
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
-            raise ValueError(f"MLP: sizes must list at least two widths (input and output), "
-                             f"e.g. [2, 16, 1]; got {sizes!r}")
+            raise ValueError(
+                f"MLP: sizes must list at least two widths (input and output), "
+                f"e.g. [2, 16, 1]; got {sizes!r}"
+            )
         widths = [positive_int(s, f"MLP: sizes[{i}]") for i, s in enumerate(sizes)]
         dropout = probability(dropout, "MLP: dropout")
         hidden = _activation(activation)  # validates the name before anything is built
@@ -159,8 +164,10 @@ class Maxout(Module):
         return z.reshape(*x.data.shape[:-1], self.out_features, self.pieces).max(axis=-1)
 
     def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"pieces={self.pieces}")
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"pieces={self.pieces}"
+        )
 
 
 class Identity(Module):
@@ -197,16 +204,20 @@ class Flatten(Module):
         nd = max(len(shape), 1)
         start, end = self.start_dim, self.end_dim
         if not (-nd <= start < nd and -nd <= end < nd):
-            raise ValueError(f"Flatten: dims ({start}, {end}) are out of range for an input with "
-                             f"{len(shape)} dimensions (shape {shape})")
+            raise ValueError(
+                f"Flatten: dims ({start}, {end}) are out of range for an input with "
+                f"{len(shape)} dimensions (shape {shape})"
+            )
         start, end = start % nd, end % nd
         if start > end:
-            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim "
-                             f"{self.end_dim} for input shape {shape}")
+            raise ValueError(
+                f"Flatten: start_dim {self.start_dim} comes after end_dim "
+                f"{self.end_dim} for input shape {shape}"
+            )
         if not shape:
             return x.reshape(1)
-        merged = int(np.prod(shape[start:end + 1]))
-        return x.reshape(*shape[:start], merged, *shape[end + 1:])
+        merged = int(np.prod(shape[start : end + 1]))
+        return x.reshape(*shape[:start], merged, *shape[end + 1 :])
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -91,11 +91,16 @@ class _WeightedLoss(_Loss):
         if weight is not None:
             raw = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
             if raw.ndim != 1:
-                raise ValueError(f"{type(self).__name__}: weight must be 1-D (one weight per "
-                                 f"class), got shape {raw.shape}")
+                raise ValueError(
+                    f"{type(self).__name__}: weight must be 1-D (one weight per "
+                    f"class), got shape {raw.shape}"
+                )
             dtype = raw.dtype if raw.dtype.kind == "f" else np.float64
-            w = Tensor(per_item_weights(raw, len(raw), dtype, type(self).__name__, "weight",
-                                        "class", False))
+            w = Tensor(
+                per_item_weights(
+                    raw, len(raw), dtype, type(self).__name__, "weight", "class", False
+                )
+            )
         self.register_buffer("weight", w)
 
     def forward(self, input: Tensor, target: Any, sample_weight: Any = None) -> Tensor:

@@ -98,8 +98,12 @@ def _name_scopes(module: Module, name: str) -> None:
 def _keeping_names(modules: Iterable[Any], build: Callable[[], M]) -> M:
     """``build()`` a new container of ``modules`` (a slice, a sum of lists) without
     renaming them: reading a model must not change the names its nodes are drawn with."""
-    saved = [(m, m.__dict__["_scope_name"])
-             for top in modules if isinstance(top, Module) for m in top.modules()]
+    saved = [
+        (m, m.__dict__["_scope_name"])
+        for top in modules
+        if isinstance(top, Module)
+        for m in top.modules()
+    ]
     out = build()
     for m, name in saved:
         if name:  # a module already in a tree keeps its name there
@@ -140,14 +144,17 @@ def _as_buffer(name: str, tensor: Any, who: str) -> Tensor | None:
     if tensor is None:
         return None
     if isinstance(tensor, Parameter):
-        raise TypeError(f"{who}: {name!r} is a Parameter; register it with "
-                        "register_parameter (buffers hold non-trainable state)")
+        raise TypeError(
+            f"{who}: {name!r} is a Parameter; register it with "
+            "register_parameter (buffers hold non-trainable state)"
+        )
     if isinstance(tensor, Tensor):
         return tensor
     if isinstance(tensor, np.ndarray):
         return _constant(tensor)  # kept as is: integer buffers stay integer
-    raise TypeError(f"{who}: buffer {name!r} must be a Tensor, an ndarray or None, "
-                    f"got {type(tensor).__name__}")
+    raise TypeError(
+        f"{who}: buffer {name!r} must be a Tensor, an ndarray or None, got {type(tensor).__name__}"
+    )
 
 
 class Module:
@@ -193,8 +200,12 @@ class Module:
         d = self.__dict__
         params = d.get("_params")
         if params is None:
-            if _is_param(value) or isinstance(value, Module) or _all(value, _is_param) \
-                    or _holds_modules(value):
+            if (
+                _is_param(value)
+                or isinstance(value, Module)
+                or _all(value, _is_param)
+                or _holds_modules(value)
+            ):
                 raise AttributeError(
                     f"cannot assign {name!r} before Module.__init__() has run: call "
                     f"super().__init__() first in {type(self).__name__}.__init__"
@@ -213,8 +224,10 @@ class Module:
         children = d["_children"]
         is_module = isinstance(value, Module)
         if is_module and any(sub is self for sub in value.modules()):
-            raise ValueError(f"cannot assign {name!r}: {type(self).__name__} would "
-                             "contain itself (modules must form a tree)")
+            raise ValueError(
+                f"cannot assign {name!r}: {type(self).__name__} would "
+                "contain itself (modules must form a tree)"
+            )
         # Replacing a parameter or child keeps its place in the order (as torch does).
         is_param = _is_param(value) or _all(value, _is_param)
         if not is_param:
@@ -238,8 +251,9 @@ class Module:
         d["_non_persistent"].discard(name)
         object.__delattr__(self, name)
 
-    def register_buffer(self, name: str, tensor: Tensor | np.ndarray | None,
-                        persistent: bool = True) -> None:
+    def register_buffer(
+        self, name: str, tensor: Tensor | np.ndarray | None, persistent: bool = True
+    ) -> None:
         """Register non-trainable state ``tensor`` as ``name`` (e.g. a running mean).
 
         A buffer is an attribute like any other, is listed by ``buffers()``,
@@ -255,12 +269,13 @@ class Module:
         """
         who = f"{type(self).__name__}.register_buffer"
         if not isinstance(name, str) or not name or "." in name:
-            raise KeyError(f"{who}: the name must be a non-empty string without '.', "
-                           f"got {name!r}")
+            raise KeyError(f"{who}: the name must be a non-empty string without '.', got {name!r}")
         d = self.__dict__
         if "_buffers" not in d:
-            raise AttributeError(f"cannot register buffer {name!r} before Module.__init__() "
-                                 f"has run: call super().__init__() first")
+            raise AttributeError(
+                f"cannot register buffer {name!r} before Module.__init__() "
+                f"has run: call super().__init__() first"
+            )
         if name not in d["_buffers"] and (name in d or hasattr(type(self), name)):
             raise KeyError(f"{who}: attribute {name!r} already exists and is not a buffer")
         value = _as_buffer(name, tensor, who)
@@ -271,8 +286,7 @@ class Module:
             d["_non_persistent"].add(name)
         object.__setattr__(self, name, value)
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True
-                      ) -> Iterator[tuple[str, Tensor]]:
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
         """Every buffer (persistent or not, None skipped) with its dotted name, each once.
 
         >>> import numpy as np
@@ -317,8 +331,10 @@ class Module:
         1
         """
         if not _is_param(param):
-            raise TypeError(f"register_parameter: {name!r} must be a Parameter or Value, "
-                            f"got {type(param).__name__}")
+            raise TypeError(
+                f"register_parameter: {name!r} must be a Parameter or Value, "
+                f"got {type(param).__name__}"
+            )
         setattr(self, name, param)
 
     # -- calling -----------------------------------------------------------------
@@ -564,8 +580,10 @@ class Module:
         nn.module.StateDictError: load_state_dict: the state dict does not fit Linear ...
         """
         if not isinstance(state_dict, Mapping):
-            raise TypeError(f"load_state_dict: expected a mapping from names to arrays, got "
-                            f"{type(state_dict).__name__}")
+            raise TypeError(
+                f"load_state_dict: expected a mapping from names to arrays, got "
+                f"{type(state_dict).__name__}"
+            )
         own = OrderedDict(self._all_named_state())
         missing = [k for k in own if k not in state_dict]
         unexpected = [str(k) for k in state_dict if k not in own]
@@ -637,8 +655,9 @@ def _compressed(items: list[tuple[str, Module]]) -> list[str]:
     return out
 
 
-def _checked_array(name: str, raw: Any, p: Param | Tensor,
-                   allow_nonfinite: bool) -> tuple[Any, str]:
+def _checked_array(
+    name: str, raw: Any, p: Param | Tensor, allow_nonfinite: bool
+) -> tuple[Any, str]:
     """The array to load into ``p`` and "", or None and what is wrong with it."""
     if isinstance(raw, Tensor):
         raw = raw.data
@@ -664,6 +683,8 @@ def _checked_array(name: str, raw: Any, p: Param | Tensor,
             narrowed = arr.astype(target)
         if not np.isfinite(narrowed).all():
             bad = int(arr.size - np.isfinite(narrowed).sum())
-            return None, (f"{name}: {bad} of {arr.size} values overflow the parameter's "
-                          f"dtype {target} (largest magnitude {float(np.abs(arr).max())!r})")
+            return None, (
+                f"{name}: {bad} of {arr.size} values overflow the parameter's "
+                f"dtype {target} (largest magnitude {float(np.abs(arr).max())!r})"
+            )
     return arr, ""

@@ -55,14 +55,24 @@ class _BatchNorm(Module):
         who = type(self).__name__
         x = as_tensor(x, who)
         if x.ndim not in self._ranks or x.shape[1] != self.num_features:
-            raise ValueError(f"{who}: expected input of shape {self._expected} with "
-                             f"C={self.num_features} (running_mean of shape "
-                             f"{self.running_mean.shape}), got shape {x.shape}")
+            raise ValueError(
+                f"{who}: expected input of shape {self._expected} with "
+                f"C={self.num_features} (running_mean of shape "
+                f"{self.running_mean.shape}), got shape {x.shape}"
+            )
         if self.training:
             values_per_channel(x, who)
             self.num_batches_tracked.data += 1
-        return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                          self.training, self.momentum, self.eps)
+        return batch_norm(
+            x,
+            self.running_mean,
+            self.running_var,
+            self.weight,
+            self.bias,
+            self.training,
+            self.momentum,
+            self.eps,
+        )
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
@@ -115,8 +125,13 @@ class LayerNorm(Module):
     LayerNorm((4,), eps=1e-05, elementwise_affine=True)
     """
 
-    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True) -> None:
+    def __init__(
+        self,
+        normalized_shape: Any,
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+    ) -> None:
         super().__init__()
         self.normalized_shape = normalized_shape_tuple(normalized_shape, "LayerNorm")
         self.eps = non_negative(eps, "LayerNorm: eps")
@@ -133,8 +148,9 @@ class LayerNorm(Module):
         return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        )
 
 
 class RMSNorm(Module):
@@ -147,8 +163,9 @@ class RMSNorm(Module):
     RMSNorm((16,), eps=1e-05, elementwise_affine=False)
     """
 
-    def __init__(self, normalized_shape: Any, eps: float | None = None,
-                 elementwise_affine: bool = True) -> None:
+    def __init__(
+        self, normalized_shape: Any, eps: float | None = None, elementwise_affine: bool = True
+    ) -> None:
         super().__init__()
         self.normalized_shape = normalized_shape_tuple(normalized_shape, "RMSNorm")
         self.eps = None if eps is None else non_negative(eps, "RMSNorm: eps")
@@ -161,5 +178,6 @@ class RMSNorm(Module):
         return rms_norm(as_tensor(input, "RMSNorm"), self.normalized_shape, self.weight, self.eps)
 
     def extra_repr(self) -> str:
-        return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        )

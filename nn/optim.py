@@ -35,8 +35,9 @@ __all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
 _SCRATCH_MIN_SIZE = 16384
 
 
-def _sub_scaled_large(d: np.ndarray, scale: float, g: Any, key: int,
-                      scratch: dict[int, np.ndarray]) -> None:
+def _sub_scaled_large(
+    d: np.ndarray, scale: float, g: Any, key: int, scratch: dict[int, np.ndarray]
+) -> None:
     """d -= scale * g in place, through the parameter's scratch array instead of a temporary."""
     s = _scratch_for(d, key, scratch)
     np.multiply(g, scale, out=s, casting="unsafe")
@@ -82,10 +83,10 @@ def _step_count(value: Any, where: str) -> int:
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
     integral = isinstance(value, (int, np.integer)) or (
-        isinstance(value, (float, np.floating)) and math.isfinite(value) and value.is_integer())
+        isinstance(value, (float, np.floating)) and math.isfinite(value) and value.is_integer()
+    )
     if isinstance(value, (bool, np.bool_)) or not integral or not 0 <= value <= _MAX_STEP:
-        raise ValueError(f"{where}: step must be an integer in [0, 2**63 - 1], "
-                         f"got {_short(value)}")
+        raise ValueError(f"{where}: step must be an integer in [0, 2**63 - 1], got {_short(value)}")
     return int(value)
 
 
@@ -96,17 +97,23 @@ def _buffer(value: Any, key: str, data: np.ndarray, where: str) -> np.ndarray:
     except (TypeError, ValueError):
         arr = np.asarray(None)
     if arr.shape != data.shape or arr.dtype.kind != "f":
-        raise ValueError(f"{where}: {key} must be a float array of shape {data.shape}, "
-                         f"got {arr.dtype} {arr.shape}")
+        raise ValueError(
+            f"{where}: {key} must be a float array of shape {data.shape}, "
+            f"got {arr.dtype} {arr.shape}"
+        )
     with np.errstate(over="ignore", invalid="ignore"):
         out = arr.astype(data.dtype, copy=True)
     bad = int(out.size - np.isfinite(out).sum())
     if bad:
-        raise ValueError(f"{where}: {key} has {bad} NaN or inf values (or values beyond "
-                         f"{data.dtype}'s range); the next step would make the weights NaN")
+        raise ValueError(
+            f"{where}: {key} has {bad} NaN or inf values (or values beyond "
+            f"{data.dtype}'s range); the next step would make the weights NaN"
+        )
     if key == "exp_avg_sq" and (out < 0).any():
-        raise ValueError(f"{where}: exp_avg_sq (a mean of squares) has "
-                         f"{int((out < 0).sum())} negative values; it must be >= 0")
+        raise ValueError(
+            f"{where}: exp_avg_sq (a mean of squares) has "
+            f"{int((out < 0).sum())} negative values; it must be >= 0"
+        )
     return out
 
 
@@ -127,15 +134,22 @@ def _value_grad(p: Value, g: Any, opt: Optimizer) -> float:
     if isinstance(g, Value):
         g = g.data
     if isinstance(g, (bool, np.bool_)) or not isinstance(g, Real):
-        raise TypeError(f"{_where(opt, p)} has a gradient of type "
-                        f"{type(g).__name__}, expected a float; no parameter was updated")
+        raise TypeError(
+            f"{_where(opt, p)} has a gradient of type "
+            f"{type(g).__name__}, expected a float; no parameter was updated"
+        )
     return float(g)
 
 
 def _tensor_grad(p: Tensor, g: Any, opt: Optimizer, entry: Any) -> np.ndarray:
     d = p.data
-    if g.__class__ is np.ndarray and g.dtype is d.dtype and g.shape == d.shape \
-            and d.dtype.kind == "f" and d.flags.writeable:  # the common case, checked quickly
+    if (
+        g.__class__ is np.ndarray
+        and g.dtype is d.dtype
+        and g.shape == d.shape
+        and d.dtype.kind == "f"
+        and d.flags.writeable
+    ):  # the common case, checked quickly
         if not entry:
             return g
         shape = d.shape
@@ -148,24 +162,34 @@ def _tensor_grad(p: Tensor, g: Any, opt: Optimizer, entry: Any) -> np.ndarray:
         g = g.data  # a gradient recorded with create_graph=True
     if not isinstance(g, np.ndarray) or g.dtype.kind not in "biuf":
         what = f"an array of dtype {g.dtype}" if isinstance(g, np.ndarray) else type(g).__name__
-        raise TypeError(f"{_where(opt, p)} has a gradient that is {what}, "
-                        f"expected a real array of shape {d.shape}; no parameter was updated")
+        raise TypeError(
+            f"{_where(opt, p)} has a gradient that is {what}, "
+            f"expected a real array of shape {d.shape}; no parameter was updated"
+        )
     if g.shape != d.shape:
-        raise ValueError(f"{_where(opt, p)} has a gradient of shape "
-                         f"{g.shape}, expected the parameter's shape {d.shape}; no parameter "
-                         "was updated")
+        raise ValueError(
+            f"{_where(opt, p)} has a gradient of shape "
+            f"{g.shape}, expected the parameter's shape {d.shape}; no parameter "
+            "was updated"
+        )
     if d.dtype.kind != "f":
-        raise TypeError(f"{_where(opt, p)} holds {d.dtype} data; optimizers "
-                        "update float parameters only; no parameter was updated")
+        raise TypeError(
+            f"{_where(opt, p)} holds {d.dtype} data; optimizers "
+            "update float parameters only; no parameter was updated"
+        )
     if not d.flags.writeable:
-        raise ValueError(f"{_where(opt, p)} has read-only data (it cannot "
-                         "be updated in place); no parameter was updated")
+        raise ValueError(
+            f"{_where(opt, p)} has read-only data (it cannot "
+            "be updated in place); no parameter was updated"
+        )
     if entry:
         for key, buf in entry.items():
             if isinstance(buf, np.ndarray) and buf.shape != d.shape:
-                raise ValueError(f"{_where(opt, p)}: its {key} has shape "
-                                 f"{buf.shape} (the data was replaced by another shape?); no "
-                                 "parameter was updated")
+                raise ValueError(
+                    f"{_where(opt, p)}: its {key} has shape "
+                    f"{buf.shape} (the data was replaced by another shape?); no "
+                    "parameter was updated"
+                )
     return g
 
 
@@ -195,17 +219,25 @@ class Optimizer:
         self.state: dict[int, dict[str, Any]] = {}  # keyed by id(param)
         self._scratch: dict[int, np.ndarray] = {}  # one work array per Tensor parameter
         if isinstance(params, (Tensor, Value)):
-            raise TypeError(f"{name}: params must be an iterable of parameters, got a single "
-                            f"{type(params).__name__}; wrap it in a list")
+            raise TypeError(
+                f"{name}: params must be an iterable of parameters, got a single "
+                f"{type(params).__name__}; wrap it in a list"
+            )
         if isinstance(params, Module) or isinstance(getattr(params, "__self__", None), Module):
-            what = (f"a {type(params).__name__} module" if isinstance(params, Module)
-                    else "the method model.parameters itself")
-            raise TypeError(f"{name}: params must be an iterable of parameters, got {what}; "
-                            f"pass model.parameters()")
+            what = (
+                f"a {type(params).__name__} module"
+                if isinstance(params, Module)
+                else "the method model.parameters itself"
+            )
+            raise TypeError(
+                f"{name}: params must be an iterable of parameters, got {what}; "
+                f"pass model.parameters()"
+            )
         items = list(params)
         if not items:
-            raise ValueError(f"{name}: got an empty parameter list (did the model register any "
-                             "parameters?)")
+            raise ValueError(
+                f"{name}: got an empty parameter list (did the model register any parameters?)"
+            )
         groups = items if isinstance(items[0], Mapping) else [{"params": items}]
         for group in groups:
             self.add_param_group(group)
@@ -221,8 +253,9 @@ class Optimizer:
         """
         name = type(self).__name__
         if not isinstance(group, Mapping) or "params" not in group:
-            raise TypeError(f"{name}: a parameter group is a dict with a 'params' entry, "
-                            f"got {group!r}")
+            raise TypeError(
+                f"{name}: a parameter group is a dict with a 'params' entry, got {group!r}"
+            )
         raw = group["params"]
         params = [raw] if isinstance(raw, (Tensor, Value)) else list(raw)
         if not params:
@@ -230,18 +263,24 @@ class Optimizer:
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         for i, p in enumerate(params):
             if not isinstance(p, (Tensor, Value)):
-                raise TypeError(f"{name}: parameter {i} is a {type(p).__name__}; expected a "
-                                "Tensor (nn.Parameter) or a Value")
+                raise TypeError(
+                    f"{name}: parameter {i} is a {type(p).__name__}; expected a "
+                    "Tensor (nn.Parameter) or a Value"
+                )
             if p.parents:
-                raise ValueError(f"{name}: parameter {i} is not a leaf (it was computed by "
-                                 f"{p.op!r}); optimize the leaf it came from")
+                raise ValueError(
+                    f"{name}: parameter {i} is not a leaf (it was computed by "
+                    f"{p.op!r}); optimize the leaf it came from"
+                )
             if id(p) in seen:
                 raise ValueError(f"{name}: parameter {i} appears more than once")
             seen.add(id(p))
         unknown = set(group) - set(self.defaults) - {"params"}
         if unknown:
-            raise ValueError(f"{name}: unknown option(s) {sorted(unknown)} in a parameter group; "
-                             f"valid: {sorted(self.defaults)}")
+            raise ValueError(
+                f"{name}: unknown option(s) {sorted(unknown)} in a parameter group; "
+                f"valid: {sorted(self.defaults)}"
+            )
         options = {**self.defaults, **{k: v for k, v in group.items() if k != "params"}}
         self.param_groups.append({"params": params, **self._check(options)})
 
@@ -289,8 +328,12 @@ class Optimizer:
                     append((p, g if g.__class__ is float else _value_grad(p, g, self)))
                 elif g.__class__ is np.ndarray and (not state or id(p) not in state):
                     d = p.data  # the common tensor case, checked in a few lines
-                    if g.shape == d.shape and g.dtype is d.dtype and d.dtype.kind == "f" \
-                            and d.flags.writeable:
+                    if (
+                        g.shape == d.shape
+                        and g.dtype is d.dtype
+                        and d.dtype.kind == "f"
+                        and d.flags.writeable
+                    ):
                         append((p, g))
                     else:
                         append((p, _tensor_grad(p, g, self, None)))
@@ -347,12 +390,17 @@ class Optimizer:
             for p in group["params"]:
                 entry = self.state.get(id(p))
                 if entry:
-                    state[index] = {k: _clone(v) if k != "step" else int(v)
-                                    for k, v in entry.items()}
+                    state[index] = {
+                        k: _clone(v) if k != "step" else int(v) for k, v in entry.items()
+                    }
                 numbers.append(index)
                 index += 1
-            groups.append({**{k: copy.deepcopy(v) for k, v in group.items() if k != "params"},
-                           "params": numbers})
+            groups.append(
+                {
+                    **{k: copy.deepcopy(v) for k, v in group.items() if k != "params"},
+                    "params": numbers,
+                }
+            )
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
@@ -367,43 +415,57 @@ class Optimizer:
         """
         name = type(self).__name__
         if not isinstance(state_dict, Mapping) or set(state_dict) != {"state", "param_groups"}:
-            raise ValueError(f"{name}.load_state_dict: expected a dict with keys 'state' and "
-                             "'param_groups' (from state_dict())")
+            raise ValueError(
+                f"{name}.load_state_dict: expected a dict with keys 'state' and "
+                "'param_groups' (from state_dict())"
+            )
         groups = state_dict["param_groups"]
-        if not isinstance(groups, (list, tuple)) or not all(isinstance(g, Mapping)
-                                                             for g in groups):
-            raise ValueError(f"{name}.load_state_dict: 'param_groups' must be a list of dicts "
-                             f"(from state_dict()), got {type(groups).__name__}")
+        if not isinstance(groups, (list, tuple)) or not all(isinstance(g, Mapping) for g in groups):
+            raise ValueError(
+                f"{name}.load_state_dict: 'param_groups' must be a list of dicts "
+                f"(from state_dict()), got {type(groups).__name__}"
+            )
         if not isinstance(state_dict["state"], Mapping):
-            raise ValueError(f"{name}.load_state_dict: 'state' must be a dict from parameter "
-                             f"number to state, got {type(state_dict['state']).__name__}")
+            raise ValueError(
+                f"{name}.load_state_dict: 'state' must be a dict from parameter "
+                f"number to state, got {type(state_dict['state']).__name__}"
+            )
         if len(groups) != len(self.param_groups):
-            raise ValueError(f"{name}.load_state_dict: the state dict has {len(groups)} parameter "
-                             f"groups, this optimizer has {len(self.param_groups)}")
+            raise ValueError(
+                f"{name}.load_state_dict: the state dict has {len(groups)} parameter "
+                f"groups, this optimizer has {len(self.param_groups)}"
+            )
         params: list[Param] = []
         new_groups = []
         for i, (ours, theirs) in enumerate(zip(self.param_groups, groups, strict=True)):
             numbers = theirs.get("params", ())
             if not isinstance(numbers, (list, tuple)) or len(numbers) != len(ours["params"]):
                 count = len(numbers) if isinstance(numbers, (list, tuple)) else repr(numbers)
-                raise ValueError(f"{name}.load_state_dict: group {i} has {count} "
-                                 f"parameters in the state dict, {len(ours['params'])} here")
+                raise ValueError(
+                    f"{name}.load_state_dict: group {i} has {count} "
+                    f"parameters in the state dict, {len(ours['params'])} here"
+                )
             options = {k: v for k, v in theirs.items() if k != "params"}
             if set(options) != set(self.defaults):
-                raise ValueError(f"{name}.load_state_dict: group {i} has options "
-                                 f"{sorted(options)}, expected {sorted(self.defaults)}")
+                raise ValueError(
+                    f"{name}.load_state_dict: group {i} has options "
+                    f"{sorted(options)}, expected {sorted(self.defaults)}"
+                )
             new_groups.append(self._check(copy.deepcopy(options)))
             params.extend(ours["params"])
         order = [n for g in groups for n in g["params"]]
         if any(type(n) is not int for n in order) or sorted(order) != list(range(len(params))):
-            raise ValueError(f"{name}.load_state_dict: the groups must number the parameters "
-                             f"0..{len(params) - 1}, each once; got {order}")
+            raise ValueError(
+                f"{name}.load_state_dict: the groups must number the parameters "
+                f"0..{len(params) - 1}, each once; got {order}"
+            )
         by_number = dict(zip(order, params, strict=True))
         new_state: dict[int, dict[str, Any]] = {}
         for n, entry in dict(state_dict["state"]).items():
             if n not in by_number:
-                raise ValueError(f"{name}.load_state_dict: state for parameter {n!r}, which "
-                                 "does not exist")
+                raise ValueError(
+                    f"{name}.load_state_dict: state for parameter {n!r}, which does not exist"
+                )
             new_state[id(by_number[n])] = self._checked_entry(entry, by_number[n], n)
         for group, options in zip(self.param_groups, new_groups, strict=True):
             group.update(options)
@@ -422,8 +484,9 @@ class Optimizer:
             elif isinstance(p, Value):
                 x = _number(value, key, where)
                 if key == "exp_avg_sq" and x < 0:
-                    raise ValueError(f"{where}: exp_avg_sq (a mean of squares) must be >= 0, "
-                                     f"got {value!r}")
+                    raise ValueError(
+                        f"{where}: exp_avg_sq (a mean of squares) must be >= 0, got {value!r}"
+                    )
                 out[key] = x
             else:
                 out[key] = _buffer(value, key, p.data, where)
@@ -460,11 +523,17 @@ class SGD(Optimizer):
     _state_keys = ("momentum_buffer",)
 
     def __init__(
-        self, params: Iterable[Any], lr: float, momentum: float = 0.0, nesterov: bool = False,
+        self,
+        params: Iterable[Any],
+        lr: float,
+        momentum: float = 0.0,
+        nesterov: bool = False,
         weight_decay: float = 0.0,
     ) -> None:
-        super().__init__(params, {"lr": lr, "momentum": momentum, "nesterov": nesterov,
-                                  "weight_decay": weight_decay})
+        super().__init__(
+            params,
+            {"lr": lr, "momentum": momentum, "nesterov": nesterov, "weight_decay": weight_decay},
+        )
 
     def _check(self, options: dict[str, Any]) -> dict[str, Any]:
         owner = "SGD"
@@ -478,8 +547,9 @@ class SGD(Optimizer):
             raise TypeError(f"SGD: nesterov must be True or False, got {out['nesterov']!r}")
         out["nesterov"] = bool(out["nesterov"])
         if out["nesterov"] and out["momentum"] <= 0:
-            raise ValueError(f"SGD: nesterov=True needs momentum > 0, got momentum="
-                             f"{options['momentum']!r}")
+            raise ValueError(
+                f"SGD: nesterov=True needs momentum > 0, got momentum={options['momentum']!r}"
+            )
         return out
 
     def step(self) -> None:
@@ -532,11 +602,16 @@ class Adam(Optimizer):
     _step_name = "Adam.step"
 
     def __init__(
-        self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8, weight_decay: float = 0.0,
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
     ) -> None:
-        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps,
-                                  "weight_decay": weight_decay})
+        super().__init__(
+            params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay}
+        )
 
     def _check(self, options: dict[str, Any]) -> dict[str, Any]:
         owner = type(self).__name__
@@ -564,8 +639,11 @@ class Adam(Optimizer):
             for p, g in pairs:
                 entry = state.get(id(p))
                 if entry is None:
-                    entry = state[id(p)] = {"step": 0, "exp_avg": _zeros(p.data),
-                                            "exp_avg_sq": _zeros(p.data)}
+                    entry = state[id(p)] = {
+                        "step": 0,
+                        "exp_avg": _zeros(p.data),
+                        "exp_avg_sq": _zeros(p.data),
+                    }
                 t = entry["step"] = entry["step"] + 1
                 step_size = lr / (1.0 - beta1**t)
                 bias_root = math.sqrt(1.0 - beta2**t)
@@ -618,7 +696,11 @@ class AdamW(Adam):
     _step_name = "AdamW.step"
 
     def __init__(
-        self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8, weight_decay: float = 1e-2,
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
     ) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)

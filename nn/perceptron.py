@@ -47,8 +47,11 @@ class Perceptron:
     """
 
     def __init__(self, n_inputs: int) -> None:
-        if isinstance(n_inputs, bool) or not isinstance(n_inputs, (int, np.integer)) \
-                or n_inputs < 1:
+        if (
+            isinstance(n_inputs, bool)
+            or not isinstance(n_inputs, (int, np.integer))
+            or n_inputs < 1
+        ):
             raise ValueError(f"Perceptron: n_inputs must be a positive integer, got {n_inputs!r}")
         self.n_inputs = int(n_inputs)
         self.weights = np.zeros(self.n_inputs)
@@ -59,8 +62,10 @@ class Perceptron:
         if arr.ndim == 1 and self.n_inputs == arr.shape[0]:
             arr = arr[None, :]
         if arr.ndim != 2 or arr.shape[1] != self.n_inputs:
-            raise ValueError(f"Perceptron.{who}: X must have shape (n_examples, "
-                             f"{self.n_inputs}), got {arr.shape}")
+            raise ValueError(
+                f"Perceptron.{who}: X must have shape (n_examples, "
+                f"{self.n_inputs}), got {arr.shape}"
+            )
         if not np.isfinite(arr).all():
             raise ValueError(f"Perceptron.{who}: X contains NaN or inf")
         return arr
@@ -78,12 +83,15 @@ class Perceptron:
         Xa = self._inputs(X, "fit")
         ya = np.asarray(y)
         if ya.shape != (len(Xa),):
-            raise ValueError(f"Perceptron.fit: y must have shape ({len(Xa)},) to match X, "
-                             f"got {ya.shape}")
+            raise ValueError(
+                f"Perceptron.fit: y must have shape ({len(Xa)},) to match X, got {ya.shape}"
+            )
         if ya.dtype.kind not in "biuf" or not np.isin(ya, (-1, 1)).all():
             found = sorted({str(v) for v in np.unique(ya).tolist()})[:5]
-            raise ValueError(f"Perceptron.fit: labels must be -1 or +1, found {', '.join(found)}"
-                             " (for 0/1 labels pass 2 * y - 1)")
+            raise ValueError(
+                f"Perceptron.fit: labels must be -1 or +1, found {', '.join(found)}"
+                " (for 0/1 labels pass 2 * y - 1)"
+            )
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise ValueError(f"Perceptron.fit: epochs must be an integer >= 1, got {epochs!r}")
         if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < math.inf:

@@ -126,14 +126,18 @@ class MLP(_ScalarModule):
     def __init__(self, nin: int, nouts: Sequence[int] | None = None) -> None:
         super().__init__()
         if nouts is None:
-            raise TypeError(f"MLP takes (nin, nouts), as micrograd: the input width, then the "
-                            f"width of each layer, e.g. MLP(3, [4, 1]); got only {nin!r}")
+            raise TypeError(
+                f"MLP takes (nin, nouts), as micrograd: the input width, then the "
+                f"width of each layer, e.g. MLP(3, [4, 1]); got only {nin!r}"
+            )
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
-            raise ValueError(f"MLP: nouts must list the width of each layer, e.g. [4, 4, 1]; "
-                             f"got {nouts!r}")
+            raise ValueError(
+                f"MLP: nouts must list the width of each layer, e.g. [4, 4, 1]; got {nouts!r}"
+            )
         sizes = [nin, *nouts]
-        self.layers = ModuleList([Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1)
-                                  for i in range(len(nouts))])
+        self.layers = ModuleList(
+            [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1) for i in range(len(nouts))]
+        )
 
     def forward(self, x: Sequence[Scalar]) -> Value | list[Value]:
         out: Any = x

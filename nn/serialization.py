@@ -53,16 +53,19 @@ def save(module: Module, path: PathLike) -> str:
     target = os.fspath(path)
     state = module.state_dict()
     # The .npz layout written by np.savez, but keys can be any string (even "file").
-    with atomic_write(target, "nn.save") as f, \
-            zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+    with (
+        atomic_write(target, "nn.save") as f,
+        zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf,
+    ):
         for key, arr in state.items():
             with zf.open(key + ".npy", "w", force_zip64=True) as member:
                 np.lib.format.write_array(member, np.asarray(arr), allow_pickle=False)
     return target
 
 
-def load(module: Module, path: PathLike, strict: bool = True, *,
-         allow_nonfinite: bool = False) -> Module:
+def load(
+    module: Module, path: PathLike, strict: bool = True, *, allow_nonfinite: bool = False
+) -> Module:
     """Load a file written by ``save`` into ``module`` and return the module.
 
     Raises FileNotFoundError for a missing file and ValueError (with the path and
@@ -95,13 +98,17 @@ def load(module: Module, path: PathLike, strict: bool = True, *,
     except (ValueError, StateDictError):
         raise
     except Exception as exc:  # truncated or corrupt archives fail in many ways (zip, zlib, EOF)
-        raise ValueError(f"nn.load: cannot read {source!r} (truncated or corrupt?): "
-                         f"{type(exc).__name__}: {exc}") from None
+        raise ValueError(
+            f"nn.load: cannot read {source!r} (truncated or corrupt?): {type(exc).__name__}: {exc}"
+        ) from None
     try:
         module.load_state_dict(state, strict=strict, allow_nonfinite=allow_nonfinite)
     except StateDictError as exc:
-        hint = ("\n  (nn.load(..., allow_nonfinite=True) loads NaN and inf values)"
-                if "NaN or inf" in str(exc) and not allow_nonfinite else "")
+        hint = (
+            "\n  (nn.load(..., allow_nonfinite=True) loads NaN and inf values)"
+            if "NaN or inf" in str(exc) and not allow_nonfinite
+            else ""
+        )
         raise StateDictError(f"nn.load: {source!r} does not fit the module: {exc}{hint}") from None
     return module
 
@@ -113,23 +120,30 @@ def _read_checked(
     with open(source, "rb") as raw:
         start = raw.read(len(_NPY_MAGIC))
         if start == _NPY_MAGIC:
-            raise ValueError(f"nn.load: cannot read {source!r}: it holds a single array, "
-                             "not an .npz archive of named arrays")
+            raise ValueError(
+                f"nn.load: cannot read {source!r}: it holds a single array, "
+                "not an .npz archive of named arrays"
+            )
         if not zipfile.is_zipfile(raw):
-            raise ValueError(f"nn.load: cannot read {source!r}: not an .npz (zip) archive; "
-                             "it is neither a saved state dict nor readable without pickle")
+            raise ValueError(
+                f"nn.load: cannot read {source!r}: not an .npz (zip) archive; "
+                "it is neither a saved state dict nor readable without pickle"
+            )
         raw.seek(0)
         with zipfile.ZipFile(raw) as zf:
             infos = zf.infolist()
             counts = Counter(info.filename for info in infos)
             twice = sorted(name for name, n in counts.items() if n > 1)
             if twice:
-                raise ValueError(f"nn.load: cannot read {source!r}: the archive holds more than "
-                                 f"one member named {', '.join(map(repr, twice))}; refused")
+                raise ValueError(
+                    f"nn.load: cannot read {source!r}: the archive holds more than "
+                    f"one member named {', '.join(map(repr, twice))}; refused"
+                )
             odd = [info.filename for info in infos if not info.filename.endswith(".npy")]
             if odd:
-                raise ValueError(f"nn.load: cannot read {source!r}: member {odd[0]!r} is not an "
-                                 ".npy array")
+                raise ValueError(
+                    f"nn.load: cannot read {source!r}: member {odd[0]!r} is not an .npy array"
+                )
             members = {info.filename[:-4]: info for info in infos}
             problems: list[str] = []
             if strict:
@@ -147,7 +161,8 @@ def _read_checked(
             if problems:
                 raise StateDictError(
                     f"nn.load: {source!r} does not fit the module: load_state_dict: the state "
-                    "dict does not fit (nothing was loaded):\n  " + "\n  ".join(problems))
+                    "dict does not fit (nothing was loaded):\n  " + "\n  ".join(problems)
+                )
             return {key: _read_member(zf, members[key]) for key in wanted}
 
 
@@ -160,19 +175,29 @@ def _npy_header(f: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype[Any]]:
     raise ValueError(f".npy format version {version} is not supported here")
 
 
-def _check_header(source: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str,
-                  shape: tuple[int, ...], dtype: np.dtype[Any]) -> str:
+def _check_header(
+    source: str,
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    key: str,
+    shape: tuple[int, ...],
+    dtype: np.dtype[Any],
+) -> str:
     """What is wrong with one member's declared shape and dtype ("" if nothing); reads no data."""
     with zf.open(info) as f:
         try:
             declared, _, declared_dtype = _npy_header(f)
         except ValueError as exc:
-            raise ValueError(f"nn.load: cannot read {source!r}: member {info.filename!r} has a "
-                             f"bad .npy header: {exc}") from None
+            raise ValueError(
+                f"nn.load: cannot read {source!r}: member {info.filename!r} has a "
+                f"bad .npy header: {exc}"
+            ) from None
         header_size = f.tell()
     if declared_dtype.hasobject:
-        raise ValueError(f"nn.load: {source!r} holds pickled (object) data in {key!r}, which is "
-                         "refused for safety")
+        raise ValueError(
+            f"nn.load: {source!r} holds pickled (object) data in {key!r}, which is "
+            "refused for safety"
+        )
     if declared_dtype.kind not in "biuf":
         return f"{key}: dtype {declared_dtype} is not a real number type"
     if declared != shape:
@@ -181,9 +206,11 @@ def _check_header(source: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: 
         return f"{key}: dtype {declared_dtype} cannot be cast to {dtype}"
     data_size = int(np.prod(declared, dtype=np.int64)) * declared_dtype.itemsize
     if info.file_size != header_size + data_size:
-        raise ValueError(f"nn.load: cannot read {source!r}: member {info.filename!r} declares "
-                         f"{declared_dtype} {declared} ({data_size:,} bytes of data) but holds "
-                         f"{info.file_size - header_size:,} bytes")
+        raise ValueError(
+            f"nn.load: cannot read {source!r}: member {info.filename!r} declares "
+            f"{declared_dtype} {declared} ({data_size:,} bytes of data) but holds "
+            f"{info.file_size - header_size:,} bytes"
+        )
     return ""
 
 

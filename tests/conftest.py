@@ -31,9 +31,11 @@ def skip_reason(longrepr: object) -> str:
     """One short reason per skip: "torch not installed" for an importorskip of torch."""
     reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
     reason = str(reason).removeprefix("Skipped: ")
-    missing = (re.match(r"could not import '([\w.]+)'", reason)
-               or re.search(r"([\w.]+) is not installed", reason)
-               or re.match(r"this example needs ([\w.]+)", reason))
+    missing = (
+        re.match(r"could not import '([\w.]+)'", reason)
+        or re.search(r"([\w.]+) is not installed", reason)
+        or re.match(r"this example needs ([\w.]+)", reason)
+    )
     return f"{missing.group(1).split('.')[0]} not installed" if missing else reason
 
 
@@ -82,9 +84,14 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     reports = reporter.stats.get("skipped", []) if reporter is not None else []
-    missing = [r for r in (skip_reason(rep.longrepr) for rep in reports)
-               if r.split(" ", 1)[0] in ORACLES and r.endswith("not installed")]
+    missing = [
+        r
+        for r in (skip_reason(rep.longrepr) for rep in reports)
+        if r.split(" ", 1)[0] in ORACLES and r.endswith("not installed")
+    ]
     if missing:
-        reporter.write_line(f"oracle run: {len(missing)} oracle tests skipped ({missing[0]}); "
-                            "make oracle needs them to run")
+        reporter.write_line(
+            f"oracle run: {len(missing)} oracle tests skipped ({missing[0]}); "
+            "make oracle needs them to run"
+        )
         session.exitstatus = 1

@@ -23,9 +23,11 @@ MAX_CACHED = 64  # programs kept per compiled function (least recently used drop
 _get_data = attrgetter("data")
 
 
-_NOT_A_LEAF = ("compile: an argument {kind} computed by {op!r} is not a leaf: its gradient "
-               "would stop at the argument instead of flowing back through its graph; compute "
-               "it inside the compiled function, or pass .data (or .detach())")
+_NOT_A_LEAF = (
+    "compile: an argument {kind} computed by {op!r} is not a leaf: its gradient "
+    "would stop at the argument instead of flowing back through its graph; compute "
+    "it inside the compiled function, or pass .data (or .detach())"
+)
 
 
 # -- arguments: what the trace depends on (the key) and the numbers it reads (leaves) ------
@@ -45,8 +47,10 @@ def _flatten(obj: Any, key: list[Any], items: list[tuple[str, Any]]) -> None:
         items.append(("T", obj))
     elif isinstance(obj, np.ndarray):
         if obj.dtype.kind not in "fiu":
-            raise TypeError(f"compile: an ndarray argument must be numeric (float or int), got "
-                            f"dtype {obj.dtype}; pass it as a Tensor or convert it first")
+            raise TypeError(
+                f"compile: an ndarray argument must be numeric (float or int), got "
+                f"dtype {obj.dtype}; pass it as a Tensor or convert it first"
+            )
         key.append(("A", obj.shape, obj.dtype.str))
         items.append(("A", obj))
     elif isinstance(obj, (list, tuple)):
@@ -58,9 +62,11 @@ def _flatten(obj: Any, key: list[Any], items: list[tuple[str, Any]]) -> None:
         try:
             hash(obj)
         except TypeError:
-            raise TypeError(f"compile: cannot use an argument of type {type(obj).__name__} "
-                            "(unhashable): pass numbers, lists, ndarrays, Values, Tensors or "
-                            "hashable constants") from None
+            raise TypeError(
+                f"compile: cannot use an argument of type {type(obj).__name__} "
+                "(unhashable): pass numbers, lists, ndarrays, Values, Tensors or "
+                "hashable constants"
+            ) from None
         key.append(("K", type(obj), obj))
 
 
@@ -103,15 +109,17 @@ class _Entry:
         self.program = program
         self.scalar = scalar
 
-    def call(self, args: Any, kwargs: dict[str, Any], items: list[tuple[str, Any]],
-             backward: bool) -> Any:
+    def call(
+        self, args: Any, kwargs: dict[str, Any], items: list[tuple[str, Any]], backward: bool
+    ) -> Any:
         program = self.program
         if self.scalar:
             assert isinstance(program, ScalarProgram)
             program.prepare()
-            values = [float(obj) if kind == "f" else obj.data
-                      for kind, obj in items if kind in "fV"]
-            values += map(_get_data, program.leaves[len(values):])
+            values = [
+                float(obj) if kind == "f" else obj.data for kind, obj in items if kind in "fV"
+            ]
+            values += map(_get_data, program.leaves[len(values) :])
             if not backward:
                 return program.run(values, False)[0]
             arguments = [obj if kind == "V" else None for kind, obj in items if kind in "fV"]
@@ -120,12 +128,16 @@ class _Entry:
             program.write_grads(grads, arguments, replace=start is not None)
             return result
         assert isinstance(program, TensorProgram)
-        arrays = [obj.data if kind == "T" else _as_float_array(obj, what="compile")
-                  for kind, obj in items if kind in "TA"]
+        arrays = [
+            obj.data if kind == "T" else _as_float_array(obj, what="compile")
+            for kind, obj in items
+            if kind in "TA"
+        ]
         out, tgrads = program.run(arrays, backward)
         if backward:
-            program.write_grads(tgrads, [obj if kind == "T" else None
-                                         for kind, obj in items if kind in "TA"])
+            program.write_grads(
+                tgrads, [obj if kind == "T" else None for kind, obj in items if kind in "TA"]
+            )
         return out
 
 
@@ -142,29 +154,41 @@ class _Eager:
         self.fn = fn
         self.first: tuple[Any, list[Any]] | None = (result, standins)
 
-    def call(self, args: Any, kwargs: dict[str, Any], items: list[tuple[str, Any]],
-             backward: bool) -> Any:
+    def call(
+        self, args: Any, kwargs: dict[str, Any], items: list[tuple[str, Any]], backward: bool
+    ) -> Any:
         if self.first is not None:
             result, standins = self.first
             self.first = None
             if backward:
                 result.backward()
                 for (kind, obj), leaf in zip(items, standins, strict=True):
-                    if kind in "VT" and leaf.grad is not None and (kind == "V"
-                                                                   or obj.requires_grad):
+                    if (
+                        kind in "VT"
+                        and leaf.grad is not None
+                        and (kind == "V" or obj.requires_grad)
+                    ):
                         obj._accumulate_leaf(leaf.grad, True)
             return _plain(result)
-        fresh = iter([Value(float(obj)) if kind == "f" else Tensor(obj) if kind == "A" else obj
-                      for kind, obj in items])
-        result = self.fn(*_rebuild(args, fresh), **{name: _rebuild(kwargs[name], fresh)
-                                                    for name in sorted(kwargs)})
+        fresh = iter(
+            [
+                Value(float(obj)) if kind == "f" else Tensor(obj) if kind == "A" else obj
+                for kind, obj in items
+            ]
+        )
+        result = self.fn(
+            *_rebuild(args, fresh),
+            **{name: _rebuild(kwargs[name], fresh) for name in sorted(kwargs)},
+        )
         if backward:
             result.backward()
         return _plain(result)
 
     def describe(self) -> str:
-        return ("runs the function eagerly on every call: it draws random numbers (dropout, "
-                "noise), which a replay would repeat; no speed-up")
+        return (
+            "runs the function eagerly on every call: it draws random numbers (dropout, "
+            "noise), which a replay would repeat; no speed-up"
+        )
 
 
 class Compiled:
@@ -209,12 +233,15 @@ class Compiled:
             self._last = entry
             return entry.call(args, kwargs, items, self._backward)
 
-    def _trace(self, args: Any, kwargs: dict[str, Any], items: list[tuple[str, Any]]
-               ) -> _Entry | _Eager:
+    def _trace(
+        self, args: Any, kwargs: dict[str, Any], items: list[tuple[str, Any]]
+    ) -> _Entry | _Eager:
         state = PER_THREAD.state
         if state.trace is not None:
-            raise CompileError("compile: a compiled function was called while another one is "
-                               "being traced; compile the outer function only")
+            raise CompileError(
+                "compile: a compiled function was called while another one is "
+                "being traced; compile the outer function only"
+            )
         standins = [_standin(kind, obj) for kind, obj in items]
         feed = iter(standins)
         targs = _rebuild(args, feed)
@@ -233,26 +260,32 @@ class Compiled:
             state.update()
         self.traces += 1
         if not isinstance(result, (Value, Tensor)):
-            raise TypeError(f"compile: the function must return a Value or a Tensor, got "
-                            f"{type(result).__name__}")
+            raise TypeError(
+                f"compile: the function must return a Value or a Tensor, got "
+                f"{type(result).__name__}"
+            )
         if _random_states() != before:  # fresh draws on every call, as without compile
             return _Eager(self._fn, result, standins)
         if isinstance(result, Value):
             return _Entry(_scalar_program(result, standins), True)
         tensors = [s for s in standins if isinstance(s, Tensor)]
-        return _Entry(TensorProgram(result, trace.tensor_ops, tensors, trace.sites,
-                                   trace.calls), False)
+        return _Entry(
+            TensorProgram(result, trace.tensor_ops, tensors, trace.sites, trace.calls), False
+        )
 
     def describe(self) -> str:
         """The program of the last call: nodes, levels, numpy calls, steps by op."""
         name = getattr(self._fn, "__qualname__", repr(self._fn))
-        head = (f"compiled {name} (backward={self._backward}): {len(self._cache)} program(s) "
-                f"cached, {self.traces} trace(s) made")
+        head = (
+            f"compiled {name} (backward={self._backward}): {len(self._cache)} program(s) "
+            f"cached, {self.traces} trace(s) made"
+        )
         if self._last is None:
             return head + "; not called yet"
         last = self._last
-        return head + "\n" + (last.describe() if isinstance(last, _Eager)
-                              else last.program.describe())
+        return (
+            head + "\n" + (last.describe() if isinstance(last, _Eager) else last.program.describe())
+        )
 
     __str__ = describe
 
@@ -272,7 +305,8 @@ def _scalar_program(root: Value, standins: list[Any]) -> ScalarProgram:
             if node._op:
                 raise CompileError(
                     f"compile: the graph holds a Value computed by {node._op!r} without a graph "
-                    "(under no_grad()); its number would be a stale constant on replay")
+                    "(under no_grad()); its number would be a stale constant on replay"
+                )
             if id(node) not in ids:
                 captured.append(node)
     return ScalarProgram(root, order, arguments + captured)

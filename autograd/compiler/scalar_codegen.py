@@ -66,15 +66,32 @@ class _Sym:
         o = _literal(other)
         return _Sym(f"({o} {op} {self.src})" if reflected else f"({self.src} {op} {o})")
 
-    def __add__(self, o: Any) -> _Sym: return self._bin(o, "+", False)
-    def __radd__(self, o: Any) -> _Sym: return self._bin(o, "+", True)
-    def __sub__(self, o: Any) -> _Sym: return self._bin(o, "-", False)
-    def __rsub__(self, o: Any) -> _Sym: return self._bin(o, "-", True)
-    def __mul__(self, o: Any) -> _Sym: return self._bin(o, "*", False)
-    def __rmul__(self, o: Any) -> _Sym: return self._bin(o, "*", True)
-    def __truediv__(self, o: Any) -> _Sym: return self._bin(o, "/", False)
-    def __rtruediv__(self, o: Any) -> _Sym: return self._bin(o, "/", True)
-    def __neg__(self) -> _Sym: return _Sym(f"(-{self.src})")
+    def __add__(self, o: Any) -> _Sym:
+        return self._bin(o, "+", False)
+
+    def __radd__(self, o: Any) -> _Sym:
+        return self._bin(o, "+", True)
+
+    def __sub__(self, o: Any) -> _Sym:
+        return self._bin(o, "-", False)
+
+    def __rsub__(self, o: Any) -> _Sym:
+        return self._bin(o, "-", True)
+
+    def __mul__(self, o: Any) -> _Sym:
+        return self._bin(o, "*", False)
+
+    def __rmul__(self, o: Any) -> _Sym:
+        return self._bin(o, "*", True)
+
+    def __truediv__(self, o: Any) -> _Sym:
+        return self._bin(o, "/", False)
+
+    def __rtruediv__(self, o: Any) -> _Sym:
+        return self._bin(o, "/", True)
+
+    def __neg__(self) -> _Sym:
+        return _Sym(f"(-{self.src})")
 
     def __getattr__(self, name: str) -> Any:  # noqa: D105 - no other use of an operand
         raise _NotArithmetic(name)
@@ -137,8 +154,20 @@ def _inlined(fn: _Formula, names: list[str], extra: tuple[Any, ...]) -> str | No
         if isinstance(node, ast.Name):
             if node.id not in bound:
                 return None
-        elif not isinstance(node, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.IfExp, ast.Compare,
-                                   ast.operator, ast.unaryop, ast.cmpop, ast.Load)):
+        elif not isinstance(
+            node,
+            (
+                ast.Constant,
+                ast.BinOp,
+                ast.UnaryOp,
+                ast.IfExp,
+                ast.Compare,
+                ast.operator,
+                ast.unaryop,
+                ast.cmpop,
+                ast.Load,
+            ),
+        ):
             return None
 
     class _Bind(ast.NodeTransformer):
@@ -148,8 +177,13 @@ def _inlined(fn: _Formula, names: list[str], extra: tuple[Any, ...]) -> str | No
     return "(" + ast.unparse(_Bind().visit(expr)) + ")"
 
 
-def _agrees(formula: _Formula, expr: Any, names: list[str], samples: list[list[float]],
-            extra: tuple[Any, ...]) -> bool:
+def _agrees(
+    formula: _Formula,
+    expr: Any,
+    names: list[str],
+    samples: list[list[float]],
+    extra: tuple[Any, ...],
+) -> bool:
     """The expression gives the function's very bits on sample numbers."""
     body = expr if isinstance(expr, str) else "(" + ", ".join(expr) + ",)"
     code = f"lambda {', '.join(names)}: {body}"
@@ -160,7 +194,8 @@ def _agrees(formula: _Formula, expr: Any, names: list[str], samples: list[list[f
             want = want if isinstance(want, tuple) else (want,)
             got = got if isinstance(got, tuple) else (got,)
             if len(want) != len(got) or any(
-                    float(a).hex() != float(b).hex() for a, b in zip(want, got, strict=True)):
+                float(a).hex() != float(b).hex() for a, b in zip(want, got, strict=True)
+            ):
                 return False
     except Exception:
         return False
@@ -182,8 +217,7 @@ class _Templates:
         self.namespace[name] = obj
         return name
 
-    def get(self, spec: Any, params: tuple[Any, ...], constant_slot: int
-            ) -> tuple[str, Any, bool]:
+    def get(self, spec: Any, params: tuple[Any, ...], constant_slot: int) -> tuple[str, Any, bool]:
         """(forward, derivative, called) for ``spec``: str.format templates over the
         operand names {0} {1} (and {n} the output, for derivatives); a binary op's
         derivative is a pair of them. ``called``: the derivative is one call, to be made
@@ -313,7 +347,7 @@ class GeneratedProgram:
                 slot = tag.slot
                 const = _const(t, float(node._d1))
                 f, d, called = t.get(spec, (), slot)
-                env = ({"x": f"v{a}", "y": const} if slot == 0 else {"x": const, "y": f"v{a}"})
+                env = {"x": f"v{a}", "y": const} if slot == 0 else {"x": const, "y": f"v{a}"}
                 env.update(out=f"v{o}", d=f"d{o}")
                 sides = [(a, d[-2 + slot])]
             fwd.append(f"    v{o} = {f.format(**env)}")
@@ -336,20 +370,37 @@ class GeneratedProgram:
         unpack_v = f"    {values}, = values" if leaves else ""
         unpack_g = f"    {grads}, = grads" if leaves else ""
         forward_src = "\n".join(["def forward(values):", unpack_v, *fwd, f"    return {root_var}"])
-        backward_src = "\n".join(["def backward(values, grads):", unpack_v, unpack_g, *fwd,
-                                  *bwd, f"    return {root_var}, [{grads}]"])
+        backward_src = "\n".join(
+            [
+                "def backward(values, grads):",
+                unpack_v,
+                unpack_g,
+                *fwd,
+                *bwd,
+                f"    return {root_var}, [{grads}]",
+            ]
+        )
         self.lines = len(fwd) + len(bwd)
         namespace = dict(t.namespace)
         # Our own source, generated above from our own traced graph: never user text.
-        exec(compile(forward_src + "\n\n" + backward_src, "<autograd.compile program>",  # noqa: S102
-                     "exec"), namespace)
+        exec(
+            compile(
+                forward_src + "\n\n" + backward_src,
+                "<autograd.compile program>",  # noqa: S102
+                "exec",
+            ),
+            namespace,
+        )
         self.forward: Callable[[list[float]], float] = namespace["forward"]
-        self.backward: Callable[[list[float], list[Any]], tuple[float, list[Any]]] = (
-            namespace["backward"])
+        self.backward: Callable[[list[float], list[Any]], tuple[float, list[Any]]] = namespace[
+            "backward"
+        ]
         self.inlined = sum(1 for line in fwd if line.startswith("    v") and "F_" not in line)
         self.derivative_calls = sum(1 for line in fwd if line.startswith("    d"))
 
     def describe(self) -> str:
-        return (f"  generated straight-line Python: {self.lines:,} lines for {self.n_nodes:,} "
-                f"nodes ({self.inlined:,} forwards inline, the rest call the registry's "
-                f"functions; {self.derivative_calls:,} derivative calls, the rest inline)")
+        return (
+            f"  generated straight-line Python: {self.lines:,} lines for {self.n_nodes:,} "
+            f"nodes ({self.inlined:,} forwards inline, the rest call the registry's "
+            f"functions; {self.derivative_calls:,} derivative calls, the rest inline)"
+        )

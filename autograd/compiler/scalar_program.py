@@ -204,8 +204,9 @@ class ScalarProgram:
                     g = _Group(lv, name, out, a_arr, None, ps, want, _unique(a_arr), True)
                 else:
                     a_arr, b_arr = operand[:, 0].copy(), operand[:, 1].copy()
-                    g = _Group(lv, name, out, a_arr, b_arr, ps, want, _unique(a_arr),
-                               _unique(b_arr))
+                    g = _Group(
+                        lv, name, out, a_arr, b_arr, ps, want, _unique(a_arr), _unique(b_arr)
+                    )
             self.groups.append(g)
         self.root_slot = slot_of[root_index]
         self.levels = max((g.level for g in self.groups), default=0)
@@ -229,16 +230,17 @@ class ScalarProgram:
         keep = self.n_nodes <= MAX_NODES and (self.per_node or self.n_nodes <= 2_000)
         self._root: Value | None = root if keep else None
         self.runs = 0
-        self.executor = ("numpy" if not self.per_node else
-                         "generated" if keep else "nodes")
+        self.executor = "numpy" if not self.per_node else "generated" if keep else "nodes"
 
     def prepare(self) -> None:
         """Before each run: on the second run of a "generated" program, generate it."""
         self.runs += 1
         if self.executor == "generated" and self.generated is None and self.runs > 1:
             if self._root is None:
-                raise ValueError(f"compile: this program ({self.n_nodes:,} nodes) is too "
-                                 f"large for generated code (at most {MAX_NODES:,})")
+                raise ValueError(
+                    f"compile: this program ({self.n_nodes:,} nodes) is too "
+                    f"large for generated code (at most {MAX_NODES:,})"
+                )
             self.generated = GeneratedProgram(self._root, self.leaves)
             self._root = None  # the traced graph is no longer needed
 
@@ -258,24 +260,28 @@ class ScalarProgram:
         steps: list[tuple[Any, ...]] = []
         for g in self.groups:
             if g.name == "chain":
-                steps += [(0, o, tuple(row), 0, None, None, (), _BOTH)
-                          for o, row in zip(g.out.tolist(), g.a.T.tolist(), strict=True)]
+                steps += [
+                    (0, o, tuple(row), 0, None, None, (), _BOTH)
+                    for o, row in zip(g.out.tolist(), g.a.T.tolist(), strict=True)
+                ]
                 continue
             spec = REGISTRY[g.name]
             if g.b is None:
-                steps += [(1, o, a, 0, spec.scalar, spec.d, g.params, _FIRST)
-                          for o, a in zip(g.out.tolist(), g.a.tolist(), strict=True)]
+                steps += [
+                    (1, o, a, 0, spec.scalar, spec.d, g.params, _FIRST)
+                    for o, a in zip(g.out.tolist(), g.a.tolist(), strict=True)
+                ]
             else:
-                steps += [(2, o, a, b, spec.scalar, spec.d, (), g.wanted)
-                          for o, a, b in zip(g.out.tolist(), g.a.tolist(), g.b.tolist(),
-                                             strict=True)]
+                steps += [
+                    (2, o, a, b, spec.scalar, spec.d, (), g.wanted)
+                    for o, a, b in zip(g.out.tolist(), g.a.tolist(), g.b.tolist(), strict=True)
+                ]
         return steps
 
-    def _run_per_node(self, leaf_values: list[float], backward: bool
-                      ) -> tuple[float, list[float]]:
+    def _run_per_node(self, leaf_values: list[float], backward: bool) -> tuple[float, list[float]]:
         vals: list[Any] = self.template.tolist()
         n = len(leaf_values)
-        vals[1:1 + n] = leaf_values
+        vals[1 : 1 + n] = leaf_values
         if not self._steps:
             self._steps = self._node_steps()
         steps = self._steps
@@ -315,11 +321,12 @@ class ScalarProgram:
             else:
                 for t in a:
                     grads[t] += g
-        return result, [float(x) for x in grads[1:1 + len(self.leaves)]]
+        return result, [float(x) for x in grads[1 : 1 + len(self.leaves)]]
 
     # -- running -----------------------------------------------------------------------
-    def run(self, leaf_values: list[float], backward: bool, start: list[Any] | None = None
-            ) -> tuple[float, list[float]]:
+    def run(
+        self, leaf_values: list[float], backward: bool, start: list[Any] | None = None
+    ) -> tuple[float, list[float]]:
         """The root's value, and each leaf's gradient (empty without ``backward``): the
         total of this call, or with ``start`` (each leaf's current grad, for the generated
         executor only) the new ``.grad``, added contribution by contribution as eager."""
@@ -335,7 +342,7 @@ class ScalarProgram:
         vals = self.template.copy()
         n = len(leaf_values)
         if n:
-            vals[1:1 + n] = leaf_values
+            vals[1 : 1 + n] = leaf_values
         accumulate = np.add.accumulate
         for kind, out, a, b, f in self._forward:
             if kind == 2:
@@ -372,10 +379,9 @@ class ScalarProgram:
                 _into(grads, g.a, times(up, da), g.a_unique)
             if g.wanted[1]:
                 _into(grads, g.b, times(up, db), g.b_unique)
-        return result, grads[1:1 + len(self.leaves)].tolist()
+        return result, grads[1 : 1 + len(self.leaves)].tolist()
 
-    def write_grads(self, grads: list[float], arguments: list[Any], replace: bool = False
-                    ) -> None:
+    def write_grads(self, grads: list[float], arguments: list[Any], replace: bool = False) -> None:
         """Accumulate leaf gradients as ``backward()`` does: into captured leaves, and into
         the user's Values that were passed as arguments (``arguments[i]``, None for floats);
         with ``replace``, ``grads`` are the new ``.grad`` (run with ``start``)."""
@@ -415,20 +421,31 @@ class ScalarProgram:
             forward[label][0] += 1
             forward[label][1] += int(g.a.size - len(g.out)) if g.name == "chain" else len(g.out)
         calls_f = len(self.groups)
-        calls_b = sum(1 if (g.name == "chain" or g.b is None) else sum(g.wanted)
-                      for g in self.groups)
-        as_numpy = (f"; as numpy calls it would be {calls_f:,} forward, {calls_b:,} backward "
-                    f"({self.levels:,} levels for {self.n_nodes:,} nodes: too narrow to pay)")
+        calls_b = sum(
+            1 if (g.name == "chain" or g.b is None) else sum(g.wanted) for g in self.groups
+        )
+        as_numpy = (
+            f"; as numpy calls it would be {calls_f:,} forward, {calls_b:,} backward "
+            f"({self.levels:,} levels for {self.n_nodes:,} nodes: too narrow to pay)"
+        )
         if self.executor == "generated":
-            how = ("  executor: generated code\n" + (
-                self.generated.describe() if self.generated is not None else
-                "  generated straight-line Python, built on the second call (the first "
-                "runs node by node)") + as_numpy)
+            how = (
+                "  executor: generated code\n"
+                + (
+                    self.generated.describe()
+                    if self.generated is not None
+                    else "  generated straight-line Python, built on the second call (the first "
+                    "runs node by node)"
+                )
+                + as_numpy
+            )
         elif self.executor == "nodes":
             how = "  executor: node by node\n  run node by node on floats" + as_numpy
         else:
-            how = (f"  executor: numpy calls\n  {calls_f:,} numpy calls forward, {calls_b:,} "
-                   f"backward ({self.n_chains:,} chains of + fused)")
+            how = (
+                f"  executor: numpy calls\n  {calls_f:,} numpy calls forward, {calls_b:,} "
+                f"backward ({self.n_chains:,} chains of + fused)"
+            )
         lines = [
             f"scalar program: {self.n_nodes:,} nodes, {len(self.leaves):,} leaves, "
             f"{self.n_constants:,} constants, {self.levels:,} levels",

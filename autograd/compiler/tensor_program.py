@@ -64,24 +64,26 @@ def _pow(xs: list[np.ndarray], saved: Any, shape: tuple[int, ...]) -> np.ndarray
 
 FORWARDS: dict[str, Forward] = {name: _elementwise(name) for name in REGISTRY}
 FORWARDS["pow"] = _pow
-FORWARDS.update({
-    "sum": lambda xs, saved, shape: xs[0].sum(axis=saved[0], keepdims=saved[1]),
-    "mean": lambda xs, saved, shape: xs[0].mean(axis=saved[0], keepdims=saved[1]),
-    "max": lambda xs, saved, shape: np.max(xs[0], axis=saved[0], keepdims=saved[1]),
-    "min": lambda xs, saved, shape: np.min(xs[0], axis=saved[0], keepdims=saved[1]),
-    "reshape": lambda xs, saved, shape: xs[0].reshape(shape),
-    "transpose": lambda xs, saved, shape: xs[0].transpose(saved),
-    "getitem": lambda xs, saved, shape: xs[0][saved[0]],
-    "broadcast_to": lambda xs, saved, shape: np.broadcast_to(xs[0], shape),
-    "scatter": lambda xs, saved, shape: vjp.scatter_array(xs[0], saved[0], saved[1], shape),
-    "matmul": lambda xs, saved, shape: np.matmul(xs[0], xs[1]),
-    "linear": _linear,
-    "concatenate": lambda xs, saved, shape: np.concatenate(xs, axis=saved),
-    "stack": lambda xs, saved, shape: np.stack(xs, axis=saved),
-    "where": lambda xs, saved, shape: np.where(saved, xs[0], xs[1]),
-    "softmax": _method("softmax"),
-    "log_softmax": _method("log_softmax"),
-})
+FORWARDS.update(
+    {
+        "sum": lambda xs, saved, shape: xs[0].sum(axis=saved[0], keepdims=saved[1]),
+        "mean": lambda xs, saved, shape: xs[0].mean(axis=saved[0], keepdims=saved[1]),
+        "max": lambda xs, saved, shape: np.max(xs[0], axis=saved[0], keepdims=saved[1]),
+        "min": lambda xs, saved, shape: np.min(xs[0], axis=saved[0], keepdims=saved[1]),
+        "reshape": lambda xs, saved, shape: xs[0].reshape(shape),
+        "transpose": lambda xs, saved, shape: xs[0].transpose(saved),
+        "getitem": lambda xs, saved, shape: xs[0][saved[0]],
+        "broadcast_to": lambda xs, saved, shape: np.broadcast_to(xs[0], shape),
+        "scatter": lambda xs, saved, shape: vjp.scatter_array(xs[0], saved[0], saved[1], shape),
+        "matmul": lambda xs, saved, shape: np.matmul(xs[0], xs[1]),
+        "linear": _linear,
+        "concatenate": lambda xs, saved, shape: np.concatenate(xs, axis=saved),
+        "stack": lambda xs, saved, shape: np.stack(xs, axis=saved),
+        "where": lambda xs, saved, shape: np.where(saved, xs[0], xs[1]),
+        "softmax": _method("softmax"),
+        "log_softmax": _method("log_softmax"),
+    }
+)
 
 
 # -- ops with fresh saved state: forward(xs, saved, shape) -> (output, the rule's saved) ----
@@ -138,12 +140,18 @@ def _signature(t: Tensor) -> tuple[Any, ...]:
 class TensorProgram:
     """Forward and backward of one traced Tensor graph, as array calls over slots."""
 
-    def __init__(self, root: Tensor, ops: dict[int, tuple[Any, ...]], arguments: list[Tensor],
-                 sites: dict[int, str], calls: dict[int, tuple[Any, ...]] | None = None
-                 ) -> None:
+    def __init__(
+        self,
+        root: Tensor,
+        ops: dict[int, tuple[Any, ...]],
+        arguments: list[Tensor],
+        sites: dict[int, str],
+        calls: dict[int, tuple[Any, ...]] | None = None,
+    ) -> None:
         calls = calls or {}
         replays: dict[int, tuple[Forward, list[Tensor]]] = {
-            key: _call_forward(fn, args) for key, (_, fn, args) in calls.items()}
+            key: _call_forward(fn, args) for key, (_, fn, args) in calls.items()
+        }
         # Walk every op the function made (ops[id] = (out, op, parents, saved)), depth first.
         order: list[Tensor] = []
         seen: set[int] = set()
@@ -197,34 +205,51 @@ class TensorProgram:
                     f"compile cannot replay the Tensor op {op.name!r} (made at "
                     f"{sites.get(id(node), '<unknown>')}): it has no recorded forward (fused "
                     "layers of nn have none yet). Write the function with autograd's Tensor "
-                    "ops, or call it without compile.")
+                    "ops, or call it without compile."
+                )
             if op.name == "where" and not isinstance(saved, np.ndarray):
                 raise CompileError("compile cannot replay where() with this condition")
             slot[id(node)] = k
             k += 1
             recorded = bool(node._parents)
             needs = tuple(p.requires_grad for p in parents)
-            self.steps.append((forward, tuple(slot[id(p)] for p in sources), saved,
-                               node.data.shape, slot[id(node)], op, recorded, needs,
-                               node._op, tuple(slot[id(p)] for p in parents), fresh))
+            self.steps.append(
+                (
+                    forward,
+                    tuple(slot[id(p)] for p in sources),
+                    saved,
+                    node.data.shape,
+                    slot[id(node)],
+                    op,
+                    recorded,
+                    needs,
+                    node._op,
+                    tuple(slot[id(p)] for p in parents),
+                    fresh,
+                )
+            )
         self.n_slots = k
         self.root_slot = slot[id(root)]
         self.requires_grad = root.requires_grad
         self.leaf_requires = [bool(t.requires_grad) for t in arguments] + [
-            bool(t.requires_grad) for t in self.captured]
+            bool(t.requires_grad) for t in self.captured
+        ]
         self.n_nodes = len(self.steps)
         self._signatures = [_signature(t) for t in self.captured]
         self._fits: set[tuple[int, int]] = set()  # (input slot, output slot) seen to fit
 
     def run(self, arrays: list[np.ndarray], backward: bool) -> tuple[np.ndarray, list[Any]]:
         env: list[Any] = [None] * self.n_slots
-        env[:len(arrays)] = arrays
+        env[: len(arrays)] = arrays
         base = len(arrays)
         signatures = zip(self.captured, self._signatures, strict=True)
         for i, (t, (shape, dtype, requires)) in enumerate(signatures):
             data = t.data
-            if (data.shape != shape or (data.dtype is not dtype and data.dtype != dtype)
-                    or t.requires_grad is not requires):
+            if (
+                data.shape != shape
+                or (data.dtype is not dtype and data.dtype != dtype)
+                or t.requires_grad is not requires
+            ):
                 raise Stale
             env[base + i] = data
         fresh_saved: list[Any] = []  # the state of each fresh step, in order
@@ -238,20 +263,25 @@ class TensorProgram:
         if not backward:
             return result, []
         if not self.requires_grad:
-            raise RuntimeError("backward: the compiled function's result does not require "
-                               "grad (no parameter or argument it depends on requires grad); "
-                               "use compile(fn, backward=False)")
+            raise RuntimeError(
+                "backward: the compiled function's result does not require "
+                "grad (no parameter or argument it depends on requires grad); "
+                "use compile(fn, backward=False)"
+            )
         if result.size != 1:
-            raise ValueError(f"backward: the compiled function returned shape {result.shape}; "
-                             "backward needs a one-element result (reduce it, e.g. .sum())")
+            raise ValueError(
+                f"backward: the compiled function returned shape {result.shape}; "
+                "backward needs a one-element result (reduce it, e.g. .sum())"
+            )
         grads: list[Any] = [None] * self.n_slots
         seed = np.empty_like(result)
         seed.fill(1)
         grads[self.root_slot] = seed
         shared: set[int] = set()
         fits = self._fits
-        for (_forward, _ins, saved, _shape, out, op, recorded, needs, name, ins,
-             fresh) in reversed(self.steps):
+        for _forward, _ins, saved, _shape, out, op, recorded, needs, name, ins, fresh in reversed(
+            self.steps
+        ):
             if fresh:
                 saved = fresh_saved.pop()
             g = grads[out]
@@ -259,8 +289,10 @@ class TensorProgram:
                 continue
             pgs = op.rule(g, tuple([env[i] for i in ins]), env[out], saved, needs)
             if len(pgs) != len(ins):
-                raise ValueError(f"{name}: its gradient rule returned {len(pgs)} gradient(s) "
-                                 f"for {len(ins)} input(s)")
+                raise ValueError(
+                    f"{name}: its gradient rule returned {len(pgs)} gradient(s) "
+                    f"for {len(ins)} input(s)"
+                )
             for i, pg, need in zip(ins, pgs, needs, strict=True):
                 if pg is None or not need:
                     continue
@@ -268,8 +300,11 @@ class TensorProgram:
                 # seen to fit its input (fits), later runs skip the check.
                 if type(pg) is not np.ndarray or (i, out) not in fits:
                     like = env[i]
-                    if (type(pg) is not np.ndarray or pg.dtype is not like.dtype
-                            or pg.shape != like.shape):
+                    if (
+                        type(pg) is not np.ndarray
+                        or pg.dtype is not like.dtype
+                        or pg.shape != like.shape
+                    ):
                         pg = _fitted(pg, like, name, False)
                     else:
                         fits.add((i, out))
@@ -282,8 +317,10 @@ class TensorProgram:
                     grads[i] = old + pg
         n = len(self.leaf_requires)
         # A leaf keeps its gradient and may update it in place: it must own it.
-        return result, [(g.copy() if id(g) in shared else g) if need else None
-                        for g, need in zip(grads[:n], self.leaf_requires, strict=True)]
+        return result, [
+            (g.copy() if id(g) in shared else g) if need else None
+            for g, need in zip(grads[:n], self.leaf_requires, strict=True)
+        ]
 
     def write_grads(self, grads: list[Any], arguments: list[Any]) -> None:
         """Accumulate into the leaves that require grad, as ``backward()`` does."""
@@ -302,10 +339,12 @@ class TensorProgram:
         for step in self.steps:
             counts[step[8]] = counts.get(step[8], 0) + 1
             recorded += step[6]
-        lines = [f"tensor program: {self.n_nodes} ops ({recorded} with a gradient rule), "
-                 f"{self.n_arguments} argument(s), {len(self.captured)} captured tensor(s)",
-                 "  executor: array calls and gradient rules, step by step",
-                 f"  {self.n_nodes} array calls forward, {recorded} rules backward",
-                 "  forward steps in order: " + " -> ".join(s[8] for s in self.steps)]
+        lines = [
+            f"tensor program: {self.n_nodes} ops ({recorded} with a gradient rule), "
+            f"{self.n_arguments} argument(s), {len(self.captured)} captured tensor(s)",
+            "  executor: array calls and gradient rules, step by step",
+            f"  {self.n_nodes} array calls forward, {recorded} rules backward",
+            "  forward steps in order: " + " -> ".join(s[8] for s in self.steps),
+        ]
         lines.append("  by op: " + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())))
         return "\n".join(lines)

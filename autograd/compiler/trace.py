@@ -25,12 +25,17 @@ _NN = os.path.join(os.path.dirname(_AUTOGRAD.rstrip(os.sep)), "nn") + os.sep
 # The engine's ops and nn's layers read ``.data`` to compute ops, which a replay computes
 # again. Everything else (user code, but also ``autograd.grad``, which returns numbers)
 # reads a number that the replay would not recompute.
-_INTERNAL = (os.path.join(_AUTOGRAD, "core") + os.sep, os.path.join(_AUTOGRAD, "compiler")
-             + os.sep, _NN)
+_INTERNAL = (
+    os.path.join(_AUTOGRAD, "core") + os.sep,
+    os.path.join(_AUTOGRAD, "compiler") + os.sep,
+    _NN,
+)
 # Engine functions whose reads of ``.data`` become constants of the op (an index, a mask):
 # a replay would reuse the first call's numbers.
-_STRUCTURAL_READS = {"_tensor_index": "indexing with a Tensor", "where": "a Tensor as where()'s "
-                     "condition"}
+_STRUCTURAL_READS = {
+    "_tensor_index": "indexing with a Tensor",
+    "where": "a Tensor as where()'s condition",
+}
 
 _VALUE_DATA: Any = Value.__dict__["data"]  # the slot descriptors behind the properties
 _TENSOR_DATA: Any = Tensor.__dict__["data"]
@@ -40,10 +45,12 @@ class CompileError(RuntimeError):
     """``autograd.compile`` cannot trace or replay this function faithfully."""
 
 
-_ADVICE = ("compile records one fixed program and replays it, so it cannot follow Python "
-           "that branches on or copies a computed number. Write it with ops (e.g. .relu(), "
-           "autograd.maximum, autograd.where with a mask made outside), pass the number in as "
-           "an argument, or call the function without compile.")
+_ADVICE = (
+    "compile records one fixed program and replays it, so it cannot follow Python "
+    "that branches on or copies a computed number. Write it with ops (e.g. .relu(), "
+    "autograd.maximum, autograd.where with a mask made outside), pass the number in as "
+    "an argument, or call the function without compile."
+)
 
 
 class Trace:
@@ -143,8 +150,11 @@ class TracedValue(Value):
         if not frame.f_code.co_filename.startswith(_INTERNAL):
             trace = _current()
             if trace is not None:
-                what = ("reading .data of an argument" if self._p0 is None
-                        else "reading .data of a computed Value")
+                what = (
+                    "reading .data of an argument"
+                    if self._p0 is None
+                    else "reading .data of a computed Value"
+                )
                 trace.refuse(what, outside_site())
         value: float = _VALUE_DATA.__get__(self)
         return value
@@ -185,8 +195,11 @@ class TracedTensor(Tensor):
         elif code.co_name in _STRUCTURAL_READS:
             trace = _current()
             if trace is not None:
-                trace.refuse(_STRUCTURAL_READS[code.co_name] + " computed in the function or "
-                             "passed as an argument", outside_site())
+                trace.refuse(
+                    _STRUCTURAL_READS[code.co_name] + " computed in the function or "
+                    "passed as an argument",
+                    outside_site(),
+                )
         value: np.ndarray = _TENSOR_DATA.__get__(self)
         return value
 

@@ -24,8 +24,18 @@ import numpy as np
 from autograd.core import random as _random
 from autograd.core.tensor import Tensor
 
-__all__ = ["zeros", "ones", "full", "zeros_like", "ones_like", "arange", "linspace", "eye",
-           "rand", "randn"]
+__all__ = [
+    "zeros",
+    "ones",
+    "full",
+    "zeros_like",
+    "ones_like",
+    "arange",
+    "linspace",
+    "eye",
+    "rand",
+    "randn",
+]
 
 Shape = int | tuple[int, ...] | list[int]
 
@@ -36,8 +46,10 @@ def _dtype(dtype: Any, who: str, default: Any = np.float64, floating: bool = Fal
     try:
         dt = np.dtype(dtype)
     except TypeError:
-        raise TypeError(f"{who}: dtype must be a numpy dtype such as 'float32', 'int64' or "
-                        f"'bool', got {dtype!r}") from None
+        raise TypeError(
+            f"{who}: dtype must be a numpy dtype such as 'float32', 'int64' or "
+            f"'bool', got {dtype!r}"
+        ) from None
     if dt.kind not in ("f" if floating else "biuf"):
         what = "a floating" if floating else "a floating, integer or bool"
         raise TypeError(f"{who}: dtype must be {what} type, got {dt}")
@@ -100,8 +112,7 @@ def full(shape: Shape, value: float, dtype: Any = None, requires_grad: bool = Fa
     """
     dims = _shape((shape,) if isinstance(shape, (int, np.integer)) else (shape,), "full")
     if isinstance(value, bool) or not isinstance(value, (Real, np.number)):
-        raise TypeError(f"full: value must be a real number, got {type(value).__name__} "
-                        f"{value!r}")
+        raise TypeError(f"full: value must be a real number, got {type(value).__name__} {value!r}")
     return _leaf(np.full(dims, float(value), _dtype(dtype, "full")), requires_grad)
 
 
@@ -126,8 +137,13 @@ def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _leaf(np.ones(shape, _like_dtype(t, dtype, "ones_like")), requires_grad)
 
 
-def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
+def arange(
+    start: float,
+    stop: float | None = None,
+    step: float = 1,
+    dtype: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Evenly spaced values in [start, stop) (``arange(n)`` is 0, 1, ..., n - 1).
 
     >>> arange(4).data
@@ -146,8 +162,9 @@ def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any 
     return _leaf(np.arange(begin, end, delta).astype(_dtype(dtype, "arange")), requires_grad)
 
 
-def linspace(start: float, stop: float, num: int, dtype: Any = None,
-             requires_grad: bool = False) -> Tensor:
+def linspace(
+    start: float, stop: float, num: int, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
     """``num`` evenly spaced values from ``start`` to ``stop``, both included.
 
     >>> linspace(-10, 10, 5).data

@@ -60,9 +60,11 @@ def _function(name: str, params: bool) -> Callable[..., Any]:
     entry = REGISTRY[name]
     if bool(entry.params) != params:
         factory = "_elementwise_with" if entry.params else "_elementwise"
-        raise TypeError(f"autograd.{name}: the registry entry "
-                        f"{'has' if entry.params else 'has no'} parameters; write "
-                        f"{name} = {factory}({name!r})")
+        raise TypeError(
+            f"autograd.{name}: the registry entry "
+            f"{'has' if entry.params else 'has no'} parameters; write "
+            f"{name} = {factory}({name!r})"
+        )
 
     def with_params(x: Any, *args: Any, **kwargs: Any) -> Any:
         return getattr(_node(x), name)(*args, **kwargs)
@@ -75,14 +77,18 @@ def _function(name: str, params: bool) -> Callable[..., Any]:
     x = inspect.Parameter("x", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Any)
     parameters = list(method.parameters.values())[1:]
     function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [x, *parameters], return_annotation=Node)
-    function.__annotations__ = {"x": Any} | {p.name: p.annotation for p in parameters} | {
-        "return": Node}
+        [x, *parameters], return_annotation=Node
+    )
+    function.__annotations__ = (
+        {"x": Any} | {p.name: p.annotation for p in parameters} | {"return": Node}
+    )
     function.__name__ = function.__qualname__ = name
     function.__module__ = __name__
     call = ", ".join(["x", *(p.name for p in parameters)]) if parameters else ""
-    function.__doc__ = (f"``x.{name}({call.partition(', ')[2]})`` (Tensor or Value; "
-                        f"array-likes become constants): {entry.doc or name}")
+    function.__doc__ = (
+        f"``x.{name}({call.partition(', ')[2]})`` (Tensor or Value; "
+        f"array-likes become constants): {entry.doc or name}"
+    )
     return function
 
 
@@ -127,33 +133,41 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
     """``x.softmax(axis)``; array-likes become constant Tensors."""
     return _tensor(x).softmax(axis)
 
+
 def log_softmax(x: Any, axis: int = -1) -> Tensor:
     """``x.log_softmax(axis)``; array-likes become constant Tensors."""
     return _tensor(x).log_softmax(axis)
+
 
 def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """``x.sum(axis, keepdims)``; array-likes become constant Tensors."""
     return _tensor(x).sum(axis, keepdims)
 
+
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """``x.mean(axis, keepdims)``; array-likes become constant Tensors."""
     return _tensor(x).mean(axis, keepdims)
+
 
 def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """``x.max(axis, keepdims)``; array-likes become constant Tensors."""
     return _tensor(x).max(axis, keepdims)
 
+
 def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """``x.min(axis, keepdims)``; array-likes become constant Tensors."""
     return _tensor(x).min(axis, keepdims)
+
 
 def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """``x.argmax(axis, keepdims)``: an integer Tensor."""
     return _tensor(x).argmax(axis, keepdims)
 
+
 def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """``x.argmin(axis, keepdims)``: an integer Tensor."""
     return _tensor(x).argmin(axis, keepdims)
+
 
 def reshape(x: Any, *shape: Any) -> Tensor:
     """``x.reshape(*shape)``."""

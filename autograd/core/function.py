@@ -86,23 +86,31 @@ def _forward_result(cls: type, out: Any) -> np.ndarray:
     if isinstance(out, Tensor):
         out = out.data
     if out is None:
-        raise TypeError(f"{cls.__name__}.forward returned None; it must return the op's result "
-                        "(an ndarray or a number)")
+        raise TypeError(
+            f"{cls.__name__}.forward returned None; it must return the op's result "
+            "(an ndarray or a number)"
+        )
     if isinstance(out, (str, bytes)):
-        raise TypeError(f"{cls.__name__}.forward returned a string; it must return the op's "
-                        "result (an ndarray or a number)")
+        raise TypeError(
+            f"{cls.__name__}.forward returned a string; it must return the op's "
+            "result (an ndarray or a number)"
+        )
     try:
         arr = np.asarray(out)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{cls.__name__}.forward returned {type(out).__name__} that is not an "
-                        f"array of numbers: {exc}") from None
+        raise TypeError(
+            f"{cls.__name__}.forward returned {type(out).__name__} that is not an "
+            f"array of numbers: {exc}"
+        ) from None
     kind = arr.dtype.kind
     if kind == "f":
         return arr
     if kind in "biu":
         return arr.astype(np.float64)
-    raise TypeError(f"{cls.__name__}.forward returned an array of dtype {arr.dtype}; "
-                    "expected real numbers (bool, int or float)")
+    raise TypeError(
+        f"{cls.__name__}.forward returned an array of dtype {arr.dtype}; "
+        "expected real numbers (bool, int or float)"
+    )
 
 
 def _function_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
@@ -126,8 +134,10 @@ def _function_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tup
     elif not isinstance(grads, tuple):
         grads = (grads,)
     if len(grads) != n_inputs:
-        raise ValueError(f"{cls.__name__}.backward returned {len(grads)} gradient(s); "
-                         f"expected one per input of apply(), i.e. {n_inputs}")
+        raise ValueError(
+            f"{cls.__name__}.backward returned {len(grads)} gradient(s); "
+            f"expected one per input of apply(), i.e. {n_inputs}"
+        )
     result: list[Any] = []
     for i in positions:
         gi = grads[i]
@@ -136,10 +146,14 @@ def _function_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tup
             try:
                 gi = np.array(gi)
             except (TypeError, ValueError) as exc:
-                raise TypeError(f"{cls.__name__}.backward returned a gradient for input {i} "
-                                f"that is not an array of numbers: {exc}") from None
+                raise TypeError(
+                    f"{cls.__name__}.backward returned a gradient for input {i} "
+                    f"that is not an array of numbers: {exc}"
+                ) from None
             if gi.dtype.kind not in "biuf":
-                raise TypeError(f"{cls.__name__}.backward returned a gradient of dtype "
-                                f"{gi.dtype} for input {i}; expected real numbers")
+                raise TypeError(
+                    f"{cls.__name__}.backward returned a gradient of dtype "
+                    f"{gi.dtype} for input {i}; expected real numbers"
+                )
         result.append(gi)
     return tuple(result)

@@ -182,12 +182,13 @@ class gc_paused(ContextDecorator):  # noqa: N801 - named like no_grad, a context
 
     def __call__(self, func: F) -> F:
         if inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func):
-            raise TypeError(f"gc_paused cannot decorate the coroutine function "
-                            f"{func.__qualname__}: a pause would span its awaits and pause "
-                            "the collector for every other task; use `with gc_paused():` "
-                            "around synchronous work instead")
+            raise TypeError(
+                f"gc_paused cannot decorate the coroutine function "
+                f"{func.__qualname__}: a pause would span its awaits and pause "
+                "the collector for every other task; use `with gc_paused():` "
+                "around synchronous work instead"
+            )
         if inspect.isgeneratorfunction(func):
             # The collector paused while the body runs, not while the caller holds an item.
             return _generator_in_mode(func, gc_paused)
         return super().__call__(func)
-

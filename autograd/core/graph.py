@@ -71,8 +71,11 @@ class ThreadState:
         self.lenient = False
 
     def update(self) -> None:
-        self.record = ((2 if (self.anomaly or self.scope or self.trace is not None) else 1)
-                       if self.grad_enabled else 0)
+        self.record = (
+            (2 if (self.anomaly or self.scope or self.trace is not None) else 1)
+            if self.grad_enabled
+            else 0
+        )
 
 
 class _PerThread(threading.local):
@@ -402,8 +405,9 @@ def _sweep(
                     grads[parent] = old + c
 
 
-def run_backward(root: Any, seed: Any, create_graph: bool,
-                 plain: Callable[[Any, Any], None]) -> None:
+def run_backward(
+    root: Any, seed: Any, create_graph: bool, plain: Callable[[Any, Any], None]
+) -> None:
     """Backpropagate from ``root`` with gradient ``seed``: every reached node gets its ``.grad``.
 
     The one backward of every node kind. Intermediate nodes get the gradient of

@@ -15,8 +15,7 @@ def manual_seed(seed: int) -> None:
     True
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"manual_seed: seed must be an integer, got {type(seed).__name__} "
-                        f"{seed!r}")
+        raise TypeError(f"manual_seed: seed must be an integer, got {type(seed).__name__} {seed!r}")
     if seed < 0:
         raise ValueError(f"manual_seed: seed must be >= 0, got {seed}")
     global _generator

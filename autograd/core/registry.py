@@ -101,8 +101,10 @@ def _scalar_log(x: float) -> float:
 def _array_log(x: np.ndarray) -> np.ndarray:
     bad = x <= 0
     if bad.any():
-        raise ValueError(f"log: defined for positive numbers only; {int(bad.sum())} of {x.size} "
-                         f"elements are <= 0 (smallest {x.min()!r})")
+        raise ValueError(
+            f"log: defined for positive numbers only; {int(bad.sum())} of {x.size} "
+            f"elements are <= 0 (smallest {x.min()!r})"
+        )
     return np.log(x)
 
 
@@ -115,8 +117,10 @@ def _scalar_sqrt(x: float) -> float:
 def _array_sqrt(x: np.ndarray) -> np.ndarray:
     bad = x < 0
     if bad.any():
-        raise ValueError(f"sqrt: defined for non-negative numbers only; {int(bad.sum())} of "
-                         f"{x.size} elements are negative (smallest {x.min()!r})")
+        raise ValueError(
+            f"sqrt: defined for non-negative numbers only; {int(bad.sum())} of "
+            f"{x.size} elements are negative (smallest {x.min()!r})"
+        )
     return np.sqrt(x)
 
 
@@ -238,8 +242,10 @@ def _scalar_div(a: float, b: float) -> float:
 def _array_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     zero = b == 0
     if zero.any():
-        raise ZeroDivisionError(f"div: division by zero ({int(zero.sum())} of {zero.size} "
-                                f"divisor elements are 0; divisor shape {np.shape(b)})")
+        raise ZeroDivisionError(
+            f"div: division by zero ({int(zero.sum())} of {zero.size} "
+            f"divisor elements are 0; divisor shape {np.shape(b)})"
+        )
     return a / b
 
 
@@ -271,11 +277,15 @@ def _d_pow(x: Any, k: Any, out: Any, wanted: tuple[bool, bool] = BOTH) -> tuple[
     """(d/dx x**k, d/dk x**k), each computed only when ``wanted``."""
     xd, kd = G.data(x), G.data(k)
     if type(xd) is float and type(kd) is float:  # a Value's: Python floats, no numpy state
-        return (_d_pow_base(x, k, xd, kd) if wanted[0] else None,
-                _d_pow_exponent(x, out, xd, kd) if wanted[1] else None)
+        return (
+            _d_pow_base(x, k, xd, kd) if wanted[0] else None,
+            _d_pow_exponent(x, out, xd, kd) if wanted[1] else None,
+        )
     with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 is inf, as it should be
-        return (_d_pow_base(x, k, xd, kd) if wanted[0] else None,
-                _d_pow_exponent(x, out, xd, kd) if wanted[1] else None)
+        return (
+            _d_pow_base(x, k, xd, kd) if wanted[0] else None,
+            _d_pow_exponent(x, out, xd, kd) if wanted[1] else None,
+        )
 
 
 def _d_pow_base(x: Any, k: Any, xd: Any, kd: Any) -> Any:
@@ -337,76 +347,187 @@ _ENTRIES = [
     # Arithmetic: Value and Tensor operators.
     Elementwise("add", 2, lambda a, b: a + b, np.add, (1, 1), "arithmetic", "+"),
     Elementwise("sub", 2, lambda a, b: a - b, np.subtract, (1, -1), "arithmetic", "-"),
-    Elementwise("mul", 2, lambda a, b: a * b, np.multiply, lambda a, b, out, wanted=BOTH: (b, a),
-                "arithmetic", "*"),
-    Elementwise("div", 2, _scalar_div, _array_div,
-                lambda a, b, out, wanted=BOTH: (1.0 / b if wanted[0] else None,
-                                                -out / b if wanted[1] else None),
-                "arithmetic", "/"),
-    Elementwise("pow", 2, _scalar_pow, _array_pow, _d_pow, "arithmetic", "**",
-                domain=(0.25, 3.0)),
+    Elementwise(
+        "mul",
+        2,
+        lambda a, b: a * b,
+        np.multiply,
+        lambda a, b, out, wanted=BOTH: (b, a),
+        "arithmetic",
+        "*",
+    ),
+    Elementwise(
+        "div",
+        2,
+        _scalar_div,
+        _array_div,
+        lambda a, b, out, wanted=BOTH: (
+            1.0 / b if wanted[0] else None,
+            -out / b if wanted[1] else None,
+        ),
+        "arithmetic",
+        "/",
+    ),
+    Elementwise("pow", 2, _scalar_pow, _array_pow, _d_pow, "arithmetic", "**", domain=(0.25, 3.0)),
     Elementwise("neg", 1, lambda x: -x, np.negative, -1, "arithmetic"),
     Elementwise("maximum", 2, None, np.maximum, _d_maximum, "arithmetic"),
     Elementwise("minimum", 2, None, np.minimum, _d_minimum, "arithmetic"),
     # Elementary functions.
-    Elementwise("exp", 1, _scalar_exp, np.exp, lambda x, out: out, domain=(-3.0, 3.0),
-                doc="e ** x."),
-    Elementwise("log", 1, _scalar_log, _array_log, lambda x, out: 1.0 / x, domain=(0.2, 4.0),
-                doc="Natural logarithm; raises ValueError for input <= 0."),
-    Elementwise("sqrt", 1, _scalar_sqrt, _array_sqrt, lambda x, out: 0.5 * G.reciprocal(out),
-                domain=(0.2, 4.0),
-                doc="Square root; raises ValueError for input < 0 (the gradient at 0 is inf)."),
-    Elementwise("abs", 1, abs, np.abs, lambda x, out: G.sign(x), kinks=(0.0,),
-                doc="|x|; the gradient at 0 is 0, as in PyTorch."),
+    Elementwise(
+        "exp", 1, _scalar_exp, np.exp, lambda x, out: out, domain=(-3.0, 3.0), doc="e ** x."
+    ),
+    Elementwise(
+        "log",
+        1,
+        _scalar_log,
+        _array_log,
+        lambda x, out: 1.0 / x,
+        domain=(0.2, 4.0),
+        doc="Natural logarithm; raises ValueError for input <= 0.",
+    ),
+    Elementwise(
+        "sqrt",
+        1,
+        _scalar_sqrt,
+        _array_sqrt,
+        lambda x, out: 0.5 * G.reciprocal(out),
+        domain=(0.2, 4.0),
+        doc="Square root; raises ValueError for input < 0 (the gradient at 0 is inf).",
+    ),
+    Elementwise(
+        "abs",
+        1,
+        abs,
+        np.abs,
+        lambda x, out: G.sign(x),
+        kinks=(0.0,),
+        doc="|x|; the gradient at 0 is 0, as in PyTorch.",
+    ),
     Elementwise("sin", 1, G.sin, np.sin, lambda x, out: G.cos(x), doc="Sine."),
     Elementwise("cos", 1, G.cos, np.cos, lambda x, out: -G.sin(x), doc="Cosine."),
-    Elementwise("erf", 1, math.erf, _np_erf, lambda x, out: G.erf_derivative(x),
-                doc="The error function."),
+    Elementwise(
+        "erf", 1, math.erf, _np_erf, lambda x, out: G.erf_derivative(x), doc="The error function."
+    ),
     # Activations (formulas and edge cases as in PyTorch).
-    Elementwise("tanh", 1, math.tanh, np.tanh, lambda x, out: 1.0 - out * out, "activation",
-                doc="Hyperbolic tangent."),
-    Elementwise("sigmoid", 1, G.sigmoid, G.sigmoid, lambda x, out: out * (1.0 - out),
-                "activation", doc="1 / (1 + e**-x), without overflow."),
-    Elementwise("relu", 1, _scalar_relu, lambda x: np.maximum(x, 0), _d_relu,
-                "activation", kinks=(0.0,),
-                doc="max(0, x); the gradient at 0 is 0."),
-    Elementwise("leaky_relu", 1, _scalar_leaky_relu, _array_leaky_relu,
-                lambda x, out, negative_slope=0.01: G.where(G.data(x) > 0, 1.0, negative_slope),
-                "activation", params=(("negative_slope", 0.01),), kinks=(0.0,),
-                doc="x for x > 0, else negative_slope * x."),
-    Elementwise("elu", 1, _scalar_elu, _array_elu,
-                lambda x, out, alpha=1.0: G.where(G.data(x) > 0, 1.0, out + alpha),
-                "activation", params=(("alpha", 1.0),), kinks=(0.0,),
-                doc="x for x > 0, else alpha * (e**x - 1)."),
-    Elementwise("celu", 1, _scalar_celu, _array_celu,
-                lambda x, out, alpha=1.0: G.where(G.data(x) > 0, 1.0, out / alpha + 1.0),
-                "activation", params=(("alpha", 1.0),), kinks=(0.0,),
-                doc="x for x > 0, else alpha * (e**(x / alpha) - 1)."),
-    Elementwise("gelu", 1, _gelu, _array_gelu, _d_gelu, "activation",
-                params=(("approximate", "none"),),
-                doc="x * Phi(x): the exact erf form, or approximate='tanh'."),
-    Elementwise("softplus", 1, G.softplus, G.softplus, _d_softplus, "activation",
-                params=(("beta", 1.0), ("threshold", 20.0)), kinks=(20.0,),
-                doc="log(1 + e**(beta x)) / beta; exactly x where beta x > threshold "
-                    "(PyTorch's rule)."),
-    Elementwise("mish", 1, _scalar_mish, lambda x: x * np.tanh(np.logaddexp(0.0, x)), _d_mish,
-                "activation", doc="x * tanh(softplus(x))."),
-    Elementwise("hardswish", 1, _scalar_hardswish,
-                lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, _d_hardswish, "activation",
-                domain=(-5.0, 5.0), kinks=(-3.0, 3.0),
-                doc="x * relu6(x + 3) / 6; its gradient is 0 at x = -3 and 1 at x = 3 "
-                    "(PyTorch's values)."),
-    Elementwise("relu6", 1, _scalar_relu6, lambda x: np.clip(x, 0.0, 6.0), _d_relu6,
-                "activation", domain=(-2.0, 8.0), kinks=(0.0, 6.0),
-                doc="min(max(0, x), 6)."),
+    Elementwise(
+        "tanh",
+        1,
+        math.tanh,
+        np.tanh,
+        lambda x, out: 1.0 - out * out,
+        "activation",
+        doc="Hyperbolic tangent.",
+    ),
+    Elementwise(
+        "sigmoid",
+        1,
+        G.sigmoid,
+        G.sigmoid,
+        lambda x, out: out * (1.0 - out),
+        "activation",
+        doc="1 / (1 + e**-x), without overflow.",
+    ),
+    Elementwise(
+        "relu",
+        1,
+        _scalar_relu,
+        lambda x: np.maximum(x, 0),
+        _d_relu,
+        "activation",
+        kinks=(0.0,),
+        doc="max(0, x); the gradient at 0 is 0.",
+    ),
+    Elementwise(
+        "leaky_relu",
+        1,
+        _scalar_leaky_relu,
+        _array_leaky_relu,
+        lambda x, out, negative_slope=0.01: G.where(G.data(x) > 0, 1.0, negative_slope),
+        "activation",
+        params=(("negative_slope", 0.01),),
+        kinks=(0.0,),
+        doc="x for x > 0, else negative_slope * x.",
+    ),
+    Elementwise(
+        "elu",
+        1,
+        _scalar_elu,
+        _array_elu,
+        lambda x, out, alpha=1.0: G.where(G.data(x) > 0, 1.0, out + alpha),
+        "activation",
+        params=(("alpha", 1.0),),
+        kinks=(0.0,),
+        doc="x for x > 0, else alpha * (e**x - 1).",
+    ),
+    Elementwise(
+        "celu",
+        1,
+        _scalar_celu,
+        _array_celu,
+        lambda x, out, alpha=1.0: G.where(G.data(x) > 0, 1.0, out / alpha + 1.0),
+        "activation",
+        params=(("alpha", 1.0),),
+        kinks=(0.0,),
+        doc="x for x > 0, else alpha * (e**(x / alpha) - 1).",
+    ),
+    Elementwise(
+        "gelu",
+        1,
+        _gelu,
+        _array_gelu,
+        _d_gelu,
+        "activation",
+        params=(("approximate", "none"),),
+        doc="x * Phi(x): the exact erf form, or approximate='tanh'.",
+    ),
+    Elementwise(
+        "softplus",
+        1,
+        G.softplus,
+        G.softplus,
+        _d_softplus,
+        "activation",
+        params=(("beta", 1.0), ("threshold", 20.0)),
+        kinks=(20.0,),
+        doc="log(1 + e**(beta x)) / beta; exactly x where beta x > threshold (PyTorch's rule).",
+    ),
+    Elementwise(
+        "mish",
+        1,
+        _scalar_mish,
+        lambda x: x * np.tanh(np.logaddexp(0.0, x)),
+        _d_mish,
+        "activation",
+        doc="x * tanh(softplus(x)).",
+    ),
+    Elementwise(
+        "hardswish",
+        1,
+        _scalar_hardswish,
+        lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0,
+        _d_hardswish,
+        "activation",
+        domain=(-5.0, 5.0),
+        kinks=(-3.0, 3.0),
+        doc="x * relu6(x + 3) / 6; its gradient is 0 at x = -3 and 1 at x = 3 (PyTorch's values).",
+    ),
+    Elementwise(
+        "relu6",
+        1,
+        _scalar_relu6,
+        lambda x: np.clip(x, 0.0, 6.0),
+        _d_relu6,
+        "activation",
+        domain=(-2.0, 8.0),
+        kinks=(0.0, 6.0),
+        doc="min(max(0, x), 6).",
+    ),
 ]
 
 REGISTRY: dict[str, Elementwise] = {e.name: e for e in _ENTRIES}
 
 #: Unary ops that are methods of both Value and Tensor (the draw command's functions).
-UNARY_METHODS: tuple[str, ...] = tuple(
-    e.name for e in _ENTRIES if e.arity == 1 and e.name != "neg"
-)
+UNARY_METHODS: tuple[str, ...] = tuple(e.name for e in _ENTRIES if e.arity == 1 and e.name != "neg")
 #: Activation names, in registry order (nn's activation modules and functional forms).
 ACTIVATIONS: tuple[str, ...] = tuple(e.name for e in _ENTRIES if e.kind == "activation")
 
@@ -425,9 +546,15 @@ def times(g: Any, d: Any) -> Any:
 N = TypeVar("N")  # the node type a method belongs to and returns: Value or Tensor
 
 
-def unary_method(name: str, owner: str, key: Any, apply: Callable[[N, Any], N],
-                 apply_with: Callable[[N, Any, tuple[Any, ...]], N], *,
-                 params: bool) -> Callable[..., N]:
+def unary_method(
+    name: str,
+    owner: str,
+    key: Any,
+    apply: Callable[[N, Any], N],
+    apply_with: Callable[[N, Any, tuple[Any, ...]], N],
+    *,
+    params: bool,
+) -> Callable[..., N]:
     """The method ``<owner>.<name>`` of the unary entry ``name``, with the entry's parameters.
 
     Value and Tensor write one line per op in their class body, through two tiny typed
@@ -455,11 +582,15 @@ def unary_method(name: str, owner: str, key: Any, apply: Callable[[N, Any], N],
     if entry.arity != 1:
         raise ValueError(f"{owner}.{name}: the registry entry {name!r} is not unary")
     if bool(entry.params) != params:
-        has = f"has parameters ({', '.join(p for p, _ in entry.params)})" if entry.params \
+        has = (
+            f"has parameters ({', '.join(p for p, _ in entry.params)})"
+            if entry.params
             else "has no parameters"
+        )
         factory = "_method_with" if entry.params else "_method"
-        raise TypeError(f"{owner}.{name}: the registry entry {has}; write "
-                        f"{name} = {factory}({name!r})")
+        raise TypeError(
+            f"{owner}.{name}: the registry entry {has}; write {name} = {factory}({name!r})"
+        )
     if entry.params:
         names = tuple(p for p, _ in entry.params)
         defaults = tuple(d for _, d in entry.params)
@@ -474,9 +605,14 @@ def unary_method(name: str, owner: str, key: Any, apply: Callable[[N, Any], N],
             return apply_with(self, key, _bind(name, names, defaults, args, kwargs))
 
         method: Callable[..., Any] = with_params
-        parameters = [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=d,
-                                        annotation=type(d)) for p, d in entry.params]
+        parameters = [
+            inspect.Parameter(
+                p, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=d, annotation=type(d)
+            )
+            for p, d in entry.params
+        ]
     else:
+
         def without_params(self: Any) -> Any:
             return apply(self, key)
 
@@ -487,28 +623,41 @@ def unary_method(name: str, owner: str, key: Any, apply: Callable[[N, Any], N],
     # The return type as the class's other methods show it (their module postpones
     # annotations): the name; typing.get_type_hints finds the class in ``module``.
     method.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [self_param, *parameters], return_annotation=owner)
+        [self_param, *parameters], return_annotation=owner
+    )
     method.__annotations__ = {p.name: p.annotation for p in parameters} | {
-        "return": ForwardRef(owner, module=module)}
+        "return": ForwardRef(owner, module=module)
+    }
     method.__name__ = name
     method.__qualname__ = f"{owner}.{name}"
     method.__module__ = module
-    method.__doc__ = (f"{entry.doc or name}\n\nElementwise; the op ``{name}`` of "
-                      "``autograd.core.registry.REGISTRY``.")
+    method.__doc__ = (
+        f"{entry.doc or name}\n\nElementwise; the op ``{name}`` of "
+        "``autograd.core.registry.REGISTRY``."
+    )
     return method
 
 
-def _bind(name: str, names: tuple[str, ...], defaults: tuple[Any, ...], args: tuple[Any, ...],
-          kwargs: dict[str, Any]) -> tuple[Any, ...]:
+def _bind(
+    name: str,
+    names: tuple[str, ...],
+    defaults: tuple[Any, ...],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> tuple[Any, ...]:
     """The parameters of a call, in order: Python's rules for positional and keyword arguments."""
     if len(args) > len(names):
-        raise TypeError(f"{name}() takes at most {len(names)} parameter(s) after the input "
-                        f"({', '.join(names)}), got {len(args)}")
-    values = list(args) + list(defaults[len(args):])
+        raise TypeError(
+            f"{name}() takes at most {len(names)} parameter(s) after the input "
+            f"({', '.join(names)}), got {len(args)}"
+        )
+    values = list(args) + list(defaults[len(args) :])
     for key, value in kwargs.items():
         if key not in names:
-            raise TypeError(f"{name}() got an unexpected keyword argument {key!r}; its "
-                            f"parameters are {', '.join(names)}")
+            raise TypeError(
+                f"{name}() got an unexpected keyword argument {key!r}; its "
+                f"parameters are {', '.join(names)}"
+            )
         i = names.index(key)
         if i < len(args):
             raise TypeError(f"{name}() got multiple values for argument {key!r}")

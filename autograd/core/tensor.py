@@ -36,6 +36,7 @@ ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = int | Sequence[int] | None
 Rule = Callable[[Any, tuple[Any, ...], Any, Any, tuple[bool, ...]], Sequence[Any]]
 
+
 def _as_float_array(data: Any, dtype: Any = None, what: str = "Tensor") -> np.ndarray:
     """``data`` as an array: float data keeps its dtype, other numbers become float64,
     unless ``dtype`` names the dtype (floating, integer or bool)."""
@@ -43,8 +44,10 @@ def _as_float_array(data: Any, dtype: Any = None, what: str = "Tensor") -> np.nd
         try:
             return np.asarray(data, dtype=dtype)
         except (TypeError, ValueError, OverflowError) as exc:
-            raise TypeError(f"{what}: cannot convert {type(data).__name__} to an array of "
-                            f"{np.dtype(dtype)}: {exc}") from None
+            raise TypeError(
+                f"{what}: cannot convert {type(data).__name__} to an array of "
+                f"{np.dtype(dtype)}: {exc}"
+            ) from None
     try:
         arr = np.asarray(data, dtype=dtype)
     except (TypeError, ValueError) as exc:
@@ -75,8 +78,9 @@ def _made_from_bools(data: Any) -> bool:
 def _op_result(name: str, out: Any) -> np.ndarray:
     """An op's result that is not an ndarray, as one (or an error naming the op)."""
     if isinstance(out, (str, bytes)) or out is None:
-        raise TypeError(f"Op {name!r}: the result must be an array of numbers, got "
-                        f"{type(out).__name__}")
+        raise TypeError(
+            f"Op {name!r}: the result must be an array of numbers, got {type(out).__name__}"
+        )
     return np.asarray(out)
 
 
@@ -84,8 +88,9 @@ def _op_integer_result(name: str, out: np.ndarray, inputs: tuple[Any, ...]) -> n
     """An integer or bool result: float64 in the graph (an integer result there would
     truncate every later gradient); anything else is refused."""
     if out.dtype.kind not in "biu":
-        raise TypeError(f"Op {name!r}: the result must be an array of real numbers, got dtype "
-                        f"{out.dtype}")
+        raise TypeError(
+            f"Op {name!r}: the result must be an array of real numbers, got dtype {out.dtype}"
+        )
     if any(getattr(t, "requires_grad", False) for t in inputs):
         return out.astype(np.float64)
     return out
@@ -150,8 +155,10 @@ class Op:
         if not isinstance(name, str):
             raise TypeError(f"Op: name must be a str, got {type(name).__name__} ({name!r})")
         if not callable(rule):
-            raise TypeError(f"Op {name!r}: rule must be callable as rule(g, inputs, out, saved, "
-                            f"needs), got {type(rule).__name__}")
+            raise TypeError(
+                f"Op {name!r}: rule must be callable as rule(g, inputs, out, saved, "
+                f"needs), got {type(rule).__name__}"
+            )
         self.name = name
         self.rule = rule
         # What the rule reads of the values (not the shapes) of its inputs and output:
@@ -169,8 +176,9 @@ class Op:
         except AttributeError:
             for t in inputs:
                 if not isinstance(t, Tensor):
-                    raise TypeError(f"Op {self.name!r}: inputs must be Tensors, got "
-                                    f"{type(t).__name__}") from None
+                    raise TypeError(
+                        f"Op {self.name!r}: inputs must be Tensors, got {type(t).__name__}"
+                    ) from None
             raise
 
     def __repr__(self) -> str:
@@ -242,17 +250,23 @@ def _fitted(grad: Any, like: np.ndarray, op: str, recorded: bool) -> Any:
 def _gradient_array(grad: Any, op: str) -> np.ndarray:
     """A rule's gradient that is not an ndarray, as one, or an error naming the op."""
     if isinstance(grad, (str, bytes, dict, set)) or not isinstance(
-            grad, (list, tuple, int, float, np.generic)):
-        raise TypeError(f"{op}: its gradient rule returned a {type(grad).__name__} as a "
-                        "gradient; expected an array of numbers (or None)")
+        grad, (list, tuple, int, float, np.generic)
+    ):
+        raise TypeError(
+            f"{op}: its gradient rule returned a {type(grad).__name__} as a "
+            "gradient; expected an array of numbers (or None)"
+        )
     try:
         arr = np.asarray(grad)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{op}: its gradient rule returned a gradient that is not an array of "
-                        f"numbers ({exc})") from None
+        raise TypeError(
+            f"{op}: its gradient rule returned a gradient that is not an array of numbers ({exc})"
+        ) from None
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{op}: its gradient rule returned a gradient of dtype {arr.dtype}; "
-                        "expected real numbers")
+        raise TypeError(
+            f"{op}: its gradient rule returned a gradient of dtype {arr.dtype}; "
+            "expected real numbers"
+        )
     return arr
 
 
@@ -284,7 +298,8 @@ def _version_error(t: Tensor, node: Tensor, which: str) -> RuntimeError:
         f"inplace operation: the Tensor{label} of shape {t.shape} ({which} of {node._op!r}) is "
         f"at version {t._version}, changed by {getattr(t, '_vinfo', _NEVER)[1]!r} "
         f"after {node._op!r} saved it; {node._op!r} needs the values it had then. Do the "
-        "in-place change after backward (or compute the graph again); no .grad was written")
+        "in-place change after backward (or compute the graph again); no .grad was written"
+    )
 
 
 def _constant(data: np.ndarray, like: Tensor | type[Tensor] | None = None) -> Tensor:
@@ -316,7 +331,7 @@ def _formula_reads(d: Any, arity: int) -> Reads:
     for ins in dis.get_instructions(code):
         if ins.opname.startswith("LOAD_FAST") or ins.opname in ("LOAD_DEREF", "LOAD_CLOSURE"):
             used.update(ins.argval if isinstance(ins.argval, tuple) else (ins.argval,))
-    names = code.co_varnames[:code.co_argcount]
+    names = code.co_varnames[: code.co_argcount]
     if len(names) < arity + 1:
         return ALL
     return tuple(n in used for n in names[:arity]), names[arity] in used
@@ -328,12 +343,15 @@ def _elementwise_op(spec: Elementwise) -> Op:
     reads = _formula_reads(d, spec.arity)
     if spec.arity == 1:
         if callable(d) and spec.params:
+
             def unary_with(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Any:
                 return (g * d(inputs[0], out, *saved),)
+
             return Op(spec.name, unary_with, reads)
         if callable(d):
-            return Op(spec.name, lambda g, inputs, out, saved, needs: (g * d(inputs[0], out),),
-                      reads)
+            return Op(
+                spec.name, lambda g, inputs, out, saved, needs: (g * d(inputs[0], out),), reads
+            )
         return Op(spec.name, lambda g, inputs, out, saved, needs: (times(g, d),), reads)
 
     def binary(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Any:
@@ -414,15 +432,18 @@ def _operand(x: Any, like: Tensor | None, op: str) -> Tensor:
     dtype: Any = like.data.dtype if like is not None else np.dtype(np.float64)
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         if dtype.kind != "f":  # an integer or bool Tensor: a float promotes it, as in numpy
-            dtype = (np.float64 if isinstance(x, float)
-                     else dtype if dtype.kind in "iu" else np.int64)
+            dtype = (
+                np.float64 if isinstance(x, float) else dtype if dtype.kind in "iu" else np.int64
+            )
         try:
             return _constant(np.asarray(x, dtype=dtype), like)
         except OverflowError:
-            raise OverflowError(f"{op}: an integer of {int(x).bit_length()} bits is too large "
-                                f"for {np.dtype(dtype)}") from None
-    if isinstance(x, np.ndarray) and (x.dtype.kind == "f" or (
-            dtype.kind != "f" and x.dtype.kind in "biu")):
+            raise OverflowError(
+                f"{op}: an integer of {int(x).bit_length()} bits is too large for {np.dtype(dtype)}"
+            ) from None
+    if isinstance(x, np.ndarray) and (
+        x.dtype.kind == "f" or (dtype.kind != "f" and x.dtype.kind in "biu")
+    ):
         return _constant(x, like)
     if type(x).__name__ == "Value":
         raise TypeError(
@@ -454,8 +475,9 @@ def _stacked(items: Sequence[Any], op: str) -> Tensor:
     if len(items) == 0:
         return _constant(np.zeros(0))
     like = next((t for t in items if isinstance(t, Tensor)), None)
-    parts = [_stacked(x, op) if isinstance(x, (list, tuple)) else _operand(x, like, op)
-             for x in items]
+    parts = [
+        _stacked(x, op) if isinstance(x, (list, tuple)) else _operand(x, like, op) for x in items
+    ]
     return stack(parts)
 
 
@@ -483,13 +505,13 @@ def _axes(axis: Axis, ndim: int, op: str) -> tuple[int, ...] | None:
         return None
     axes = (axis,) if isinstance(axis, (int, np.integer, bool, float, str)) else axis
     if not isinstance(axes, (tuple, list)):
-        raise TypeError(f"{op}: axis must be None, an integer or a tuple of integers, "
-                        f"got {axis!r}")
+        raise TypeError(f"{op}: axis must be None, an integer or a tuple of integers, got {axis!r}")
     out = []
     for a in axes:
         if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
-            raise TypeError(f"{op}: axis must be None, an integer or a tuple of integers, "
-                            f"got {axis!r}")
+            raise TypeError(
+                f"{op}: axis must be None, an integer or a tuple of integers, got {axis!r}"
+            )
         if not -ndim <= a < ndim:  # a 0-d tensor has no axes at all, as in numpy
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
         out.append(int(a) % max(ndim, 1))
@@ -525,16 +547,20 @@ def _tensor_index(index: Tensor) -> np.ndarray:
     if d.dtype.kind in "biu":
         return d
     if getattr(index, "_from_bool", False):
-        raise IndexError("getitem: this index Tensor was made from bools; a Tensor index "
-                         "holds integer positions: give a bool mask as a bool Tensor "
-                         "(dtype=bool) or a numpy bool array")
+        raise IndexError(
+            "getitem: this index Tensor was made from bools; a Tensor index "
+            "holds integer positions: give a bool mask as a bool Tensor "
+            "(dtype=bool) or a numpy bool array"
+        )
     # count_nonzero, not .all(): a fraction of the cost on the small arrays indices are.
     finite = np.count_nonzero(np.isfinite(d)) == d.size
     ix = d.astype(np.intp) if finite else d
     if not finite or np.count_nonzero(ix != d):
         bad = ~np.isfinite(d) | (d != np.trunc(d))
-        raise IndexError(f"getitem: a Tensor index must hold integral values; "
-                         f"{int(bad.sum())} of {d.size} are not (first {float(d[bad].flat[0])!r})")
+        raise IndexError(
+            f"getitem: a Tensor index must hold integral values; "
+            f"{int(bad.sum())} of {d.size} are not (first {float(d[bad].flat[0])!r})"
+        )
     return ix
 
 
@@ -560,12 +586,23 @@ class Tensor:
     """
 
     __slots__ = (
-        "data", "grad", "requires_grad", "label",
-        "_op", "_parents", "_rule", "_saved", "_scope", "_origin", "__weakref__",
+        "data",
+        "grad",
+        "requires_grad",
+        "label",
+        "_op",
+        "_parents",
+        "_rule",
+        "_saved",
+        "_scope",
+        "_origin",
+        "__weakref__",
         "_from_bool",  # set only by __init__, and only for bool data (refused as an index)
         # Set only when used: the clock's value when the op was recorded (graph nodes);
         # the version count, and (the clock's tick, the op) of the last in-place change.
-        "_epoch", "_vcount", "_vinfo",
+        "_epoch",
+        "_vcount",
+        "_vinfo",
     )
 
     _GRAD_RESET = None
@@ -601,24 +638,31 @@ class Tensor:
             try:
                 kind = np.dtype(dtype).kind
             except TypeError:
-                raise TypeError(f"Tensor: dtype must be a numpy dtype such as 'float32', "
-                                f"'int64' or 'bool', got {dtype!r}") from None
+                raise TypeError(
+                    f"Tensor: dtype must be a numpy dtype such as 'float32', "
+                    f"'int64' or 'bool', got {dtype!r}"
+                ) from None
             if kind not in "biuf":
-                raise TypeError(f"Tensor: dtype must be a floating, integer or bool type, "
-                                f"got {np.dtype(dtype)}")
+                raise TypeError(
+                    f"Tensor: dtype must be a floating, integer or bool type, got {np.dtype(dtype)}"
+                )
         if type(requires_grad) is not bool and not isinstance(requires_grad, np.bool_):
-            raise TypeError(f"Tensor: requires_grad must be True or False, got "
-                            f"{requires_grad!r}")
+            raise TypeError(f"Tensor: requires_grad must be True or False, got {requires_grad!r}")
         if type(data) is not np.ndarray and isinstance(data, np.ma.MaskedArray):
-            raise TypeError("Tensor: masked arrays are not supported (the mask would be "
-                            "dropped); fill them first, e.g. data.filled(0.0)")
+            raise TypeError(
+                "Tensor: masked arrays are not supported (the mask would be "
+                "dropped); fill them first, e.g. data.filled(0.0)"
+            )
         self.data = _as_float_array(data, dtype)
         if self.data.dtype.kind == "f" and (
-                from_bool or (self.data is not data and _made_from_bools(data))):
+            from_bool or (self.data is not data and _made_from_bools(data))
+        ):
             self._from_bool = True
         if requires_grad and self.data.dtype.kind != "f":
-            raise RuntimeError(f"Tensor: only Tensors of floating point dtype can require "
-                               f"gradients; this one is {self.data.dtype}")
+            raise RuntimeError(
+                f"Tensor: only Tensors of floating point dtype can require "
+                f"gradients; this one is {self.data.dtype}"
+            )
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.label = label
@@ -690,8 +734,10 @@ class Tensor:
             raise TypeError(f"requires_grad_: expected True or False, got {requires_grad!r}")
         flag = bool(requires_grad)
         if flag and self.data.dtype.kind != "f":
-            raise RuntimeError(f"requires_grad_: only Tensors of floating point dtype can "
-                               f"require gradients; this one is {self.data.dtype}")
+            raise RuntimeError(
+                f"requires_grad_: only Tensors of floating point dtype can "
+                f"require gradients; this one is {self.data.dtype}"
+            )
         if self._parents and not flag:
             raise RuntimeError(
                 f"requires_grad_: this tensor is the result of {self._op!r}, not a leaf; "
@@ -707,11 +753,18 @@ class Tensor:
         plain-array ``.grad`` and their flags; a graph node is refused (its graph holds
         gradient rules, not data): pickle ``t.detach()``."""
         if self._parents:
-            raise TypeError(f"cannot pickle a Tensor computed by {self._op!r} (a node of a graph); "
-                            "pickle t.detach() or t.data instead (leaves and parameters pickle)")
+            raise TypeError(
+                f"cannot pickle a Tensor computed by {self._op!r} (a node of a graph); "
+                "pickle t.detach() or t.data instead (leaves and parameters pickle)"
+            )
         grad = self.grad.data if isinstance(self.grad, Tensor) else self.grad
-        state = (self.data, grad, self.requires_grad, self.label,
-                 getattr(self, "_from_bool", False))
+        state = (
+            self.data,
+            grad,
+            self.requires_grad,
+            self.label,
+            getattr(self, "_from_bool", False),
+        )
         return _rebuild_tensor, (type(self), state, getattr(self, "__dict__", None))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
@@ -744,8 +797,10 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
-            raise ValueError(f"bool(): the truth value of a Tensor with {self.data.size} "
-                             "elements is ambiguous; use (t == x).data.all() or .any()")
+            raise ValueError(
+                f"bool(): the truth value of a Tensor with {self.data.size} "
+                "elements is ambiguous; use (t == x).data.all() or .any()"
+            )
         return bool(self.data.reshape(()))
 
     def __int__(self) -> int:
@@ -755,8 +810,10 @@ class Tensor:
 
     def __index__(self) -> int:
         if self.data.size != 1 or self.data.dtype.kind not in "biu":
-            raise TypeError("only integer tensors of a single element can be converted to an "
-                            f"index (this one is {self.data.dtype}, shape {self.shape})")
+            raise TypeError(
+                "only integer tensors of a single element can be converted to an "
+                f"index (this one is {self.data.dtype}, shape {self.shape})"
+            )
         return int(self.data.reshape(()))
 
     @property
@@ -853,8 +910,11 @@ class Tensor:
             if value.data.size != 1:
                 raise ValueError(f"fill_: value must be one number, got shape {value.shape}")
             value = value.data.reshape(())
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) and not (
-                isinstance(value, np.ndarray) and value.ndim == 0):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, np.number))
+            and not (isinstance(value, np.ndarray) and value.ndim == 0)
+        ):
             raise TypeError(f"fill_: value must be a number, got {type(value).__name__}")
         return _inplace(self, value, None, "fill_")
 
@@ -871,8 +931,9 @@ class Tensor:
         if min is None and max is None:
             raise ValueError("clamp_: at least one of min and max must be given")
         for name, v in (("min", min), ("max", max)):
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float,
-                                                                          np.number))):
+            if v is not None and (
+                isinstance(v, bool) or not isinstance(v, (int, float, np.number))
+            ):
                 raise TypeError(f"clamp_: {name} must be a number or None, got {v!r}")
         return _inplace(self, (min, max), None, "clamp_")
 
@@ -974,8 +1035,7 @@ class Tensor:
     def sum(self, axis: Axis = None, keepdims: bool = False, **numpy_kwargs: Any) -> Tensor:
         _numpy_reduction_kwargs("sum", numpy_kwargs)
         axes = _axes(axis, self.ndim, "sum")
-        return _record(self.data.sum(axis=axes, keepdims=keepdims), _SUM, (self,),
-                       (axes, keepdims))
+        return _record(self.data.sum(axis=axes, keepdims=keepdims), _SUM, (self,), (axes, keepdims))
 
     def mean(self, axis: Axis = None, keepdims: bool = False, **numpy_kwargs: Any) -> Tensor:
         _numpy_reduction_kwargs("mean", numpy_kwargs)
@@ -1024,8 +1084,7 @@ class Tensor:
         if self.data.size == 0:
             raise ValueError(f"{op}: the tensor is empty (shape {self.shape})")
         rule = _MAX if op == "max" else _MIN
-        return _record(fn(self.data, axis=axes, keepdims=keepdims), rule, (self,),
-                       (axes, keepdims))
+        return _record(fn(self.data, axis=axes, keepdims=keepdims), rule, (self,), (axes, keepdims))
 
     # -- shape ---------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
@@ -1035,8 +1094,10 @@ class Tensor:
         try:
             out = self.data.reshape(shape)
         except (ValueError, TypeError):
-            raise ValueError(f"reshape: cannot reshape a tensor of shape {self.shape} "
-                             f"({self.size} elements) into {tuple(shape)}") from None
+            raise ValueError(
+                f"reshape: cannot reshape a tensor of shape {self.shape} "
+                f"({self.size} elements) into {tuple(shape)}"
+            ) from None
         return _record(out, _RESHAPE, (self,))
 
     def transpose(self, *axes: Any) -> Tensor:
@@ -1068,8 +1129,9 @@ class Tensor:
     def _scatter(self, index: Any, basic: bool, shape: tuple[int, ...]) -> Tensor:
         """Zeros of ``shape`` with this tensor added at ``index`` (repeats accumulate):
         getitem's gradient, an op of its own so that it can be differentiated again."""
-        return _record(vjp.scatter_array(self.data, index, basic, shape), _SCATTER, (self,),
-                       (index, basic))
+        return _record(
+            vjp.scatter_array(self.data, index, basic, shape), _SCATTER, (self,), (index, basic)
+        )
 
     def index_put(self, index: Any, value: ArrayLike) -> Tensor:
         """A copy of this tensor with ``value`` written at ``index`` (``out[index] = value``,
@@ -1084,15 +1146,19 @@ class Tensor:
         (array([1., 0., 3.]), array(2.))
         """
         index = _plain_index(index)
-        v = value if isinstance(value, Tensor) else _constant(
-            _as_float_array(value, self.data.dtype, "index_put"))
+        v = (
+            value
+            if isinstance(value, Tensor)
+            else _constant(_as_float_array(value, self.data.dtype, "index_put"))
+        )
         out = self.data.copy()
         keep = np.ones_like(self.data)
         try:
             out[index] = v.data
         except (IndexError, ValueError) as exc:
-            raise type(exc)(f"index_put: {exc} (tensor shape {self.shape}, value shape "
-                            f"{v.shape})") from None
+            raise type(exc)(
+                f"index_put: {exc} (tensor shape {self.shape}, value shape {v.shape})"
+            ) from None
         keep[index] = 0
         return _record(out, _INDEX_PUT, (self, v), (index, keep))
 
@@ -1121,8 +1187,10 @@ class Tensor:
         try:
             dt = np.dtype(dtype)
         except TypeError:
-            raise TypeError(f"astype: dtype must be a numpy dtype such as 'float32', 'int64' "
-                            f"or 'bool', got {dtype!r}") from None
+            raise TypeError(
+                f"astype: dtype must be a numpy dtype such as 'float32', 'int64' "
+                f"or 'bool', got {dtype!r}"
+            ) from None
         if dt.kind == "f":
             return _record(self.data.astype(dt), _CAST, (self,))
         if dt.kind not in "biu":
@@ -1144,8 +1212,12 @@ class Tensor:
         array([2., 4., 6.])
         """
         if not self.requires_grad:
-            how = (f"it was computed by {self._op!r} under no_grad() or from inputs without "
-                   "requires_grad=True" if self._op else "it is a leaf with requires_grad=False")
+            how = (
+                f"it was computed by {self._op!r} under no_grad() or from inputs without "
+                "requires_grad=True"
+                if self._op
+                else "it is a leaf with requires_grad=False"
+            )
             raise RuntimeError(f"backward: this tensor does not require grad: {how}")
         if gradient is None:
             if self.data.size != 1:
@@ -1162,14 +1234,14 @@ class Tensor:
             raw = gradient.data if isinstance(gradient, Tensor) else gradient
             kind = np.asarray(raw).dtype.kind if not isinstance(raw, (str, bytes)) else "U"
             if kind not in "biuf":
-                raise TypeError(f"backward: gradient must be real numbers of shape {self.shape} "
-                                f"(a Tensor or an array), got {type(raw).__name__}"
-                                + (f" of dtype {np.asarray(raw).dtype}" if kind != "U" else ""))
+                raise TypeError(
+                    f"backward: gradient must be real numbers of shape {self.shape} "
+                    f"(a Tensor or an array), got {type(raw).__name__}"
+                    + (f" of dtype {np.asarray(raw).dtype}" if kind != "U" else "")
+                )
             seed = np.array(raw, dtype=self.data.dtype)
         if gradient is not None and seed.shape != self.shape:
-            raise ValueError(
-                f"backward: gradient has shape {seed.shape}, expected {self.shape}"
-            )
+            raise ValueError(f"backward: gradient has shape {seed.shape}, expected {self.shape}")
         if create_graph and not isinstance(seed, Tensor):
             seed = _constant(seed)
         run_backward(self, seed, create_graph, sweep_arrays)
@@ -1187,20 +1259,25 @@ class Tensor:
             needs = tuple(map(_requires_grad, parents))
             inputs = parents if recorded else tuple(map(_data, parents))
         grads = self._rule.rule(  # type: ignore[union-attr]
-            g, inputs, self if recorded else self.data, self._saved, needs)
+            g, inputs, self if recorded else self.data, self._saved, needs
+        )
         try:
             count = len(grads)
         except TypeError:  # None, a generator, a number: (a str or dict fails per gradient)
-            raise TypeError(f"{self._op}: its gradient rule returned a {type(grads).__name__}; "
-                            f"expected a tuple with one gradient (or None) per input ({n})"
-                            ) from None
+            raise TypeError(
+                f"{self._op}: its gradient rule returned a {type(grads).__name__}; "
+                f"expected a tuple with one gradient (or None) per input ({n})"
+            ) from None
         if count != n:
             if not isinstance(grads, (tuple, list)):
-                raise TypeError(f"{self._op}: its gradient rule returned a "
-                                f"{type(grads).__name__}; expected a tuple with one gradient "
-                                f"(or None) per input ({n})")
-            raise ValueError(f"{self._op}: its gradient rule returned {len(grads)} gradient(s) "
-                             f"for {n} input(s)")
+                raise TypeError(
+                    f"{self._op}: its gradient rule returned a "
+                    f"{type(grads).__name__}; expected a tuple with one gradient "
+                    f"(or None) per input ({n})"
+                )
+            raise ValueError(
+                f"{self._op}: its gradient rule returned {len(grads)} gradient(s) for {n} input(s)"
+            )
         return grads, needs
 
     # What the graph core's sweeps call (graph.sweep_arrays, the fused plain sweep, calls
@@ -1214,8 +1291,10 @@ class Tensor:
         if self._epoch != VERSION_CLOCK[0]:  # an in-place change since: did it touch us?
             _check_versions(self)
         grads, needs = self._rule_grads(g, recorded)
-        return [_fitted(pg, parent.data, self._op, recorded) if pg is not None and need
-                else None for parent, pg, need in zip(self._parents, grads, needs, strict=True)]
+        return [
+            _fitted(pg, parent.data, self._op, recorded) if pg is not None and need else None
+            for parent, pg, need in zip(self._parents, grads, needs, strict=True)
+        ]
 
     def _accumulate_leaf(self, g: Any, shared: bool) -> None:
         """Add ``g`` to this leaf's grad, in place once the leaf owns an ndarray."""
@@ -1254,14 +1333,20 @@ class Tensor:
         elif len(kwargs) == 1 and len(inputs) == 2 and type(inputs[0]) is np.ndarray:
             # ``array += t`` (an optimizer's update on .data): on the data, t not in a graph
             b, out = inputs[1], kwargs.get("out")
-            if (type(out) is tuple and len(out) == 1 and out[0] is inputs[0]
-                    and isinstance(b, Tensor)
-                    and not (b.requires_grad and PER_THREAD.state.grad_enabled)):
+            if (
+                type(out) is tuple
+                and len(out) == 1
+                and out[0] is inputs[0]
+                and isinstance(b, Tensor)
+                and not (b.requires_grad and PER_THREAD.state.grad_enabled)
+            ):
                 return getattr(ufunc, method)(out[0], b.data, out=out)
         if _tracks_grad((inputs, kwargs)) and not _bool_ufunc(ufunc):
             call = f"np.{name}" if method == "__call__" else f"np.{name}.{method}"
-            raise TypeError(f"{call} would drop the graph of a Tensor that requires grad; "
-                            f"{_UFUNC_HINTS.get(name, _HINT)}")
+            raise TypeError(
+                f"{call} would drop the graph of a Tensor that requires grad; "
+                f"{_UFUNC_HINTS.get(name, _HINT)}"
+            )
         return getattr(ufunc, method)(*_unwrapped(inputs), **_unwrapped(kwargs))
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
@@ -1273,8 +1358,10 @@ class Tensor:
             return func(*_unwrapped(args), **_unwrapped(kwargs))
         module = func.__module__ or "numpy"
         where = "np.linalg" if "linalg" in module else "np.fft" if "fft" in module else "np"
-        raise TypeError(f"{where}.{name} would drop the graph of a Tensor that requires grad; "
-                        f"{_FUNCTION_HINTS.get(name, _HINT)}")
+        raise TypeError(
+            f"{where}.{name} would drop the graph of a Tensor that requires grad; "
+            f"{_FUNCTION_HINTS.get(name, _HINT)}"
+        )
 
 
 Tensor._result_class = Tensor
@@ -1285,8 +1372,9 @@ _grad_slot_get, _grad_slot_set = _GRAD_SLOT.__get__, _GRAD_SLOT.__set__
 def _comparable(other: object) -> bool:
     """Whether ``==`` compares elementwise (numbers, arrays, Tensors, lists), rather than
     falling back to identity (None, strings, Values, other objects)."""
-    return isinstance(other, (Tensor, np.ndarray, int, float, np.number, np.bool_, list,
-                              tuple)) and not isinstance(other, (str, bytes))
+    return isinstance(
+        other, (Tensor, np.ndarray, int, float, np.number, np.bool_, list, tuple)
+    ) and not isinstance(other, (str, bytes))
 
 
 def _compare(ufunc: Any, a: Tensor, other: Any, op: str) -> Tensor:
@@ -1298,13 +1386,17 @@ def _compare(ufunc: Any, a: Tensor, other: Any, op: str) -> Tensor:
     elif type(other).__name__ == "Value":
         raise TypeError(f"{op}: cannot compare a Tensor with a Value; use value.data")
     else:
-        o = _as_float_array(other, what=op) if not isinstance(other, (list, tuple)) \
+        o = (
+            _as_float_array(other, what=op)
+            if not isinstance(other, (list, tuple))
             else np.asarray(other)
+        )
     try:
         out = ufunc(a.data, o)
     except ValueError:
-        raise ValueError(f"{op}: shapes {a.shape} and {np.shape(o)} cannot be broadcast "
-                         "together") from None
+        raise ValueError(
+            f"{op}: shapes {a.shape} and {np.shape(o)} cannot be broadcast together"
+        ) from None
     return _constant(np.asarray(out), a)
 
 
@@ -1351,17 +1443,22 @@ def _inplace(self: Tensor, other: Any, ufunc: Any, op: str, index: Any = None) -
     state = PER_THREAD.state
     if state.grad_enabled:
         if self.requires_grad:
-            what = (f"a leaf Variable that requires grad is being used in an in-place operation "
-                    f"({op})" if not self._parents else
-                    f"{op}: an in-place operation on a tensor that requires grad (the result of "
-                    f"{self._op!r})")
-            raise RuntimeError(f"{what}; change it under no_grad() (as an optimizer does), or "
-                               "write it out of place (t = t + x)")
+            what = (
+                f"a leaf Variable that requires grad is being used in an in-place operation ({op})"
+                if not self._parents
+                else f"{op}: an in-place operation on a tensor that requires grad (the result of "
+                f"{self._op!r})"
+            )
+            raise RuntimeError(
+                f"{what}; change it under no_grad() (as an optimizer does), or "
+                "write it out of place (t = t + x)"
+            )
         if isinstance(other, Tensor) and other.requires_grad:
             raise RuntimeError(
                 f"{op}: the tensor does not require grad but the value written into it does; "
                 "an in-place change would drop that value's graph: write it out of place "
-                "(t = t + x; autograd.where or stack to build a tensor from parts)")
+                "(t = t + x; autograd.where or stack to build a tensor from parts)"
+            )
     d = self.data
     o: Any = other.data if isinstance(other, Tensor) else other
     if type(o).__name__ == "Value":
@@ -1382,25 +1479,31 @@ def _inplace(self: Tensor, other: Any, ufunc: Any, op: str, index: Any = None) -
                 raise ValueError("shape")
             np.copyto(d, o, casting="unsafe")
     except TypeError as exc:  # numpy's casting error (int tensor += float)
-        raise RuntimeError(f"{op}: the result type of {d.dtype} and {np.asarray(o).dtype} "
-                           f"cannot be written into this {d.dtype} tensor in place ({exc})"
-                           ) from None
+        raise RuntimeError(
+            f"{op}: the result type of {d.dtype} and {np.asarray(o).dtype} "
+            f"cannot be written into this {d.dtype} tensor in place ({exc})"
+        ) from None
     except ValueError as exc:
         if not d.flags.writeable:
-            raise ValueError(f"{op}: this tensor's array is read-only (a broadcast view?); "
-                             "it cannot be changed in place") from None
+            raise ValueError(
+                f"{op}: this tensor's array is read-only (a broadcast view?); "
+                "it cannot be changed in place"
+            ) from None
         if op == "setitem":
             raise ValueError(f"setitem: {exc} (tensor shape {d.shape})") from None
-        raise ValueError(f"{op}: a value of shape {np.shape(o)} cannot be written into a "
-                         f"tensor of shape {d.shape}") from None
+        raise ValueError(
+            f"{op}: a value of shape {np.shape(o)} cannot be written into a "
+            f"tensor of shape {d.shape}"
+        ) from None
     except IndexError as exc:
         raise IndexError(f"setitem: {exc} (tensor shape {d.shape})") from None
     mark_changed((self,), op)
     return self
 
 
-def _rebuild_tensor(cls: type[Tensor], state: tuple[Any, ...],
-                    extra: dict[str, Any] | None) -> Tensor:
+def _rebuild_tensor(
+    cls: type[Tensor], state: tuple[Any, ...], extra: dict[str, Any] | None
+) -> Tensor:
     """Unpickle a leaf (``Tensor.__reduce_ex__``)."""
     data, grad, requires_grad, label, from_bool = state
     t = cls.__new__(cls)
@@ -1420,8 +1523,9 @@ def _numpy_reduction_kwargs(op: str, kwargs: dict[str, Any]) -> None:
             continue
         if key == "where" and value is True:
             continue
-        raise TypeError(f"{op}: unsupported argument {key}={value!r} (Tensor.{op} takes axis "
-                        "and keepdims)")
+        raise TypeError(
+            f"{op}: unsupported argument {key}={value!r} (Tensor.{op} takes axis and keepdims)"
+        )
 
 
 def _one_axis(axis: Any, ndim: int, op: str) -> int:
@@ -1434,8 +1538,9 @@ def _one_axis(axis: Any, ndim: int, op: str) -> int:
 def _matmul(a: Tensor, b: Tensor) -> Tensor:
     x, y = a.data, b.data
     if x.ndim == 0 or y.ndim == 0:
-        raise ValueError(f"matmul: both operands need at least one dimension, got shapes "
-                         f"{x.shape} and {y.shape}")
+        raise ValueError(
+            f"matmul: both operands need at least one dimension, got shapes {x.shape} and {y.shape}"
+        )
     k_x = x.shape[-1]
     k_y = y.shape[-2] if y.ndim > 1 else y.shape[0]
     if k_x != k_y:
@@ -1443,8 +1548,10 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
     try:
         out = np.matmul(x, y)
     except ValueError:
-        raise ValueError(f"matmul: batch dimensions of shapes {x.shape} and {y.shape} "
-                         "cannot be broadcast together") from None
+        raise ValueError(
+            f"matmul: batch dimensions of shapes {x.shape} and {y.shape} "
+            "cannot be broadcast together"
+        ) from None
     return _record(out, _MATMUL, (a, b))
 
 
@@ -1460,8 +1567,10 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if wd.ndim != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got {wd.shape}")
     if xd.ndim == 0 or xd.shape[-1] != wd.shape[1]:
-        raise ValueError(f"linear: input of shape {xd.shape} does not match weight of shape "
-                         f"{wd.shape}: expected last dimension {wd.shape[1]} (in_features)")
+        raise ValueError(
+            f"linear: input of shape {xd.shape} does not match weight of shape "
+            f"{wd.shape}: expected last dimension {wd.shape[1]} (in_features)"
+        )
     out = np.matmul(xd, wd.T)
     if bias is None:
         return _record(out, _LINEAR, (x, weight))
@@ -1489,8 +1598,11 @@ def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     try:
         out = np.concatenate([t.data for t in ts], axis=ax)
     except ValueError:
-        raise ValueError("concatenate: shapes " + ", ".join(str(t.shape) for t in ts)
-                         + f" do not match outside axis {axis}") from None
+        raise ValueError(
+            "concatenate: shapes "
+            + ", ".join(str(t.shape) for t in ts)
+            + f" do not match outside axis {axis}"
+        ) from None
     return _record(out, _CONCATENATE, tuple(ts), ax)
 
 
@@ -1504,8 +1616,9 @@ def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     ax = _one_axis(axis, ts[0].ndim + 1, "stack")
     shapes = {t.shape for t in ts}
     if len(shapes) != 1:
-        raise ValueError("stack: all tensors need the same shape, got "
-                         + ", ".join(str(t.shape) for t in ts))
+        raise ValueError(
+            "stack: all tensors need the same shape, got " + ", ".join(str(t.shape) for t in ts)
+        )
     out = np.stack([t.data for t in ts], axis=ax)
     return _record(out, _STACK, tuple(ts), ax)
 
@@ -1522,8 +1635,9 @@ def where(cond: Any, a: ArrayLike, b: ArrayLike) -> Tensor:
     try:
         out = np.where(c, ta.data, tb.data)
     except ValueError:
-        raise ValueError(f"where: shapes {c.shape}, {ta.shape} and {tb.shape} cannot be broadcast "
-                         "together") from None
+        raise ValueError(
+            f"where: shapes {c.shape}, {ta.shape} and {tb.shape} cannot be broadcast together"
+        ) from None
     return _record(out, _WHERE, (ta, tb), c)
 
 
@@ -1548,50 +1662,126 @@ def minimum(a: ArrayLike, b: ArrayLike) -> Tensor:
 
 
 _UFUNC_BINARY: dict[str, Any] = {
-    "add": Tensor.__add__, "subtract": Tensor.__sub__, "multiply": Tensor.__mul__,
-    "true_divide": Tensor.__truediv__, "divide": Tensor.__truediv__, "power": Tensor.__pow__,
-    "matmul": _matmul, "maximum": maximum, "minimum": minimum,
+    "add": Tensor.__add__,
+    "subtract": Tensor.__sub__,
+    "multiply": Tensor.__mul__,
+    "true_divide": Tensor.__truediv__,
+    "divide": Tensor.__truediv__,
+    "power": Tensor.__pow__,
+    "matmul": _matmul,
+    "maximum": maximum,
+    "minimum": minimum,
 }
 _UFUNC_UNARY = {
-    "negative": "__neg__", "exp": "exp", "log": "log", "sqrt": "sqrt", "absolute": "abs",
-    "sin": "sin", "cos": "cos", "tanh": "tanh", "positive": "__pos__", "square": "_square",
+    "negative": "__neg__",
+    "exp": "exp",
+    "log": "log",
+    "sqrt": "sqrt",
+    "absolute": "abs",
+    "sin": "sin",
+    "cos": "cos",
+    "tanh": "tanh",
+    "positive": "__pos__",
+    "square": "_square",
 }
 _UFUNC_COMPARE = {"less", "less_equal", "greater", "greater_equal", "equal", "not_equal"}
-_HINT = ("use the Tensor's methods and operators or autograd's functions (or call it on "
-         "t.detach() if no gradient should flow)")
+_HINT = (
+    "use the Tensor's methods and operators or autograd's functions (or call it on "
+    "t.detach() if no gradient should flow)"
+)
 _UFUNC_HINTS = {
-    "square": "use t ** 2", "reciprocal": "use 1 / t", "log1p": "use (1 + t).log()",
-    "expm1": "use t.exp() - 1", "tan": "use t.sin() / t.cos()", "sign": "use t.detach()",
-    "power": "use t ** k", "matmul": "use a @ b",
+    "square": "use t ** 2",
+    "reciprocal": "use 1 / t",
+    "log1p": "use (1 + t).log()",
+    "expm1": "use t.exp() - 1",
+    "tan": "use t.sin() / t.cos()",
+    "sign": "use t.detach()",
+    "power": "use t ** k",
+    "matmul": "use a @ b",
 }
 _FUNCTION_HINTS = {
-    "dot": "use x @ w", "inner": "use x @ w", "vdot": "use (x * w).sum()",
-    "tensordot": "use @ with reshape/transpose", "einsum": "use @ with reshape/transpose",
+    "dot": "use x @ w",
+    "inner": "use x @ w",
+    "vdot": "use (x * w).sum()",
+    "tensordot": "use @ with reshape/transpose",
+    "einsum": "use @ with reshape/transpose",
     "outer": "use x.reshape(-1, 1) * y.reshape(1, -1)",
     "var": "use ((x - x.mean()) ** 2).mean()",
     "std": "use ((x - x.mean()) ** 2).mean().sqrt()",
-    "norm": "use (x ** 2).sum().sqrt()", "prod": "use x.log().sum().exp() for positive x",
-    "cumsum": "use x @ a triangular matrix of ones", "average": "use (x * w).sum() / w.sum()",
-    "vstack": "use autograd.concatenate", "hstack": "use autograd.concatenate",
-    "column_stack": "use autograd.stack(..., axis=1)", "square": "use t ** 2",
-    "squeeze": "use t.reshape(...)", "expand_dims": "use t.reshape(...)",
-    "ravel": "use t.reshape(-1)", "swapaxes": "use t.transpose(...)",
-    "moveaxis": "use t.transpose(...)", "tile": "use autograd.concatenate",
-    "repeat": "use autograd.concatenate or indexing", "sort": "use indexing with t.argsort",
-    "pad": "use autograd.concatenate with zeros", "diff": "use t[1:] - t[:-1]",
+    "norm": "use (x ** 2).sum().sqrt()",
+    "prod": "use x.log().sum().exp() for positive x",
+    "cumsum": "use x @ a triangular matrix of ones",
+    "average": "use (x * w).sum() / w.sum()",
+    "vstack": "use autograd.concatenate",
+    "hstack": "use autograd.concatenate",
+    "column_stack": "use autograd.stack(..., axis=1)",
+    "square": "use t ** 2",
+    "squeeze": "use t.reshape(...)",
+    "expand_dims": "use t.reshape(...)",
+    "ravel": "use t.reshape(-1)",
+    "swapaxes": "use t.transpose(...)",
+    "moveaxis": "use t.transpose(...)",
+    "tile": "use autograd.concatenate",
+    "repeat": "use autograd.concatenate or indexing",
+    "sort": "use indexing with t.argsort",
+    "pad": "use autograd.concatenate with zeros",
+    "diff": "use t[1:] - t[:-1]",
 }
 # numpy functions whose result carries no gradient (shapes, indices, truth values, text):
 # they run on the data of any Tensor.
-_NUMPY_NO_GRAPH = frozenset({
-    "shape", "ndim", "size", "argmax", "argmin", "argsort", "argwhere", "nonzero",
-    "flatnonzero", "count_nonzero", "any", "all", "allclose", "isclose", "array_equal",
-    "array_equiv", "isfinite", "isnan", "isinf", "isreal", "iscomplex", "iscomplexobj",
-    "isrealobj", "array2string", "array_repr", "array_str", "may_share_memory",
-    "shares_memory", "result_type", "can_cast", "min_scalar_type", "searchsorted",
-    "digitize", "bincount", "unique", "histogram", "histogram_bin_edges", "save", "savez",
-    "savez_compressed", "savetxt", "copyto", "broadcast_shapes", "iterable",
-    "sometrue", "alltrue", "zeros_like", "ones_like", "empty_like",
-})
+_NUMPY_NO_GRAPH = frozenset(
+    {
+        "shape",
+        "ndim",
+        "size",
+        "argmax",
+        "argmin",
+        "argsort",
+        "argwhere",
+        "nonzero",
+        "flatnonzero",
+        "count_nonzero",
+        "any",
+        "all",
+        "allclose",
+        "isclose",
+        "array_equal",
+        "array_equiv",
+        "isfinite",
+        "isnan",
+        "isinf",
+        "isreal",
+        "iscomplex",
+        "iscomplexobj",
+        "isrealobj",
+        "array2string",
+        "array_repr",
+        "array_str",
+        "may_share_memory",
+        "shares_memory",
+        "result_type",
+        "can_cast",
+        "min_scalar_type",
+        "searchsorted",
+        "digitize",
+        "bincount",
+        "unique",
+        "histogram",
+        "histogram_bin_edges",
+        "save",
+        "savez",
+        "savez_compressed",
+        "savetxt",
+        "copyto",
+        "broadcast_shapes",
+        "iterable",
+        "sometrue",
+        "alltrue",
+        "zeros_like",
+        "ones_like",
+        "empty_like",
+    }
+)
 
 
 def _tracks_grad(args: Any) -> bool:
@@ -1629,12 +1819,13 @@ def _bool_ufunc(ufunc: Any) -> bool:
 
 
 def _np_reduction(method: str) -> Callable[..., Tensor]:
-    def reduce(a: Any, axis: Axis = None, *args: Any, keepdims: bool = False,
-               **kwargs: Any) -> Tensor:
+    def reduce(
+        a: Any, axis: Axis = None, *args: Any, keepdims: bool = False, **kwargs: Any
+    ) -> Tensor:
         if args:
             raise TypeError(f"np.{method} on a Tensor takes axis and keepdims")
-        return getattr(as_tensor(a, method), method)(axis=axis, keepdims=bool(keepdims),
-                                                     **kwargs)
+        return getattr(as_tensor(a, method), method)(axis=axis, keepdims=bool(keepdims), **kwargs)
+
     return reduce
 
 
@@ -1663,8 +1854,10 @@ def _np_dot(a: Any, b: Any) -> Tensor:
     if ta.ndim == 0 or tb.ndim == 0:
         return ta * tb
     if ta.ndim > 2 or tb.ndim > 2:
-        raise TypeError("np.dot would drop the graph of a Tensor that requires grad; use x @ w "
-                        "(for more than 2 dimensions, with matmul's batch rule, not np.dot's)")
+        raise TypeError(
+            "np.dot would drop the graph of a Tensor that requires grad; use x @ w "
+            "(for more than 2 dimensions, with matmul's batch rule, not np.dot's)"
+        )
     return _matmul(ta, tb)
 
 
@@ -1690,14 +1883,21 @@ def _np_square(a: Any, **kwargs: Any) -> Tensor:
 
 
 _NUMPY_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "sum": _np_reduction("sum"), "mean": _np_reduction("mean"),
-    "max": _np_reduction("max"), "amax": _np_reduction("max"),
-    "min": _np_reduction("min"), "amin": _np_reduction("min"),
-    "reshape": _np_reshape, "transpose": _np_transpose,
+    "sum": _np_reduction("sum"),
+    "mean": _np_reduction("mean"),
+    "max": _np_reduction("max"),
+    "amax": _np_reduction("max"),
+    "min": _np_reduction("min"),
+    "amin": _np_reduction("min"),
+    "reshape": _np_reshape,
+    "transpose": _np_transpose,
     "concatenate": lambda arrays, axis=0: concatenate(arrays, axis),
     "stack": lambda arrays, axis=0: stack(arrays, axis),
-    "where": _np_where, "dot": _np_dot, "clip": _np_clip,
+    "where": _np_where,
+    "dot": _np_dot,
+    "clip": _np_clip,
     "matmul": lambda a, b: _matmul(*_tensors([a, b], "matmul")),
-    "maximum": maximum, "minimum": minimum,
+    "maximum": maximum,
+    "minimum": minimum,
     "ravel": lambda a, order="C": as_tensor(a, "ravel").reshape(-1),
 }

@@ -69,8 +69,14 @@ _ADD, _SUB, _RSUB = _tag("add"), _tag("sub"), _tag("sub", 1)
 _MUL, _DIV, _RDIV = _tag("mul"), _tag("div"), _tag("div", 1)
 _POW, _RPOW, _NEG = _tag("pow"), _tag("pow", 1), _tag("neg")
 _UNARY = {name: _tag(name) for name in REGISTRY if REGISTRY[name].arity == 1}
-_BINARY = {"add": _ADD, "sub": _SUB, "mul": _MUL, "div": _DIV, "pow": _POW,
-           **{name: _tag(name) for name in ("maximum", "minimum")}}
+_BINARY = {
+    "add": _ADD,
+    "sub": _SUB,
+    "mul": _MUL,
+    "div": _DIV,
+    "pow": _POW,
+    **{name: _tag(name) for name in ("maximum", "minimum")},
+}
 # Constant derivatives, as floats: a float times a float is CPython's fast path.
 _ADD_D = tuple(float(d) for d in REGISTRY["add"].d)
 _SUB_D = tuple(float(d) for d in REGISTRY["sub"].d)
@@ -111,8 +117,10 @@ def _number(x: object, what: str) -> float:
         try:
             return float(x)
         except OverflowError:
-            raise OverflowError(f"{what}: an integer of {int(x).bit_length()} bits is too large "
-                                "for a float (the largest is about 1.8e308)") from None
+            raise OverflowError(
+                f"{what}: an integer of {int(x).bit_length()} bits is too large "
+                "for a float (the largest is about 1.8e308)"
+            ) from None
     if isinstance(x, bool) or not isinstance(x, Real):
         raise TypeError(f"{what}: expected a real number or Value, got {type(x).__name__}")
     try:
@@ -180,8 +188,19 @@ class Value:
     # No instance dict: a node is its slots alone (smaller, quicker to make, to free and
     # for the collector to traverse). ``label``, ``_scope`` and ``_origin`` read slots that
     # only a labelled leaf, a node made inside a module or in anomaly mode ever sets.
-    __slots__ = ("data", "grad", "_op", "_p0", "_p1", "_d0", "_d1",
-                 "_label", "_module", "_site", "__weakref__")
+    __slots__ = (
+        "data",
+        "grad",
+        "_op",
+        "_p0",
+        "_p1",
+        "_d0",
+        "_d1",
+        "_label",
+        "_module",
+        "_site",
+        "__weakref__",
+    )
 
     _GRAD_RESET = 0.0
 
@@ -438,9 +457,15 @@ class Value:
             local = d(self._p0, p1, self) if callable(d) else d
         else:  # the other operand was the constant kept in _d1
             slot = self._op.slot  # type: ignore[attr-defined]
-            both = ((d(self._p0, self._d1, self, _FIRST) if slot == 0
-                     else d(self._d1, self._p0, self, _SECOND))
-                    if callable(d) else d)
+            both = (
+                (
+                    d(self._p0, self._d1, self, _FIRST)
+                    if slot == 0
+                    else d(self._d1, self._p0, self, _SECOND)
+                )
+                if callable(d)
+                else d
+            )
             local = (both[slot],)
         return tuple(times(g, x) for x in local)
 
@@ -467,8 +492,7 @@ class Value:
                 continue
             g = n.grad.data if isinstance(n.grad, Value) else n.grad
             p1 = -1 if n._p1 is None else index[id(n._p1)]
-            flat.append((n.data, g, n._op, index[id(n._p0)], p1, n._d0, n._d1, n.label,
-                         n._scope))
+            flat.append((n.data, g, n._op, index[id(n._p0)], p1, n._d0, n._d1, n.label, n._scope))
         return _rebuild_graph, (flat,)
 
     # -- micrograd compatibility -------------------------------------------------------
@@ -491,7 +515,8 @@ class Value:
             if self._op:
                 raise RuntimeError(
                     f"_backward: this Value was computed by {self._op!r} under no_grad(), so it "
-                    "has no parents to pass its gradient to; compute it outside no_grad()")
+                    "has no parents to pass its gradient to; compute it outside no_grad()"
+                )
             return
         g = self.grad
         p0.grad += self._d0 * g
@@ -518,7 +543,8 @@ _KNOWN_OPS = (
     ", ".join(repr(label) for label, name in _BY_LABEL.items() if REGISTRY[name].arity == 2)
     + " (two children); '**k' for a number k, "
     + ", ".join(repr(label) for label, name in _BY_LABEL.items() if REGISTRY[name].arity == 1)
-    + " (one child)")
+    + " (one child)"
+)
 
 
 def _attach(node: Value, children: Any, op: str) -> None:
@@ -532,9 +558,11 @@ def _attach(node: Value, children: Any, op: str) -> None:
     where = "Value(data, _children, _op)"
     if isinstance(children, str):  # Value(2.0, "x"): the label, as ``Value(data, label)`` reads
         if op or node.label:
-            raise TypeError(f"{where}: _children must be the Values this one was computed from, "
-                            f"got the string {children!r}; to name the Value, pass "
-                            f"label={children!r}")
+            raise TypeError(
+                f"{where}: _children must be the Values this one was computed from, "
+                f"got the string {children!r}; to name the Value, pass "
+                f"label={children!r}"
+            )
         node._label = children
         return
     parents = tuple(children)
@@ -542,11 +570,15 @@ def _attach(node: Value, children: Any, op: str) -> None:
         kinds = ", ".join(type(p).__name__ for p in parents)
         raise TypeError(f"{where}: _children must hold Values, got ({kinds})")
     if not isinstance(op, str) or not op:
-        raise ValueError(f"{where}: children need the op that combined them as _op, one of "
-                         f"{_KNOWN_OPS}; got {op!r}")
+        raise ValueError(
+            f"{where}: children need the op that combined them as _op, one of "
+            f"{_KNOWN_OPS}; got {op!r}"
+        )
     if not parents:
-        raise ValueError(f"{where}: the op {op!r} needs the Values it was computed from as "
-                         "_children; a leaf has no op")
+        raise ValueError(
+            f"{where}: the op {op!r} needs the Values it was computed from as "
+            "_children; a leaf has no op"
+        )
     name, k = _BY_LABEL.get(op), 0.0
     if name is None and op.startswith("**"):
         with suppress(ValueError):
@@ -556,8 +588,10 @@ def _attach(node: Value, children: Any, op: str) -> None:
     spec, d, out, x = REGISTRY[name], REGISTRY[name].d, node.data, parents[0]
     arity = 1 if op != "**" and name == "pow" else spec.arity
     if len(parents) != arity:
-        raise ValueError(f"{where}: the op {op!r} takes {arity} "
-                         f"{'children' if arity > 1 else 'child'}, got {len(parents)}")
+        raise ValueError(
+            f"{where}: the op {op!r} takes {arity} "
+            f"{'children' if arity > 1 else 'child'}, got {len(parents)}"
+        )
     if arity == 1 and name == "pow":  # micrograd's '**k': the exponent is the constant k
         made = _make(out, _POW, x, None, _POW_D(x.data, k, out, _FIRST)[0], k)
     elif arity == 2:

@@ -171,14 +171,16 @@ def animate_backward(root: Node, max_nodes: int = 200) -> BackwardAnimation:
     """
     if not isinstance(root, (Value, Tensor)):
         raise TypeError(
-            f"animate_backward: root must be a Value or a Tensor, got {type(root).__name__}")
+            f"animate_backward: root must be a Value or a Tensor, got {type(root).__name__}"
+        )
     _check_max_nodes(max_nodes, "animate_backward")
     seed = _seed(root)
     if _more_nodes_than(root, max_nodes):
         raise ValueError(
             f"animate_backward: the graph behind root has more than max_nodes={max_nodes} nodes; "
             "an animation shows one frame per node, so it is meant for small graphs. Pass a "
-            "larger max_nodes, or use draw_graph(root), which summarizes large graphs")
+            "larger max_nodes, or use draw_graph(root), which summarizes large graphs"
+        )
     return BackwardAnimation(root, topological_order(root), seed)
 
 
@@ -186,15 +188,21 @@ def _seed(root: Node) -> Grad:
     """backward()'s seed for ``root``, with backward()'s errors when there is none."""
     if isinstance(root, Value):
         if root.op and not root.parents:
-            raise RuntimeError(f"animate_backward: this Value was computed by {root.op!r} under "
-                               "no_grad(), so no graph was recorded")
+            raise RuntimeError(
+                f"animate_backward: this Value was computed by {root.op!r} under "
+                "no_grad(), so no graph was recorded"
+            )
         return 1.0
     if not root.requires_grad:
-        raise RuntimeError("animate_backward: root does not require grad, so backward() has "
-                           "nothing to do (make a leaf with requires_grad=True)")
+        raise RuntimeError(
+            "animate_backward: root does not require grad, so backward() has "
+            "nothing to do (make a leaf with requires_grad=True)"
+        )
     if root.data.size != 1:
-        raise ValueError(f"animate_backward: root must have one element, as for backward(); "
-                         f"this one has shape {root.shape} (reduce it, e.g. .sum())")
+        raise ValueError(
+            f"animate_backward: root must have one element, as for backward(); "
+            f"this one has shape {root.shape} (reduce it, e.g. .sum())"
+        )
     return np.ones_like(root.data)
 
 
@@ -257,8 +265,18 @@ class BackwardAnimation:
                     # the frames show this one backward.
                     after = product if before is None else before + product
                     grads[j] = after
-                    sent.append(Contribution(self.nodes[j], position, local, upstream, product,
-                                             before, after, broadcast))
+                    sent.append(
+                        Contribution(
+                            self.nodes[j],
+                            position,
+                            local,
+                            upstream,
+                            product,
+                            before,
+                            after,
+                            broadcast,
+                        )
+                    )
             caption = self._caption(step, node, upstream, sent, step == last)
             yield Frame(step, node, tuple(sent), tuple(grads), caption)
 
@@ -272,14 +290,17 @@ class BackwardAnimation:
 
     def _seed_caption(self, seed: Grad, done: bool) -> str:
         name = self._name(self.root)
-        text = (f"Seed: backward starts at {name} with d {name} / d {name} = "
-                f"{_grad_words(seed)}. No other node has a gradient yet.")
+        text = (
+            f"Seed: backward starts at {name} with d {name} / d {name} = "
+            f"{_grad_words(seed)}. No other node has a gradient yet."
+        )
         if done:
             text += " The root is a leaf: there is nothing more to do."
         return text
 
-    def _caption(self, step: int, node: Node, upstream: Grad, sent: list[Contribution],
-                 done: bool) -> str:
+    def _caption(
+        self, step: int, node: Node, upstream: Grad, sent: list[Contribution], done: bool
+    ) -> str:
         name = self._name(node)
         head = f"Step {step}: {name}" + (f" (made by {_text(node.op)})" if node.label else "")
         if upstream is None:
@@ -289,25 +310,31 @@ class BackwardAnimation:
             for c in sent:
                 pname = self._name(c.parent)
                 if c.local is not None:
-                    part = (f"{_short(c.local)} × {_short(c.upstream)} = {_short(c.product)} "
-                            f"to {pname}")
+                    part = (
+                        f"{_short(c.local)} × {_short(c.upstream)} = {_short(c.product)} to {pname}"
+                    )
                 else:
                     part = f"{_grad_words(c.product)} to {pname}"
                     if c.broadcast is not None:
-                        part += (f" (summed from {c.broadcast}: {pname} was broadcast "
-                                 f"to that shape)")
+                        part += f" (summed from {c.broadcast}: {pname} was broadcast to that shape)"
                 if c.before is not None:
                     uses = self._uses[self._index[id(c.parent)]]
                     times = "twice" if uses == 2 else f"{uses} times"
-                    part += (f"; {pname} is used {times}, so its gradient is now "
-                             f"{_grad_words(c.before)} + {_grad_words(c.product)} = "
-                             f"{_grad_words(c.after)}")
+                    part += (
+                        f"; {pname} is used {times}, so its gradient is now "
+                        f"{_grad_words(c.before)} + {_grad_words(c.product)} = "
+                        f"{_grad_words(c.after)}"
+                    )
                 parts.append(part)
-            how = ("" if isinstance(node, Value)
-                   else " Through the vector-Jacobian product of " + _text(node.op) + " it")
+            how = (
+                ""
+                if isinstance(node, Value)
+                else " Through the vector-Jacobian product of " + _text(node.op) + " it"
+            )
             sends = " It sends " if not how else how + " sends "
-            text = (f"{head} has gradient {_grad_words(upstream)}."
-                    + (sends + ", and ".join(parts) + "." if parts else " It sends nothing."))
+            text = f"{head} has gradient {_grad_words(upstream)}." + (
+                sends + ", and ".join(parts) + "." if parts else " It sends nothing."
+            )
         if done:
             text += " Backward is done: these are the gradients backward() gives."
         return text
@@ -339,14 +366,16 @@ class BackwardAnimation:
         # per step) instead of shrinking to unreadable text.
         width = re.search(r'<svg width="([\d.]+)pt"', svg)
         wide = width is not None and float(width.group(1)) > _WIDE_PT
-        return fill_page({
-            "title": html.escape(f"backward of {self._name(self.root)}", quote=True),
-            "style": _page_file("player.css"),
-            "graph_class": "wide" if wide else "fit",
-            "svg": svg,
-            "data": json_for_html(data),
-            "script": _page_file("player.js"),
-        })
+        return fill_page(
+            {
+                "title": html.escape(f"backward of {self._name(self.root)}", quote=True),
+                "style": _page_file("player.css"),
+                "graph_class": "wide" if wide else "fit",
+                "svg": svg,
+                "data": json_for_html(data),
+                "script": _page_file("player.js"),
+            }
+        )
 
     def _repr_html_(self) -> str:
         if dot_missing():  # a note in the notebook, not a traceback
@@ -354,9 +383,11 @@ class BackwardAnimation:
         page = self.to_html()
         match = re.search(r'<svg width="[\d.]+pt" height="([\d.]+)pt"', page)
         height = int(float(match.group(1)) * 4 / 3) + 190 if match else 500
-        return (f'<iframe srcdoc="{html.escape(page, quote=True)}" '
-                f'style="width: 100%; height: {height}px; border: 0" '
-                f'title="{html.escape(self._name(self.root))}: backward, step by step"></iframe>')
+        return (
+            f'<iframe srcdoc="{html.escape(page, quote=True)}" '
+            f'style="width: 100%; height: {height}px; border: 0" '
+            f'title="{html.escape(self._name(self.root))}: backward, step by step"></iframe>'
+        )
 
     def save(self, path: str | os.PathLike[str]) -> str:
         """Write the page (``.html``/``.htm``) or an animated GIF (``.gif``) to ``path``.
@@ -380,8 +411,10 @@ class BackwardAnimation:
         target = _target_path(path, "save")
         suffix = Path(target).suffix.lower()
         if suffix not in (".html", ".htm", ".gif"):
-            raise ValueError(f"save: cannot tell what to write from {target!r}; "
-                             "use a name ending in .html (the page) or .gif (the frames)")
+            raise ValueError(
+                f"save: cannot tell what to write from {target!r}; "
+                "use a name ending in .html (the page) or .gif (the frames)"
+            )
         require_dot()
         from autograd.system.atomic_write import atomic_write
 
@@ -414,8 +447,9 @@ class BackwardAnimation:
                 j = self._index[id(c.parent)]
                 longest[j] = max(longest[j], len(self._texts(j, c.after)))
         root_i = self._index[id(self.root)]
-        longest[root_i] = max(longest[root_i], len(self._texts(root_i, self.frames[0].grads[
-            root_i])))
+        longest[root_i] = max(
+            longest[root_i], len(self._texts(root_i, self.frames[0].grads[root_i]))
+        )
         return [round(_CHAR_PT * n + 12, 1) for n in longest]
 
     def _edges(self) -> list[tuple[int, int, int]]:
@@ -496,7 +530,7 @@ class BackwardAnimation:
         lines = [
             "digraph backward {",
             f'  graph [rankdir={self._rankdir()}, fontname="Helvetica", bgcolor="white",'
-            f' nodesep=0.25, ranksep=0.12{"" if small else _FAST_LAYOUT}];',
+            f" nodesep=0.25, ranksep=0.12{'' if small else _FAST_LAYOUT}];",
             '  node [fontname="Helvetica", fontsize=11];',
             '  edge [fontname="Helvetica", fontsize=10, arrowsize=0.6, color="#888888"];',
         ]
@@ -507,13 +541,17 @@ class BackwardAnimation:
                 grad_text = f'<FONT COLOR="#999999">{_html(self._texts(i, None))}</FONT>'
             else:
                 grad_text = _html(self._texts(i, frame.grads[i]))
-            lines.append(f'  n{i} [id="n{i}", shape=plain, label=<'
-                         f"{self._table(i, node, grad_text, widths[i], states[i])}>];")
+            lines.append(
+                f'  n{i} [id="n{i}", shape=plain, label=<'
+                f"{self._table(i, node, grad_text, widths[i], states[i])}>];"
+            )
             if node.parents:
                 color = _FILL["current"] if states[i] == "current" else "#eeeeee"
-                lines.append(f'  n{i}op [id="n{i}op", shape=ellipse, style=filled, '
-                             f'fillcolor="{color}", fontsize=10, width=0.3, height=0.25, '
-                             f'margin=0.04, label="{_quoted(_text(node.op))}"];')
+                lines.append(
+                    f'  n{i}op [id="n{i}op", shape=ellipse, style=filled, '
+                    f'fillcolor="{color}", fontsize=10, width=0.3, height=0.25, '
+                    f'margin=0.04, label="{_quoted(_text(node.op))}"];'
+                )
                 lines.append(f'  n{i}op -> n{i} [id="out{i}"];')
         for e, j, i in self._edges():
             attrs = f'id="e{e}", {label}="{_quoted(labels[e])}"'
@@ -543,22 +581,26 @@ class BackwardAnimation:
         # Stacked rows, not micrograd's single row: the graph stays narrow enough to read.
         # The grad cell's text changes per frame, the layout must not: its WIDTH (a minimum)
         # fits the longest text it ever holds, and the column stretches it to the box.
-        rows = "".join(f'<TR><TD{"" if k == 0 and node.label else _LEFT}>{_html(c)}</TD></TR>'
-                       for k, c in enumerate(cells))
-        grad = (f'<TR><TD WIDTH="{round(width)}" HEIGHT="18"{_LEFT}>'
-                f"{grad_text}</TD></TR>")
+        rows = "".join(
+            f"<TR><TD{'' if k == 0 and node.label else _LEFT}>{_html(c)}</TD></TR>"
+            for k, c in enumerate(cells)
+        )
+        grad = f'<TR><TD WIDTH="{round(width)}" HEIGHT="18"{_LEFT}>{grad_text}</TD></TR>'
         border = 3 if node is self.root else 1
-        table = (f'<TABLE BORDER="{border}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '
-                 f'BGCOLOR="{_FILL[state]}">')
+        table = (
+            f'<TABLE BORDER="{border}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" '
+            f'BGCOLOR="{_FILL[state]}">'
+        )
         return f"{table}{rows}{grad}</TABLE>"
 
     def _svg(self) -> str:
         svg = _pipe(self._dot(None), "svg").decode("utf-8")
-        svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG is inline
+        svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG is inline
         svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
         # Give each grad text an id, so the page script can write into it per frame.
-        return re.sub(rf"<text ([^>]*)>{self._placeholder}(\d+)</text>",
-                      r'<text id="g\2" \1></text>', svg)
+        return re.sub(
+            rf"<text ([^>]*)>{self._placeholder}(\d+)</text>", r'<text id="g\2" \1></text>', svg
+        )
 
     @cached_property
     def _placeholder(self) -> str:
@@ -578,26 +620,30 @@ class BackwardAnimation:
         for c in frame.contributions:
             j = self._index[id(c.parent)]
             updates[str(j)] = self._texts(j, c.after)
-        return {"node": self._index[id(frame.node)], "caption": frame.caption,
-                "grads": updates}
+        return {"node": self._index[id(frame.node)], "caption": frame.caption, "grads": updates}
 
     # -- GIF ---------------------------------------------------------------------------
     def _gif(self) -> bytes:
         try:
             from PIL import Image, ImageDraw, ImageFont
         except ImportError:
-            raise RuntimeError("save: writing a .gif needs Pillow (pip install Pillow, or the "
-                               "'demos' extra); .html needs nothing more") from None
+            raise RuntimeError(
+                "save: writing a .gif needs Pillow (pip install Pillow, or the "
+                "'demos' extra); .html needs nothing more"
+            ) from None
         import io
 
-        graphs = [Image.open(io.BytesIO(_pipe(self._dot(f.step), "png"))).convert("RGB")
-                  for f in self.frames]
+        graphs = [
+            Image.open(io.BytesIO(_pipe(self._dot(f.step), "png"))).convert("RGB")
+            for f in self.frames
+        ]
         width = max(640, max(g.width for g in graphs))
         font, plain = _caption_font(ImageFont)
         pictures = []
         for frame, graph in zip(self.frames, graphs, strict=True):
-            lines = _wrap(frame.caption if not plain else frame.caption.replace("×", "x"),
-                          max(40, width // 8))
+            lines = _wrap(
+                frame.caption if not plain else frame.caption.replace("×", "x"), max(40, width // 8)
+            )
             canvas = Image.new("RGB", (width, graph.height + 22 * len(lines) + 24), "white")
             canvas.paste(graph, ((width - graph.width) // 2, 0))
             draw = ImageDraw.Draw(canvas)
@@ -613,8 +659,15 @@ class BackwardAnimation:
         durations = [1600] * len(frames)
         durations[0] = durations[-1] = 3000
         buffer = io.BytesIO()
-        frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:],
-                       duration=durations, loop=0, optimize=True)
+        frames[0].save(
+            buffer,
+            format="GIF",
+            save_all=True,
+            append_images=frames[1:],
+            duration=durations,
+            loop=0,
+            optimize=True,
+        )
         return buffer.getvalue()
 
 
@@ -716,8 +769,13 @@ def fill_page(parts: dict[str, str]) -> str:
     return _SLOT.sub(lambda m: parts[m.group(1)], template)
 
 
-_JSON_IN_HTML = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
-                 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_JSON_IN_HTML = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 
 
 def json_for_html(data: Any) -> str:

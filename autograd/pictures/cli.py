@@ -43,18 +43,35 @@ for _name in UNARY_METHODS:
     NUMBER_PARAMETERS[_name] = tuple(_numeric)
 
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.Pow: operator.pow,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
 }
 _UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 
 _CONSTRUCTS = {
-    "Attribute": "attribute access", "Subscript": "subscript", "Lambda": "lambda",
-    "ListComp": "comprehension", "SetComp": "comprehension", "DictComp": "comprehension",
-    "GeneratorExp": "generator expression", "Compare": "comparison", "BoolOp": "and/or",
-    "IfExp": "conditional expression", "List": "list", "Tuple": "tuple", "Set": "set",
-    "Dict": "dict", "JoinedStr": "f-string", "NamedExpr": "assignment (:=)",
-    "Starred": "starred argument", "Await": "await", "Yield": "yield", "YieldFrom": "yield",
+    "Attribute": "attribute access",
+    "Subscript": "subscript",
+    "Lambda": "lambda",
+    "ListComp": "comprehension",
+    "SetComp": "comprehension",
+    "DictComp": "comprehension",
+    "GeneratorExp": "generator expression",
+    "Compare": "comparison",
+    "BoolOp": "and/or",
+    "IfExp": "conditional expression",
+    "List": "list",
+    "Tuple": "tuple",
+    "Set": "set",
+    "Dict": "dict",
+    "JoinedStr": "f-string",
+    "NamedExpr": "assignment (:=)",
+    "Starred": "starred argument",
+    "Await": "await",
+    "Yield": "yield",
+    "YieldFrom": "yield",
     "Slice": "slice",
 }
 _ALLOWED = "numbers, input names, + - * / **, unary minus, and calls such as tanh(x) (see --help)"
@@ -68,7 +85,8 @@ def _parse_expression(text: str, names: set[str]) -> ast.expr:
     """Parse and check the whole expression; nothing is evaluated here."""
     if len(text) > MAX_EXPRESSION_CHARS:
         raise ExpressionError(
-            f"expression is {len(text):,} characters long; the limit is {MAX_EXPRESSION_CHARS:,}")
+            f"expression is {len(text):,} characters long; the limit is {MAX_EXPRESSION_CHARS:,}"
+        )
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
@@ -86,14 +104,19 @@ def _parse_expression(text: str, names: set[str]) -> ast.expr:
             raise ExpressionError(f"expression has more than {MAX_EXPRESSION_PARTS:,} parts")
         if isinstance(node, ast.Constant):
             if type(node.value) not in (int, float):
-                raise ExpressionError(f"rejected {type(node.value).__name__} constant "
-                                      f"{_snippet(text, node)}: only int and float numbers")
+                raise ExpressionError(
+                    f"rejected {type(node.value).__name__} constant "
+                    f"{_snippet(text, node)}: only int and float numbers"
+                )
             if not _is_finite_number(node.value):
                 raise ExpressionError(f"the number {_snippet(text, node)} is not finite as a float")
         elif isinstance(node, ast.Name):
             if node.id not in names:
-                hint = (f"{node.id} is a function: call it as {node.id}(x)" if node.id in FUNCTIONS
-                        else f"give it a value on the command line as {node.id}=NUMBER")
+                hint = (
+                    f"{node.id} is a function: call it as {node.id}(x)"
+                    if node.id in FUNCTIONS
+                    else f"give it a value on the command line as {node.id}=NUMBER"
+                )
                 raise ExpressionError(f"unknown name {node.id!r}: {hint}")
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in _BINARY:
@@ -118,34 +141,44 @@ def _rejected(what: str, text: str, node: ast.AST) -> ExpressionError:
 
 def _check_call(text: str, node: ast.Call) -> None:
     if not isinstance(node.func, ast.Name):
-        raise ExpressionError(f"rejected call {_snippet(text, node)}: only calls of a function "
-                              f"by its plain name ({', '.join(sorted(FUNCTIONS))})")
+        raise ExpressionError(
+            f"rejected call {_snippet(text, node)}: only calls of a function "
+            f"by its plain name ({', '.join(sorted(FUNCTIONS))})"
+        )
     name = node.func.id
     if name not in FUNCTIONS:
-        raise ExpressionError(f"rejected call of {name!r}: allowed functions are "
-                              f"{', '.join(sorted(FUNCTIONS))}")
+        raise ExpressionError(
+            f"rejected call of {name!r}: allowed functions are {', '.join(sorted(FUNCTIONS))}"
+        )
     params = NUMBER_PARAMETERS[name]
     n = len(node.args)
     if any(isinstance(a, ast.Starred) for a in node.args):
         raise ExpressionError(f"rejected starred argument in {_snippet(text, node)}")
     for k in node.keywords:
         if k.arg not in params:
-            takes = (f"its parameters are {', '.join(params)}" if params
-                     else "it takes no parameters")
-            raise ExpressionError(f"rejected keyword argument in {_snippet(text, node)}: "
-                                  f"{name}: {takes}")
+            takes = (
+                f"its parameters are {', '.join(params)}" if params else "it takes no parameters"
+            )
+            raise ExpressionError(
+                f"rejected keyword argument in {_snippet(text, node)}: {name}: {takes}"
+            )
         if params.index(k.arg) < n - 1:
-            raise ExpressionError(f"{name}: {k.arg} is given twice (by position and by name) "
-                                  f"in {_snippet(text, node)}")
+            raise ExpressionError(
+                f"{name}: {k.arg} is given twice (by position and by name) "
+                f"in {_snippet(text, node)}"
+            )
     if not params and n != 1:
         raise ExpressionError(f"{name} takes exactly one argument, got {n}")
     if not 1 <= n <= 1 + len(params):
-        raise ExpressionError(f"{name} takes one argument and up to {len(params)} number(s) "
-                              f"({', '.join(params)}), got {n}")
+        raise ExpressionError(
+            f"{name} takes one argument and up to {len(params)} number(s) "
+            f"({', '.join(params)}), got {n}"
+        )
     for a in [*node.args[1:], *(k.value for k in node.keywords)]:
         if not _is_number(a):
-            raise ExpressionError(f"{name}: each parameter must be a number, "
-                                  f"got {_snippet(text, a)}")
+            raise ExpressionError(
+                f"{name}: each parameter must be a number, got {_snippet(text, a)}"
+            )
 
 
 def _is_finite_number(x: Any) -> bool:
@@ -258,8 +291,10 @@ passed the check. Start an expression that begins with '-' after '--':
 """
 
 
-_DASH_HINT = ("an expression that starts with '-' goes after '--', with the options before "
-              "it: autograd-draw -o out.svg -- \"-x*x\" x=3")
+_DASH_HINT = (
+    "an expression that starts with '-' goes after '--', with the options before "
+    'it: autograd-draw -o out.svg -- "-x*x" x=3'
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -293,24 +328,43 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="autograd-draw",
         description="Evaluate EXPR over named inputs with autograd Values, run backward,\n"
-                    "print the gradients and draw the graph. Also: python -m autograd.draw.",
-        epilog=_EPILOG.format(functions=textwrap.fill(", ".join(_signatures()), 76,
-                                                      initial_indent="  ", subsequent_indent="  ")),
+        "print the gradients and draw the graph. Also: python -m autograd.draw.",
+        epilog=_EPILOG.format(
+            functions=textwrap.fill(
+                ", ".join(_signatures()), 76, initial_indent="  ", subsequent_indent="  "
+            )
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("expr", metavar="EXPR", help='an expression such as "tanh(x*w + b)"')
-    parser.add_argument("inputs", metavar="NAME=NUMBER", nargs="*",
-                        help="a value for each name in EXPR, e.g. x=2 w=-3")
-    parser.add_argument("-o", "--output", help="file to write (default out.svg); its extension "
-                        "picks the format unless --format is given")
+    parser.add_argument(
+        "inputs",
+        metavar="NAME=NUMBER",
+        nargs="*",
+        help="a value for each name in EXPR, e.g. x=2 w=-3",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        help="file to write (default out.svg); its extension "
+        "picks the format unless --format is given",
+    )
     parser.add_argument("--format", help="svg, png, pdf, ... (any Graphviz output format)")
-    parser.add_argument("--rankdir", default="LR", choices=RANKDIRS,
-                        help="layout direction (default LR: inputs left, output right)")
-    parser.add_argument("--no-grad", action="store_true",
-                        help="do not show gradients in the picture")
-    parser.add_argument("--animate", action="store_true",
-                        help="write a page that steps through backward node by node "
-                             "(-o NAME.html, default out.html; NAME.gif for an animated GIF)")
+    parser.add_argument(
+        "--rankdir",
+        default="LR",
+        choices=RANKDIRS,
+        help="layout direction (default LR: inputs left, output right)",
+    )
+    parser.add_argument(
+        "--no-grad", action="store_true", help="do not show gradients in the picture"
+    )
+    parser.add_argument(
+        "--animate",
+        action="store_true",
+        help="write a page that steps through backward node by node "
+        "(-o NAME.html, default out.html; NAME.gif for an animated GIF)",
+    )
     return parser
 
 
@@ -321,8 +375,10 @@ def _output_and_format(output: str | None, fmt: str | None) -> tuple[str, str]:
         _check_format(fmt, f"unknown format {fmt!r}; try svg, png or pdf")
         suffix = Path(output or "").suffix.lstrip(".").lower()
         if suffix in SINGLE_FILE_FORMATS and not same_format(suffix, fmt):
-            raise ExpressionError(f"--format {fmt} but -o {output!r} names a .{suffix} file; "
-                                  f"name it .{fmt} or leave out --format")
+            raise ExpressionError(
+                f"--format {fmt} but -o {output!r} names a .{suffix} file; "
+                f"name it .{fmt} or leave out --format"
+            )
         return output or f"out.{fmt}", fmt
     if output is None:
         return "out.svg", "svg"
@@ -347,8 +403,7 @@ def _animation_output(output: str | None) -> tuple[str, str]:
     path = output or "out.html"
     suffix = Path(path).suffix.lower()
     if suffix not in (".html", ".htm", ".gif"):
-        raise ExpressionError(f"--animate writes .html (or .gif), not {path!r}: "
-                              "pass -o NAME.html")
+        raise ExpressionError(f"--animate writes .html (or .gif), not {path!r}: pass -o NAME.html")
     return path, suffix.lstrip(".")
 
 
@@ -386,8 +441,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     used = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
     for name in inputs:
         if name not in used:
-            print(f"autograd-draw: note: input {name} does not appear in the expression",
-                  file=sys.stderr)
+            print(
+                f"autograd-draw: note: input {name} does not appear in the expression",
+                file=sys.stderr,
+            )
     try:
         out = _evaluate(expr, inputs)
         out.backward()

@@ -26,8 +26,12 @@ __all__ = ["Digraph", "Source"]
 class _ExplainsMissingDot:
     """The notebook display of graphviz's objects, with a note instead of a traceback."""
 
-    def _repr_mimebundle_(self, include: Iterable[str] | None = None,
-                          exclude: Iterable[str] | None = None, **kwargs: Any) -> dict[str, Any]:
+    def _repr_mimebundle_(
+        self,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
         try:
             return dict(super()._repr_mimebundle_(include, exclude, **kwargs))  # type: ignore[misc]
         except graphviz.ExecutableNotFound:

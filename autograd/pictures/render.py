@@ -77,28 +77,93 @@ def require_dot() -> None:
 
 def missing_dot_html() -> str:
     """The note a notebook shows instead of a picture when ``dot`` is missing."""
-    return ('<pre style="white-space: pre-wrap; color: #8a4b00; background: #fff7e6; '
-            'padding: 6px 8px; border-left: 3px solid #e0a040">'
-            f"{html.escape(INSTALL_HINT)}</pre>")
+    return (
+        '<pre style="white-space: pre-wrap; color: #8a4b00; background: #fff7e6; '
+        'padding: 6px 8px; border-left: 3px solid #e0a040">'
+        f"{html.escape(INSTALL_HINT)}</pre>"
+    )
 
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 # Graphviz's output formats that write exactly one file: not vrml (it also writes a PNG
 # per node into the current folder) nor gtk, x11 and xlib (they open a window).
-SINGLE_FILE_FORMATS = frozenset({
-    "bmp", "canon", "cgimage", "cmap", "cmapx", "cmapx_np", "dot", "dot_json", "eps", "exr",
-    "fig", "gd", "gd2", "gif", "gv", "ico", "imap", "imap_np", "ismap", "jp2", "jpe", "jpeg",
-    "jpg", "json", "json0", "pct", "pdf", "pic", "pict", "plain", "plain-ext", "png", "pov", "ps",
-    "ps2", "psd", "sgi", "svg", "svg_inline", "svgz", "tga", "tif", "tiff", "tk", "vml", "vmlz",
-    "wbmp", "webp", "xdot", "xdot1.2", "xdot1.4", "xdot_json",
-})
+SINGLE_FILE_FORMATS = frozenset(
+    {
+        "bmp",
+        "canon",
+        "cgimage",
+        "cmap",
+        "cmapx",
+        "cmapx_np",
+        "dot",
+        "dot_json",
+        "eps",
+        "exr",
+        "fig",
+        "gd",
+        "gd2",
+        "gif",
+        "gv",
+        "ico",
+        "imap",
+        "imap_np",
+        "ismap",
+        "jp2",
+        "jpe",
+        "jpeg",
+        "jpg",
+        "json",
+        "json0",
+        "pct",
+        "pdf",
+        "pic",
+        "pict",
+        "plain",
+        "plain-ext",
+        "png",
+        "pov",
+        "ps",
+        "ps2",
+        "psd",
+        "sgi",
+        "svg",
+        "svg_inline",
+        "svgz",
+        "tga",
+        "tif",
+        "tiff",
+        "tk",
+        "vml",
+        "vmlz",
+        "wbmp",
+        "webp",
+        "xdot",
+        "xdot1.2",
+        "xdot1.4",
+        "xdot_json",
+    }
+)
 MAX_LABEL_CHARS = 200  # longer labels, op and module names are shortened in pictures
 _TENSOR_VALUES_SHOWN = 6  # tensors with at most this many elements show every value
-_CONSTANT_STYLE = {"shape": "box", "style": "dashed,rounded", "color": "#888888",
-                   "fontsize": "10", "width": "0.2", "height": "0.2", "margin": "0.04",
-                   "tooltip": "a constant: a number in the code, with no gradient"}
-_OP_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "#eeeeee", "fontsize": "10",
-             "width": "0.3", "height": "0.25", "margin": "0.04"}
+_CONSTANT_STYLE = {
+    "shape": "box",
+    "style": "dashed,rounded",
+    "color": "#888888",
+    "fontsize": "10",
+    "width": "0.2",
+    "height": "0.2",
+    "margin": "0.04",
+    "tooltip": "a constant: a number in the code, with no gradient",
+}
+_OP_STYLE = {
+    "shape": "ellipse",
+    "style": "filled",
+    "fillcolor": "#eeeeee",
+    "fontsize": "10",
+    "width": "0.3",
+    "height": "0.25",
+    "margin": "0.04",
+}
 
 
 # -- drawing -----------------------------------------------------------------------
@@ -154,7 +219,8 @@ def draw_graph(
         raise TypeError(f"draw_graph: root must be a Value or a Tensor, got {type(root).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(
-            f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+            f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}"
+        )
     _check_max_nodes(max_nodes, "draw_graph")
     dot = _digraph()(
         name="autograd",
@@ -181,13 +247,15 @@ def _check_max_nodes(max_nodes: Any, owner: str) -> None:
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
         raise PictureArgumentError(
             f"{owner}: max_nodes must be a positive int, got {max_nodes!r} "
-            f"({type(max_nodes).__name__}); pass e.g. max_nodes=500")
+            f"({type(max_nodes).__name__}); pass e.g. max_nodes=500"
+        )
     if max_nodes < 1:
         raise ValueError(f"{owner}: max_nodes must be a positive int, got {max_nodes}")
 
 
-def render_graph(root: Node, path: str | os.PathLike[str], format: str | None = None,
-                 **kw: Any) -> str:
+def render_graph(
+    root: Node, path: str | os.PathLike[str], format: str | None = None, **kw: Any
+) -> str:
     """Draw ``root``'s graph (``kw`` goes to ``draw_graph``) and write it to exactly ``path``.
 
     The format follows the path's extension (``.svg``, ``.png``, ``.pdf``, or any
@@ -235,19 +303,31 @@ def _target_path(path: object, owner: str) -> str:
     if not isinstance(path, (str, os.PathLike)):
         raise PictureArgumentError(
             f"{owner}: path must be a str or pathlib.Path naming the file to write, "
-            f"got {type(path).__name__}")
+            f"got {type(path).__name__}"
+        )
     target = os.fspath(path)
     if not isinstance(target, str):
-        raise PictureArgumentError(f"{owner}: path must be a str or pathlib.Path, got a "
-                                   f"{type(target).__name__} path; decode it first")
+        raise PictureArgumentError(
+            f"{owner}: path must be a str or pathlib.Path, got a "
+            f"{type(target).__name__} path; decode it first"
+        )
     if not target.strip():
         raise ValueError(f"{owner}: the path is empty")
     return target
 
 
 # Names of one format (``dot -Tjpg`` and ``-Tjpeg`` write the same bytes).
-_SAME_FORMAT = {"jpeg": "jpg", "jpe": "jpg", "tiff": "tif", "gv": "dot", "canon": "dot",
-                "svg_inline": "svg", "xdot1.2": "xdot", "xdot1.4": "xdot", "json0": "json"}
+_SAME_FORMAT = {
+    "jpeg": "jpg",
+    "jpe": "jpg",
+    "tiff": "tif",
+    "gv": "dot",
+    "canon": "dot",
+    "svg_inline": "svg",
+    "xdot1.2": "xdot",
+    "xdot1.4": "xdot",
+    "json0": "json",
+}
 _NOT_SINGLE_FILE = ("vrml", "gtk", "x11", "xlib")
 
 
@@ -256,23 +336,28 @@ def _format_for(path: str, format: str | None) -> str:
     if format is not None:
         if not isinstance(format, str):
             raise PictureArgumentError(
-                f"render_graph: format must be a str such as 'svg', got {type(format).__name__}")
+                f"render_graph: format must be a str such as 'svg', got {type(format).__name__}"
+            )
         _check_single_file(format)
     suffix = Path(path).suffix.lstrip(".").lower()
     named = suffix if suffix in SINGLE_FILE_FORMATS or suffix in _NOT_SINGLE_FILE else None
     if format is None:
         if named is None:
             if suffix:
-                raise ValueError(f"render_graph: cannot tell the format from {path!r} (.{suffix} "
-                                 "is no Graphviz format); name the file .svg, .png or .pdf, "
-                                 "or pass format='svg'")
+                raise ValueError(
+                    f"render_graph: cannot tell the format from {path!r} (.{suffix} "
+                    "is no Graphviz format); name the file .svg, .png or .pdf, "
+                    "or pass format='svg'"
+                )
             return "svg"
         _check_single_file(named)
         return named
     if named is not None and not same_format(named, format):
-        raise ValueError(f"render_graph: format={format!r} but {path!r} names a .{suffix} file; "
-                         f"name the file .{format} or leave out format= (no file gets one "
-                         "format under another's name)")
+        raise ValueError(
+            f"render_graph: format={format!r} but {path!r} names a .{suffix} file; "
+            f"name the file .{format} or leave out format= (no file gets one "
+            "format under another's name)"
+        )
     return format
 
 
@@ -290,10 +375,14 @@ def _check_single_file(fmt: str) -> None:
     if fmt in SINGLE_FILE_FORMATS:
         return
     if fmt in _NOT_SINGLE_FILE:
-        raise ValueError(f"render_graph: format {fmt!r} does not write a single file; "
-                         "use a format that does, such as svg, png or pdf")
-    raise ValueError(f"render_graph: unknown format {fmt!r}; use a Graphviz format "
-                     "that writes one file, such as svg, png or pdf")
+        raise ValueError(
+            f"render_graph: format {fmt!r} does not write a single file; "
+            "use a format that does, such as svg, png or pdf"
+        )
+    raise ValueError(
+        f"render_graph: unknown format {fmt!r}; use a Graphviz format "
+        "that writes one file, such as svg, png or pdf"
+    )
 
 
 def _draw_every_node(
@@ -371,8 +460,13 @@ class _Clusters:
             shown = _text(scope)
             name = _plain(shown) if shown == scope else str(len(self.graphs))
             graph = _digraph()(name=f"cluster_{name}")
-            graph.attr(label=_plain(shown), style="rounded,dashed", color="#888888",
-                       fontcolor="#555555", labeljust="l")
+            graph.attr(
+                label=_plain(shown),
+                style="rounded,dashed",
+                color="#888888",
+                fontcolor="#555555",
+                labeljust="l",
+            )
             self.graphs[scope] = graph
         return graph
 
@@ -416,8 +510,12 @@ def _preview(a: np.ndarray) -> str:
     if a.ndim == 0:
         return _number(float(a))
     if a.size <= _TENSOR_VALUES_SHOWN:
-        text = np.array2string(np.asarray(a), separator=", ", max_line_width=10_000,
-                               formatter={"float_kind": lambda v: f"{v:.4g}"})
+        text = np.array2string(
+            np.asarray(a),
+            separator=", ",
+            max_line_width=10_000,
+            formatter={"float_kind": lambda v: f"{v:.4g}"},
+        )
         return " ".join(text.split())
     x = np.asarray(a, dtype=np.float64)
     lo, mean, hi = (_number(float(v)) for v in (x.min(), x.mean(), x.max()))
@@ -461,8 +559,9 @@ def _text(text: object) -> str:
         text = f"{text[:MAX_LABEL_CHARS]}... ({len(text):,} characters)"
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() or c == " " else " " if c in "\n\t\r" else
-                   _escaped(c) for c in text)
+    return "".join(
+        c if c.isprintable() or c == " " else " " if c in "\n\t\r" else _escaped(c) for c in text
+    )
 
 
 def _escaped(c: str) -> str:
@@ -547,8 +646,9 @@ def _draw_summary(
     single_op = how in (_RUNS, _BY_MODULE_AND_OP)  # every group shares one op and one module
     mixes: dict[int, Counter[str]] = {}
     if not single_op:
-        for (g, op), count in Counter(zip(member_of.tolist(), flat.ops.tolist(),
-                                          strict=True)).items():
+        for (g, op), count in Counter(
+            zip(member_of.tolist(), flat.ops.tolist(), strict=True)
+        ).items():
             mixes.setdefault(g, Counter())[flat.op_names[op]] += count
     clusters = _Clusters(dot)
     for g in range(n_groups):
@@ -569,8 +669,9 @@ def _draw_summary(
             fields = [_text(scope) or "(outside modules)"] if how == _BY_MODULE else []
             fields.append(f"{sizes[g]:,} nodes")
             fields += [_count_ops(op, c) for op, c in mixes[g].most_common(4)]
-        graph.node(f"g{g}", _record(fields, braces), shape="record", style="filled",
-                   fillcolor="#f3f3f3")
+        graph.node(
+            f"g{g}", _record(fields, braces), shape="record", style="filled", fillcolor="#f3f3f3"
+        )
     clusters.close()
     for tail, head, count in edges:
         dot.edge(f"g{tail}", f"g{head}", label=f"x{count:,}" if count > 1 else None)
@@ -616,7 +717,7 @@ def _summary_title(flat: _Flat, max_nodes: int, how: str) -> str:
         parts.append(f"{sum(c for c, _ in ranked[6:]):,} more in {len(ranked) - 6} other ops")
     leaves = int(counts[flat.op_names.index("")]) if "" in flat.op_names else 0
     parts.append(_count_ops("", leaves))
-    return (f"{flat.n:,} nodes (more than max_nodes={max_nodes:,}), {how}: " + ", ".join(parts))
+    return f"{flat.n:,} nodes (more than max_nodes={max_nodes:,}), {how}: " + ", ".join(parts)
 
 
 def _group_edges(
@@ -629,5 +730,7 @@ def _group_edges(
     keys, counts = np.unique(tails[between] * n_groups + heads[between], return_counts=True)
     if len(keys) > limit:
         return None
-    return [(k // n_groups, k % n_groups, c)
-            for k, c in zip(keys.tolist(), counts.tolist(), strict=True)]
+    return [
+        (k // n_groups, k % n_groups, c)
+        for k, c in zip(keys.tolist(), counts.tolist(), strict=True)
+    ]

@@ -37,8 +37,10 @@ __all__ = ["atomic_write", "NotARegularFileError"]
 PathLike = Union[str, "os.PathLike[str]"]
 
 _KINDS = [
-    (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
 ]
 _NAME_LIMIT = 200  # of the target's name inside a temporary file's name (filenames: 255 bytes)
@@ -93,8 +95,9 @@ def _resolve(target: str, owner: str) -> tuple[str, os.stat_result | None]:
         raise FileNotFoundError(f"{owner}: the path is empty")
     if target.endswith(("/", os.sep)) or os.path.basename(target) in ("", ".", ".."):
         if os.path.isdir(target):
-            raise NotARegularFileError(f"{owner}: {target!r} is a directory, not a regular "
-                                       "file; refusing to replace it")
+            raise NotARegularFileError(
+                f"{owner}: {target!r} is a directory, not a regular file; refusing to replace it"
+            )
         raise FileNotFoundError(f"{owner}: {target!r} names a folder, not a file")
     final = os.path.realpath(target)
     try:
@@ -106,8 +109,9 @@ def _resolve(target: str, owner: str) -> tuple[str, os.stat_result | None]:
     if st is not None and not stat.S_ISREG(st.st_mode):
         kind = next((k for test, k in _KINDS if test(st.st_mode)), "not a regular file")
         via = f" (the link leads to {final!r})" if final != os.path.abspath(target) else ""
-        raise NotARegularFileError(f"{owner}: {target!r} is {kind}{via}, not a regular file; "
-                                   "refusing to replace it")
+        raise NotARegularFileError(
+            f"{owner}: {target!r} is {kind}{via}, not a regular file; refusing to replace it"
+        )
     folder = os.path.dirname(final)
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{owner}: the folder {folder!r} for {target!r} does not exist")
@@ -124,8 +128,11 @@ def _remove_stale_temporaries(folder: str, name: str) -> None:
         return
     pattern = _temporary_pattern(name)
     try:
-        entries = [e for e in os.scandir(folder)
-                   if pattern.fullmatch(e.name) and e.is_file(follow_symlinks=False)]
+        entries = [
+            e
+            for e in os.scandir(folder)
+            if pattern.fullmatch(e.name) and e.is_file(follow_symlinks=False)
+        ]
     except OSError:
         return
     for entry in entries:
@@ -144,8 +151,14 @@ def _remove_stale_temporaries(folder: str, name: str) -> None:
 
 
 def _create_locked_temporary(folder: str, name: str) -> tuple[int, str]:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
-        | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    flags = (
+        os.O_WRONLY
+        | os.O_CREAT
+        | os.O_EXCL
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
     for _ in range(100):
         tmp = os.path.join(folder, f".{name[:_NAME_LIMIT]}.{secrets.token_hex(4)}.tmp")
         try:

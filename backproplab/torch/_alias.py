@@ -17,8 +17,7 @@ import runpy
 import sys
 from typing import Any
 
-_OFFERED = ("", ".nn", ".nn.functional", ".nn.init", ".optim", ".utils", ".utils.data",
-            ".cuda")
+_OFFERED = ("", ".nn", ".nn.functional", ".nn.init", ".optim", ".utils", ".utils.data", ".cuda")
 
 
 class _Refuse(importlib.abc.MetaPathFinder):
@@ -26,8 +25,11 @@ class _Refuse(importlib.abc.MetaPathFinder):
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
         if fullname == "torch" or fullname.startswith("torch."):
-            raise ImportError(f"{fullname} is not supported here: backproplab.torch offers "
-                              f"torch{', torch'.join(_OFFERED[1:])}", name=fullname)
+            raise ImportError(
+                f"{fullname} is not supported here: backproplab.torch offers "
+                f"torch{', torch'.join(_OFFERED[1:])}",
+                name=fullname,
+            )
         return None
 
 
@@ -46,8 +48,9 @@ def main(argv: list[str]) -> None:
         else:
             seed, argv = int(argv[1]), argv[2:]
     if not argv:
-        raise SystemExit("usage: python -m backproplab.torch._alias [--real] [--seed S] "
-                         "SCRIPT [args...]")
+        raise SystemExit(
+            "usage: python -m backproplab.torch._alias [--real] [--seed S] SCRIPT [args...]"
+        )
     if not real:
         install()
     if seed is not None:

@@ -62,8 +62,9 @@ def engine_view(tensors: Iterable[Any]) -> Iterator[None]:
             t.__class__ = cls
 
 
-def engine_call(fn: Callable[..., Any], *args: Any, extra: Iterable[Any] = (),
-                **kwargs: Any) -> Any:
+def engine_call(
+    fn: Callable[..., Any], *args: Any, extra: Iterable[Any] = (), **kwargs: Any
+) -> Any:
     """``fn(*args, **kwargs)`` on engine views of the facade tensors; the result re-tagged."""
     found: list[Any] = []
     for x in (*args, *kwargs.values(), *extra):  # the common case, flat, inline

@@ -52,8 +52,9 @@ int16 = dtype("int16", np.int16)
 int8 = dtype("int8", np.int8)
 uint8 = dtype("uint8", np.uint8)
 bool_ = dtype("bool", np.bool_)
-_BY_NUMPY = {d.dtype: d for d in (float32, float64, float16, int64, int32, int16, int8,
-                                   uint8, bool_)}
+_BY_NUMPY = {
+    d.dtype: d for d in (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+}
 
 
 def to_numpy(d: Any, what: str = "dtype") -> np.dtype:
@@ -61,15 +62,16 @@ def to_numpy(d: Any, what: str = "dtype") -> np.dtype:
     if isinstance(d, dtype):
         return d.dtype
     if d is float or d is int or d is bool:
-        return {float: np.dtype(np.float64), int: np.dtype(np.int64),
-                bool: np.dtype(np.bool_)}[d]
+        return {float: np.dtype(np.float64), int: np.dtype(np.int64), bool: np.dtype(np.bool_)}[d]
     try:
         nd = np.dtype(d)
     except TypeError:
         raise TypeError(f"{what}: expected a dtype such as torch.float32, got {d!r}") from None
     if nd not in _BY_NUMPY:
-        raise TypeError(f"{what}: dtype {nd} is not supported here; use one of "
-                        f"{sorted(str(x) for x in _BY_NUMPY.values())}")
+        raise TypeError(
+            f"{what}: dtype {nd} is not supported here; use one of "
+            f"{sorted(str(x) for x in _BY_NUMPY.values())}"
+        )
     return nd
 
 

@@ -79,25 +79,29 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
+def full(
+    size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     kind = np.asarray(fill_value).dtype.kind
     default: Any = np.int64 if kind in "iu" else np.bool_ if kind == "b" else _FLOAT
-    return _new(np.full(_shape_args((size,)), fill_value, _dt(dtype, default)), requires_grad,
-                device)
+    return _new(
+        np.full(_shape_args((size,)), fill_value, _dt(dtype, default)), requires_grad, device
+    )
 
 
 def _like(x: Tensor, dtype: Any) -> np.dtype:
     return x.data.dtype if dtype is None else D.to_numpy(dtype)
 
 
-def zeros_like(x: Tensor, dtype: Any = None, device: Any = None,
-               requires_grad: bool = False) -> Tensor:
+def zeros_like(
+    x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return _new(np.zeros(x.data.shape, _like(x, dtype)), requires_grad, device)
 
 
-def ones_like(x: Tensor, dtype: Any = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor:
+def ones_like(
+    x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return _new(np.ones(x.data.shape, _like(x, dtype)), requires_grad, device)
 
 
@@ -109,20 +113,36 @@ def empty_like(x: Tensor, dtype: Any = None) -> Tensor:
     return zeros_like(x, dtype)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device: Any = None,
-           requires_grad: bool = False) -> Tensor:
+def arange(
+    start: Any,
+    end: Any = None,
+    step: Any = 1,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """``arange(5)`` is int64; any float argument makes it float32, as in PyTorch."""
     if end is None:
         start, end = 0, start
     floats = builtins.any(isinstance(v, float) for v in (start, end, step))
-    return _new(np.arange(start, end, step, dtype=_dt(dtype, _FLOAT if floats else np.int64)),
-                requires_grad, device)
+    return _new(
+        np.arange(start, end, step, dtype=_dt(dtype, _FLOAT if floats else np.int64)),
+        requires_grad,
+        device,
+    )
 
 
-def linspace(start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False) -> Tensor:
-    return _new(np.linspace(start, end, steps, dtype=np.float64).astype(_dt(dtype)),
-                requires_grad, device)
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    return _new(
+        np.linspace(start, end, steps, dtype=np.float64).astype(_dt(dtype)), requires_grad, device
+    )
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None) -> Tensor:
@@ -165,8 +185,13 @@ def initial_seed() -> int:
     return R.default_generator.initial_seed()
 
 
-def rand(*size: Any, generator: R.Generator | None = None, dtype: Any = None,
-         device: Any = None, requires_grad: bool = False) -> Tensor:
+def rand(
+    *size: Any,
+    generator: R.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """U(0, 1) draws, bit for bit PyTorch's CPU numbers for the same seed."""
     shape = _shape_args(size)
     g = R.generator_or_default(generator)
@@ -174,8 +199,13 @@ def rand(*size: Any, generator: R.Generator | None = None, dtype: Any = None,
     return _new(R.uniform_floats(g, n, _dt(dtype).name).reshape(shape), requires_grad, device)
 
 
-def randn(*size: Any, generator: R.Generator | None = None, dtype: Any = None,
-          device: Any = None, requires_grad: bool = False) -> Tensor:
+def randn(
+    *size: Any,
+    generator: R.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """N(0, 1) draws in PyTorch's CPU order (float32 within one ulp, float64 1e-15)."""
     shape = _shape_args(size)
     g = R.generator_or_default(generator)
@@ -183,8 +213,14 @@ def randn(*size: Any, generator: R.Generator | None = None, dtype: Any = None,
     return _new(R.normal_floats(g, n, _dt(dtype).name).reshape(shape), requires_grad, device)
 
 
-def randint(low: int, high: Any = None, size: Any = None, generator: R.Generator | None = None,
-            dtype: Any = None, device: Any = None) -> Tensor:
+def randint(
+    low: int,
+    high: Any = None,
+    size: Any = None,
+    generator: R.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+) -> Tensor:
     """Integers in [low, high), int64, PyTorch's draws bit for bit."""
     if size is None:
         low, high, size = 0, low, high
@@ -193,42 +229,54 @@ def randint(low: int, high: Any = None, size: Any = None, generator: R.Generator
     shape = _shape_args((size,))
     g = R.generator_or_default(generator)
     n = int(np.prod(shape))
-    return _new(R.integers(g, n, int(low), int(high)).reshape(shape).astype(
-        _dt(dtype, np.int64)), False, device)
+    return _new(
+        R.integers(g, n, int(low), int(high)).reshape(shape).astype(_dt(dtype, np.int64)),
+        False,
+        device,
+    )
 
 
-def randperm(n: int, generator: R.Generator | None = None, dtype: Any = None,
-             device: Any = None) -> Tensor:
+def randperm(
+    n: int, generator: R.Generator | None = None, dtype: Any = None, device: Any = None
+) -> Tensor:
     """A random permutation of 0..n-1, PyTorch's CPU shuffle."""
     g = R.generator_or_default(generator)
     return _new(R.permutation(g, int(n)).astype(_dt(dtype, np.int64)), False, device)
 
 
-def multinomial(input: Tensor, num_samples: int, replacement: bool = False,  # noqa: A002
-                generator: R.Generator | None = None) -> Tensor:
+def multinomial(
+    input: Tensor,
+    num_samples: int,
+    replacement: bool = False,  # noqa: A002
+    generator: R.Generator | None = None,
+) -> Tensor:
     """Indices drawn from each row of (unnormalised) probabilities, as PyTorch draws them."""
     p = input.data
     if p.ndim not in (1, 2):
         raise RuntimeError(f"multinomial: prob_dist must be 1 or 2 dim, got {p.ndim}")
     if p.dtype.kind != "f":
-        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, "
-                           f"got: {D.of_numpy(p.dtype)}")
+        raise RuntimeError(
+            f"multinomial only supports floating-point dtypes for input, got: {D.of_numpy(p.dtype)}"
+        )
     rows = p.reshape(1, -1) if p.ndim == 1 else p
     if np.any(rows < 0) or not np.all(np.isfinite(rows)):
-        raise RuntimeError("invalid multinomial distribution (encountering probability entry "
-                           "< 0, infinity or NaN)")
+        raise RuntimeError(
+            "invalid multinomial distribution (encountering probability entry < 0, infinity or NaN)"
+        )
     if np.any(rows.sum(axis=1) <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > rows.shape[1]:
-        raise RuntimeError("multinomial: cannot sample n_sample > prob_dist.size(-1) samples "
-                           "without replacement")
+        raise RuntimeError(
+            "multinomial: cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )
     g = R.generator_or_default(generator)
     out = R.multinomial_rows(g, rows, int(num_samples), bool(replacement))
     return _make(out.reshape(-1) if p.ndim == 1 else out)
 
 
-def normal(mean: float, std: float, size: Any, generator: R.Generator | None = None,
-           dtype: Any = None) -> Tensor:
+def normal(
+    mean: float, std: float, size: Any, generator: R.Generator | None = None, dtype: Any = None
+) -> Tensor:
     return randn(*_shape_args((size,)), generator=generator, dtype=dtype) * std + mean
 
 
@@ -274,12 +322,21 @@ def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     return out
 
 
-def histogram(x: Tensor, bins: int = 100, range: Any = None,  # noqa: A002
-              weight: Any = None, density: bool = False) -> Any:
+def histogram(
+    x: Tensor,
+    bins: int = 100,
+    range: Any = None,  # noqa: A002
+    weight: Any = None,
+    density: bool = False,
+) -> Any:
     """``(hist, bin_edges)`` as float tensors (numpy's histogram, PyTorch's return)."""
-    h, e = np.histogram(x.data, bins=bins, range=range,
-                        weights=None if weight is None else np.asarray(weight),
-                        density=density)
+    h, e = np.histogram(
+        x.data,
+        bins=bins,
+        range=range,
+        weights=None if weight is None else np.asarray(weight),
+        density=density,
+    )
     return _Histogram(_make(h.astype(x.data.dtype)), _make(e.astype(x.data.dtype)))
 
 
@@ -288,8 +345,9 @@ class _Histogram(NamedTuple):
     bin_edges: Tensor
 
 
-def allclose(a: Tensor, b: Any, rtol: float = 1e-5, atol: float = 1e-8,
-             equal_nan: bool = False) -> bool:
+def allclose(
+    a: Tensor, b: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+) -> bool:
     return as_tensor(a).allclose(b, rtol, atol, equal_nan)
 
 
@@ -298,8 +356,7 @@ def equal(a: Tensor, b: Tensor) -> bool:
 
 
 def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else as_tensor(x) if not isinstance(x, ag.Tensor) \
-        else wrap(x)
+    return x if isinstance(x, Tensor) else as_tensor(x) if not isinstance(x, ag.Tensor) else wrap(x)
 
 
 # -- elementwise and reductions as functions -------------------------------------------
@@ -371,13 +428,23 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _t(x).mean(dim, keepdim)
 
 
-def std(x: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
-        correction: float | None = None) -> Tensor:
+def std(
+    x: Tensor,
+    dim: Any = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    correction: float | None = None,
+) -> Tensor:
     return _t(x).std(dim, unbiased, keepdim, correction)
 
 
-def var(x: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
-        correction: float | None = None) -> Tensor:
+def var(
+    x: Tensor,
+    dim: Any = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    correction: float | None = None,
+) -> Tensor:
     return _t(x).var(dim, unbiased, keepdim, correction)
 
 
@@ -463,8 +530,9 @@ def get_default_dtype() -> D.dtype:
 
 def set_default_dtype(d: Any) -> None:
     if D.to_numpy(d) != _FLOAT:
-        raise NotImplementedError("set_default_dtype: only torch.float32 (PyTorch's default) "
-                                  "is supported here")
+        raise NotImplementedError(
+            "set_default_dtype: only torch.float32 (PyTorch's default) is supported here"
+        )
 
 
 def set_num_threads(n: int) -> None:
@@ -473,4 +541,3 @@ def set_num_threads(n: int) -> None:
 
 def get_num_threads() -> int:
     return 1
-

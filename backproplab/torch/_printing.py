@@ -75,11 +75,14 @@ def _summarised(a: np.ndarray) -> np.ndarray:
 def _vector(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
     per_line = max(1, math.floor((LINEWIDTH - indent) / (fmt.width + 2)))
     if summarize and a.shape[0] > 2 * EDGEITEMS:
-        items = ([fmt.format(v) for v in a[:EDGEITEMS].tolist()] + [" ..."]
-                 + [fmt.format(v) for v in a[-EDGEITEMS:].tolist()])
+        items = (
+            [fmt.format(v) for v in a[:EDGEITEMS].tolist()]
+            + [" ..."]
+            + [fmt.format(v) for v in a[-EDGEITEMS:].tolist()]
+        )
     else:
         items = [fmt.format(v) for v in a.tolist()]
-    lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+    lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
     return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
 
 
@@ -90,8 +93,11 @@ def _nested(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str
         return _vector(a, indent, summarize, fmt)
     n = a.shape[0]
     if summarize and n > 2 * EDGEITEMS:
-        parts = ([_nested(a[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)] + ["..."]
-                 + [_nested(a[i], indent + 1, summarize, fmt) for i in range(n - EDGEITEMS, n)])
+        parts = (
+            [_nested(a[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)]
+            + ["..."]
+            + [_nested(a[i], indent + 1, summarize, fmt) for i in range(n - EDGEITEMS, n)]
+        )
     else:
         parts = [_nested(a[i], indent + 1, summarize, fmt) for i in range(n)]
     return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(parts) + "]"
@@ -106,8 +112,14 @@ def body(a: np.ndarray, indent: int) -> str:
     return _nested(a, indent, summarize, fmt)
 
 
-def tensor_text(a: np.ndarray, dtype_name: str, default_dtype: bool,
-                grad_fn: str | None, requires_grad: bool, prefix: str = "tensor(") -> str:
+def tensor_text(
+    a: np.ndarray,
+    dtype_name: str,
+    default_dtype: bool,
+    grad_fn: str | None,
+    requires_grad: bool,
+    prefix: str = "tensor(",
+) -> str:
     """The whole ``tensor(...)`` text, suffixes wrapped at the line width as PyTorch does."""
     indent = len(prefix)
     suffixes = []

@@ -85,23 +85,25 @@ def generator_or_default(generator: Generator | None) -> Generator:
     if generator is None:
         return default_generator
     if not isinstance(generator, Generator):
-        raise TypeError(f"generator must be a backproplab.torch.Generator, "
-                        f"got {type(generator).__name__}")
+        raise TypeError(
+            f"generator must be a backproplab.torch.Generator, got {type(generator).__name__}"
+        )
     return generator
 
 
 def _u53(g: Generator, n: int) -> np.ndarray:
-    return (g.words64(n) & _MASK53).astype(np.float64) * 2.0 ** -53
+    return (g.words64(n) & _MASK53).astype(np.float64) * 2.0**-53
 
 
-def uniform_floats(g: Generator, n: int, dtype: str, low: float = 0.0,
-                   high: float = 1.0) -> np.ndarray:
+def uniform_floats(
+    g: Generator, n: int, dtype: str, low: float = 0.0, high: float = 1.0
+) -> np.ndarray:
     """``n`` draws of U(low, high) as PyTorch's ``uniform_`` makes them (float32: 24 bits
     of one word, scaled in double between float32 bounds; float64: 53 bits of a 64-bit
     draw)."""
     if np.dtype(dtype) == np.float64:
         return _u53(g, n) * (high - low) + low
-    x = (g.words(n) & _MASK24).astype(np.float64) * 2.0 ** -24
+    x = (g.words(n) & _MASK24).astype(np.float64) * 2.0**-24
     if low == 0.0 and high == 1.0:
         return x.astype(np.float32)
     # the bounds are float32; the arithmetic is in double (PyTorch's accumulate type)
@@ -159,8 +161,16 @@ def _log_f32(x: np.ndarray) -> np.ndarray:
     m = m - _F32(1) + np.where(small, m, _F32(0))
     z = m * m
     y = np.full_like(m, _F32(7.0376836292e-2))
-    for c in (-1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
-              -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1):
+    for c in (
+        -1.1514610310e-1,
+        1.1676998740e-1,
+        -1.2420140846e-1,
+        1.4249322787e-1,
+        -1.6668057665e-1,
+        2.0000714765e-1,
+        -2.4999993993e-1,
+        3.3333331174e-1,
+    ):
         y = _fma(y, m, _F32(c))
     y = _fma(y * m, z, e * _F32(-2.12194440e-4))
     y = _fma(z, _F32(-0.5), y)
@@ -201,8 +211,9 @@ def _fill16_f32(u: np.ndarray, mean: Any, std: Any) -> np.ndarray:
     return out.reshape(-1)
 
 
-def normal_floats(g: Generator, n: int, dtype: str, mean: float = 0.0,
-                  std: float = 1.0) -> np.ndarray:
+def normal_floats(
+    g: Generator, n: int, dtype: str, mean: float = 0.0, std: float = 1.0
+) -> np.ndarray:
     """``n`` draws of N(mean, std) in PyTorch's CPU order for ``randn`` / ``normal_``."""
     dt = np.dtype(dtype)
     if n < 16:
@@ -215,7 +226,7 @@ def normal_floats(g: Generator, n: int, dtype: str, mean: float = 0.0,
     out[:whole] = fill(u[:whole], m, s)
     if n % 16:
         # PyTorch draws 16 fresh uniforms and recomputes the last 16 values.
-        out[n - 16:] = fill(uniform_floats(g, 16, dt.name), m, s)
+        out[n - 16 :] = fill(uniform_floats(g, 16, dt.name), m, s)
     return out
 
 
@@ -224,9 +235,10 @@ def integers(g: Generator, n: int, low: int, high: int) -> np.ndarray:
     range needs more than 32 bits)."""
     span = high - low
     if span <= 0:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
-                           f"from={low} >= to={high}")
-    w = g.words(n) if span < 2 ** 32 else g.words64(n)
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
+    w = g.words(n) if span < 2**32 else g.words64(n)
     return (w % np.uint64(span)).astype(np.int64) + low
 
 
@@ -235,7 +247,7 @@ def permutation(g: Generator, n: int) -> np.ndarray:
     r = np.arange(n, dtype=np.int64)
     if n < 2:
         return r
-    words = g.words(n - 1) if n < 2 ** 32 else g.words64(n - 1)
+    words = g.words(n - 1) if n < 2**32 else g.words64(n - 1)
     for i in range(n - 1):
         z = i + int(words[i] % np.uint64(n - i))
         r[i], r[z] = r[z], r[i]
@@ -249,8 +261,9 @@ def exponential_floats(g: Generator, n: int, dtype: str, lambd: float = 1.0) -> 
     return (e / lambd).astype(np.dtype(dtype))
 
 
-def multinomial_rows(g: Generator, probs: np.ndarray, num_samples: int,
-                     replacement: bool) -> np.ndarray:
+def multinomial_rows(
+    g: Generator, probs: np.ndarray, num_samples: int, replacement: bool
+) -> np.ndarray:
     """Samples of each row of ``probs`` (2-D), as PyTorch's CPU ``multinomial`` draws them.
 
     One sample, or sampling without replacement, takes the exponential race

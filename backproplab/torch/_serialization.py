@@ -20,8 +20,10 @@ from ._tensor import Tensor, _make
 def save(obj: Any, f: Any) -> None:
     """Save a state_dict (name -> tensor or array) as ``.npz``; other objects are refused."""
     if not isinstance(obj, dict):
-        raise TypeError(f"save: only a state_dict (a dict of name -> tensor) is supported "
-                        f"here, got {type(obj).__name__}; the format is .npz, never pickle")
+        raise TypeError(
+            f"save: only a state_dict (a dict of name -> tensor) is supported "
+            f"here, got {type(obj).__name__}; the format is .npz, never pickle"
+        )
     arrays = {}
     for k, v in obj.items():
         arrays[str(k)] = v.data if isinstance(v, ag.Tensor) else np.asarray(v)

@@ -115,8 +115,9 @@ class _Extremum(_ValuesIndices):
     _name = "max"
 
     def __repr__(self) -> str:
-        return (f"torch.return_types.{self._name}(\nvalues={self.values!r},\n"
-                f"indices={self.indices!r})")
+        return (
+            f"torch.return_types.{self._name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        )
 
 
 class _Max(_Extremum):
@@ -130,24 +131,43 @@ class _Min(_Extremum):
 class _GradFn:
     """What ``t.grad_fn`` shows: PyTorch's name for the engine op that made ``t``."""
 
-    _NAMES = {"add": "AddBackward0", "sub": "SubBackward0", "mul": "MulBackward0",
-              "div": "DivBackward0", "pow": "PowBackward0", "neg": "NegBackward0",
-              "matmul": "MmBackward0", "linear": "AddmmBackward0", "sum": "SumBackward0",
-              "mean": "MeanBackward0", "max": "MaxBackward0", "min": "MinBackward0",
-              "reshape": "ViewBackward0", "transpose": "PermuteBackward0",
-              "getitem": "IndexBackward0", "exp": "ExpBackward0", "log": "LogBackward0",
-              "tanh": "TanhBackward0", "relu": "ReluBackward0", "sqrt": "SqrtBackward0",
-              "softmax": "SoftmaxBackward0", "log_softmax": "LogSoftmaxBackward0",
-              "concatenate": "CatBackward0", "stack": "StackBackward0",
-              "abs": "AbsBackward0", "sigmoid": "SigmoidBackward0",
-              "where": "WhereBackward0", "broadcast_to": "ExpandBackward0",
-              "cast": "ToCopyBackward0", "index_put": "IndexPutBackward0",
-              "cross_entropy": "NllLossBackward0"}
+    _NAMES = {
+        "add": "AddBackward0",
+        "sub": "SubBackward0",
+        "mul": "MulBackward0",
+        "div": "DivBackward0",
+        "pow": "PowBackward0",
+        "neg": "NegBackward0",
+        "matmul": "MmBackward0",
+        "linear": "AddmmBackward0",
+        "sum": "SumBackward0",
+        "mean": "MeanBackward0",
+        "max": "MaxBackward0",
+        "min": "MinBackward0",
+        "reshape": "ViewBackward0",
+        "transpose": "PermuteBackward0",
+        "getitem": "IndexBackward0",
+        "exp": "ExpBackward0",
+        "log": "LogBackward0",
+        "tanh": "TanhBackward0",
+        "relu": "ReluBackward0",
+        "sqrt": "SqrtBackward0",
+        "softmax": "SoftmaxBackward0",
+        "log_softmax": "LogSoftmaxBackward0",
+        "concatenate": "CatBackward0",
+        "stack": "StackBackward0",
+        "abs": "AbsBackward0",
+        "sigmoid": "SigmoidBackward0",
+        "where": "WhereBackward0",
+        "broadcast_to": "ExpandBackward0",
+        "cast": "ToCopyBackward0",
+        "index_put": "IndexPutBackward0",
+        "cross_entropy": "NllLossBackward0",
+    }
 
     def __init__(self, op: str) -> None:
         self.op = op
-        self.name = self._NAMES.get(op, "".join(p.title() for p in op.split("_"))
-                                    + "Backward0")
+        self.name = self._NAMES.get(op, "".join(p.title() for p in op.split("_")) + "Backward0")
 
     def __repr__(self) -> str:
         return f"<{self.name} object>"
@@ -250,8 +270,7 @@ def _promoted(a: Any, b: Any, true_div: bool) -> tuple[Any, Any]:
         common = np.promote_types(a.data.dtype, b.data.dtype)
         return a.to(common), b.to(common)
     if ka == "i" and kb == "pi":
-        return a, _make(np.asarray(b, dtype=a.data.dtype if a.data.dtype.kind != "b"
-                                   else np.int64))
+        return a, _make(np.asarray(b, dtype=a.data.dtype if a.data.dtype.kind != "b" else np.int64))
     return a, b
 
 
@@ -282,8 +301,10 @@ def _shape_args(shape: Sequence[Any]) -> tuple[int, ...]:
 
 def _check_device(device: Any, what: str) -> None:
     if device is not None and str(device) not in ("cpu", "cpu:0"):
-        raise RuntimeError(f"{what}: device {str(device)!r} is not available here: "
-                           "backproplab.torch runs on the CPU only (use 'cpu')")
+        raise RuntimeError(
+            f"{what}: device {str(device)!r} is not available here: "
+            "backproplab.torch runs on the CPU only (use 'cpu')"
+        )
 
 
 class Tensor(_Base):
@@ -365,8 +386,9 @@ class Tensor(_Base):
     def item(self) -> Any:
         """The one value as a Python number (int for integer tensors, as in PyTorch)."""
         if self.data.size != 1:
-            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted "
-                               "to Scalar")
+            raise RuntimeError(
+                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+            )
         return self.data.reshape(()).item()
 
     def tolist(self) -> Any:
@@ -374,8 +396,10 @@ class Tensor(_Base):
 
     def numpy(self) -> np.ndarray:
         if self.requires_grad and is_grad_enabled():
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
-                               "Use tensor.detach().numpy() instead.")
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead."
+            )
         return self.data
 
     def __int__(self) -> int:
@@ -383,8 +407,7 @@ class Tensor(_Base):
 
     def __index__(self) -> int:
         if self.data.dtype.kind not in "iub":
-            raise TypeError("only integer tensors of a single element can be converted "
-                            "to an index")
+            raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
     def __format__(self, spec: str) -> str:
@@ -395,8 +418,13 @@ class Tensor(_Base):
     def __repr__(self) -> str:
         dt = self.data.dtype
         default = dt in (np.float32, np.int64, np.bool_)
-        return tensor_text(self.data, repr(D.of_numpy(dt)), default,
-                           fn.name if (fn := self.grad_fn) else None, self.requires_grad)
+        return tensor_text(
+            self.data,
+            repr(D.of_numpy(dt)),
+            default,
+            fn.name if (fn := self.grad_fn) else None,
+            self.requires_grad,
+        )
 
     __str__ = __repr__
 
@@ -525,18 +553,20 @@ class Tensor(_Base):
     def ne(self, other: Any) -> Tensor:
         return self != other
 
-
     # -- in place: the engine's (versions bumped, checked in backward); on a tensor in
     # the graph, where the engine refuses and PyTorch records the op, a transplant
     def _inplace_ok(self, what: str) -> None:
         if self.requires_grad and is_grad_enabled() and not self._parents:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an "
-                               f"in-place operation ({what}).")
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an "
+                f"in-place operation ({what})."
+            )
 
     def _recorded(self, other: Any) -> bool:
         """Whether an in-place change with ``other`` goes into the graph."""
-        return is_grad_enabled() and (self.requires_grad or isinstance(other, _Base)
-                                      and other.requires_grad)
+        return is_grad_enabled() and (
+            self.requires_grad or isinstance(other, _Base) and other.requires_grad
+        )
 
     def _inplace(self, other: Any, method: str, what: str) -> Tensor:
         if self._recorded(other):
@@ -595,25 +625,28 @@ class Tensor(_Base):
 
     def masked_fill_(self, mask: Any, value: float) -> Tensor:
         if self._recorded(value):
-            return self._rewrite("masked_fill_",
-                                 lambda old: Tensor.masked_fill(old, mask, value))
+            return self._rewrite("masked_fill_", lambda old: Tensor.masked_fill(old, mask, value))
         _engine.__setitem__(self, _mask(mask, self), value)
         return self
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
         from . import _random as R
+
         self._inplace_ok("normal_")
         g = R.generator_or_default(generator)
-        self.data[...] = R.normal_floats(g, self.data.size, self.data.dtype.name, mean,
-                                         std).reshape(self.data.shape)
+        self.data[...] = R.normal_floats(
+            g, self.data.size, self.data.dtype.name, mean, std
+        ).reshape(self.data.shape)
         return self
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
         from . import _random as R
+
         self._inplace_ok("uniform_")
         g = R.generator_or_default(generator)
-        self.data[...] = R.uniform_floats(g, self.data.size, self.data.dtype.name, a,
-                                          b).reshape(self.data.shape)
+        self.data[...] = R.uniform_floats(g, self.data.size, self.data.dtype.name, a, b).reshape(
+            self.data.shape
+        )
         return self
 
     def __setitem__(self, index: Any, value: Any) -> None:
@@ -637,8 +670,9 @@ class Tensor(_Base):
         try:
             return _engine.reshape(self, *dims)
         except ValueError:  # PyTorch's error type and words
-            raise RuntimeError(f"shape '{list(dims)}' is invalid for input of size "
-                               f"{self.data.size}") from None
+            raise RuntimeError(
+                f"shape '{list(dims)}' is invalid for input of size {self.data.size}"
+            ) from None
 
     def view_as(self, other: Any) -> Tensor:
         return self.view(*other.shape)
@@ -649,9 +683,9 @@ class Tensor(_Base):
             return self.reshape(1)
         a, b = start_dim % len(s), end_dim % len(s)
         n = 1
-        for k in s[a:b + 1]:
+        for k in s[a : b + 1]:
             n *= k
-        return self.reshape(*s[:a], n, *s[b + 1:])
+        return self.reshape(*s[:a], n, *s[b + 1 :])
 
     def squeeze(self, dim: int | None = None) -> Tensor:
         s = self.data.shape
@@ -659,7 +693,7 @@ class Tensor(_Base):
             return self.reshape(*[k for k in s if k != 1])
         d = dim % len(s) if s else 0
         if s and s[d] == 1:
-            return self.reshape(*s[:d], *s[d + 1:])
+            return self.reshape(*s[:d], *s[d + 1 :])
         return self
 
     def unsqueeze(self, dim: int) -> Tensor:
@@ -693,8 +727,10 @@ class Tensor(_Base):
 
     def expand(self, *shape: Any) -> Tensor:
         s = _shape_args(shape)
-        full = tuple(o if n == -1 else n for n, o in
-                     zip(s, (1,) * (len(s) - self.data.ndim) + self.data.shape, strict=True))
+        full = tuple(
+            o if n == -1 else n
+            for n, o in zip(s, (1,) * (len(s) - self.data.ndim) + self.data.shape, strict=True)
+        )
         return _engine._broadcast_to(self, full)
 
     def expand_as(self, other: Any) -> Tensor:
@@ -705,6 +741,7 @@ class Tensor(_Base):
         reps = _shape_args(sizes)
         x = self.reshape(*((1,) * (len(reps) - self.data.ndim) + self.data.shape))
         from ._functions import cat
+
         for axis, r in enumerate(reps):
             if r != 1:
                 x = cat([x] * r, dim=axis)
@@ -712,8 +749,11 @@ class Tensor(_Base):
 
     def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
         n = self.data.shape[dim]
-        sizes = ([split_size] * ((n + split_size - 1) // split_size)
-                 if isinstance(split_size, int) else list(split_size))
+        sizes = (
+            [split_size] * ((n + split_size - 1) // split_size)
+            if isinstance(split_size, int)
+            else list(split_size)
+        )
         out, start = [], 0
         for s in sizes:
             index = [slice(None)] * self.data.ndim
@@ -793,7 +833,7 @@ class Tensor(_Base):
         return _engine.cos(self._f())
 
     def pow(self, exponent: Any) -> Tensor:
-        return self ** exponent
+        return self**exponent
 
     def square(self) -> Tensor:
         return self * self
@@ -819,8 +859,13 @@ class Tensor(_Base):
         return self if self.data.dtype.kind == "f" else self.to(np.float32)
 
     # -- reductions: dim= / keepdim= ------------------------------------------------
-    def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None,  # type: ignore[override]
-            **numpy_style: Any) -> Tensor:
+    def sum(  # type: ignore[override]
+        self,
+        dim: Any = None,
+        keepdim: bool = False,
+        dtype: Any = None,
+        **numpy_style: Any,
+    ) -> Tensor:
         # numpy's spellings, which PyTorch accepts too (and the engine's layers use)
         dim = numpy_style.pop("axis", dim)
         keepdim = numpy_style.pop("keepdims", keepdim)
@@ -831,8 +876,13 @@ class Tensor(_Base):
             x = x.to(np.int64)
         return _engine.sum(x, axis=_dims(dim, x.data.ndim), keepdims=keepdim)
 
-    def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None,  # type: ignore[override]
-             **numpy_style: Any) -> Tensor:
+    def mean(  # type: ignore[override]
+        self,
+        dim: Any = None,
+        keepdim: bool = False,
+        dtype: Any = None,
+        **numpy_style: Any,
+    ) -> Tensor:
         # numpy's spellings, which PyTorch accepts too (and the engine's layers use)
         dim = numpy_style.pop("axis", dim)
         keepdim = numpy_style.pop("keepdims", keepdim)
@@ -840,25 +890,44 @@ class Tensor(_Base):
             raise TypeError(f"mean: unexpected arguments {sorted(numpy_style)}")
         x = self.to(dtype) if dtype is not None else self
         if x.data.dtype.kind != "f":
-            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
-                               f"either a floating point or complex dtype. Got: "
-                               f"{D.of_numpy(x.data.dtype).name.title()}")
+            raise RuntimeError(
+                f"mean(): could not infer output dtype. Input dtype must be "
+                f"either a floating point or complex dtype. Got: "
+                f"{D.of_numpy(x.data.dtype).name.title()}"
+            )
         return _engine.mean(x, axis=_dims(dim, x.data.ndim), keepdims=keepdim)
 
-    def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
-            correction: float | None = None) -> Tensor:
+    def var(
+        self,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        correction: float | None = None,
+    ) -> Tensor:
         """Variance, unbiased by default (``correction=1``), as in PyTorch."""
         if isinstance(dim, bool):  # var(False): the old positional ``unbiased``
             unbiased, dim = dim, None
         c = correction if correction is not None else (0 if unbiased is False else 1)
         axes = _dims(dim, self.data.ndim)
-        n = self.data.size if axes is None else int(np.prod(
-            [self.data.shape[a] for a in (axes if isinstance(axes, tuple) else (axes,))]))
+        n = (
+            self.data.size
+            if axes is None
+            else int(
+                np.prod(
+                    [self.data.shape[a] for a in (axes if isinstance(axes, tuple) else (axes,))]
+                )
+            )
+        )
         d = self - self.mean(dim if dim is not None else None, keepdim=True)
         return _named((d * d).sum(dim, keepdim=keepdim) / float(max(n - c, 0)), "VarBackward0")
 
-    def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
-            correction: float | None = None) -> Tensor:
+    def std(
+        self,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        correction: float | None = None,
+    ) -> Tensor:
         """Standard deviation, unbiased by default, as in PyTorch."""
         return _named(self.var(dim, unbiased, keepdim, correction).sqrt(), "StdBackward0")
 
@@ -908,31 +977,40 @@ class Tensor(_Base):
             return _make(np.cumsum(self.data, axis=dim))
         return _engine.cumsum(self, dim)
 
-    def allclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8,
-                 equal_nan: bool = False) -> bool:
+    def allclose(
+        self, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+    ) -> bool:
         o = other.data if isinstance(other, _Base) else other
         return bool(np.allclose(self.data, o, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
-    def backward(self, gradient: Any = None,  # type: ignore[override]
-                 retain_graph: bool | None = None, create_graph: bool = False) -> None:
+    def backward(  # type: ignore[override]
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+    ) -> None:
         """Backpropagate (``retain_graph`` is accepted: the engine keeps graphs)."""
         if gradient is None and self.data.size != 1:
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
         if not self.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not "
-                               "have a grad_fn")
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn"
+            )
         if _rebound._notes:
             _refuse_stale(self)
         g = gradient.data if isinstance(gradient, _Base) else gradient
         _engine.backward(self, g, create_graph=create_graph)
 
-
     # -- dtype conversions: last in the class, as their names shadow builtins in it
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
-            return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
-                    "int64": "torch.LongTensor", "int32": "torch.IntTensor",
-                    "bool": "torch.BoolTensor"}.get(self.data.dtype.name, "torch.Tensor")
+            return {
+                "float32": "torch.FloatTensor",
+                "float64": "torch.DoubleTensor",
+                "int64": "torch.LongTensor",
+                "int32": "torch.IntTensor",
+                "bool": "torch.BoolTensor",
+            }.get(self.data.dtype.name, "torch.Tensor")
         return self.to(dtype)
 
     def float(self) -> Tensor:
@@ -964,7 +1042,8 @@ def _refuse_stale(root: Tensor) -> None:
                     f"by an inplace operation: the tensor of shape {list(p.data.shape)} that "
                     f"{node._op!r} used was changed by {p._vinfo[1]!r} afterwards; "
                     "backproplab.torch refuses a backward through that use (change a "
-                    ".clone() instead)")
+                    ".clone() instead)"
+                )
             if id(p) not in seen:
                 seen.add(id(p))
                 stack.append(p)
@@ -992,6 +1071,8 @@ def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     elif kind == "b":
         nd = np.bool_
     else:
-        raise TypeError(f"tensor: cannot make a tensor of {type(data).__name__} "
-                        f"(numpy dtype {arr.dtype}); expected numbers or bools")
+        raise TypeError(
+            f"tensor: cannot make a tensor of {type(data).__name__} "
+            f"(numpy dtype {arr.dtype}); expected numbers or bools"
+        )
     return _make(np.array(arr, dtype=nd))

@@ -61,48 +61,70 @@ def _close(a: str, b: str, rtol: float, atol: float = 0.0) -> bool:
     return abs(x - y) <= tol * (1 + 1e-9)
 
 
-def first_difference(ours_torch: str, ours_facade: str, rtol: float,
-                     atol: float = 0.0) -> str | None:
+def first_difference(
+    ours_torch: str, ours_facade: str, rtol: float, atol: float = 0.0
+) -> str | None:
     """A description of the first printed number (or text) that differs, or None."""
     ours_torch, ours_facade = _ADDRESS.sub("0x?", ours_torch), _ADDRESS.sub("0x?", ours_facade)
     a, b = _tokens(ours_torch), _tokens(ours_facade)
     la, lb = ours_torch.splitlines(), ours_facade.splitlines()
     for k, ((ta, ia), (tb, ib)) in enumerate(zip(a, b, strict=False), 1):
         if not _close(ta, tb, rtol, atol):
-            return (f"number {k} differs: {ta} (PyTorch) vs {tb} (backproplab.torch)\n"
-                    f"  PyTorch    line {ia}: {la[ia - 1].strip()}\n"
-                    f"  backproplab line {ib}: {lb[ib - 1].strip()}")
+            return (
+                f"number {k} differs: {ta} (PyTorch) vs {tb} (backproplab.torch)\n"
+                f"  PyTorch    line {ia}: {la[ia - 1].strip()}\n"
+                f"  backproplab line {ib}: {lb[ib - 1].strip()}"
+            )
     if len(a) != len(b):
         return f"PyTorch printed {len(a)} numbers, backproplab.torch {len(b)}"
     masked_a = [_NUMBER.sub("#", line) for line in la]
     masked_b = [_NUMBER.sub("#", line) for line in lb]
     for i, (x, y) in enumerate(zip(masked_a, masked_b, strict=False), 1):
         if x != y:
-            return (f"text differs at line {i}:\n  PyTorch:     {la[i - 1].strip()}\n"
-                    f"  backproplab: {lb[i - 1].strip()}")
+            return (
+                f"text differs at line {i}:\n  PyTorch:     {la[i - 1].strip()}\n"
+                f"  backproplab: {lb[i - 1].strip()}"
+            )
     if len(masked_a) != len(masked_b):
         return f"PyTorch printed {len(masked_a)} lines, backproplab.torch {len(masked_b)}"
     return None
 
 
 def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               OPENBLAS_NUM_THREADS="1", PYTHONHASHSEED="0")
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
-                          check=False)
+    env = dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+        PYTHONHASHSEED="0",
+    )
+    return subprocess.run(
+        cmd, capture_output=True, text=True, timeout=timeout, env=env, check=False
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m backproplab.torch.compare",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rtol", type=float, default=1e-4,
-                        help="relative tolerance for printed numbers (default 1e-4)")
-    parser.add_argument("--atol", type=float, default=0.0,
-                        help="absolute tolerance for printed numbers (default 0)")
-    parser.add_argument("--seed", type=int, default=None,
-                        help="call torch.manual_seed(SEED) before the script, in both runs")
-    parser.add_argument("--timeout", type=float, default=600.0,
-                        help="seconds allowed for each run (default 600)")
+    parser = argparse.ArgumentParser(
+        prog="python -m backproplab.torch.compare", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--rtol",
+        type=float,
+        default=1e-4,
+        help="relative tolerance for printed numbers (default 1e-4)",
+    )
+    parser.add_argument(
+        "--atol", type=float, default=0.0, help="absolute tolerance for printed numbers (default 0)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="call torch.manual_seed(SEED) before the script, in both runs",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=600.0, help="seconds allowed for each run (default 600)"
+    )
     parser.add_argument("script")
     parser.add_argument("args", nargs=argparse.REMAINDER)
     ns = parser.parse_args(argv)
@@ -124,8 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {ns.script} failed (exit {r.returncode}):\n{tail}")
             return 2
         outs[name] = r.stdout
-    diff = first_difference(outs["PyTorch"], outs["backproplab.torch"], ns.rtol,
-                            ns.atol)
+    diff = first_difference(outs["PyTorch"], outs["backproplab.torch"], ns.rtol, ns.atol)
     n = len(_tokens(outs["PyTorch"]))
     if diff is None:
         print(f"same numbers ({n} compared, rtol {ns.rtol:g}, atol {ns.atol:g}): {ns.script}")

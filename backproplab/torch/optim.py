@@ -43,13 +43,20 @@ class _Facade:
 class SGD(_Facade, _optim.SGD):
     """``torch.optim.SGD(params, lr=1e-3, momentum=0, weight_decay=0, nesterov=False)``."""
 
-    def __init__(self, params: Any, lr: float = 1e-3, momentum: float = 0.0,
-                 dampening: float = 0.0, weight_decay: float = 0.0,
-                 nesterov: bool = False) -> None:
+    def __init__(
+        self,
+        params: Any,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+    ) -> None:
         if dampening:
             raise NotImplementedError("SGD: dampening is not supported here")
-        super().__init__(params, lr=lr, momentum=momentum, nesterov=nesterov,
-                         weight_decay=weight_decay)
+        super().__init__(
+            params, lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay
+        )
 
 
 class Adam(_Facade, _optim.Adam):

@@ -31,8 +31,19 @@ _NODES = (Tensor, Value)
 _ALONG_AN_AXIS = "it works along an axis of an array (for one Value, write exp/sum)"
 
 __all__ = [
-    "relu", "leaky_relu", "elu", "celu", "gelu", "mish", "hardswish", "relu6", "tanh", "sigmoid",
-    "softplus", "softmax", "log_softmax",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "celu",
+    "gelu",
+    "mish",
+    "hardswish",
+    "relu6",
+    "tanh",
+    "sigmoid",
+    "softplus",
+    "softmax",
+    "log_softmax",
 ]
 
 
@@ -49,77 +60,112 @@ def _elementwise(name: str, doc: str) -> Callable[..., Any]:
     activation.__name__ = activation.__qualname__ = name
     activation.__doc__ = doc
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    setattr(activation, "__signature__", inspect.Signature(  # noqa: B010 (a function attribute)
+    signature = inspect.Signature(
         [inspect.Parameter("x", kind)]
-        + [inspect.Parameter(p, kind, default=d) for p, d in entry_params]))
+        + [inspect.Parameter(p, kind, default=d) for p, d in entry_params]
+    )
+    setattr(activation, "__signature__", signature)  # noqa: B010 (mypy: not a declared attribute)
     return activation
 
 
-relu = _elementwise("relu", """max(x, 0).
+relu = _elementwise(
+    "relu",
+    """max(x, 0).
 
     >>> relu(Tensor([-1.0, 2.0])).data
     array([0., 2.])
-    """)
+    """,
+)
 
-leaky_relu = _elementwise("leaky_relu", """x for x > 0, else negative_slope * x.
+leaky_relu = _elementwise(
+    "leaky_relu",
+    """x for x > 0, else negative_slope * x.
 
     >>> leaky_relu(Tensor([-1.0, 2.0]), 0.1).data
     array([-0.1,  2. ])
-    """)
+    """,
+)
 
-elu = _elementwise("elu", """x for x > 0, else alpha * (exp(x) - 1).
+elu = _elementwise(
+    "elu",
+    """x for x > 0, else alpha * (exp(x) - 1).
 
     >>> elu(Tensor([0.0, 2.0])).data
     array([0., 2.])
-    """)
+    """,
+)
 
-celu = _elementwise("celu", """x for x > 0, else alpha * (exp(x / alpha) - 1).
+celu = _elementwise(
+    "celu",
+    """x for x > 0, else alpha * (exp(x / alpha) - 1).
 
     >>> celu(Tensor([0.0, 2.0])).data
     array([0., 2.])
-    """)
+    """,
+)
 
-gelu = _elementwise("gelu", """x * Phi(x): exact (erf) by default, or ``approximate="tanh"``.
+gelu = _elementwise(
+    "gelu",
+    """x * Phi(x): exact (erf) by default, or ``approximate="tanh"``.
 
     >>> round(float(gelu(Tensor([1.0])).data[0]), 4)
     0.8413
-    """)
+    """,
+)
 
-mish = _elementwise("mish", """x * tanh(softplus(x)).
+mish = _elementwise(
+    "mish",
+    """x * tanh(softplus(x)).
 
     >>> round(float(mish(Tensor([1.0])).data[0]), 4)
     0.8651
-    """)
+    """,
+)
 
-hardswish = _elementwise("hardswish", """x * relu6(x + 3) / 6.
+hardswish = _elementwise(
+    "hardswish",
+    """x * relu6(x + 3) / 6.
 
     >>> hardswish(Tensor([-4.0, 0.0, 4.0])).data
     array([-0.,  0.,  4.])
-    """)
+    """,
+)
 
-relu6 = _elementwise("relu6", """min(max(x, 0), 6).
+relu6 = _elementwise(
+    "relu6",
+    """min(max(x, 0), 6).
 
     >>> relu6(Tensor([-1.0, 3.0, 9.0])).data
     array([0., 3., 6.])
-    """)
+    """,
+)
 
-tanh = _elementwise("tanh", """Hyperbolic tangent.
+tanh = _elementwise(
+    "tanh",
+    """Hyperbolic tangent.
 
     >>> tanh(Tensor([0.0])).data
     array([0.])
-    """)
+    """,
+)
 
-sigmoid = _elementwise("sigmoid", """1 / (1 + exp(-x)), stable for large |x|.
+sigmoid = _elementwise(
+    "sigmoid",
+    """1 / (1 + exp(-x)), stable for large |x|.
 
     >>> sigmoid(Tensor([0.0])).data
     array([0.5])
-    """)
+    """,
+)
 
-softplus = _elementwise("softplus", """log(1 + exp(x)), without overflow.
+softplus = _elementwise(
+    "softplus",
+    """log(1 + exp(x)), without overflow.
 
     >>> round(float(softplus(Tensor([0.0])).data[0]), 4)
     0.6931
-    """)
+    """,
+)
 
 
 def softmax(x: Tensor, dim: int = -1) -> Tensor:

@@ -35,9 +35,15 @@ def causal_mask(length: int, source_length: int) -> np.ndarray:
     return np.tril(np.ones((length, source_length), dtype=bool))
 
 
-def attention_weights(q: Tensor, k: Tensor, attn_mask: Any = None, is_causal: bool = False,
-                      scale: float | None = None, op: str = "scaled_dot_product_attention",
-                      zero_fully_masked: bool = True) -> Tensor:
+def attention_weights(
+    q: Tensor,
+    k: Tensor,
+    attn_mask: Any = None,
+    is_causal: bool = False,
+    scale: float | None = None,
+    op: str = "scaled_dot_product_attention",
+    zero_fully_masked: bool = True,
+) -> Tensor:
     """softmax(q @ k^T * scale + mask) over the last axis: the weights each query gives each key.
 
     ``attn_mask`` follows scaled_dot_product_attention: boolean True = may attend,
@@ -50,11 +56,15 @@ def attention_weights(q: Tensor, k: Tensor, attn_mask: Any = None, is_causal: bo
            [0.5, 0.5]])
     """
     if q.ndim < 2 or k.ndim < 2:
-        raise ValueError(f"{op}: query and key need at least 2 dimensions (..., L, E), got "
-                         f"shapes {q.shape} and {k.shape}")
+        raise ValueError(
+            f"{op}: query and key need at least 2 dimensions (..., L, E), got "
+            f"shapes {q.shape} and {k.shape}"
+        )
     if q.shape[-1] != k.shape[-1]:
-        raise ValueError(f"{op}: query of shape {q.shape} and key of shape {k.shape} differ "
-                         f"in their last dimension: {q.shape[-1]} != {k.shape[-1]}")
+        raise ValueError(
+            f"{op}: query of shape {q.shape} and key of shape {k.shape} differ "
+            f"in their last dimension: {q.shape[-1]} != {k.shape[-1]}"
+        )
     if attn_mask is not None and is_causal:
         raise ValueError(f"{op}: pass either attn_mask or is_causal=True, not both")
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
@@ -67,8 +77,10 @@ def attention_weights(q: Tensor, k: Tensor, attn_mask: Any = None, is_causal: bo
         try:
             np.broadcast_shapes(mask.shape, scores.shape)
         except ValueError:
-            raise ValueError(f"{op}: attn_mask of shape {mask.shape} does not broadcast to the "
-                             f"attention scores' shape {scores.shape}") from None
+            raise ValueError(
+                f"{op}: attn_mask of shape {mask.shape} does not broadcast to the "
+                f"attention scores' shape {scores.shape}"
+            ) from None
         full = np.broadcast_to(mask, scores.shape)
         if mask.dtype == bool:
             scores = where(mask, scores, -np.inf)
@@ -83,8 +95,14 @@ def attention_weights(q: Tensor, k: Tensor, attn_mask: Any = None, is_causal: bo
     return scores.softmax(axis=-1)
 
 
-def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Any = None,
-                                 is_causal: bool = False, scale: float | None = None) -> Tensor:
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    attn_mask: Any = None,
+    is_causal: bool = False,
+    scale: float | None = None,
+) -> Tensor:
     """softmax(query @ key^T * scale + mask) @ value.
 
     Shapes: query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev).
@@ -100,9 +118,12 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
             [2.]]])
     """
     who = "scaled_dot_product_attention"
-    q, k, v = (as_tensor(t, who, name) for t, name in
-               ((query, "query"), (key, "key"), (value, "value")))
+    q, k, v = (
+        as_tensor(t, who, name) for t, name in ((query, "query"), (key, "key"), (value, "value"))
+    )
     if v.ndim < 2 or v.shape[-2] != k.shape[-2]:
-        raise ValueError(f"scaled_dot_product_attention: key of shape {k.shape} and value of "
-                         f"shape {v.shape} need the same sequence length (dimension -2)")
+        raise ValueError(
+            f"scaled_dot_product_attention: key of shape {k.shape} and value of "
+            f"shape {v.shape} need the same sequence length (dimension -2)"
+        )
     return attention_weights(q, k, attn_mask, is_causal, scale) @ v

@@ -60,12 +60,13 @@ def _channels_last(x: np.ndarray, padding: Pair, pad_value: float) -> np.ndarray
         return np.ascontiguousarray(nhwc)
     n, h, w, c = nhwc.shape
     out = np.full((n, h + 2 * ph, w + 2 * pw, c), pad_value, dtype=x.dtype)
-    out[:, ph:ph + h, pw:pw + w, :] = nhwc
+    out[:, ph : ph + h, pw : pw + w, :] = nhwc
     return out
 
 
-def _unfold_array(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
-                  pad_value: float) -> np.ndarray:
+def _unfold_array(
+    x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, pad_value: float
+) -> np.ndarray:
     """Windows of ``x`` (N, C, H, W) as a new contiguous array (N, OH, OW, kh, kw, C).
 
     Channels last: a window row (kw pixels by C channels) is one contiguous run
@@ -79,8 +80,9 @@ def _unfold_array(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
         out = np.empty((n, oh, ow, kh, kw, c), dtype=x.dtype)
         for i in range(kh):
             for j in range(kw):
-                out[:, :, :, i, j, :] = xp[:, i:i + sh * (oh - 1) + 1:sh,
-                                           j:j + sw * (ow - 1) + 1:sw, :]
+                out[:, :, :, i, j, :] = xp[
+                    :, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw, :
+                ]
         return out
     view = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(1, 2))
     view = view[:, ::sh, ::sw].transpose(0, 1, 2, 4, 5, 3)  # (N, OH, OW, kh, kw, C), a view
@@ -99,14 +101,14 @@ def _fold_array(cols: np.ndarray, size: Pair, stride: Pair, padding: Pair) -> np
         if (oh * kh, ow * kw) == (h, w):
             return tiles.transpose(0, 3, 1, 2)
         out = np.zeros((n, h, w, c), dtype=cols.dtype)
-        out[:, :oh * kh, :ow * kw, :] = tiles
+        out[:, : oh * kh, : ow * kw, :] = tiles
         return out.transpose(0, 3, 1, 2)
     out = np.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=cols.dtype)
     for i in range(kh):  # one vectorised slice-add per kernel offset
         for j in range(kw):
             rows, columns = slice(i, i + sh * (oh - 1) + 1, sh), slice(j, j + sw * (ow - 1) + 1, sw)
             out[:, rows, columns, :] += cols[:, :, :, i, j, :]
-    return out[:, ph:ph + h, pw:pw + w, :].transpose(0, 3, 1, 2)
+    return out[:, ph : ph + h, pw : pw + w, :].transpose(0, 3, 1, 2)
 
 
 class Unfold(Function):
@@ -118,8 +120,9 @@ class Unfold(Function):
     """
 
     @staticmethod
-    def forward(ctx: Any, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
-                pad_value: float) -> np.ndarray:
+    def forward(
+        ctx: Any, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, pad_value: float
+    ) -> np.ndarray:
         ctx.size = x.shape[2:]
         ctx.geometry = (stride, padding)
         return _unfold_array(x, kernel, stride, padding, pad_value)
@@ -143,14 +146,15 @@ class Fold(Function):
     """
 
     @staticmethod
-    def forward(ctx: Any, cols: np.ndarray, size: Pair, stride: Pair,
-                padding: Pair) -> np.ndarray:
+    def forward(ctx: Any, cols: np.ndarray, size: Pair, stride: Pair, padding: Pair) -> np.ndarray:
         kernel = cols.shape[3:5]
         expected = tuple(_out_size(size[i], kernel[i], stride[i], padding[i]) for i in (0, 1))
         if cols.ndim != 6 or cols.shape[1:3] != expected:
-            raise ValueError(f"Fold: windows of shape {cols.shape} do not fit an output of size "
-                             f"{size} (stride {stride}, padding {padding}): expected "
-                             f"(N, {expected[0]}, {expected[1]}, kh, kw, C)")
+            raise ValueError(
+                f"Fold: windows of shape {cols.shape} do not fit an output of size "
+                f"{size} (stride {stride}, padding {padding}): expected "
+                f"(N, {expected[0]}, {expected[1]}, kh, kw, C)"
+            )
         ctx.kernel = kernel
         ctx.geometry = (stride, padding)
         return _fold_array(cols, size, stride, padding)
@@ -163,14 +167,15 @@ class Fold(Function):
         return _unfold_array(grad_out, ctx.kernel, stride, padding, 0.0), None, None, None
 
 
-def _windows_view(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
-                  pad_value: float) -> np.ndarray:
+def _windows_view(
+    x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, pad_value: float
+) -> np.ndarray:
     """``x``'s windows as (N, OH, OW, kh, kw, C): a view when they tile x exactly."""
     if stride == kernel and padding == (0, 0):
         n, c, h, w = x.shape
         (kh, kw) = kernel
         oh, ow = h // kh, w // kw
-        tiles = x[:, :, :oh * kh, :ow * kw].reshape(n, c, oh, kh, ow, kw)
+        tiles = x[:, :, : oh * kh, : ow * kw].reshape(n, c, oh, kh, ow, kw)
         return tiles.transpose(0, 2, 4, 3, 5, 1)
     return _unfold_array(x, kernel, stride, padding, pad_value)
 
@@ -189,8 +194,7 @@ class MaxPool(Function):
     """
 
     @staticmethod
-    def forward(ctx: Any, x: np.ndarray, kernel: Pair, stride: Pair,
-                padding: Pair) -> np.ndarray:
+    def forward(ctx: Any, x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair) -> np.ndarray:
         windows = _windows_view(x, kernel, stride, padding, -np.inf)
         out = windows[:, :, :, 0, 0, :].copy()  # (N, OH, OW, C); one pass per kernel offset
         for i in range(kernel[0]):
@@ -226,19 +230,27 @@ def _check_image(x: Tensor, who: str, channels: int | None = None) -> None:
     if x.ndim != 4:
         raise ValueError(f"{who}: expected a 4-d input (N, C, H, W), got shape {x.shape}")
     if channels is not None and x.shape[1] != channels:
-        raise ValueError(f"{who}: input of shape {x.shape} has {x.shape[1]} channels, "
-                         f"expected {channels}")
+        raise ValueError(
+            f"{who}: input of shape {x.shape} has {x.shape[1]} channels, expected {channels}"
+        )
 
 
 def _check_fits(x: Tensor, kernel: Pair, padding: Pair, who: str) -> None:
     h, w = x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1]
     if kernel[0] > h or kernel[1] > w:
-        raise ValueError(f"{who}: kernel size {kernel} is larger than the padded input "
-                         f"{(h, w)} (input shape {x.shape}, padding {padding})")
+        raise ValueError(
+            f"{who}: kernel size {kernel} is larger than the padded input "
+            f"{(h, w)} (input shape {x.shape}, padding {padding})"
+        )
 
 
-def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
-           stride: IntOrPair = 1, padding: IntOrPair = 0) -> Tensor:
+def conv2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: IntOrPair = 1,
+    padding: IntOrPair = 0,
+) -> Tensor:
     """2-d cross-correlation as torch.nn.functional.conv2d: (N, C, H, W) -> (N, O, OH, OW).
 
     ``weight`` has shape (O, C, kh, kw), ``bias`` (O,). One matrix product
@@ -252,18 +264,24 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     who = "conv2d"
     input, weight = as_tensor(input, who), as_tensor(weight, who, "weight")
     if weight.ndim != 4:
-        raise ValueError(f"{who}: weight must be 4-d (out_channels, in_channels, kh, kw), "
-                         f"got shape {weight.shape}")
+        raise ValueError(
+            f"{who}: weight must be 4-d (out_channels, in_channels, kh, kw), "
+            f"got shape {weight.shape}"
+        )
     _check_image(input, who)
     if input.shape[1] != weight.shape[1]:
-        raise ValueError(f"{who}: input of shape {input.shape} has {input.shape[1]} channels "
-                         f"but weight of shape {weight.shape} expects {weight.shape[1]}")
+        raise ValueError(
+            f"{who}: input of shape {input.shape} has {input.shape[1]} channels "
+            f"but weight of shape {weight.shape} expects {weight.shape[1]}"
+        )
     out_ch = weight.shape[0]
     if bias is not None:
         bias = as_tensor(bias, who, "bias")
         if bias.shape != (out_ch,):
-            raise ValueError(f"{who}: bias of shape {bias.shape} does not match weight of "
-                             f"shape {weight.shape}: expected ({out_ch},)")
+            raise ValueError(
+                f"{who}: bias of shape {bias.shape} does not match weight of "
+                f"shape {weight.shape}: expected ({out_ch},)"
+            )
     kernel = (weight.shape[2], weight.shape[3])
     st, pad = pair(stride, "stride", who, 1), pair(padding, "padding", who, 0)
     _check_fits(input, kernel, pad, who)
@@ -272,13 +290,15 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     ow = _out_size(input.shape[3], kernel[1], st[1], pad[1])
     cols = Unfold.apply(input, kernel, st, pad, 0.0)  # (N, OH, OW, kh, kw, C)
     # One matrix product (bias added in place): (N*OH*OW, kh*kw*C) x (kh*kw*C, O).
-    flat = linear(cols.reshape(n * oh * ow, -1), weight.transpose(0, 2, 3, 1).reshape(out_ch, -1),
-                  bias)
+    flat = linear(
+        cols.reshape(n * oh * ow, -1), weight.transpose(0, 2, 3, 1).reshape(out_ch, -1), bias
+    )
     return flat.reshape(n, oh, ow, out_ch).transpose(0, 3, 1, 2)
 
 
-def _pool_geometry(input: Any, kernel_size: IntOrPair, stride: IntOrPair | None,
-                   padding: IntOrPair, who: str) -> tuple[Tensor, Pair, Pair, Pair]:
+def _pool_geometry(
+    input: Any, kernel_size: IntOrPair, stride: IntOrPair | None, padding: IntOrPair, who: str
+) -> tuple[Tensor, Pair, Pair, Pair]:
     x = as_tensor(input, who)
     _check_image(x, who)
     kernel, pad = pool_padding(kernel_size, padding, who)
@@ -287,8 +307,9 @@ def _pool_geometry(input: Any, kernel_size: IntOrPair, stride: IntOrPair | None,
     return x, kernel, st, pad
 
 
-def max_pool2d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None = None,
-               padding: IntOrPair = 0) -> Tensor:
+def max_pool2d(
+    input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None = None, padding: IntOrPair = 0
+) -> Tensor:
     """Maximum over each window (padding counts as -inf), as torch's max_pool2d.
 
     The gradient goes to the first maximum of each window, as in torch.
@@ -302,8 +323,9 @@ def max_pool2d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None =
     return MaxPool.apply(x, kernel, st, pad)
 
 
-def avg_pool2d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None = None,
-               padding: IntOrPair = 0) -> Tensor:
+def avg_pool2d(
+    input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None = None, padding: IntOrPair = 0
+) -> Tensor:
     """Mean over each window (zero padding included in the count), as torch's avg_pool2d.
 
     >>> import numpy as np

@@ -49,24 +49,31 @@ def indices(input: Any, num_embeddings: int, op: str, weight_shape: tuple[int, .
     arr = np.asarray(raw)
     if arr.dtype == bool:
         what = "Tensor" if isinstance(input, Tensor) else "array"
-        raise EmbeddingTypeError(f"{op}: input is a bool {what} (shape {arr.shape}); indices "
-                                 f"must be integers (a mask does not pick rows): pass row "
-                                 f"numbers, e.g. np.flatnonzero(mask) (weight shape "
-                                 f"{weight_shape})")
+        raise EmbeddingTypeError(
+            f"{op}: input is a bool {what} (shape {arr.shape}); indices "
+            f"must be integers (a mask does not pick rows): pass row "
+            f"numbers, e.g. np.flatnonzero(mask) (weight shape "
+            f"{weight_shape})"
+        )
     if arr.dtype.kind not in "iuf":
-        raise EmbeddingTypeError(f"{op}: indices must be integers, got dtype {arr.dtype} "
-                        f"(input shape {arr.shape}, weight shape {weight_shape})")
+        raise EmbeddingTypeError(
+            f"{op}: indices must be integers, got dtype {arr.dtype} "
+            f"(input shape {arr.shape}, weight shape {weight_shape})"
+        )
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-            raise EmbeddingTypeError(f"{op}: indices must be integers, got non-integer values "
-                            f"(input shape {arr.shape}, weight shape {weight_shape})")
+            raise EmbeddingTypeError(
+                f"{op}: indices must be integers, got non-integer values "
+                f"(input shape {arr.shape}, weight shape {weight_shape})"
+            )
         arr = arr.astype(np.int64)
     if arr.size and (arr.min() < 0 or arr.max() >= num_embeddings):
         bad = int(arr.min()) if arr.min() < 0 else int(arr.max())
         raise EmbeddingIndexError(
             f"{op}: index {bad} is out of range for a table of {num_embeddings} rows: expected "
             f"0 <= index < {num_embeddings} (input shape {arr.shape}, weight shape "
-            f"{weight_shape})")
+            f"{weight_shape})"
+        )
     return arr.astype(np.intp, copy=False)
 
 
@@ -86,16 +93,18 @@ def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Ten
     """
     w = as_tensor(weight, "embedding", "weight")
     if w.ndim != 2:
-        raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), "
-                         f"got shape {w.shape}")
+        raise ValueError(
+            f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {w.shape}"
+        )
     n = w.shape[0]
     idx = indices(input, n, "embedding", w.shape)
     out = w[idx]
     if padding_idx is not None:
         pad = padding_idx + n if padding_idx < 0 else padding_idx
         if not 0 <= pad < n:
-            raise ValueError(f"embedding: padding_idx {padding_idx} is out of range for "
-                             f"weight shape {w.shape}")
+            raise ValueError(
+                f"embedding: padding_idx {padding_idx} is out of range for weight shape {w.shape}"
+            )
         keep = (idx != pad)[..., None]
         if not keep.all():
             out = where(keep, out, out.detach())

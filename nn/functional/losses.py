@@ -41,8 +41,13 @@ from nn._checks import as_tensor, per_item_weights
 REDUCTIONS = ("mean", "sum", "none", "sum_by_nonzero_weights")
 
 __all__ = [
-    "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "cross_entropy", "nll_loss", "REDUCTIONS",
+    "mse_loss",
+    "l1_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "nll_loss",
+    "REDUCTIONS",
 ]
 
 
@@ -66,15 +71,19 @@ def _target(target: Any, x: Tensor, op: str) -> tuple[np.ndarray, Tensor | None]
         try:
             t = np.asarray(target, dtype=x.dtype)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"{op}: target must be numeric (Tensor, ndarray or nested list), "
-                            f"got {type(target).__name__}: {exc}") from None
+            raise TypeError(
+                f"{op}: target must be numeric (Tensor, ndarray or nested list), "
+                f"got {type(target).__name__}: {exc}"
+            ) from None
     if t.dtype is not x.data.dtype and t.dtype != x.data.dtype:
         if t.dtype.kind not in "biuf":
             raise TypeError(f"{op}: target must be numeric, got an array of dtype {t.dtype}")
         t = t.astype(x.data.dtype)
     if t.shape != x.data.shape:
-        raise ValueError(f"{op}: input shape {x.shape} and target shape {t.shape} differ; losses "
-                         f"do not broadcast: reshape the target to {x.shape}")
+        raise ValueError(
+            f"{op}: input shape {x.shape} and target shape {t.shape} differ; losses "
+            f"do not broadcast: reshape the target to {x.shape}"
+        )
     return t, grad_to
 
 
@@ -89,8 +98,9 @@ def _weights(sample_weight: Any, loss_shape: tuple[int, ...], dtype: Any, op: st
 
 def _check_reduction(reduction: str, op: str) -> None:
     if reduction not in REDUCTIONS:
-        raise ValueError(f"{op}: reduction must be one of {', '.join(map(repr, REDUCTIONS))}; "
-                         f"got {reduction!r}")
+        raise ValueError(
+            f"{op}: reduction must be one of {', '.join(map(repr, REDUCTIONS))}; got {reduction!r}"
+        )
 
 
 def _class_weights(weight: Any, n_classes: int, dtype: Any, op: str) -> np.ndarray | None:
@@ -101,7 +111,10 @@ def _class_weights(weight: Any, n_classes: int, dtype: Any, op: str) -> np.ndarr
 
 
 def _reduce(
-    loss: np.ndarray, sample_weight: Any, reduction: str, op: str,
+    loss: np.ndarray,
+    sample_weight: Any,
+    reduction: str,
+    op: str,
     per_example: np.ndarray | None = None,
 ) -> tuple[np.ndarray, Any]:
     """Weight and reduce the per-element ``loss``; return (output, d output / d loss).
@@ -156,7 +169,6 @@ def _target_of(inputs: Any, saved_target: np.ndarray) -> Any:
     return inputs[1] if len(inputs) == 2 else saved_target
 
 
-
 _LossFn = TypeVar("_LossFn", bound=Callable[..., Tensor])
 
 
@@ -178,6 +190,7 @@ def _replayable(loss: _LossFn) -> _LossFn:
         return node
 
     return cast(_LossFn, replayable)
+
 
 # -- regression losses ---------------------------------------------------------------------
 @_replayable
@@ -283,9 +296,11 @@ def binary_cross_entropy(
     inside = (p >= 0) & (p <= 1)
     if not inside.all():
         i = np.unravel_index(int(np.argmin(inside)), p.shape)
-        raise ValueError(f"binary_cross_entropy: input must be probabilities in [0, 1]; "
-                         f"input[{', '.join(map(str, i))}] is {float(p[i])!r} (use "
-                         "binary_cross_entropy_with_logits for raw scores)")
+        raise ValueError(
+            f"binary_cross_entropy: input must be probabilities in [0, 1]; "
+            f"input[{', '.join(map(str, i))}] is {float(p[i])!r} (use "
+            "binary_cross_entropy_with_logits for raw scores)"
+        )
     loss = -(t * _clamped_log(p) + (1.0 - t) * _clamped_log(1.0 - p))
     out, scale = _reduce(loss, sample_weight, reduction, "binary_cross_entropy")
     node = _BCE(out, _grad_targets(x, grad_to), (t, scale))
@@ -355,26 +370,33 @@ def _labels(target: Any, x: Tensor, op: str) -> np.ndarray | None:
     if raw.shape == shape:
         return None
     if raw.shape != label_shape:
-        raise ValueError(f"{op}: input shape {shape} needs integer labels of shape {label_shape} "
-                         f"or class probabilities of shape {shape}; got target shape {raw.shape}")
+        raise ValueError(
+            f"{op}: input shape {shape} needs integer labels of shape {label_shape} "
+            f"or class probabilities of shape {shape}; got target shape {raw.shape}"
+        )
     kind = raw.dtype.kind
     if kind not in "iuf" or (kind == "f" and not is_tensor):
-        raise ValueError(f"{op}: labels must be integers, got an array of dtype {raw.dtype}; "
-                         f"pass integer class indices (e.g. target.astype(int)), as PyTorch, "
-                         f"or class probabilities of the input's shape {shape}")
+        raise ValueError(
+            f"{op}: labels must be integers, got an array of dtype {raw.dtype}; "
+            f"pass integer class indices (e.g. target.astype(int)), as PyTorch, "
+            f"or class probabilities of the input's shape {shape}"
+        )
     n_classes = shape[1] if len(shape) >= 2 else shape[0]
     if kind == "f":
         not_whole = raw != np.floor(raw)  # also true for NaN
         if not_whole.any():
             bad = float(raw[not_whole].flat[0])
-            raise ValueError(f"{op}: labels must be integers in [0, {n_classes}); "
-                             f"got label {bad!r}")
+            raise ValueError(
+                f"{op}: labels must be integers in [0, {n_classes}); got label {bad!r}"
+            )
     if raw.min() < 0 or raw.max() >= n_classes:
         out = (raw < 0) | (raw >= n_classes)
         bad = raw[out].flat[0]
         bad_text = int(bad) if np.isfinite(bad) else float(bad)
-        raise ValueError(f"{op}: label {bad_text!r} is out of range for {n_classes} classes "
-                         f"(C = {n_classes}; labels must be in [0, {n_classes}))")
+        raise ValueError(
+            f"{op}: label {bad_text!r} is out of range for {n_classes} classes "
+            f"(C = {n_classes}; labels must be in [0, {n_classes}))"
+        )
     return raw.astype(np.intp, copy=False)
 
 
@@ -400,15 +422,18 @@ def _classes_back(grad: Any, shape: tuple[int, ...]) -> Any:
     return grad.reshape((shape[0],) + shape[2:] + (shape[1],)).transpose(back)
 
 
-def _class_input(input: Any, target: Any, weight: Any, op: str
-                 ) -> tuple[Tensor, np.ndarray | None, int, np.ndarray | None]:
+def _class_input(
+    input: Any, target: Any, weight: Any, op: str
+) -> tuple[Tensor, np.ndarray | None, int, np.ndarray | None]:
     """The prologue of the class losses (cross_entropy, nll_loss): the input with a class
     axis, the integer labels (None for probabilities), the number of classes and the
     checked class weights."""
     x = _input(input, op)
     if x.ndim == 0:
-        raise ValueError(f"{op}: input must have a class axis (shape (C,), (N, C) or "
-                         "(N, C, d1, ...)), got a 0-d tensor")
+        raise ValueError(
+            f"{op}: input must have a class axis (shape (C,), (N, C) or "
+            "(N, C, d1, ...)), got a 0-d tensor"
+        )
     labels = _labels(target, x, op)
     n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
     return x, labels, n_classes, _class_weights(weight, n_classes, x.dtype, op)
@@ -432,7 +457,10 @@ def _one_hot(labels: np.ndarray, n_classes: int, dtype: Any) -> np.ndarray:
 
 @_replayable
 def cross_entropy(
-    input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean",
+    input: Tensor,
+    target: Any,
+    sample_weight: Any = None,
+    reduction: str = "mean",
     weight: Any = None,
 ) -> Tensor:
     """Softmax cross-entropy of logits ``input`` against class labels or class probabilities.
@@ -506,7 +534,10 @@ def _soft_cross_entropy_rule(
 
 @_replayable
 def nll_loss(
-    input: Tensor, target: Any, sample_weight: Any = None, reduction: str = "mean",
+    input: Tensor,
+    target: Any,
+    sample_weight: Any = None,
+    reduction: str = "mean",
     weight: Any = None,
 ) -> Tensor:
     """Negative log-likelihood of log-probabilities ``input`` (N, C) at integer labels (N,).
@@ -521,9 +552,11 @@ def nll_loss(
     """
     x, labels, n_classes, cw = _class_input(input, target, weight, "nll_loss")
     if labels is None:
-        raise ValueError(f"nll_loss: target must be integer labels of shape "
-                         f"{_label_shape(x.shape)}, got the input's "
-                         f"shape {x.shape} (for class probabilities use cross_entropy)")
+        raise ValueError(
+            f"nll_loss: target must be integer labels of shape "
+            f"{_label_shape(x.shape)}, got the input's "
+            f"shape {x.shape} (for class probabilities use cross_entropy)"
+        )
     flat = labels.reshape(-1)
     loss = -_classes_last(x.data)[np.arange(flat.size), flat].reshape(labels.shape)
     per_example = None if cw is None else cw[labels]

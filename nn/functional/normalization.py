@@ -31,30 +31,41 @@ def normalized_shape_tuple(normalized_shape: Any, op: str) -> tuple[int, ...]:
     >>> normalized_shape_tuple(4, "LayerNorm")
     (4,)
     """
-    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) \
-        else normalized_shape
-    if isinstance(shape, (str, bytes)) or not isinstance(shape, (Sequence, tuple)) or any(
-            isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1 for s in shape):
-        raise ValueError(f"{op}: normalized_shape must be a positive int or a sequence of "
-                         f"them, got {normalized_shape!r}")
+    shape = (
+        (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else normalized_shape
+    )
+    if (
+        isinstance(shape, (str, bytes))
+        or not isinstance(shape, (Sequence, tuple))
+        or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1 for s in shape)
+    ):
+        raise ValueError(
+            f"{op}: normalized_shape must be a positive int or a sequence of "
+            f"them, got {normalized_shape!r}"
+        )
     return tuple(int(s) for s in shape)
 
 
 def _check_trailing(x: Tensor, shape: tuple[int, ...], op: str) -> tuple[int, ...]:
-    if x.shape[x.ndim - len(shape):] != shape or x.ndim < len(shape):
-        raise ValueError(f"{op}: input of shape {x.shape} does not end with normalized_shape "
-                         f"{shape}")
+    if x.shape[x.ndim - len(shape) :] != shape or x.ndim < len(shape):
+        raise ValueError(
+            f"{op}: input of shape {x.shape} does not end with normalized_shape {shape}"
+        )
     return tuple(range(x.ndim - len(shape), x.ndim))
 
 
 def _check_affine(p: Tensor | None, shape: tuple[int, ...], what: str, op: str) -> None:
     if p is not None and p.shape != shape:
-        raise ValueError(f"{op}: {what} of shape {p.shape} does not match normalized_shape "
-                         f"{shape}")
+        raise ValueError(f"{op}: {what} of shape {p.shape} does not match normalized_shape {shape}")
 
 
-def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
-               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+def layer_norm(
+    input: Tensor,
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
     """(x - mean) / sqrt(var + eps) * weight + bias over the trailing ``normalized_shape`` dims.
 
     The variance is the biased one (divided by n), as in PyTorch.
@@ -79,8 +90,9 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     return out
 
 
-def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
-             eps: float | None = None) -> Tensor:
+def rms_norm(
+    input: Tensor, normalized_shape: Any, weight: Tensor | None = None, eps: float | None = None
+) -> Tensor:
     """x / sqrt(mean(x**2) + eps) * weight over the trailing ``normalized_shape`` dims.
 
     ``eps=None`` means the machine epsilon of the input's dtype, as in PyTorch.
@@ -148,8 +160,14 @@ class BatchNormTrain(Function):
     """
 
     @staticmethod
-    def forward(ctx: Any, x: np.ndarray, weight: np.ndarray | None,
-                bias: np.ndarray | None, eps: float, stats: list[Any]) -> np.ndarray:
+    def forward(
+        ctx: Any,
+        x: np.ndarray,
+        weight: np.ndarray | None,
+        bias: np.ndarray | None,
+        eps: float,
+        stats: list[Any],
+    ) -> np.ndarray:
         rows = _channel_rows(x)
         ones = np.ones(rows.shape[0], dtype=rows.dtype)
         mean = ones @ rows / rows.shape[0]  # column sums as a BLAS product: fast for few columns
@@ -184,13 +202,25 @@ class BatchNormTrain(Function):
         dx = g - dbias / m
         dx -= xhat * (dweight / m)
         dx *= scale
-        return (_from_channel_rows(dx, grad_out.shape), dweight if want_w else None,
-                dbias if want_b else None, None, None)
+        return (
+            _from_channel_rows(dx, grad_out.shape),
+            dweight if want_w else None,
+            dbias if want_b else None,
+            None,
+            None,
+        )
 
 
-def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
-               weight: Tensor | None = None, bias: Tensor | None = None,
-               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
     """Batch normalisation over channel 1 of (N, C), (N, C, L) or (N, C, H, W), as torch's.
 
     In training the batch's mean and biased variance normalise; the running
@@ -208,14 +238,21 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     who = "batch_norm"
     x = as_tensor(input, who)
     if x.ndim < 2:
-        raise ValueError(f"{who}: expected an input of shape (N, C) or (N, C, ...), got "
-                         f"shape {x.shape}")
+        raise ValueError(
+            f"{who}: expected an input of shape (N, C) or (N, C, ...), got shape {x.shape}"
+        )
     c = x.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var),
-                    ("weight", weight), ("bias", bias)):
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
         if t is not None and tuple(t.shape) != (c,):
-            raise ValueError(f"{who}: {name} of shape {tuple(t.shape)} does not match input "
-                             f"of shape {x.shape}: expected ({c},)")
+            raise ValueError(
+                f"{who}: {name} of shape {tuple(t.shape)} does not match input "
+                f"of shape {x.shape}: expected ({c},)"
+            )
     shape = (1, c) + (1,) * (x.ndim - 2)
     if training:
         values_per_channel(x, who)

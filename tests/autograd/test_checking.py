@@ -51,8 +51,10 @@ def test_gradcheck_catches_a_wrong_backward_and_names_input_index_and_values():
 
 def test_gradcheck_names_unlabelled_inputs_by_position():
     with pytest.raises(GradcheckError, match=r"input #1 at index \(1,\)"):
-        gradcheck(lambda p, q: (p * WrongSquare.apply(q)).sum(),
-                  [Tensor([1.0, 1.0], requires_grad=True), Tensor([0.0, 3.0], requires_grad=True)])
+        gradcheck(
+            lambda p, q: (p * WrongSquare.apply(q)).sum(),
+            [Tensor([1.0, 1.0], requires_grad=True), Tensor([0.0, 3.0], requires_grad=True)],
+        )
 
 
 def test_gradcheck_with_raise_exception_false_returns_false():

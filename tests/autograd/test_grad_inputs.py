@@ -15,7 +15,7 @@ from autograd import (
 # -- 11. grad's argnums and inputs -------------------------------------------------------------
 def test_grad_with_repeated_argnums_gives_the_full_gradient_in_each_entry():
     def f(x, y):
-        return (x ** 2 * y).sum()
+        return (x**2 * y).sum()
 
     x = np.array([1.0, -2.0])
     g = grad(f, argnums=(0, 0))(x, 3.0)

@@ -122,8 +122,9 @@ def test_fuzz_tensor_engine_agrees_with_value_engine_on_random_programs(data):
 @given(st.data())
 def test_programs_never_hit_invalid_math_and_stay_bounded(data):
     program = data.draw(scalar_programs(n_inputs=2, max_ops=12, max_magnitude=10.0), "program")
-    xs = data.draw(st.lists(st.sampled_from([-2.0, -1e-9, 0.0, 1e-9, 2.0]), min_size=2,
-                            max_size=2), "inputs")
+    xs = data.draw(
+        st.lists(st.sampled_from([-2.0, -1e-9, 0.0, 1e-9, 2.0]), min_size=2, max_size=2), "inputs"
+    )
     values = [Value(x) for x in xs]
     out = program(*values)
     out.backward()
@@ -152,7 +153,8 @@ def test_every_op_is_differentiable_and_matches_its_math_reference(op):
 
 def test_program_repr_reads_as_numbered_steps():
     program = ScalarProgram(
-        2, (Step("*", (0, 1)), Step("log", (2,)), Step("shift", (1,), -0.5), Step("+", (3, 4))))
+        2, (Step("*", (0, 1)), Step("log", (2,)), Step("shift", (1,), -0.5), Step("+", (3, 4)))
+    )
     assert repr(program) == (
         "ScalarProgram(n_inputs=2):\n"
         "  v0 = x0 * x1\n"
@@ -196,6 +198,12 @@ def test_scalar_programs_validates_its_arguments():
 def test_importing_autograd_does_not_import_hypothesis():
     code = "import sys, autograd; print('hypothesis' in sys.modules)"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=True,
+    )
     assert done.stdout.strip() == "False"

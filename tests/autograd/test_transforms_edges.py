@@ -63,16 +63,20 @@ def test_plain_backward_and_grad_do_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         (x * x).sum().backward()
-        grad(grad(lambda t: (t ** 3).sum()))(np.array([1.0]))  # records, writes no .grad
+        grad(grad(lambda t: (t**3).sum()))(np.array([1.0]))  # records, writes no .grad
 
 
-@pytest.mark.parametrize("transform", [
-    lambda f: grad(lambda x: f(x).sum()),
-    lambda f: jacobian(f),
-    lambda f: hessian(lambda x: f(x).sum()),
-    lambda f: grad(lambda x: grad(lambda y: f(y).sum())(x).sum()),
-    lambda f: jacobian(jacobian(f)),
-], ids=["grad", "jacobian", "hessian", "grad-grad", "jacobian-jacobian"])
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda f: grad(lambda x: f(x).sum()),
+        lambda f: jacobian(f),
+        lambda f: hessian(lambda x: f(x).sum()),
+        lambda f: grad(lambda x: grad(lambda y: f(y).sum())(x).sum()),
+        lambda f: jacobian(jacobian(f)),
+    ],
+    ids=["grad", "jacobian", "hessian", "grad-grad", "jacobian-jacobian"],
+)
 def test_grad_jacobian_and_hessian_leave_no_reference_cycles(transform):
     refs = []
 
@@ -118,18 +122,19 @@ def test_recorded_sqrt_at_zero_gives_torch_infinities():
 @pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # 0 * inf
 def test_hessian_of_a_norm_at_the_origin_matches_torch():
     torch = _torch()
-    ours = hessian(lambda x: (x ** 2).sum().sqrt())(np.zeros(2))
-    theirs = torch.autograd.functional.hessian(lambda x: (x ** 2).sum().sqrt(),
-                                               torch.zeros(2, dtype=torch.float64))
+    ours = hessian(lambda x: (x**2).sum().sqrt())(np.zeros(2))
+    theirs = torch.autograd.functional.hessian(
+        lambda x: (x**2).sum().sqrt(), torch.zeros(2, dtype=torch.float64)
+    )
     np.testing.assert_array_equal(ours, theirs.numpy())  # nan, as PyTorch
 
 
 @pytest.mark.parametrize("k", [0.0, 0.5, 2.5, 3.0])
 def test_recorded_powers_at_zero_match_torch(k):
     torch = _torch()
-    ours = grad(grad(lambda x: x ** k))(0.0)
+    ours = grad(grad(lambda x: x**k))(0.0)
     tx = torch.zeros((), dtype=torch.float64, requires_grad=True)
-    (tg,) = torch.autograd.grad(tx ** k, tx, create_graph=True)
+    (tg,) = torch.autograd.grad(tx**k, tx, create_graph=True)
     tgg = torch.autograd.grad(tg, tx, allow_unused=True)[0] if tg.requires_grad else None
     expected = 0.0 if tgg is None else tgg.item()
     np.testing.assert_equal(ours, expected)
@@ -170,7 +175,8 @@ def test_a_function_saving_its_output_has_torch_s_second_derivative():
     (tg * tg).sum().backward()
     np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12)
     assert grad(grad(lambda t: Exp.apply(t).sum()))(np.array([0.5]))[0] == pytest.approx(
-        np.exp(0.5), rel=1e-12)
+        np.exp(0.5), rel=1e-12
+    )
 
 
 # -- finding 8: dtypes, powers, composition ------------------------------------------------
@@ -189,16 +195,16 @@ def test_second_derivative_in_the_exponent_of_a_negative_base_is_nan_as_torch():
     torch = _torch()
     ta = torch.tensor(-2.0, dtype=torch.float64, requires_grad=True)
     tk = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
-    (tg,) = torch.autograd.grad(ta ** tk, tk, create_graph=True)
+    (tg,) = torch.autograd.grad(ta**tk, tk, create_graph=True)
     (tgg,) = torch.autograd.grad(tg, tk)
     assert np.isnan(tgg.item())
     a, k = Value(-2.0), Value(2.0)
-    (a ** k).backward(create_graph=True)
+    (a**k).backward(create_graph=True)
     gk, k.grad = k.grad, 0.0
     gk.backward()
     assert np.isnan(k.grad)
     at, kt = Tensor(-2.0, requires_grad=True), Tensor(2.0, requires_grad=True)
-    (at ** kt).backward(create_graph=True)
+    (at**kt).backward(create_graph=True)
     gkt, kt.grad = kt.grad, None
     gkt.backward()
     assert np.isnan(kt.grad)
@@ -220,9 +226,8 @@ def test_jacobian_composes_with_itself_as_jax_does():
     theirs = tf.jacobian(tjac, torch.tensor(data))
     assert ours.shape == (2, 2, 2)
     np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(ours.sum(axis=0), hessian(lambda x: f(x).sum())(data),
-                               rtol=1e-12)
-    third = jacobian(jacobian(jacobian(lambda x: x ** 3)))(np.array([1.0, 2.0]))
+    np.testing.assert_allclose(ours.sum(axis=0), hessian(lambda x: f(x).sum())(data), rtol=1e-12)
+    third = jacobian(jacobian(jacobian(lambda x: x**3)))(np.array([1.0, 2.0]))
     assert third.shape == (2, 2, 2, 2)
     assert third[0, 0, 0, 0] == third[1, 1, 1, 1] == 6.0 and third.sum() == 12.0
 
@@ -247,8 +252,11 @@ def test_op_refuses_a_bad_name_or_rule():
         Op("cube", lambda *a: a)("abc", (Tensor([1.0], requires_grad=True),))
 
 
-@pytest.mark.parametrize("returned", ["abc", None, {"x": 1}, "generator", [[1.0, 2.0], [1.0]]],
-                         ids=["str", "None", "dict", "generator", "ragged"])
+@pytest.mark.parametrize(
+    "returned",
+    ["abc", None, {"x": 1}, "generator", [[1.0, 2.0], [1.0]]],
+    ids=["str", "None", "dict", "generator", "ragged"],
+)
 def test_a_rule_returning_nonsense_gets_an_error_naming_the_op(returned):
     def rule(g, inputs, out, saved, needs):
         if returned == "generator":

@@ -18,10 +18,15 @@ def test_measure_time_reports_median_min_iqr_and_phases():
 
 
 def test_quick_style_run_prints_a_table_with_na_for_missing_engines(capsys):
-    workload = suite.Workload("W3", "tiny chain", [
-        suite.Case("n=100", "ours", "w3", {"n": 100}, warmup=1, repeat=2, min_time=0.0),
-        suite.Case("n=100", "no-such-engine", "w3", {"n": 100}, repeat=2),
-    ], phases=("build", "backward"))
+    workload = suite.Workload(
+        "W3",
+        "tiny chain",
+        [
+            suite.Case("n=100", "ours", "w3", {"n": 100}, warmup=1, repeat=2, min_time=0.0),
+            suite.Case("n=100", "no-such-engine", "w3", {"n": 100}, repeat=2),
+        ],
+        phases=("build", "backward"),
+    )
     rows = suite.run_workload(workload, verbose=False)
     assert rows[0].result["status"] == "ok", rows[0].result
     assert rows[1].result["status"] == "n/a"
@@ -32,8 +37,9 @@ def test_quick_style_run_prints_a_table_with_na_for_missing_engines(capsys):
 
 
 def test_a_failing_workload_is_reported_not_raised():
-    result = run_one.run({"workload": "w3", "engine": "micrograd", "params": {"n": 5000},
-                          "repeat": 1})
+    result = run_one.run(
+        {"workload": "w3", "engine": "micrograd", "params": {"n": 5000}, "repeat": 1}
+    )
     if result["status"] == "n/a":
         pytest.skip("micrograd is not installed")
     assert result == {"status": "error", "error": result["error"]}
@@ -99,12 +105,15 @@ def test_microgpt_style_model_gives_the_same_loss_and_gradients_on_every_engine(
         np.testing.assert_allclose(grads, ours_grads, rtol=1e-9, atol=1e-12, err_msg=name)
 
 
-@pytest.mark.parametrize("kind, params", [
-    ("w1", {"n_points": 4, "paused": True}),
-    ("w2", {"n_ops": 50, "ops": "full", "paused": True}),
-    ("w9", {"positions": 2, "paused": True}),
-    ("w9", {"positions": 2}),
-])
+@pytest.mark.parametrize(
+    "kind, params",
+    [
+        ("w1", {"n_points": 4, "paused": True}),
+        ("w2", {"n_ops": 50, "ops": "full", "paused": True}),
+        ("w9", {"positions": 2, "paused": True}),
+        ("w9", {"positions": 2}),
+    ],
+)
 def test_scalar_steps_run_with_and_without_gc_paused_and_leave_the_gc_on(kind, params):
     import gc
 

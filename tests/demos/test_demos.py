@@ -112,7 +112,10 @@ def test_progress_prints_periodic_lines_when_not_on_a_terminal(capsys):
     assert list(progress(range(4), "steps", every=0.0)) == [0, 1, 2, 3]
     lines = capsys.readouterr().err.splitlines()
     assert [line.split(",")[0].strip() for line in lines] == [
-        "steps: 1/4 (25%)", "steps: 2/4 (50%)", "steps: 3/4 (75%)"]  # none at the end
+        "steps: 1/4 (25%)",
+        "steps: 2/4 (50%)",
+        "steps: 3/4 (75%)",
+    ]  # none at the end
     assert all("s left" in line for line in lines)
     assert list(progress(iter("ab"), "chars", every=0.0)) == ["a", "b"]  # no length known
     assert capsys.readouterr().err.splitlines()[0].split(",")[0].strip() == "chars: 1"

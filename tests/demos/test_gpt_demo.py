@@ -17,8 +17,13 @@ from demos import gpt  # noqa: E402
 # The first per-step losses of Karpathy's microgpt.py (the scalar, dependency-free
 # version of February 2026: random.seed(42), 16-dim, 4 heads, 1 layer, context 16),
 # printed with repr() when run on demos/data/names.txt.
-MICROGPT_LOSSES = [3.3659669475848504, 3.4242727838717717, 3.177802125458052,
-                   3.066355684224198, 3.220883089750623]
+MICROGPT_LOSSES = [
+    3.3659669475848504,
+    3.4242727838717717,
+    3.177802125458052,
+    3.066355684224198,
+    3.220883089750623,
+]
 
 
 def test_like_microgpt_reproduces_microgpts_first_losses():
@@ -41,8 +46,10 @@ def test_microgpt_init_draws_in_microgpts_order():
 
 
 def _scalar_weights(model):
-    return {k: [[Value(float(v)) for v in row] for row in np.atleast_2d(arr)]
-            for k, arr in model.state_dict().items()}
+    return {
+        k: [[Value(float(v)) for v in row] for row in np.atleast_2d(arr)]
+        for k, arr in model.state_dict().items()
+    }
 
 
 def test_the_tensor_model_matches_the_scalar_value_model_loss_and_gradients():

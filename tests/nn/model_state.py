@@ -15,4 +15,5 @@ def untouched(model, before) -> bool:
     now = list(model.parameters())
     return len(now) == len(before) and all(
         p.data is obj and np.array_equal(p.data, copy_, equal_nan=True)
-        for p, (obj, copy_) in zip(now, before, strict=True))
+        for p, (obj, copy_) in zip(now, before, strict=True)
+    )

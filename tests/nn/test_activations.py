@@ -186,9 +186,14 @@ def test_activations_match_torch_values_and_gradients(cls, kwargs):
 
 # -- derived from the registry (issue 23) --------------------------------------------------------
 def test_module_reprs_are_pytorchs():
-    expected = {nn.LeakyReLU(): "LeakyReLU(negative_slope=0.01)", nn.ELU(): "ELU(alpha=1.0)",
-                nn.CELU(2.0): "CELU(alpha=2.0)", nn.GELU(): "GELU(approximate='none')",
-                nn.ReLU(): "ReLU()", nn.Softmax(): "Softmax(dim=-1)"}
+    expected = {
+        nn.LeakyReLU(): "LeakyReLU(negative_slope=0.01)",
+        nn.ELU(): "ELU(alpha=1.0)",
+        nn.CELU(2.0): "CELU(alpha=2.0)",
+        nn.GELU(): "GELU(approximate='none')",
+        nn.ReLU(): "ReLU()",
+        nn.Softmax(): "Softmax(dim=-1)",
+    }
     for module, text in expected.items():
         assert repr(module) == text
     torch = pytest.importorskip("torch")
@@ -217,11 +222,15 @@ def test_a_new_registry_parameter_reaches_F_and_the_module_with_no_other_edit(mo
     from nn.functional.activations import _elementwise
 
     entry = registry.REGISTRY["softplus"]
-    two = dataclasses.replace(entry, params=(("beta", 1.0), ("threshold", 20.0)),
-                              array=lambda x, beta=1.0, threshold=20.0: np.logaddexp(0, x))
+    two = dataclasses.replace(
+        entry,
+        params=(("beta", 1.0), ("threshold", 20.0)),
+        array=lambda x, beta=1.0, threshold=20.0: np.logaddexp(0, x),
+    )
     monkeypatch.setitem(registry.REGISTRY, "softplus", two)
-    monkeypatch.setattr(Tensor, "softplus", lambda self, beta=1.0, threshold=20.0:
-                        (beta, threshold), raising=True)
+    monkeypatch.setattr(
+        Tensor, "softplus", lambda self, beta=1.0, threshold=20.0: (beta, threshold), raising=True
+    )
 
     class Softplus(Elementwise, op="softplus"):
         pass

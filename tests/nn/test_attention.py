@@ -79,8 +79,9 @@ def _mha_pair(mask_for_mha: np.ndarray, ours_mask: object):
     theirs.load_state_dict({k: torch.from_numpy(a) for k, a in ours.state_dict().items()})
     q, k = RNG.normal(size=(2, L, E - 1)), RNG.normal(size=(2, S, E - 1))
     out, w = ours(Tensor(q), Tensor(k), Tensor(k), attn_mask=ours_mask)
-    ref, rw = theirs(torch.tensor(q), torch.tensor(k), torch.tensor(k),
-                     attn_mask=torch.tensor(mask_for_mha))
+    ref, rw = theirs(
+        torch.tensor(q), torch.tensor(k), torch.tensor(k), attn_mask=torch.tensor(mask_for_mha)
+    )
     return out.data, w.data, ref.detach().numpy(), rw.detach().numpy()
 
 

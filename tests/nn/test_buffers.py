@@ -30,8 +30,11 @@ def test_buffers_are_listed_named_and_not_parameters():
     assert [n for n, _ in m.named_buffers()] == ["1.total", "1.scratch", "1.count"]
     assert len(list(m.buffers())) == 3 and m.num_parameters() == 2 * 2 + 2 + 1
     assert all(not b.requires_grad for b in m.buffers())
-    assert [n for n, _ in m[1].named_buffers(prefix="c", recurse=False)] == \
-        ["c.total", "c.scratch", "c.count"]
+    assert [n for n, _ in m[1].named_buffers(prefix="c", recurse=False)] == [
+        "c.total",
+        "c.scratch",
+        "c.count",
+    ]
     assert m[1].count.data.dtype == np.int64
 
 
@@ -53,8 +56,11 @@ def test_load_state_dict_restores_buffers_and_checks_them_first():
     bad["total"] = np.zeros(3)
     bad["scale"] = np.array([9.0])
     c = Counter()
-    with pytest.raises(nn.StateDictError, match=r"total: shape \(3,\) does not match the "
-                                                r"buffer's shape \(2,\)"):
+    with pytest.raises(
+        nn.StateDictError,
+        match=r"total: shape \(3,\) does not match the "
+        r"buffer's shape \(2,\)",
+    ):
         c.load_state_dict(bad)
     assert c.scale.data.tolist() == [2.0] and c.total.data.tolist() == [0.0, 0.0]
     with pytest.raises(nn.StateDictError, match="missing keys: count"):
@@ -168,8 +174,12 @@ def test_a_module_list_in_a_model_is_trained_saved_and_switched_to_eval():
             return x
 
     net = Net()
-    assert list(net.state_dict()) == ["layers.0.weight", "layers.0.bias",
-                                      "layers.1.weight", "layers.1.bias"]
+    assert list(net.state_dict()) == [
+        "layers.0.weight",
+        "layers.0.bias",
+        "layers.1.weight",
+        "layers.1.bias",
+    ]
     net.eval()
     assert not net.layers[2].training
     assert net.layers[1]._scope_name == "layers.1"
@@ -192,8 +202,12 @@ def test_module_dict_behaves_like_a_dict_and_registers_everything():
     assert list(md) == ["enc", "act", "dec"] and md.keys() == ["enc", "act", "dec"]
     assert len(md) == 3 and "act" in md and "nope" not in md
     assert [k for k, _ in md.items()] == md.keys() and md.values()[2] is md["dec"]
-    assert [n for n, _ in md.named_parameters()] == ["enc.weight", "enc.bias",
-                                                     "dec.weight", "dec.bias"]
+    assert [n for n, _ in md.named_parameters()] == [
+        "enc.weight",
+        "enc.bias",
+        "dec.weight",
+        "dec.bias",
+    ]
     popped = md.pop("act")
     assert type(popped).__name__ == "ReLU" and md.keys() == ["enc", "dec"]
     md.update([("act", nn.Tanh())])
@@ -231,7 +245,6 @@ def test_slicing_or_adding_containers_keeps_the_names_the_model_draws_with() -> 
     before = [m._scope_name for m in net.modules()]
     part, both, tail = net.layers[1:], net.layers + [nn.Linear(2, 1)], net.head[1:]
     assert [m._scope_name for m in net.modules()] == before
-    assert before[1:] == ["layers", "layers.0", "layers.1", "layers.2", "head", "head.0",
-                          "head.1"]
+    assert before[1:] == ["layers", "layers.0", "layers.1", "layers.2", "head", "head.0", "head.1"]
     assert len(part) == 2 and len(both) == 4 and len(tail) == 1
     assert both[3]._scope_name == "3"  # a new module gets its place in the new list

@@ -14,30 +14,49 @@ from nn import functional as F
 
 
 # -- one error type per kind of mistake ----------------------------------------------------------
-@pytest.mark.parametrize("build", [
-    lambda: nn.LeakyReLU("0.1"), lambda: nn.GaussianNoise("1"), lambda: nn.PReLU(init=None),
-    lambda: nn.Softmax(dim=1.0), lambda: nn.Flatten(start_dim="1"), lambda: nn.GELU(3),
-    lambda: nn.Conv2d(1, 1, kernel_size=2.5), lambda: nn.LayerNorm(3, eps="1e-5"),
-])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: nn.LeakyReLU("0.1"),
+        lambda: nn.GaussianNoise("1"),
+        lambda: nn.PReLU(init=None),
+        lambda: nn.Softmax(dim=1.0),
+        lambda: nn.Flatten(start_dim="1"),
+        lambda: nn.GELU(3),
+        lambda: nn.Conv2d(1, 1, kernel_size=2.5),
+        lambda: nn.LayerNorm(3, eps="1e-5"),
+    ],
+)
 def test_a_wrong_type_is_an_argument_type_error_both_type_and_value_error(build):
     with pytest.raises(_checks.ArgumentTypeError) as info:
         build()
     assert isinstance(info.value, TypeError) and isinstance(info.value, ValueError)
 
 
-@pytest.mark.parametrize("build, message", [
-    (lambda: nn.Dropout(1.5), r"Dropout: p \(the drop probability\) must be a number in \[0, 1\]"),
-    (lambda: F.dropout(Tensor([1.0]), -0.1), r"dropout: p \(the drop probability\) must be"),
-    (lambda: nn.MLP([2, 1], dropout=2), r"MLP: dropout \(the drop probability\) must be"),
-    (lambda: nn.Linear(0, 1), r"Linear: in_features must be a positive integer, got 0"),
-    (lambda: nn.Embedding(2, True), r"Embedding: embedding_dim must be a positive integer"),
-    (lambda: nn.MultiheadAttention(4, -2), r"MultiheadAttention: num_heads must be a positive"),
-    (lambda: nn.BatchNorm1d(0), r"BatchNorm1d: num_features must be a positive integer"),
-    (lambda: nn.BatchNorm2d(2, eps=0.0), r"BatchNorm2d: eps must be a finite number > 0"),
-    (lambda: nn.MaxPool2d(2, padding=2), r"MaxPool2d: padding 2 must be at most half the kernel"),
-    (lambda: F.avg_pool2d(Tensor(np.ones((1, 1, 4, 4))), 2, padding=2),
-     r"avg_pool2d: padding 2 must be at most half the kernel"),
-])
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (
+            lambda: nn.Dropout(1.5),
+            r"Dropout: p \(the drop probability\) must be a number in \[0, 1\]",
+        ),
+        (lambda: F.dropout(Tensor([1.0]), -0.1), r"dropout: p \(the drop probability\) must be"),
+        (lambda: nn.MLP([2, 1], dropout=2), r"MLP: dropout \(the drop probability\) must be"),
+        (lambda: nn.Linear(0, 1), r"Linear: in_features must be a positive integer, got 0"),
+        (lambda: nn.Embedding(2, True), r"Embedding: embedding_dim must be a positive integer"),
+        (lambda: nn.MultiheadAttention(4, -2), r"MultiheadAttention: num_heads must be a positive"),
+        (lambda: nn.BatchNorm1d(0), r"BatchNorm1d: num_features must be a positive integer"),
+        (lambda: nn.BatchNorm2d(2, eps=0.0), r"BatchNorm2d: eps must be a finite number > 0"),
+        (
+            lambda: nn.MaxPool2d(2, padding=2),
+            r"MaxPool2d: padding 2 must be at most half the kernel",
+        ),
+        (
+            lambda: F.avg_pool2d(Tensor(np.ones((1, 1, 4, 4))), 2, padding=2),
+            r"avg_pool2d: padding 2 must be at most half the kernel",
+        ),
+    ],
+)
 def test_each_check_speaks_the_same_way_wherever_it_is_used(build, message):
     with pytest.raises(ValueError, match=message):
         build()
@@ -64,9 +83,13 @@ def test_norms_refuse_a_negative_or_non_finite_eps(layer, eps):
     assert layer(4, eps=0.0).eps == 0.0  # zero is allowed, as torch
 
 
-@pytest.mark.parametrize("bool_input", [
-    np.array([True, False]), _constant(np.array([True, False])),
-])
+@pytest.mark.parametrize(
+    "bool_input",
+    [
+        np.array([True, False]),
+        _constant(np.array([True, False])),
+    ],
+)
 def test_embedding_refuses_a_bool_mask_as_rows_naming_the_fix(bool_input):
     emb = nn.Embedding(3, 2)
     with pytest.raises(TypeError, match=r"Embedding|embedding: input is a bool .*flatnonzero"):
@@ -85,8 +108,11 @@ def test_sgd_given_the_model_or_the_unbound_method_says_pass_model_parameters(pa
 
 @pytest.mark.parametrize("x", [Value(1.0), [Value(1.0), Value(2.0)]])
 def test_values_given_to_a_tensor_layer_point_to_nn_scalar(x):
-    with pytest.raises(TypeError, match=r"Linear: expected a Tensor as input, got a .*Value"
-                                        r".*nn\.scalar"):
+    with pytest.raises(
+        TypeError,
+        match=r"Linear: expected a Tensor as input, got a .*Value"
+        r".*nn\.scalar",
+    ):
         nn.Linear(2, 1)(x)
 
 
@@ -96,6 +122,9 @@ def test_scalar_mlp_given_one_list_of_sizes_explains_nin_and_nouts():
 
 
 def test_losses_refuse_a_value_saying_to_write_the_loss_with_value_ops():
-    with pytest.raises(TypeError, match=r"mse_loss: expected a Tensor as input, got a single "
-                                        r"Value; .*Value ops"):
+    with pytest.raises(
+        TypeError,
+        match=r"mse_loss: expected a Tensor as input, got a single "
+        r"Value; .*Value ops",
+    ):
         F.mse_loss(Value(1.0), [1.0])

@@ -21,8 +21,15 @@ def _rand(*shape: int, seed: int = 0, grad: bool = True) -> Tensor:
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(0, 1),
-       st.integers(3, 6), st.sampled_from([1, 3, 8]), st.integers(0, 2**31))
+@given(
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(0, 1),
+    st.integers(3, 6),
+    st.sampled_from([1, 3, 8]),
+    st.integers(0, 2**31),
+)
 def test_fold_is_the_adjoint_of_unfold(kh, kw, stride, pad, size, channels, seed):
     # <unfold(x), y> == <x, fold(y)> for every x, y: each is the other's backward.
     # (Both unfold paths: per-offset copies for few channels, one strided copy for many;
@@ -81,24 +88,41 @@ def test_batch_norm_backward_on_tensors_matches_the_fast_path():
     from nn.functional.normalization import BatchNormTrain, _batch_norm_grads
 
     rng = np.random.default_rng(0)
-    x, w, b, g = rng.normal(size=(4, 3, 2, 5)), rng.normal(size=3), rng.normal(size=3), \
-        rng.normal(size=(4, 3, 2, 5))
+    x, w, b, g = (
+        rng.normal(size=(4, 3, 2, 5)),
+        rng.normal(size=3),
+        rng.normal(size=3),
+        rng.normal(size=(4, 3, 2, 5)),
+    )
     ctx = FunctionCtx((True, True, True))
     BatchNormTrain.forward(ctx, x, w, b, 1e-5, [])
     fast = BatchNormTrain.backward(ctx, g)[:3]
     generic = _batch_norm_grads(x, w, g, 1e-5)
-    assert all(np.allclose(a, c, rtol=1e-12, atol=1e-12)
-               for a, c in zip(fast, generic, strict=True))
+    assert all(
+        np.allclose(a, c, rtol=1e-12, atol=1e-12) for a, c in zip(fast, generic, strict=True)
+    )
     on_tensors = _batch_norm_grads(Tensor(x), Tensor(w), Tensor(g), 1e-5)
-    assert all(np.allclose(a.data, c, rtol=1e-12, atol=1e-12)
-               for a, c in zip(on_tensors, generic, strict=True))
+    assert all(
+        np.allclose(a.data, c, rtol=1e-12, atol=1e-12)
+        for a, c in zip(on_tensors, generic, strict=True)
+    )
     # ... and is a graph of Tensor ops in x, weight and g (what a recorded backward needs).
-    xt, wt, gt = Tensor(x, requires_grad=True), Tensor(w, requires_grad=True), \
-        Tensor(g, requires_grad=True)
+    xt, wt, gt = (
+        Tensor(x, requires_grad=True),
+        Tensor(w, requires_grad=True),
+        Tensor(g, requires_grad=True),
+    )
     r = [Tensor(rng.normal(size=a.shape)) for a in generic]
-    assert gradcheck(lambda *ins: sum(((d * ri).sum() for d, ri in zip(
-        _batch_norm_grads(ins[0], ins[1], ins[2], 1e-5), r, strict=True)), Tensor(0.0)),
-        [xt, wt, gt])
+    assert gradcheck(
+        lambda *ins: sum(
+            (
+                (d * ri).sum()
+                for d, ri in zip(_batch_norm_grads(ins[0], ins[1], ins[2], 1e-5), r, strict=True)
+            ),
+            Tensor(0.0),
+        ),
+        [xt, wt, gt],
+    )
 
 
 def _grad_norm(f, x_data: np.ndarray):
@@ -119,10 +143,12 @@ def _grad_norm(f, x_data: np.ndarray):
 def test_conv2d_and_pools_are_differentiable_twice():
     x = np.random.default_rng(0).normal(size=(1, 2, 4, 4))
     w, b = _rand(3, 2, 2, 2, seed=1), _rand(3, seed=2)
-    assert gradcheck(_grad_norm(lambda x_, w_, b_: (F.conv2d(x_, w_, b_, padding=1) ** 3).sum(),
-                                x), [w, b])
+    assert gradcheck(
+        _grad_norm(lambda x_, w_, b_: (F.conv2d(x_, w_, b_, padding=1) ** 3).sum(), x), [w, b]
+    )
     scale = _rand(1, 2, 1, 1, seed=3)
     for pool in (F.max_pool2d, F.avg_pool2d):
+
         def cubed(x_, s_, pool=pool):
             return (pool(x_ * s_, 2) ** 3).sum()
 
@@ -134,8 +160,9 @@ def test_batch_norm_is_differentiable_twice():
     bn = nn.BatchNorm2d(3)
     bn.weight.data[:] = [0.5, 2.0, -1.0]
     w = Tensor(np.random.default_rng(1).normal(size=x.shape))
-    assert gradcheck(_grad_norm(lambda x_, g_, b_: (bn(x_) ** 3 * w).sum(), x),
-                     [bn.weight, bn.bias])
+    assert gradcheck(
+        _grad_norm(lambda x_, g_, b_: (bn(x_) ** 3 * w).sum(), x), [bn.weight, bn.bias]
+    )
 
 
 # -- conv2d ---------------------------------------------------------------------------------
@@ -149,7 +176,7 @@ def test_conv2d_matches_a_hand_loop():
     expected = np.empty((2, 4, oh, ow))
     for i in range(oh):
         for j in range(ow):
-            patch = xp[:, :, 2 * i:2 * i + 3, 2 * j:2 * j + 2]
+            patch = xp[:, :, 2 * i : 2 * i + 3, 2 * j : 2 * j + 2]
             expected[:, :, i, j] = np.einsum("nchw,ochw->no", patch, w.data) + b.data
     assert out.shape == expected.shape and np.allclose(out, expected, rtol=1e-12, atol=1e-12)
 
@@ -157,8 +184,9 @@ def test_conv2d_matches_a_hand_loop():
 @pytest.mark.parametrize("stride,padding", [(1, 0), (2, 1), ((1, 2), (2, 0))])
 def test_conv2d_gradcheck(stride, padding):
     x, w, b = _rand(2, 2, 5, 4), _rand(3, 2, 3, 2, seed=1), _rand(3, seed=2)
-    assert gradcheck(lambda x_, w_, b_: (F.conv2d(x_, w_, b_, stride, padding) ** 2).sum(),
-                     [x, w, b])
+    assert gradcheck(
+        lambda x_, w_, b_: (F.conv2d(x_, w_, b_, stride, padding) ** 2).sum(), [x, w, b]
+    )
 
 
 def test_conv2d_module_gradcheck_and_init_bounds():
@@ -185,8 +213,9 @@ def test_conv2d_bad_input_names_both_shapes_and_leaves_module_unchanged():
     with pytest.raises(ValueError, match=r"\(1, 2, 5, 5\).*\(4, 3, 3, 3\)"):
         F.conv2d(Tensor(np.zeros((1, 2, 5, 5))), Tensor(np.zeros((4, 3, 3, 3))))
     with pytest.raises(ValueError, match=r"bias of shape \(3,\).*\(4, 3, 3, 3\)"):
-        F.conv2d(Tensor(np.zeros((1, 3, 5, 5))), Tensor(np.zeros((4, 3, 3, 3))),
-                 Tensor(np.zeros(3)))
+        F.conv2d(
+            Tensor(np.zeros((1, 3, 5, 5))), Tensor(np.zeros((4, 3, 3, 3))), Tensor(np.zeros(3))
+        )
     with pytest.raises(ValueError, match="stride"):
         nn.Conv2d(1, 1, 3, stride=0)
     with pytest.raises(TypeError, match="kernel_size"):
@@ -245,14 +274,22 @@ def test_batchnorm2d_training_uses_batch_statistics_and_updates_running_ones():
     assert np.allclose(y, expected, rtol=1e-12, atol=1e-12)
     n = 4 * 2 * 5
     assert np.allclose(bn.running_mean.data, 0.2 * mean, rtol=1e-12, atol=1e-12)
-    assert np.allclose(bn.running_var.data, 0.8 + 0.2 * var * n / (n - 1),  # unbiased
-                       rtol=1e-12, atol=1e-12)
+    assert np.allclose(
+        bn.running_var.data,
+        0.8 + 0.2 * var * n / (n - 1),  # unbiased
+        rtol=1e-12,
+        atol=1e-12,
+    )
     assert int(bn.num_batches_tracked.data) == 1
     bn.eval()
     y_eval = bn(x).data
     rm, rv = bn.running_mean.data, bn.running_var.data
-    assert np.allclose(y_eval, (x.data - rm[:, None, None]) / np.sqrt(rv[:, None, None] + 1e-5),
-                       rtol=1e-12, atol=1e-12)
+    assert np.allclose(
+        y_eval,
+        (x.data - rm[:, None, None]) / np.sqrt(rv[:, None, None] + 1e-5),
+        rtol=1e-12,
+        atol=1e-12,
+    )
     assert int(bn.num_batches_tracked.data) == 1 and np.array_equal(bn.running_mean.data, rm)
 
 
@@ -294,12 +331,19 @@ def test_batchnorm_bad_input_leaves_the_module_unchanged():
 
 
 def test_float32_stays_float32_through_every_layer_and_its_gradients():
-    model = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.BatchNorm2d(3), nn.ReLU(),
-                          nn.MaxPool2d(2), nn.AvgPool2d(2, stride=1), nn.Flatten())
+    model = nn.Sequential(
+        nn.Conv2d(2, 3, 3, padding=1),
+        nn.BatchNorm2d(3),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.AvgPool2d(2, stride=1),
+        nn.Flatten(),
+    )
     for p in model.parameters():
         p.data = p.data.astype(np.float32)
-    x = Tensor(np.random.default_rng(0).normal(size=(4, 2, 6, 6)).astype(np.float32),
-               requires_grad=True)
+    x = Tensor(
+        np.random.default_rng(0).normal(size=(4, 2, 6, 6)).astype(np.float32), requires_grad=True
+    )
     y = model(x)
     assert y.dtype == np.float32 and y.shape == (4, 3 * 2 * 2)
     y.sum().backward()
@@ -309,8 +353,14 @@ def test_float32_stays_float32_through_every_layer_and_its_gradients():
 
 def test_digits_sized_cnn_trains():
     manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
-                          nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * 4 * 4, 2))
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1),
+        nn.BatchNorm2d(4),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(4 * 4 * 4, 2),
+    )
     rng = np.random.default_rng(0)
     x = rng.normal(size=(32, 1, 8, 8))
     y = (x[:, 0, :4].sum(axis=(1, 2)) > 0).astype(int)
@@ -340,8 +390,9 @@ def _load_into_torch(torch, ours, theirs):
 
 
 @pytest.mark.parametrize("channels", [3, 8])
-@pytest.mark.parametrize("stride,padding,bias",
-                         [(1, 0, True), (2, 1, False), ((2, 1), (0, 2), True)])
+@pytest.mark.parametrize(
+    "stride,padding,bias", [(1, 0, True), (2, 1, False), ((2, 1), (0, 2), True)]
+)
 def test_conv2d_matches_torch_forward_backward_and_state_dict(stride, padding, bias, channels):
     torch = _torch()
     ours = nn.Conv2d(channels, 4, (3, 2), stride=stride, padding=padding, bias=bias)
@@ -373,14 +424,17 @@ def test_conv2d_default_init_has_torchs_distribution():
     assert np.isclose(t_w.std(), o_w.std(), rtol=0.1)
 
 
-@pytest.mark.parametrize("kernel,stride,padding",
-                         [(2, None, 0), (3, 2, 1), ((2, 3), (1, 2), (1, 0))])
+@pytest.mark.parametrize(
+    "kernel,stride,padding", [(2, None, 0), (3, 2, 1), ((2, 3), (1, 2), (1, 0))]
+)
 @pytest.mark.parametrize("channels", [3, 8])
 def test_pools_match_torch(kernel, stride, padding, channels):
     torch = _torch()
     x = _rand(2, channels, 7, 6)
-    for ours, theirs in ((F.max_pool2d, torch.nn.functional.max_pool2d),
-                         (F.avg_pool2d, torch.nn.functional.avg_pool2d)):
+    for ours, theirs in (
+        (F.max_pool2d, torch.nn.functional.max_pool2d),
+        (F.avg_pool2d, torch.nn.functional.avg_pool2d),
+    ):
         x.grad = None
         tx = torch.tensor(x.data, requires_grad=True)
         y, ty = ours(x, kernel, stride, padding), theirs(tx, kernel, stride, padding)
@@ -400,8 +454,10 @@ def test_max_pool_ties_after_relu_send_the_gradient_where_torch_does():
     assert np.array_equal(x.grad, tx.grad.numpy())
 
 
-@pytest.mark.parametrize("cls,shape", [("BatchNorm1d", (6, 3)), ("BatchNorm1d", (4, 3, 5)),
-                                       ("BatchNorm2d", (4, 3, 5, 2))])
+@pytest.mark.parametrize(
+    "cls,shape",
+    [("BatchNorm1d", (6, 3)), ("BatchNorm1d", (4, 3, 5)), ("BatchNorm2d", (4, 3, 5, 2))],
+)
 def test_batchnorm_matches_torch_over_train_and_eval_steps(cls, shape):
     torch = _torch()
     ours = getattr(nn, cls)(3, momentum=0.3)
@@ -422,8 +478,9 @@ def test_batchnorm_matches_torch_over_train_and_eval_steps(cls, shape):
         assert np.allclose(ours.state_dict()[k], v.numpy(), rtol=1e-10, atol=1e-12), k
     ours.eval(), theirs.eval()
     x = _rand(*shape, seed=7)
-    assert np.allclose(ours(x).data, theirs(torch.from_numpy(x.data)).detach().numpy(),
-                       rtol=1e-10, atol=1e-12)
+    assert np.allclose(
+        ours(x).data, theirs(torch.from_numpy(x.data)).detach().numpy(), rtol=1e-10, atol=1e-12
+    )
     fresh = getattr(torch.nn, cls)(3).double()
     _load_into_torch(torch, ours, fresh)
     assert int(fresh.num_batches_tracked) == 3

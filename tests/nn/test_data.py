@@ -9,8 +9,13 @@ import nn
 from autograd import manual_seed
 from nn import data
 
-GENERATORS = [data.make_moons, data.make_blobs, data.make_spirals, data.make_linearly_separable,
-              data.make_xor]
+GENERATORS = [
+    data.make_moons,
+    data.make_blobs,
+    data.make_spirals,
+    data.make_linearly_separable,
+    data.make_xor,
+]
 
 
 @pytest.mark.parametrize("make", GENERATORS)
@@ -99,8 +104,9 @@ def test_spirals_are_two_interleaved_arms():
 # -- batches -------------------------------------------------------------------------------
 
 
-@given(n=st.integers(1, 50), size=st.integers(1, 20), shuffle=st.booleans(),
-       seed=st.integers(0, 1000))
+@given(
+    n=st.integers(1, 50), size=st.integers(1, 20), shuffle=st.booleans(), seed=st.integers(0, 1000)
+)
 def test_batches_cover_every_example_once(n, size, shuffle, seed):
     X = np.arange(2 * n, dtype=float).reshape(n, 2)
     y = np.arange(n)

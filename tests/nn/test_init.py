@@ -15,9 +15,16 @@ def _zeros(*shape, dtype=np.float64):
 
 @pytest.mark.parametrize(
     "name, param, expected",
-    [("linear", None, 1.0), ("conv2d", None, 1.0), ("sigmoid", None, 1.0), ("tanh", None, 5 / 3),
-     ("relu", None, math.sqrt(2.0)), ("leaky_relu", None, math.sqrt(2 / (1 + 0.01**2))),
-     ("leaky_relu", 0.2, math.sqrt(2 / 1.04)), ("selu", None, 0.75)],
+    [
+        ("linear", None, 1.0),
+        ("conv2d", None, 1.0),
+        ("sigmoid", None, 1.0),
+        ("tanh", None, 5 / 3),
+        ("relu", None, math.sqrt(2.0)),
+        ("leaky_relu", None, math.sqrt(2 / (1 + 0.01**2))),
+        ("leaky_relu", 0.2, math.sqrt(2 / 1.04)),
+        ("selu", None, 0.75),
+    ],
 )
 def test_calculate_gain_follows_pytorch_table(name, param, expected):
     assert init.calculate_gain(name, param) == pytest.approx(expected, rel=1e-15)
@@ -31,8 +38,16 @@ def test_calculate_gain_rejects_unknown_nonlinearities():
 def test_initialisers_work_in_place_and_return_the_tensor():
     t = _zeros(3, 4)
     data = t.data
-    for fn in (init.uniform_, init.normal_, init.xavier_uniform_, init.xavier_normal_,
-               init.kaiming_uniform_, init.kaiming_normal_, init.ones_, init.zeros_):
+    for fn in (
+        init.uniform_,
+        init.normal_,
+        init.xavier_uniform_,
+        init.xavier_normal_,
+        init.kaiming_uniform_,
+        init.kaiming_normal_,
+        init.ones_,
+        init.zeros_,
+    ):
         assert fn(t) is t and t.data is data
 
 
@@ -60,14 +75,20 @@ def test_normal_draws_have_the_right_moments():
     assert abs(t.data.mean() - 2.0) < 0.01 and abs(t.data.std() - 0.5) < 0.01
 
 
-@pytest.mark.parametrize("fn, kwargs, bound", [
-    (init.xavier_uniform_, {}, math.sqrt(6 / (300 + 200))),
-    (init.xavier_uniform_, {"gain": 2.0}, 2 * math.sqrt(6 / (300 + 200))),
-    (init.kaiming_uniform_, {}, math.sqrt(2 / (1 + 0.0)) * math.sqrt(3 / 300)),
-    (init.kaiming_uniform_, {"a": math.sqrt(5)}, 1 / math.sqrt(300)),
-    (init.kaiming_uniform_, {"mode": "fan_out", "nonlinearity": "relu"},
-     math.sqrt(2) * math.sqrt(3 / 200)),
-])
+@pytest.mark.parametrize(
+    "fn, kwargs, bound",
+    [
+        (init.xavier_uniform_, {}, math.sqrt(6 / (300 + 200))),
+        (init.xavier_uniform_, {"gain": 2.0}, 2 * math.sqrt(6 / (300 + 200))),
+        (init.kaiming_uniform_, {}, math.sqrt(2 / (1 + 0.0)) * math.sqrt(3 / 300)),
+        (init.kaiming_uniform_, {"a": math.sqrt(5)}, 1 / math.sqrt(300)),
+        (
+            init.kaiming_uniform_,
+            {"mode": "fan_out", "nonlinearity": "relu"},
+            math.sqrt(2) * math.sqrt(3 / 200),
+        ),
+    ],
+)
 def test_uniform_schemes_use_pytorchs_bounds(fn, kwargs, bound):
     manual_seed(1)
     w = fn(_zeros(200, 300), **kwargs).data  # fan_in 300, fan_out 200
@@ -75,11 +96,18 @@ def test_uniform_schemes_use_pytorchs_bounds(fn, kwargs, bound):
     assert abs(w.var() / (bound**2 / 3) - 1) < 0.03
 
 
-@pytest.mark.parametrize("fn, kwargs, std", [
-    (init.xavier_normal_, {}, math.sqrt(2 / (300 + 200))),
-    (init.kaiming_normal_, {"nonlinearity": "relu"}, math.sqrt(2) / math.sqrt(300)),
-    (init.kaiming_normal_, {"mode": "fan_out", "nonlinearity": "tanh"}, (5 / 3) / math.sqrt(200)),
-])
+@pytest.mark.parametrize(
+    "fn, kwargs, std",
+    [
+        (init.xavier_normal_, {}, math.sqrt(2 / (300 + 200))),
+        (init.kaiming_normal_, {"nonlinearity": "relu"}, math.sqrt(2) / math.sqrt(300)),
+        (
+            init.kaiming_normal_,
+            {"mode": "fan_out", "nonlinearity": "tanh"},
+            (5 / 3) / math.sqrt(200),
+        ),
+    ],
+)
 def test_normal_schemes_use_pytorchs_std(fn, kwargs, std):
     manual_seed(2)
     w = fn(_zeros(200, 300), **kwargs).data
@@ -114,8 +142,9 @@ def test_manual_seed_makes_init_reproducible_and_a_generator_can_be_passed():
     manual_seed(4)
     assert np.array_equal(a, init.normal_(_zeros(5)).data)
     g1, g2 = np.random.default_rng(9), np.random.default_rng(9)
-    assert np.array_equal(init.uniform_(_zeros(5), generator=g1).data,
-                          init.uniform_(_zeros(5), generator=g2).data)
+    assert np.array_equal(
+        init.uniform_(_zeros(5), generator=g1).data, init.uniform_(_zeros(5), generator=g2).data
+    )
 
 
 def test_read_only_data_is_replaced_not_written():

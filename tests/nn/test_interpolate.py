@@ -53,8 +53,9 @@ def test_a_sequence_gives_one_lambda_per_parameterised_layer():
     a, b = _pair()
     mixed = nn.interpolate(a, b, [1.0, 0.5, 0.0])
     assert np.array_equal(mixed[0].weight.data, a[0].weight.data)
-    assert np.allclose(mixed[2].bias.data, 0.5 * (a[2].bias.data + b[2].bias.data),
-                       rtol=1e-12, atol=1e-12)
+    assert np.allclose(
+        mixed[2].bias.data, 0.5 * (a[2].bias.data + b[2].bias.data), rtol=1e-12, atol=1e-12
+    )
     assert np.array_equal(mixed[4].weight.data, b[4].weight.data)
 
 
@@ -78,8 +79,20 @@ def test_a_sequence_of_the_wrong_length_is_refused(lam):
         nn.interpolate(a, b, lam)
 
 
-@pytest.mark.parametrize("lam", [-0.01, 1.01, float("nan"), float("inf"), [0.5, 2.0, 0.5],
-                                 {"0": 0.5, "2": -1.0, "4": 0.5}, True, "0.5", None])
+@pytest.mark.parametrize(
+    "lam",
+    [
+        -0.01,
+        1.01,
+        float("nan"),
+        float("inf"),
+        [0.5, 2.0, 0.5],
+        {"0": 0.5, "2": -1.0, "4": 0.5},
+        True,
+        "0.5",
+        None,
+    ],
+)
 def test_lambdas_outside_zero_one_or_not_numbers_are_refused(lam):
     a, b = _pair()
     with pytest.raises(ValueError, match="lambda"):
@@ -127,7 +140,8 @@ def test_scalar_models_interpolate_per_neuron():
     mixed = nn.interpolate(a, b, lams)
     assert mixed.layers[0].neurons[1].w[0].data == a.layers[0].neurons[1].w[0].data
     assert mixed.layers[1].neurons[0].b.data == pytest.approx(
-        0.5 * (a.layers[1].neurons[0].b.data + b.layers[1].neurons[0].b.data))
+        0.5 * (a.layers[1].neurons[0].b.data + b.layers[1].neurons[0].b.data)
+    )
     assert _equal(a.state_dict(), sa)
 
 

@@ -260,8 +260,9 @@ def test_maxout_is_the_max_over_each_group_of_pieces(x, seed):
     manual_seed(seed)
     layer = nn.Maxout(3, 2, pieces=3)
     z = x @ layer.weight.data.T + layer.bias.data
-    assert np.allclose(layer(Tensor(x)).data, z.reshape(4, 2, 3).max(axis=-1),
-                       rtol=1e-12, atol=1e-12)
+    assert np.allclose(
+        layer(Tensor(x)).data, z.reshape(4, 2, 3).max(axis=-1), rtol=1e-12, atol=1e-12
+    )
 
 
 @given(_array((3, 3)), st.integers(0, 2**31))
@@ -330,8 +331,13 @@ def test_identity_returns_its_input():
 
 @pytest.mark.parametrize(
     "start, end, shape, expected",
-    [(1, -1, (2, 3, 4), (2, 12)), (0, -1, (2, 3, 4), (24,)), (0, 1, (2, 3, 4), (6, 4)),
-     (1, 1, (2, 3), (2, 3)), (-2, -1, (5, 2, 3), (5, 6))],
+    [
+        (1, -1, (2, 3, 4), (2, 12)),
+        (0, -1, (2, 3, 4), (24,)),
+        (0, 1, (2, 3, 4), (6, 4)),
+        (1, 1, (2, 3), (2, 3)),
+        (-2, -1, (5, 2, 3), (5, 6)),
+    ],
 )
 def test_flatten_merges_the_chosen_axes(start, end, shape, expected):
     assert nn.Flatten(start, end)(Tensor(np.zeros(shape))).shape == expected
@@ -365,8 +371,19 @@ def test_mlp_state_dict_loads_into_the_equivalent_torch_sequential():
     torch = pytest.importorskip("torch")
     tnn = torch.nn
     net = nn.MLP([4, 8, 8, 2], activation="tanh", dropout=0.3).eval()
-    ref = tnn.Sequential(tnn.Linear(4, 8), tnn.Tanh(), tnn.Dropout(0.3), tnn.Linear(8, 8),
-                         tnn.Tanh(), tnn.Dropout(0.3), tnn.Linear(8, 2)).double().eval()
+    ref = (
+        tnn.Sequential(
+            tnn.Linear(4, 8),
+            tnn.Tanh(),
+            tnn.Dropout(0.3),
+            tnn.Linear(8, 8),
+            tnn.Tanh(),
+            tnn.Dropout(0.3),
+            tnn.Linear(8, 2),
+        )
+        .double()
+        .eval()
+    )
     assert list(ref.state_dict()) == list(net.state_dict())
     ref.load_state_dict({k: torch.from_numpy(v) for k, v in net.state_dict().items()})
     x = np.random.default_rng(1).normal(size=(6, 4))

@@ -119,8 +119,9 @@ def test_cross_entropy_with_spatial_dims_matches_per_position_loss():
     labels = rng.integers(0, 3, size=(2, 4))
     out = F.cross_entropy(Tensor(z), labels, reduction="none")
     assert out.shape == (2, 4)
-    flat = F.cross_entropy(Tensor(np.moveaxis(z, 1, -1).reshape(-1, 3)), labels.reshape(-1),
-                           reduction="none")
+    flat = F.cross_entropy(
+        Tensor(np.moveaxis(z, 1, -1).reshape(-1, 3)), labels.reshape(-1), reduction="none"
+    )
     np.testing.assert_allclose(out.data.reshape(-1), flat.data, rtol=1e-12)
     x = Tensor(z, requires_grad=True)
     w = np.array([1.0, 3.0])
@@ -132,8 +133,9 @@ def test_nll_loss_by_hand_and_agrees_with_cross_entropy():
     x = Tensor([[-0.2, -1.7], [-3.0, -0.05]])
     assert F.nll_loss(x, [0, 1]).item() == pytest.approx((0.2 + 0.05) / 2)
     z = Tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
-    assert F.nll_loss(F.log_softmax(z, dim=1), [2, 1]).item() == \
-        pytest.approx(F.cross_entropy(z, [2, 1]).item(), rel=1e-12)
+    assert F.nll_loss(F.log_softmax(z, dim=1), [2, 1]).item() == pytest.approx(
+        F.cross_entropy(z, [2, 1]).item(), rel=1e-12
+    )
 
 
 # -- sample weights and reductions ------------------------------------------------------------
@@ -152,8 +154,9 @@ def test_cross_entropy_weighted_mean_is_sum_of_weighted_losses_over_n():
     labels, w = [1, 0, 2], np.array([0.5, 2.0, 0.0])
     per = F.cross_entropy(Tensor(z), labels, reduction="none").data
     assert F.cross_entropy(Tensor(z), labels, w).item() == pytest.approx((w * per).sum() / 3)
-    assert F.cross_entropy(Tensor(z), labels, w, "sum_by_nonzero_weights").item() == \
-        pytest.approx((w * per).sum() / 2)
+    assert F.cross_entropy(Tensor(z), labels, w, "sum_by_nonzero_weights").item() == pytest.approx(
+        (w * per).sum() / 2
+    )
 
 
 def test_sample_weight_broadcasts_over_trailing_dims():
@@ -174,8 +177,12 @@ def test_sample_weight_broadcasts_over_trailing_dims():
 def test_sum_by_nonzero_weights_with_all_zero_weights_is_zero_not_nan():
     for fn in ELEMENTWISE:
         x = Tensor([[0.3, 0.6], [0.5, 0.1]], requires_grad=True)
-        out = fn(x, [[1.0, 0.0], [0.0, 1.0]], sample_weight=[0.0, 0.0],
-                 reduction="sum_by_nonzero_weights")
+        out = fn(
+            x,
+            [[1.0, 0.0], [0.0, 1.0]],
+            sample_weight=[0.0, 0.0],
+            reduction="sum_by_nonzero_weights",
+        )
         assert out.item() == 0.0
         out.backward()
         np.testing.assert_array_equal(x.grad, np.zeros((2, 2)))
@@ -200,8 +207,10 @@ def test_sample_weight_may_be_a_tensor_or_list():
 
 def test_targets_may_be_tensors_ndarrays_or_lists():
     x = Tensor([[0.5, 0.25]])
-    values = [F.mse_loss(x, t).item()
-              for t in ([[1, 0]], np.array([[1.0, 0.0]]), Tensor([[1.0, 0.0]]), np.array([[1, 0]]))]
+    values = [
+        F.mse_loss(x, t).item()
+        for t in ([[1, 0]], np.array([[1.0, 0.0]]), Tensor([[1.0, 0.0]]), np.array([[1, 0]]))
+    ]
     assert values == [values[0]] * 4
 
 
@@ -380,8 +389,11 @@ def test_float_class_indices_are_refused_as_torch(fn):
     a Tensor holding whole numbers (a Tensor made from ints is float64) is accepted."""
     x = Tensor(np.zeros((2, 3)))
     for target in ([0.0, 1.0], np.array([0.0, 1.0])):
-        with pytest.raises(ValueError, match=r"labels must be integers, got an array of dtype "
-                                             r"float64.*astype\(int\)"):
+        with pytest.raises(
+            ValueError,
+            match=r"labels must be integers, got an array of dtype "
+            r"float64.*astype\(int\)",
+        ):
             fn(x, target)
     assert np.isclose(fn(x, Tensor([0, 1])).item(), fn(x, [0, 1]).item(), rtol=1e-15, atol=0)
 
@@ -389,8 +401,9 @@ def test_float_class_indices_are_refused_as_torch(fn):
 def test_float_class_indices_are_refused_by_torch_too():
     torch = pytest.importorskip("torch")
     with pytest.raises(RuntimeError):
-        torch.nn.functional.cross_entropy(torch.zeros(2, 3, dtype=torch.float64),
-                                          torch.tensor([0.0, 1.0], dtype=torch.float64))
+        torch.nn.functional.cross_entropy(
+            torch.zeros(2, 3, dtype=torch.float64), torch.tensor([0.0, 1.0], dtype=torch.float64)
+        )
 
 
 def test_shape_mismatch_names_both_shapes():
@@ -415,9 +428,13 @@ def test_unknown_reduction_lists_the_valid_ones():
 
 def test_bad_sample_weights_raise():
     x = Tensor([0.5, 0.5])
-    for bad, text in (([1.0, -1.0], r"sample_weight\[1\] is -1"), ([np.nan, 1.0], "finite"),
-                      ([1.0, np.inf], "finite"), ([1.0], r"shape \(2,\)"),
-                      ([[1.0, 1.0]], r"shape \(2,\)")):
+    for bad, text in (
+        ([1.0, -1.0], r"sample_weight\[1\] is -1"),
+        ([np.nan, 1.0], "finite"),
+        ([1.0, np.inf], "finite"),
+        ([1.0], r"shape \(2,\)"),
+        ([[1.0, 1.0]], r"shape \(2,\)"),
+    ):
         with pytest.raises(ValueError, match=text):
             F.mse_loss(x, [0.0, 1.0], sample_weight=bad)
     with pytest.raises(TypeError, match="reduction='sum'"):
@@ -440,20 +457,24 @@ def test_value_input_is_rejected_with_a_hint():
 
 
 # -- loss modules -------------------------------------------------------------------------------
-@pytest.mark.parametrize(("module", "fn", "target"), [
-    (MSELoss, F.mse_loss, [[1.0, 0.0], [0.0, 1.0]]),
-    (L1Loss, F.l1_loss, [[1.0, 0.0], [0.0, 1.0]]),
-    (BCELoss, F.binary_cross_entropy, [[1.0, 0.0], [0.0, 1.0]]),
-    (BCEWithLogitsLoss, F.binary_cross_entropy_with_logits, [[1.0, 0.0], [0.0, 1.0]]),
-    (CrossEntropyLoss, F.cross_entropy, [1, 0]),
-    (NLLLoss, F.nll_loss, [1, 0]),
-])
+@pytest.mark.parametrize(
+    ("module", "fn", "target"),
+    [
+        (MSELoss, F.mse_loss, [[1.0, 0.0], [0.0, 1.0]]),
+        (L1Loss, F.l1_loss, [[1.0, 0.0], [0.0, 1.0]]),
+        (BCELoss, F.binary_cross_entropy, [[1.0, 0.0], [0.0, 1.0]]),
+        (BCEWithLogitsLoss, F.binary_cross_entropy_with_logits, [[1.0, 0.0], [0.0, 1.0]]),
+        (CrossEntropyLoss, F.cross_entropy, [1, 0]),
+        (NLLLoss, F.nll_loss, [1, 0]),
+    ],
+)
 def test_loss_modules_match_functional_forms(module, fn, target):
     x = Tensor([[0.3, 0.6], [0.8, 0.1]])
     w = [0.5, 2.0]
     for reduction in REDUCTIONS:
-        np.testing.assert_array_equal(module(reduction=reduction)(x, target, w).data,
-                                      fn(x, target, w, reduction).data)
+        np.testing.assert_array_equal(
+            module(reduction=reduction)(x, target, w).data, fn(x, target, w, reduction).data
+        )
     assert module()(x, target).item() == fn(x, target).item()
     assert module().parameters() is not None and list(module().parameters()) == []
 
@@ -534,8 +555,9 @@ def test_losses_match_pytorch_values_and_gradients(reduction):
         seed = rng.normal(size=out.shape)
         out.backward(seed)
         ref.backward(torch.tensor(seed))
-        np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-10, atol=1e-14,
-                                   err_msg=ours.__name__)
+        np.testing.assert_allclose(
+            x.grad, xt.grad.numpy(), rtol=1e-10, atol=1e-14, err_msg=ours.__name__
+        )
 
 
 def test_target_gradients_match_pytorch():
@@ -545,10 +567,13 @@ def test_target_gradients_match_pytorch():
     z, t = rng.normal(size=(5, 3)), rng.uniform(0.05, 0.95, size=(5, 3))
     probs = rng.uniform(size=(5, 3))
     probs /= probs.sum(axis=1, keepdims=True)
-    cases = [(F.mse_loss, tf.mse_loss, z, t), (F.l1_loss, tf.l1_loss, z, t),
-             (F.binary_cross_entropy, tf.binary_cross_entropy, t[::-1].copy(), t),
-             (F.binary_cross_entropy_with_logits, tf.binary_cross_entropy_with_logits, z, t),
-             (F.cross_entropy, tf.cross_entropy, z, probs)]
+    cases = [
+        (F.mse_loss, tf.mse_loss, z, t),
+        (F.l1_loss, tf.l1_loss, z, t),
+        (F.binary_cross_entropy, tf.binary_cross_entropy, t[::-1].copy(), t),
+        (F.binary_cross_entropy_with_logits, tf.binary_cross_entropy_with_logits, z, t),
+        (F.cross_entropy, tf.cross_entropy, z, probs),
+    ]
     for ours, theirs, x_np, t_np in cases:
         target = Tensor(t_np, requires_grad=True)
         ours(Tensor(x_np, requires_grad=True), target).backward()
@@ -566,12 +591,18 @@ def test_class_weights_follow_pytorchs_rule_for_cross_entropy_and_nll(seed, redu
     z = rng.normal(size=(n, c))
     labels = rng.integers(0, c, size=n)
     w = rng.uniform(0.1, 3.0, size=c)
-    log_p = z - np.log(np.exp(z - z.max(1, keepdims=True)).sum(1, keepdims=True)) \
+    log_p = (
+        z
+        - np.log(np.exp(z - z.max(1, keepdims=True)).sum(1, keepdims=True))
         - z.max(1, keepdims=True)
+    )
     per_example = -w[labels] * log_p[np.arange(n), labels]
     # PyTorch's mean divides by the sum of the target classes' weights, not by N.
-    want = {"mean": per_example.sum() / w[labels].sum(), "sum": per_example.sum(),
-            "none": per_example}[reduction]
+    want = {
+        "mean": per_example.sum() / w[labels].sum(),
+        "sum": per_example.sum(),
+        "none": per_example,
+    }[reduction]
     x = Tensor(z, requires_grad=True)
     got = F.cross_entropy(x, labels, weight=w, reduction=reduction)
     np.testing.assert_allclose(got.data, want, rtol=1e-12)
@@ -580,8 +611,9 @@ def test_class_weights_follow_pytorchs_rule_for_cross_entropy_and_nll(seed, redu
     assert gradcheck(lambda t: F.cross_entropy(t, labels, weight=w, reduction=reduction), [x])
     module = CrossEntropyLoss(weight=w, reduction=reduction)
     np.testing.assert_allclose(module(Tensor(z), labels).data, want, rtol=1e-12)
-    np.testing.assert_allclose(NLLLoss(weight=w, reduction=reduction)(Tensor(log_p), labels).data,
-                               want, rtol=1e-12)
+    np.testing.assert_allclose(
+        NLLLoss(weight=w, reduction=reduction)(Tensor(log_p), labels).data, want, rtol=1e-12
+    )
 
 
 def test_class_weights_match_torch_where_installed():
@@ -593,8 +625,9 @@ def test_class_weights_match_torch_where_installed():
     tz = torch.tensor(z, requires_grad=True)
     ref = torch.nn.functional.cross_entropy(tz, torch.tensor(labels), weight=torch.tensor(w))
     ref.backward()
-    np.testing.assert_allclose(F.cross_entropy(Tensor(z), labels, weight=w).item(), ref.item(),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        F.cross_entropy(Tensor(z), labels, weight=w).item(), ref.item(), rtol=1e-12
+    )
     np.testing.assert_allclose(x.grad, tz.grad.numpy(), rtol=1e-10)
 
 
@@ -622,15 +655,17 @@ def test_negative_class_weights_are_accepted_as_torch(name, reduction):
     x = Tensor(z, requires_grad=True)
     tz = torch.tensor(z, requires_grad=True)
     out = getattr(F, name)(x, labels, reduction=reduction, weight=w)
-    ref = getattr(torch.nn.functional, name)(tz, torch.tensor(labels), weight=torch.tensor(w),
-                                             reduction=reduction)
+    ref = getattr(torch.nn.functional, name)(
+        tz, torch.tensor(labels), weight=torch.tensor(w), reduction=reduction
+    )
     np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-12, atol=1e-14)
     out.sum().backward()
     ref.sum().backward()
     np.testing.assert_allclose(x.grad, tz.grad.numpy(), rtol=1e-12, atol=1e-14)
     module = {"cross_entropy": CrossEntropyLoss, "nll_loss": NLLLoss}[name]
-    np.testing.assert_allclose(module(weight=w, reduction=reduction)(Tensor(z), labels).data,
-                               out.data, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(
+        module(weight=w, reduction=reduction)(Tensor(z), labels).data, out.data, rtol=1e-15, atol=0
+    )
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])

@@ -68,8 +68,15 @@ def test_ops_on_parameters_give_plain_tensors():
 
 def test_named_parameters_follow_pytorch_names():
     names = [n for n, _ in Encoder().named_parameters()]
-    assert names == ["scale", "encoder.0.weight", "encoder.0.bias", "encoder.2.weight",
-                     "encoder.2.bias", "head.weight", "head.bias"]
+    assert names == [
+        "scale",
+        "encoder.0.weight",
+        "encoder.0.bias",
+        "encoder.2.weight",
+        "encoder.2.bias",
+        "head.weight",
+        "head.bias",
+    ]
 
 
 def test_sequential_names_children_by_position():
@@ -157,7 +164,13 @@ def test_shared_parameters_are_listed_once():
 def test_children_modules_and_named_modules_are_depth_first():
     model = Encoder()
     assert [n for n, _ in model.named_modules()] == [
-        "", "encoder", "encoder.0", "encoder.1", "encoder.2", "head"]
+        "",
+        "encoder",
+        "encoder.0",
+        "encoder.1",
+        "encoder.2",
+        "head",
+    ]
     assert len(list(model.children())) == 2
     assert list(model.modules())[0] is model
 

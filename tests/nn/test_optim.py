@@ -31,8 +31,9 @@ def _run(make_opt, start, steps=3, kind="tensor"):
         else:
             sum(v * v * 0.5 for v in params).backward()
         opt.step()
-        path.append([float(x) for x in (params[0].data if kind == "tensor" else
-                                        [v.data for v in params])])
+        path.append(
+            [float(x) for x in (params[0].data if kind == "tensor" else [v.data for v in params])]
+        )
     return np.array(path)  # (steps, elements)
 
 
@@ -41,8 +42,9 @@ def _check(make_opt, hand):
     starts = [1.0, -2.0]
     expected = np.array([hand(s) for s in starts]).T
     for kind in ("tensor", "value"):
-        np.testing.assert_allclose(_run(make_opt, starts, kind=kind), expected, rtol=1e-13,
-                                   err_msg=kind)
+        np.testing.assert_allclose(
+            _run(make_opt, starts, kind=kind), expected, rtol=1e-13, err_msg=kind
+        )
 
 
 # -- the update equations, three steps by hand --------------------------------------------------
@@ -103,6 +105,7 @@ def test_sgd_nesterov_with_weight_decay():
 
 def _adam_hand(p0, wd=0.0, decoupled=False):
     """Three Adam steps on grad = p, each written out."""
+
     def one(p, m, v, t):
         g = p  # the gradient, taken before the step
         if decoupled:
@@ -137,8 +140,10 @@ def test_adam_coupled_weight_decay():
 
 
 def test_adamw_decoupled_weight_decay():
-    _check(lambda ps: AdamW(ps, lr=LR, weight_decay=0.2),
-           lambda p0: _adam_hand(p0, wd=0.2, decoupled=True))
+    _check(
+        lambda ps: AdamW(ps, lr=LR, weight_decay=0.2),
+        lambda p0: _adam_hand(p0, wd=0.2, decoupled=True),
+    )
 
 
 def test_adamw_default_weight_decay_is_0_01():
@@ -147,10 +152,15 @@ def test_adamw_default_weight_decay_is_0_01():
 
 
 # -- how parameters are updated --------------------------------------------------------------------
-@pytest.mark.parametrize("make", [
-    lambda ps: SGD(ps, lr=0.1), lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1),
-    lambda ps: Adam(ps, weight_decay=0.1), lambda ps: AdamW(ps),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: SGD(ps, lr=0.1),
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1),
+        lambda ps: Adam(ps, weight_decay=0.1),
+        lambda ps: AdamW(ps),
+    ],
+)
 def test_tensor_params_are_updated_in_place_and_keep_dtype(make):
     p = Tensor(np.ones((2, 3), dtype=np.float32), requires_grad=True)
     array = p.data
@@ -163,10 +173,15 @@ def test_tensor_params_are_updated_in_place_and_keep_dtype(make):
     assert (p.data < 1).all()
 
 
-@pytest.mark.parametrize("make", [
-    lambda ps: SGD(ps, lr=0.1), lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
-    lambda ps: Adam(ps, lr=0.1), lambda ps: AdamW(ps, lr=0.1),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: SGD(ps, lr=0.1),
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+        lambda ps: Adam(ps, lr=0.1),
+        lambda ps: AdamW(ps, lr=0.1),
+    ],
+)
 def test_large_and_small_tensors_get_the_same_update(make):
     # large parameters go through a reused scratch array, small ones through a temporary
     rng = np.random.default_rng(5)
@@ -244,8 +259,11 @@ def test_training_a_linear_model_converges():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(64, 3))
     y = X @ np.array([1.5, -2.0, 0.5]) + 0.3
-    for make in (lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.05),
-                 lambda ps: AdamW(ps, lr=0.05, weight_decay=0.0)):
+    for make in (
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9),
+        lambda ps: Adam(ps, lr=0.05),
+        lambda ps: AdamW(ps, lr=0.05, weight_decay=0.0),
+    ):
         w = Tensor(np.zeros((1, 3)), requires_grad=True)
         b = Tensor(np.zeros(1), requires_grad=True)
         opt = make([w, b])
@@ -264,11 +282,14 @@ def test_repr_names_the_options():
 
 
 # -- state dicts ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("make", [
-    lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
-    lambda ps: Adam(ps, lr=0.05, weight_decay=0.01),
-    lambda ps: AdamW(ps, lr=0.05),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+        lambda ps: Adam(ps, lr=0.05, weight_decay=0.01),
+        lambda ps: AdamW(ps, lr=0.05),
+    ],
+)
 @pytest.mark.parametrize("kind", ["tensor", "value"])
 def test_state_dict_round_trip_continues_the_same_trajectory(make, kind):
     def params(values):
@@ -282,8 +303,11 @@ def test_state_dict_round_trip_continues_the_same_trajectory(make, kind):
     def train(opt, ps, steps):
         for _ in range(steps):
             opt.zero_grad()
-            loss = (ps[0] * ps[0] * ps[0] * 0.1 + ps[0] * 0.5).sum() if kind == "tensor" else \
-                sum(p * p * p * 0.1 + p * 0.5 for p in ps)
+            loss = (
+                (ps[0] * ps[0] * ps[0] * 0.1 + ps[0] * 0.5).sum()
+                if kind == "tensor"
+                else sum(p * p * p * 0.1 + p * 0.5 for p in ps)
+            )
             loss.backward()
             opt.step()
 
@@ -352,22 +376,25 @@ def test_load_state_dict_validates_before_changing_anything():
 
 
 # -- hyperparameter checks -----------------------------------------------------------------------
-@pytest.mark.parametrize(("make", "text"), [
-    (lambda ps: SGD(ps, lr=-0.1), "lr must be >= 0, got -0.1"),
-    (lambda ps: SGD(ps, lr=float("nan")), "lr must be finite, got nan"),
-    (lambda ps: Adam(ps, lr=float("inf")), "lr must be finite"),
-    (lambda ps: SGD(ps, lr=0.1, momentum=-0.5), "momentum must be >= 0, got -0.5"),
-    (lambda ps: SGD(ps, lr=0.1, nesterov=True), r"nesterov=True needs momentum > 0"),
-    (lambda ps: SGD(ps, lr=0.1, weight_decay=-1.0), "weight_decay must be >= 0"),
-    (lambda ps: Adam(ps, betas=(1.0, 0.999)), r"betas\[0\] must be in \[0, 1\), got 1.0"),
-    (lambda ps: Adam(ps, betas=(0.9, -0.1)), r"betas\[1\] must be in \[0, 1\)"),
-    (lambda ps: AdamW(ps, betas=(0.9,)), "betas must be a pair"),
-    (lambda ps: Adam(ps, eps=-1e-8), "eps must be >= 0"),
-    (lambda ps: AdamW(ps, weight_decay=-0.01), "weight_decay must be >= 0"),
-    (lambda ps: SGD([], lr=0.1), "empty parameter list"),
-    (lambda ps: SGD(iter([]), lr=0.1), "empty parameter list"),
-    (lambda ps: SGD(ps + ps, lr=0.1), "more than once"),
-])
+@pytest.mark.parametrize(
+    ("make", "text"),
+    [
+        (lambda ps: SGD(ps, lr=-0.1), "lr must be >= 0, got -0.1"),
+        (lambda ps: SGD(ps, lr=float("nan")), "lr must be finite, got nan"),
+        (lambda ps: Adam(ps, lr=float("inf")), "lr must be finite"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=-0.5), "momentum must be >= 0, got -0.5"),
+        (lambda ps: SGD(ps, lr=0.1, nesterov=True), r"nesterov=True needs momentum > 0"),
+        (lambda ps: SGD(ps, lr=0.1, weight_decay=-1.0), "weight_decay must be >= 0"),
+        (lambda ps: Adam(ps, betas=(1.0, 0.999)), r"betas\[0\] must be in \[0, 1\), got 1.0"),
+        (lambda ps: Adam(ps, betas=(0.9, -0.1)), r"betas\[1\] must be in \[0, 1\)"),
+        (lambda ps: AdamW(ps, betas=(0.9,)), "betas must be a pair"),
+        (lambda ps: Adam(ps, eps=-1e-8), "eps must be >= 0"),
+        (lambda ps: AdamW(ps, weight_decay=-0.01), "weight_decay must be >= 0"),
+        (lambda ps: SGD([], lr=0.1), "empty parameter list"),
+        (lambda ps: SGD(iter([]), lr=0.1), "empty parameter list"),
+        (lambda ps: SGD(ps + ps, lr=0.1), "more than once"),
+    ],
+)
 def test_bad_hyperparameters_raise_value_error_naming_the_value(make, text):
     with pytest.raises(ValueError, match=text):
         make([Value(1.0)])
@@ -386,15 +413,18 @@ def test_non_parameters_are_rejected():
 
 
 # -- PyTorch as an oracle (only where torch is installed) ----------------------------------------
-@pytest.mark.parametrize(("ours", "theirs", "options"), [
-    (SGD, "SGD", {"lr": 0.05}),
-    (SGD, "SGD", {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.01}),
-    (SGD, "SGD", {"lr": 0.05, "momentum": 0.7, "nesterov": True}),
-    (Adam, "Adam", {"lr": 0.01}),
-    (Adam, "Adam", {"lr": 0.02, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.1}),
-    (AdamW, "AdamW", {"lr": 0.02}),
-    (AdamW, "AdamW", {"lr": 0.02, "weight_decay": 0.3, "betas": (0.5, 0.9)}),
-])
+@pytest.mark.parametrize(
+    ("ours", "theirs", "options"),
+    [
+        (SGD, "SGD", {"lr": 0.05}),
+        (SGD, "SGD", {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.01}),
+        (SGD, "SGD", {"lr": 0.05, "momentum": 0.7, "nesterov": True}),
+        (Adam, "Adam", {"lr": 0.01}),
+        (Adam, "Adam", {"lr": 0.02, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.1}),
+        (AdamW, "AdamW", {"lr": 0.02}),
+        (AdamW, "AdamW", {"lr": 0.02, "weight_decay": 0.3, "betas": (0.5, 0.9)}),
+    ],
+)
 def test_ten_steps_match_pytorch(ours, theirs, options):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(11)
@@ -409,8 +439,9 @@ def test_ten_steps_match_pytorch(ours, theirs, options):
         F.mse_loss(F.linear(Tensor(a), w, b).tanh(), y).backward()
         opt.step()
         topt.zero_grad()
-        torch.nn.functional.mse_loss(torch.tanh(torch.tensor(a) @ tw.T + tb),
-                                     torch.tensor(y)).backward()
+        torch.nn.functional.mse_loss(
+            torch.tanh(torch.tensor(a) @ tw.T + tb), torch.tensor(y)
+        ).backward()
         topt.step()
     np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(b.data, tb.detach().numpy(), rtol=1e-12, atol=1e-14)

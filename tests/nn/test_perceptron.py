@@ -50,8 +50,9 @@ def test_predict_gives_plus_or_minus_one_ints():
     assert out.tolist() == [1, -1, 1] and out.dtype == np.int64
 
 
-@pytest.mark.parametrize("labels", [[0, 1, 1, 0], [1, 2, 1, 1], [1.0, -1.0, 0.5, 1.0],
-                                    ["a", "b", "a", "b"]])
+@pytest.mark.parametrize(
+    "labels", [[0, 1, 1, 0], [1, 2, 1, 1], [1.0, -1.0, 0.5, 1.0], ["a", "b", "a", "b"]]
+)
 def test_fit_rejects_labels_other_than_plus_minus_one(labels):
     with pytest.raises(ValueError, match="labels must be -1 or \\+1"):
         nn.Perceptron(2).fit(np.zeros((4, 2)), labels)
@@ -64,8 +65,9 @@ def test_fit_rejects_mismatched_shapes():
         nn.Perceptron(2).fit(np.zeros((4, 2)), [1, -1])
 
 
-@pytest.mark.parametrize("kwargs", [{"epochs": 0}, {"epochs": 1.5}, {"lr": 0.0},
-                                    {"lr": float("inf")}, {"lr": -1.0}])
+@pytest.mark.parametrize(
+    "kwargs", [{"epochs": 0}, {"epochs": 1.5}, {"lr": 0.0}, {"lr": float("inf")}, {"lr": -1.0}]
+)
 def test_fit_rejects_bad_epochs_and_learning_rates(kwargs):
     with pytest.raises(ValueError):
         nn.Perceptron(1).fit([[1.0]], [1], **kwargs)

@@ -46,20 +46,36 @@ def _float32_mlp():
     return model
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda sd: sd.__setitem__("9.weight", np.zeros(1)), "unexpected keys: 9.weight"),
-    (lambda sd: sd.pop("2.bias"), "missing keys: 2.bias"),
-    (lambda sd: sd.__setitem__("0.weight", np.zeros((2, 3))), r"0.weight: shape \(2, 3\) does "
-                                                              r"not match .* \(3, 2\)"),
-    (lambda sd: sd.__setitem__("0.bias", np.array(["a", "b", "c"])), "0.bias: dtype <U1 is not "
-                                                                     "a real number type"),
-    (lambda sd: sd.__setitem__("0.bias", np.zeros(3, dtype=object)), "0.bias: dtype object is "
-                                                                     "not a real number type"),
-    (lambda sd: sd.__setitem__("0.bias", np.zeros(3, dtype=complex)), "0.bias: dtype complex128"),
-    (lambda sd: sd.__setitem__("2.bias", np.array([np.nan])), "2.bias: 1 of 1 values are NaN"),
-    (lambda sd: sd.__setitem__("0.bias", np.array([1e300, 0.0, 0.0])),
-     r"0.bias: 1 of 3 values overflow the parameter's dtype float32 \(largest magnitude 1e\+300\)"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda sd: sd.__setitem__("9.weight", np.zeros(1)), "unexpected keys: 9.weight"),
+        (lambda sd: sd.pop("2.bias"), "missing keys: 2.bias"),
+        (
+            lambda sd: sd.__setitem__("0.weight", np.zeros((2, 3))),
+            r"0.weight: shape \(2, 3\) does "
+            r"not match .* \(3, 2\)",
+        ),
+        (
+            lambda sd: sd.__setitem__("0.bias", np.array(["a", "b", "c"])),
+            "0.bias: dtype <U1 is not a real number type",
+        ),
+        (
+            lambda sd: sd.__setitem__("0.bias", np.zeros(3, dtype=object)),
+            "0.bias: dtype object is not a real number type",
+        ),
+        (
+            lambda sd: sd.__setitem__("0.bias", np.zeros(3, dtype=complex)),
+            "0.bias: dtype complex128",
+        ),
+        (lambda sd: sd.__setitem__("2.bias", np.array([np.nan])), "2.bias: 1 of 1 values are NaN"),
+        (
+            lambda sd: sd.__setitem__("0.bias", np.array([1e300, 0.0, 0.0])),
+            r"0.bias: 1 of 3 values overflow the parameter's dtype float32 "
+            r"\(largest magnitude 1e\+300\)",
+        ),
+    ],
+)
 def test_failed_load_state_dict_leaves_every_parameter_array_unchanged_and_in_place(edit, message):
     model = _float32_mlp()
     before = _arrays(model)
@@ -77,8 +93,10 @@ def test_successful_load_state_dict_keeps_the_parameter_arrays_and_dtypes():
     objects = [p.data for p in model.parameters()]
     sd = {k: np.full(v.shape, 0.25) for k, v in model.state_dict().items()}  # float64
     model.load_state_dict(sd)
-    assert all(p.data is o and p.dtype == np.float32 and (p.data == 0.25).all()
-               for p, o in zip(model.parameters(), objects, strict=True))
+    assert all(
+        p.data is o and p.dtype == np.float32 and (p.data == 0.25).all()
+        for p, o in zip(model.parameters(), objects, strict=True)
+    )
 
 
 def _npz_with_object_array(path):
@@ -97,24 +115,27 @@ def _corrupt(path, model):
     with zipfile.ZipFile(path) as zf:
         info = zf.infolist()[0]
     local = info.header_offset  # the local header: 30 bytes, then the name and extra field
-    name_len = int.from_bytes(data[local + 26:local + 28], "little")
-    extra_len = int.from_bytes(data[local + 28:local + 30], "little")
+    name_len = int.from_bytes(data[local + 26 : local + 28], "little")
+    extra_len = int.from_bytes(data[local + 28 : local + 30], "little")
     start = local + 30 + name_len + extra_len  # the member's stored bytes
-    data[start:start + 8] = b"\xff" * 8  # wreck its .npy header
+    data[start : start + 8] = b"\xff" * 8  # wreck its .npy header
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("make, error, message", [
-    (lambda p, m: None, FileNotFoundError, "no such file"),
-    (lambda p, m: p.write_bytes(b""), ValueError, r"is empty \(0 bytes\)"),
-    (_truncated, ValueError, "cannot read"),
-    (_corrupt, ValueError, "cannot read"),
-    (lambda p, m: p.write_bytes(os.urandom(1000)), ValueError, "cannot read|pickled"),
-    (lambda p, m: _npz_with_object_array(p), ValueError, "pickled.*refused"),
-    (lambda p, m: nn.save(nn.MLP([2, 4, 1]), p), ValueError, "does not fit the module"),
-], ids=["missing", "zero-byte", "truncated", "corrupt", "garbage", "pickle", "mismatched"])
-def test_nn_load_refuses_bad_files_and_leaves_the_module_unchanged(tmp_path, make, error,
-                                                                    message):
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda p, m: None, FileNotFoundError, "no such file"),
+        (lambda p, m: p.write_bytes(b""), ValueError, r"is empty \(0 bytes\)"),
+        (_truncated, ValueError, "cannot read"),
+        (_corrupt, ValueError, "cannot read"),
+        (lambda p, m: p.write_bytes(os.urandom(1000)), ValueError, "cannot read|pickled"),
+        (lambda p, m: _npz_with_object_array(p), ValueError, "pickled.*refused"),
+        (lambda p, m: nn.save(nn.MLP([2, 4, 1]), p), ValueError, "does not fit the module"),
+    ],
+    ids=["missing", "zero-byte", "truncated", "corrupt", "garbage", "pickle", "mismatched"],
+)
+def test_nn_load_refuses_bad_files_and_leaves_the_module_unchanged(tmp_path, make, error, message):
     path = tmp_path / "m.npz"
     model = _float32_mlp()
     make(path, copy.deepcopy(model))
@@ -139,8 +160,11 @@ def test_save_refuses_a_target_that_is_not_a_regular_file(tmp_path, kind):
         target.symlink_to(thing)
     before = sorted(os.listdir(tmp_path))
     what = "a directory" if kind.endswith("directory") else "a FIFO"
-    with pytest.raises(NotARegularFileError, match=rf"nn.save: '{re.escape(str(target))}' is "
-                                                   rf"{what}.*not a regular file"):
+    with pytest.raises(
+        NotARegularFileError,
+        match=rf"nn.save: '{re.escape(str(target))}' is "
+        rf"{what}.*not a regular file",
+    ):
         nn.save(_model(), target)
     assert sorted(os.listdir(tmp_path)) == before  # nothing replaced, no temporary left
     assert stat.S_ISFIFO(os.stat(thing).st_mode) or thing.is_dir()
@@ -161,8 +185,9 @@ def test_save_through_a_symlink_keeps_the_link_and_writes_the_file_it_points_to(
     dangling = tmp_path / "next.npz"
     dangling.symlink_to(tmp_path / "run4.npz")
     nn.save(_model(3), dangling)
-    assert dangling.is_symlink() and _same_state(nn.load(_model(2), tmp_path / "run4.npz"),
-                                                 _model(3))
+    assert dangling.is_symlink() and _same_state(
+        nn.load(_model(2), tmp_path / "run4.npz"), _model(3)
+    )
 
 
 # -- 2. file modes and owners -----------------------------------------------------------------
@@ -179,8 +204,10 @@ def test_save_gives_a_new_file_the_umask_mode_and_keeps_an_overwritten_files_mod
         assert stat.S_IMODE(os.stat(new).st_mode) == mode
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
-                    reason="only root may give a file to another owner")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0,
+    reason="only root may give a file to another owner",
+)
 def test_save_keeps_an_overwritten_files_owner_where_the_process_may_set_it(tmp_path):
     path = tmp_path / "m.npz"
     nn.save(_model(), path)
@@ -292,28 +319,53 @@ def _not_npy(model):
     return _good_members(model) + [("notes.txt", b"hello")]
 
 
-@pytest.mark.parametrize("make, error, message", [
-    (_two_gigabytes, nn.StateDictError, "unexpected keys: huge"),
-    (_wrong_shape, nn.StateDictError, r"0.weight: shape \(268435456, 3\) does not match the "
-                                      r"parameter's shape \(4, 3\)"),
-    (_declared_size_mismatch, ValueError, r"declares float64 \(4, 3\) \(96 bytes of data\) but "
-                                          r"holds 88 bytes"),
-    (_complex_member, nn.StateDictError, "0.weight: dtype complex128 is not a real number type"),
-    (_object_member, ValueError, r"pickled \(object\) data in '0.weight'"),
-    (_duplicate, ValueError, "more than one member named '0.weight.npy'"),
-    (_not_npy, ValueError, "member 'notes.txt' is not an .npy array"),
-], ids=["2GB-extra-member", "wrong-shape", "size-mismatch", "complex", "object", "duplicate",
-        "not-npy"])
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (_two_gigabytes, nn.StateDictError, "unexpected keys: huge"),
+        (
+            _wrong_shape,
+            nn.StateDictError,
+            r"0.weight: shape \(268435456, 3\) does not match the "
+            r"parameter's shape \(4, 3\)",
+        ),
+        (
+            _declared_size_mismatch,
+            ValueError,
+            r"declares float64 \(4, 3\) \(96 bytes of data\) but "
+            r"holds 88 bytes",
+        ),
+        (
+            _complex_member,
+            nn.StateDictError,
+            "0.weight: dtype complex128 is not a real number type",
+        ),
+        (_object_member, ValueError, r"pickled \(object\) data in '0.weight'"),
+        (_duplicate, ValueError, "more than one member named '0.weight.npy'"),
+        (_not_npy, ValueError, "member 'notes.txt' is not an .npy array"),
+    ],
+    ids=[
+        "2GB-extra-member",
+        "wrong-shape",
+        "size-mismatch",
+        "complex",
+        "object",
+        "duplicate",
+        "not-npy",
+    ],
+)
 def test_nn_load_checks_member_names_shapes_and_dtypes_before_reading_any_data(
-        tmp_path, monkeypatch, make, error, message):
+    tmp_path, monkeypatch, make, error, message
+):
     model = _model()
     before = copy.deepcopy(model)
     path = tmp_path / "crafted.npz"
     _archive(path, make(model))
     reads = []
     real = np.lib.format.read_array
-    monkeypatch.setattr(np.lib.format, "read_array",
-                        lambda *a, **k: reads.append(1) or real(*a, **k))
+    monkeypatch.setattr(
+        np.lib.format, "read_array", lambda *a, **k: reads.append(1) or real(*a, **k)
+    )
     with pytest.raises(error, match=message) as info:
         nn.load(model, path)
     assert str(path) in str(info.value)
@@ -336,8 +388,9 @@ def test_nn_load_non_strict_never_reads_members_the_module_does_not_take(tmp_pat
     _archive(path, _two_gigabytes(other))
     reads = []
     real = np.lib.format.read_array
-    monkeypatch.setattr(np.lib.format, "read_array",
-                        lambda *a, **k: reads.append(1) or real(*a, **k))
+    monkeypatch.setattr(
+        np.lib.format, "read_array", lambda *a, **k: reads.append(1) or real(*a, **k)
+    )
     nn.load(model, path, strict=False)
     assert len(reads) == len(model.state_dict()) and _same_state(model, other)
 
@@ -351,8 +404,11 @@ def test_a_checkpoint_with_nan_weights_loads_with_allow_nonfinite(tmp_path):
     nn.save(model, path)  # saving keeps the checkpoint as it is
     fresh = _model(1)
     before = copy.deepcopy(fresh)
-    with pytest.raises(nn.StateDictError, match=r"0.weight: 1 of 12 values are NaN or inf"
-                                                r"(.|\n)*allow_nonfinite=True") as info:
+    with pytest.raises(
+        nn.StateDictError,
+        match=r"0.weight: 1 of 12 values are NaN or inf"
+        r"(.|\n)*allow_nonfinite=True",
+    ) as info:
         nn.load(fresh, path)
     assert "0.bias: 1 of 4" in str(info.value)
     assert _same_state(fresh, before)

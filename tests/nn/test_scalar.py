@@ -86,8 +86,7 @@ def test_parameters_are_values_and_counted_like_micrograd():
 
 def test_parameter_names_are_readable_paths():
     names = [n for n, _ in MLP(2, [2, 1]).named_parameters()]
-    assert names[:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1",
-                         "layers.0.neurons.0.b"]
+    assert names[:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
     assert names[-1] == "layers.1.neurons.0.b"
 
 
@@ -122,8 +121,10 @@ def test_scalar_mlp_gradients_pass_gradcheck(x, seed):
     manual_seed(seed)
     model = MLP(3, [4, 1])
     # keep every hidden pre-activation off relu's kink
-    pre = [sum((w.data * xi for w, xi in zip(n.w, x, strict=True)), n.b.data)
-           for n in model.layers[0].neurons]
+    pre = [
+        sum((w.data * xi for w, xi in zip(n.w, x, strict=True)), n.b.data)
+        for n in model.layers[0].neurons
+    ]
     if min(abs(p) for p in pre) < 1e-3:
         return
     params = list(model.parameters())

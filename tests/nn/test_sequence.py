@@ -16,6 +16,8 @@ from autograd import Tensor, gradcheck, manual_seed
 from nn import functional as F
 
 RNG = np.random.default_rng(0)
+
+
 def t(*shape: int, grad: bool = True, scale: float = 1.0) -> Tensor:
     return Tensor(RNG.normal(size=shape) * scale, requires_grad=grad)
 
@@ -65,15 +67,17 @@ def test_rms_norm_matches_the_formula_and_defaults_eps_to_machine_epsilon():
     w = RNG.normal(size=6)
     out = F.rms_norm(Tensor(x), 6, Tensor(w)).data
     eps = np.finfo(np.float64).eps
-    np.testing.assert_allclose(out, x / np.sqrt((x * x).mean(-1, keepdims=True) + eps) * w,
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        out, x / np.sqrt((x * x).mean(-1, keepdims=True) + eps) * w, rtol=1e-12
+    )
 
 
 def test_sdpa_matches_the_formula_with_a_float_mask():
     q, k, v = RNG.normal(size=(2, 3, 4)), RNG.normal(size=(2, 5, 4)), RNG.normal(size=(2, 5, 2))
     mask = RNG.normal(size=(3, 5))
-    out = F.scaled_dot_product_attention(Tensor(q), Tensor(k), Tensor(v), attn_mask=mask,
-                                         scale=0.3).data
+    out = F.scaled_dot_product_attention(
+        Tensor(q), Tensor(k), Tensor(v), attn_mask=mask, scale=0.3
+    ).data
     s = q @ k.transpose(0, 2, 1) * 0.3 + mask
     p = np.exp(s - s.max(-1, keepdims=True))
     p /= p.sum(-1, keepdims=True)
@@ -105,8 +109,10 @@ def test_gradcheck_rms_norm_input_weight():
 def test_gradcheck_sdpa(causal):
     q, k, v = t(2, 4, 3), t(2, 4, 3), t(2, 4, 2)
     c = RNG.normal(size=(2, 4, 2))
-    assert gradcheck(lambda q, k, v: (F.scaled_dot_product_attention(
-        q, k, v, is_causal=causal) * c).sum(), [q, k, v])
+    assert gradcheck(
+        lambda q, k, v: (F.scaled_dot_product_attention(q, k, v, is_causal=causal) * c).sum(),
+        [q, k, v],
+    )
 
 
 def test_gradcheck_multihead_attention_parameters_and_inputs():
@@ -194,18 +200,24 @@ def test_mha_boolean_mask_is_true_for_blocked_positions_as_in_pytorch():
 
 # -- modules: names, shapes, init, options ----------------------------------------------------
 def test_parameter_names_and_shapes_are_pytorchs():
-    assert [(n, p.shape) for n, p in nn.Embedding(7, 3).named_parameters()] == [
-        ("weight", (7, 3))]
+    assert [(n, p.shape) for n, p in nn.Embedding(7, 3).named_parameters()] == [("weight", (7, 3))]
     assert [(n, p.shape) for n, p in nn.LayerNorm((2, 3)).named_parameters()] == [
-        ("weight", (2, 3)), ("bias", (2, 3))]
+        ("weight", (2, 3)),
+        ("bias", (2, 3)),
+    ]
     assert [n for n, _ in nn.LayerNorm(3, bias=False).named_parameters()] == ["weight"]
     assert list(nn.LayerNorm(3, elementwise_affine=False).named_parameters()) == []
     assert [(n, p.shape) for n, p in nn.RMSNorm(5).named_parameters()] == [("weight", (5,))]
     assert [(n, p.shape) for n, p in nn.MultiheadAttention(6, 3).named_parameters()] == [
-        ("in_proj_weight", (18, 6)), ("in_proj_bias", (18,)),
-        ("out_proj.weight", (6, 6)), ("out_proj.bias", (6,))]
+        ("in_proj_weight", (18, 6)),
+        ("in_proj_bias", (18,)),
+        ("out_proj.weight", (6, 6)),
+        ("out_proj.bias", (6,)),
+    ]
     assert [n for n, _ in nn.MultiheadAttention(6, 3, bias=False).named_parameters()] == [
-        "in_proj_weight", "out_proj.weight"]
+        "in_proj_weight",
+        "out_proj.weight",
+    ]
 
 
 def test_default_init():
@@ -296,8 +308,11 @@ def test_mha_refuses_bad_shapes_and_masks_naming_them():
     x = Tensor(np.ones((2, 3, 4)))
     with pytest.raises(ValueError, match=r"\(2, 3, 5\).*embed_dim=4"):
         mha(Tensor(np.ones((2, 3, 5))), x, x)
-    with pytest.raises(ValueError, match=r"key of shape \(2, 3, 4\) and value of shape "
-                       r"\(2, 2, 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"key of shape \(2, 3, 4\) and value of shape "
+        r"\(2, 2, 4\)",
+    ):
         mha(x, x, Tensor(np.ones((2, 2, 4))))
     with pytest.raises(ValueError, match=r"3-D .*2-D"):
         mha(x, Tensor(np.ones((3, 4))), Tensor(np.ones((3, 4))))
@@ -319,8 +334,9 @@ def test_sdpa_refuses_mismatched_shapes_and_mask_with_is_causal():
     with pytest.raises(ValueError, match="attn_mask of shape"):
         F.scaled_dot_product_attention(q, q, q, attn_mask=np.ones((4, 4), dtype=bool))
     with pytest.raises(ValueError, match="not both"):
-        F.scaled_dot_product_attention(q, q, q, attn_mask=np.ones((3, 3), dtype=bool),
-                                       is_causal=True)
+        F.scaled_dot_product_attention(
+            q, q, q, attn_mask=np.ones((3, 3), dtype=bool), is_causal=True
+        )
 
 
 # -- against PyTorch -------------------------------------------------------------------------
@@ -372,8 +388,9 @@ def test_torch_norms_forward_and_backward(kind):
     (ref * torch.from_numpy(c)).sum().backward()
     np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(xo.grad, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
-    for (name, p), (tname, tp) in zip(ours.named_parameters(), theirs.named_parameters(),
-                                      strict=True):
+    for (name, p), (tname, tp) in zip(
+        ours.named_parameters(), theirs.named_parameters(), strict=True
+    ):
         assert name == tname
         np.testing.assert_allclose(p.grad, tp.grad.numpy(), rtol=1e-9, atol=1e-12)
 
@@ -386,8 +403,9 @@ def test_torch_multihead_attention_forward_backward_and_weights(mask, batch_firs
     ours = nn.MultiheadAttention(e, h, batch_first=batch_first)
     for p in ours.parameters():
         p.data[...] = RNG.normal(size=p.shape) * 0.4
-    theirs = _load_into_torch(ours, torch.nn.MultiheadAttention(
-        e, h, batch_first=batch_first).double())
+    theirs = _load_into_torch(
+        ours, torch.nn.MultiheadAttention(e, h, batch_first=batch_first).double()
+    )
     src = S if mask != "causal" else L
     shape_q = (n, L, e) if batch_first else (L, n, e)
     shape_k = (n, src, e) if batch_first else (src, n, e)
@@ -431,8 +449,11 @@ def test_torch_multihead_attention_forward_backward_and_weights(mask, batch_firs
 @pytest.mark.parametrize("mask", [None, "causal", "bool", "float"])
 def test_torch_scaled_dot_product_attention(mask):
     torch = _torch()
-    q, k, v = RNG.normal(size=(2, 3, 4, 8)), RNG.normal(size=(2, 3, 4, 8)), RNG.normal(
-        size=(2, 3, 4, 5))
+    q, k, v = (
+        RNG.normal(size=(2, 3, 4, 8)),
+        RNG.normal(size=(2, 3, 4, 8)),
+        RNG.normal(size=(2, 3, 4, 5)),
+    )
     m = None
     if mask == "bool":
         m = RNG.random((4, 4)) < 0.6
@@ -443,7 +464,9 @@ def test_torch_scaled_dot_product_attention(mask):
     out = F.scaled_dot_product_attention(Tensor(q), Tensor(k), Tensor(v), attn_mask=m, **kw)
     ref = torch.nn.functional.scaled_dot_product_attention(
         *(torch.from_numpy(a) for a in (q, k, v)),
-        attn_mask=None if m is None else torch.from_numpy(m), **kw)
+        attn_mask=None if m is None else torch.from_numpy(m),
+        **kw,
+    )
     np.testing.assert_allclose(out.data, ref.numpy(), rtol=1e-10, atol=1e-12)
 
 
@@ -455,14 +478,19 @@ def test_torch_functional_forms_agree():
     np.testing.assert_allclose(
         F.layer_norm(Tensor(x), (5,), Tensor(w), Tensor(w)).data,
         tf.layer_norm(torch.from_numpy(x), (5,), torch.from_numpy(w), torch.from_numpy(w)),
-        rtol=1e-10)
-    np.testing.assert_allclose(F.rms_norm(Tensor(x), (5,), Tensor(w)).data,
-                               tf.rms_norm(torch.from_numpy(x), (5,), torch.from_numpy(w)),
-                               rtol=1e-10)
+        rtol=1e-10,
+    )
+    np.testing.assert_allclose(
+        F.rms_norm(Tensor(x), (5,), Tensor(w)).data,
+        tf.rms_norm(torch.from_numpy(x), (5,), torch.from_numpy(w)),
+        rtol=1e-10,
+    )
     table = RNG.normal(size=(7, 3))
     idx = np.array([[6, 0], [1, 1]])
-    np.testing.assert_array_equal(F.embedding(idx, Tensor(table)).data,
-                                  tf.embedding(torch.from_numpy(idx), torch.from_numpy(table)))
+    np.testing.assert_array_equal(
+        F.embedding(idx, Tensor(table)).data,
+        tf.embedding(torch.from_numpy(idx), torch.from_numpy(table)),
+    )
 
 
 # -- properties on drawn inputs ----------------------------------------------------------------

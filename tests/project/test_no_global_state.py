@@ -55,15 +55,16 @@ def spy(monkeypatch):
         def record(*args, **kwargs):
             calls.append(name)
             return real(*args, **kwargs)
+
         return record
 
     for name in ("enable", "disable", "freeze", "unfreeze", "set_threshold", "set_debug"):
         monkeypatch.setattr(gc, name, recorder(f"gc.{name}", getattr(gc, name)))
-    monkeypatch.setattr(threading.Thread, "start",
-                        recorder("Thread.start", threading.Thread.start))
+    monkeypatch.setattr(threading.Thread, "start", recorder("Thread.start", threading.Thread.start))
     if hasattr(os, "register_at_fork"):
-        monkeypatch.setattr(os, "register_at_fork",
-                            recorder("os.register_at_fork", os.register_at_fork))
+        monkeypatch.setattr(
+            os, "register_at_fork", recorder("os.register_at_fork", os.register_at_fork)
+        )
     return calls
 
 
@@ -96,8 +97,7 @@ def test_scalar_training_loop_changes_no_process_state(user_gc, spy):
         watch.check("zero_grad")
         scores = [model(x) for x, _ in data]
         watch.check("module call")
-        loss = sum(((1 - y * s).relu() for (_, y), s in zip(data, scores, strict=True)),
-                   Value(0.0))
+        loss = sum(((1 - y * s).relu() for (_, y), s in zip(data, scores, strict=True)), Value(0.0))
         loss = loss * (1.0 / len(data)) + 1e-4 * sum(p * p for p in model.parameters())
         watch.check("ops")
         loss.backward()
@@ -132,15 +132,42 @@ def test_tensor_training_loop_changes_no_process_state(user_gc, spy):
     assert gc.isenabled() is user_gc
 
 
-VALUE_METHODS = ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "leaky_relu", "elu",
-                 "celu", "gelu", "mish", "hardswish", "relu6", "softplus", "sin", "cos")
+VALUE_METHODS = (
+    "exp",
+    "log",
+    "sqrt",
+    "abs",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "celu",
+    "gelu",
+    "mish",
+    "hardswish",
+    "relu6",
+    "softplus",
+    "sin",
+    "cos",
+)
 
 
 def test_every_value_op_changes_no_process_state(user_gc, spy):
     watch = _Watch(spy)
     a, b = Value(0.7), Value(1.3)
-    for make in (lambda: a + b, lambda: a - b, lambda: a * b, lambda: a / b, lambda: a ** b,
-                 lambda: a ** 2, lambda: 2 ** a, lambda: -a, lambda: 1.0 - a, lambda: 3 / a):
+    for make in (
+        lambda: a + b,
+        lambda: a - b,
+        lambda: a * b,
+        lambda: a / b,
+        lambda: a**b,
+        lambda: a**2,
+        lambda: 2**a,
+        lambda: -a,
+        lambda: 1.0 - a,
+        lambda: 3 / a,
+    ):
         out = make()
         watch.check(f"op -> {out.op}")
         out.backward()

@@ -26,7 +26,7 @@ PYPROJECT_TEXT = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 def pyproject(key: str) -> str:
     """A ``key = "value"`` of pyproject.toml's [project] table (tomllib is Python 3.11+)."""
     project = PYPROJECT_TEXT.split("[project]", 1)[1].split("\n[", 1)[0]
-    found = re.search(rf'^{key} = (.+)$', project, re.M)
+    found = re.search(rf"^{key} = (.+)$", project, re.M)
     assert found, f"no {key} in pyproject.toml's [project]"
     return found.group(1).strip()
 
@@ -73,7 +73,10 @@ def build_distributions(out: Path) -> tuple[Path, Path]:
     isolated = ["--no-isolation"] if recent else []
     result = subprocess.run(
         [sys.executable, "-m", "build", *isolated, "--outdir", str(out), str(ROOT)],
-        capture_output=True, text=True, timeout=600, cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=out,
         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -89,22 +92,38 @@ def fresh_venv(where: Path) -> Path:
     """
     import sysconfig
 
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True,
-                   timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(where)], check=True, timeout=300
+    )
     python = where / "bin" / "python"
     purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-    site = subprocess.run([python, "-c", purelib], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", purelib], capture_output=True, text=True, check=True
+    ).stdout.strip()
     (Path(site) / "_backproplab_test_deps.pth").write_text(
-        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
+    )
     return python
 
 
 def pip_install(python: Path, target: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-         "--no-index", "--no-build-isolation", "--disable-pip-version-check", str(target)],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -132,8 +151,10 @@ def test_distributions(tmp_path):
     """
     sdist, wheel = build_distributions(tmp_path)
     version = VERSION
-    assert (sdist.name, wheel.name) == (f"backproplab-{version}.tar.gz",
-                                        f"backproplab-{version}-py3-none-any.whl")
+    assert (sdist.name, wheel.name) == (
+        f"backproplab-{version}.tar.gz",
+        f"backproplab-{version}-py3-none-any.whl",
+    )
 
     names = set(zipfile.ZipFile(wheel).namelist())
     assert f"backproplab-{version}.dist-info/licenses/LICENSE" in names
@@ -142,22 +163,35 @@ def test_distributions(tmp_path):
     assert {"autograd/py.typed", "nn/py.typed"} <= names
     tops = {name.split("/")[0] for name in names}
     assert tops == {"autograd", "nn", f"backproplab-{version}.dist-info"} | (
-        {"backproplab"} if (ROOT / "backproplab").is_dir() else set())  # no tests, demos
+        {"backproplab"} if (ROOT / "backproplab").is_dir() else set()
+    )  # no tests, demos
     assert not [n for n in names if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
-    package_data = {str(p.relative_to(ROOT)) for top in tops - {f"backproplab-{version}.dist-info"}
-                    for p in (ROOT / top).rglob("*")
-                    if p.is_file() and p.suffix not in (".py", ".pyc")
-                    and "__pycache__" not in p.parts}
+    package_data = {
+        str(p.relative_to(ROOT))
+        for top in tops - {f"backproplab-{version}.dist-info"}
+        for p in (ROOT / top).rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    }
     assert package_data - names == set()  # py.typed, the animation page's html, css and js
 
     prefix = f"backproplab-{version}/"
     with tarfile.open(sdist) as archive:
         members = {name.removeprefix(prefix) for name in archive.getnames()}
-    for needed in ["LICENSE", "README.md", "pyproject.toml", "tests/conftest.py",
-                   "demos/data/names.txt", "demos/data/names.LICENSE"]:
+    for needed in [
+        "LICENSE",
+        "README.md",
+        "pyproject.toml",
+        "tests/conftest.py",
+        "demos/data/names.txt",
+        "demos/data/names.LICENSE",
+    ]:
         assert needed in members, needed
-    source = {str(p.relative_to(ROOT)) for folder in SHIPPED_SOURCE
-              for p in (ROOT / folder).rglob("*.py") if "__pycache__" not in p.parts}
+    source = {
+        str(p.relative_to(ROOT))
+        for folder in SHIPPED_SOURCE
+        for p in (ROOT / folder).rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
     assert source - members == set()  # every module, test, __init__.py and conftest.py
     assert not [n for n in members if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
 
@@ -166,13 +200,25 @@ def test_distributions(tmp_path):
     elsewhere = tmp_path / "elsewhere"  # not the checkout: '' leads sys.path
     elsewhere.mkdir()
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
-    smoke = subprocess.run([wheel_python, "-c", SMOKE], capture_output=True, text=True,
-                           cwd=elsewhere, env=env, timeout=300)
+    smoke = subprocess.run(
+        [wheel_python, "-c", SMOKE],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=300,
+    )
     assert smoke.returncode == 0, smoke.stderr
     dy_dx = str(round(2 * 2.0 * (1 - math.tanh(4.0) ** 2), 6))  # d tanh(x*x) / dx at x = 2
     assert smoke.stdout.split() == [version, dy_dx, "(4,", "2)"]
-    draw = subprocess.run([tmp_path / "wheel-venv" / "bin" / "autograd-draw", "--help"],
-                          capture_output=True, text=True, cwd=elsewhere, env=env, timeout=300)
+    draw = subprocess.run(
+        [tmp_path / "wheel-venv" / "bin" / "autograd-draw", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=300,
+    )
     assert draw.returncode == 0 and "EXPR" in draw.stdout.upper(), draw.stderr
 
     with tarfile.open(sdist) as archive:
@@ -181,12 +227,21 @@ def test_distributions(tmp_path):
     sdist_python = fresh_venv(tmp_path / "sdist-venv")
     pip_install(sdist_python, unpacked)
     full = os.environ.get("BACKPROPLAB_DIST_CHECK") == "full"
-    suite = [sdist_python, "-m", "pytest", "-p", "no:cacheprovider", "-x",
-             "--deselect", "tests/project/test_packaging.py::test_distributions"]
+    suite = [
+        sdist_python,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-x",
+        "--deselect",
+        "tests/project/test_packaging.py::test_distributions",
+    ]
     if not full:
         suite.append("--collect-only")
-    result = subprocess.run(suite, cwd=unpacked, env=env, timeout=3600,
-                            capture_output=not full, text=True)
+    result = subprocess.run(
+        suite, cwd=unpacked, env=env, timeout=3600, capture_output=not full, text=True
+    )
     output = "" if full else result.stdout[-5000:] + result.stderr[-3000:]
     assert result.returncode == 0, output
     if not full:

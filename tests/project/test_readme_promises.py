@@ -16,6 +16,9 @@ def test_every_test_named_in_the_readme_errors_section_exists():
         defined.update(re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M))
     named = re.findall(r"`(?:test_\w+\.py::)?(test_\w+\*?)`", section)
     assert len(named) > 30
-    missing = [n for n in named if not (any(d.startswith(n[:-1]) for d in defined)
-                                        if n.endswith("*") else n in defined)]
+    missing = [
+        n
+        for n in named
+        if not (any(d.startswith(n[:-1]) for d in defined) if n.endswith("*") else n in defined)
+    ]
     assert missing == []

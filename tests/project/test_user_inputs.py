@@ -54,12 +54,18 @@ def test_dropout_reads_an_array_like_as_a_constant():
 
 # -- array-likes in activations: the same rule for modules and functions --------------------------
 ELEMENTWISE = [
-    (nn.ReLU(), F.relu, "relu"), (nn.LeakyReLU(0.1), lambda x: F.leaky_relu(x, 0.1), "leaky_relu"),
-    (nn.ELU(), F.elu, "elu"), (nn.CELU(), F.celu, "celu"), (nn.GELU(), F.gelu, "gelu"),
-    (nn.Mish(), F.mish, "mish"), (nn.Hardswish(), F.hardswish, "hardswish"),
-    (nn.ReLU6(), F.relu6, "relu6"), (nn.Tanh(), F.tanh, "tanh"),
+    (nn.ReLU(), F.relu, "relu"),
+    (nn.LeakyReLU(0.1), lambda x: F.leaky_relu(x, 0.1), "leaky_relu"),
+    (nn.ELU(), F.elu, "elu"),
+    (nn.CELU(), F.celu, "celu"),
+    (nn.GELU(), F.gelu, "gelu"),
+    (nn.Mish(), F.mish, "mish"),
+    (nn.Hardswish(), F.hardswish, "hardswish"),
+    (nn.ReLU6(), F.relu6, "relu6"),
+    (nn.Tanh(), F.tanh, "tanh"),
     (nn.Sigmoid(), F.sigmoid, "sigmoid"),
-    (nn.Softplus(), F.softplus, "softplus"), (nn.Softmax(), F.softmax, "softmax"),
+    (nn.Softplus(), F.softplus, "softplus"),
+    (nn.Softmax(), F.softmax, "softmax"),
     (nn.LogSoftmax(), F.log_softmax, "log_softmax"),
 ]
 IDS = [name for _, _, name in ELEMENTWISE]
@@ -67,9 +73,15 @@ IDS = [name for _, _, name in ELEMENTWISE]
 
 @pytest.mark.parametrize(("module", "function", "name"), ELEMENTWISE, ids=IDS)
 @pytest.mark.parametrize(
-    "make", [lambda a: a, lambda a: a.tolist(), lambda a: a.astype(np.float32),
-             lambda a: np.round(a).astype(np.int64)],
-    ids=["ndarray", "list", "float32", "int"])
+    "make",
+    [
+        lambda a: a,
+        lambda a: a.tolist(),
+        lambda a: a.astype(np.float32),
+        lambda a: np.round(a).astype(np.int64),
+    ],
+    ids=["ndarray", "list", "float32", "int"],
+)
 def test_array_likes_are_constants_with_the_tensors_result(module, function, name, make):
     raw = make(np.linspace(-3.0, 3.0, 7))
     expected = module(Tensor(np.asarray(raw))).data
@@ -84,8 +96,11 @@ def test_the_lecture_relu_on_linspace_works():
 
 
 @pytest.mark.parametrize(("module", "function", "name"), ELEMENTWISE, ids=IDS)
-@pytest.mark.parametrize("bad", ["abc", [[1.0, 2.0], [3.0]], {"a": 1}, None, [1.0, "x"]],
-                         ids=["str", "ragged", "dict", "None", "mixed"])
+@pytest.mark.parametrize(
+    "bad",
+    ["abc", [[1.0, 2.0], [3.0]], {"a": 1}, None, [1.0, "x"]],
+    ids=["str", "ragged", "dict", "None", "mixed"],
+)
 def test_non_numeric_input_is_refused_naming_what_was_expected(module, function, name, bad):
     for call in (module, function):
         with pytest.raises(TypeError, match=rf"^{name}: expected a Tensor.*array-like of numbers"):

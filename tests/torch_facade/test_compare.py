@@ -35,17 +35,29 @@ def test_text_and_count_differences_are_reported():
 def test_the_alias_runner_refuses_torch_modules_it_does_not_offer(tmp_path):
     script = tmp_path / "s.py"
     script.write_text("import torch\nprint(torch.tensor([1, 2]))\nimport torch.fft\n")
-    r = subprocess.run([sys.executable, "-m", "backproplab.torch._alias", str(script)],
-                       capture_output=True, text=True, cwd=ROOT, check=False)
+    r = subprocess.run(
+        [sys.executable, "-m", "backproplab.torch._alias", str(script)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert r.stdout == "tensor([1, 2])\n"
     assert "torch.fft is not supported here" in r.stderr
 
 
-@pytest.mark.skipif(importlib.util.find_spec("torch") is None,
-                    reason="torch is not installed: the oracle for the course scripts")
+@pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None,
+    reason="torch is not installed: the oracle for the course scripts",
+)
 @pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
 def test_course_style_script_prints_pytorchs_numbers(script):
-    r = subprocess.run([sys.executable, "-m", "backproplab.torch.compare", "--seed", "0",
-                        str(script)], capture_output=True, text=True, cwd=ROOT, check=False)
+    r = subprocess.run(
+        [sys.executable, "-m", "backproplab.torch.compare", "--seed", "0", str(script)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.startswith("same numbers")

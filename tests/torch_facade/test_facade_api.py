@@ -75,7 +75,7 @@ def test_autograd_vocabulary():
     h = x * 3
     assert x.is_leaf and not h.is_leaf and h.requires_grad
     h.retain_grad()
-    y = (h ** 2).sum()
+    y = (h**2).sum()
     y.backward()
     np.testing.assert_allclose(h.grad.numpy(), 2 * h.data, rtol=1e-6)
     z = x * 2
@@ -201,8 +201,10 @@ def test_module_vocabulary():
 
 
 def test_importing_the_engine_never_imports_the_facade_or_torch():
-    code = ("import sys, autograd, nn; assert 'backproplab.torch' not in sys.modules; "
-            "import backproplab.torch; assert 'torch' not in sys.modules")
+    code = (
+        "import sys, autograd, nn; assert 'backproplab.torch' not in sys.modules; "
+        "import backproplab.torch; assert 'torch' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

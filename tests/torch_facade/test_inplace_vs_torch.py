@@ -62,8 +62,9 @@ def _cumsum_and_casts(m, x):
     return (c * c).sum() + (x > 0).double().sum() * x.sum()
 
 
-@pytest.mark.parametrize("program", [_setitem_tensor, _iadd_chain, _overwrites,
-                                     _into_plain_tensor, _cumsum_and_casts])
+@pytest.mark.parametrize(
+    "program", [_setitem_tensor, _iadd_chain, _overwrites, _into_plain_tensor, _cumsum_and_casts]
+)
 def test_values_and_gradients_match_pytorch(program):
     (theirs, gtheirs), (ours, gours) = _both(program)
     assert ours == pytest.approx(theirs, rel=1e-6)
@@ -101,8 +102,18 @@ def test_an_op_recorded_before_its_input_was_changed_in_the_graph_refuses():
 
 def test_results_comparisons_and_indices_are_facade_tensors():
     x = bt.tensor([[1.0, -2.0], [3.0, 0.5]], requires_grad=True)
-    for out in (x * 2, 2 - x, x > 0, x.argmax(1), x.max(1).indices, x.float(), x.long(),
-                bt.where(x > 0, x, 0.0), x.cumsum(0), x.max()):
+    for out in (
+        x * 2,
+        2 - x,
+        x > 0,
+        x.argmax(1),
+        x.max(1).indices,
+        x.float(),
+        x.long(),
+        bt.where(x > 0, x, 0.0),
+        x.cumsum(0),
+        x.max(),
+    ):
         assert type(out) is bt.Tensor, out
     assert (x > 0).dtype == bt.bool and x.argmax(1).dtype == bt.int64
     assert x.long().tolist() == [[1, -2], [3, 0]]

@@ -19,9 +19,10 @@ OPS = {
     "view": lambda m, x: x.view(-1)[3:9].sum(),
     "softmax": lambda m, x: (m.softmax(x, dim=1) ** 2).sum(),
     "log_softmax": lambda m, x: m.log_softmax(x, dim=-1)[:, 2].sum(),
-    "cat_stack": lambda m, x: (m.cat([x, x * 2], dim=1).sum(0) * m.stack([x[0], x[1]]).sum()),
-    "masked_fill": lambda m, x: x.masked_fill(m.tril(m.ones(4, 6)) == 0, float("-inf"))
-    .softmax(-1).sum(),
+    "cat_stack": lambda m, x: m.cat([x, x * 2], dim=1).sum(0) * m.stack([x[0], x[1]]).sum(),
+    "masked_fill": lambda m, x: (
+        x.masked_fill(m.tril(m.ones(4, 6)) == 0, float("-inf")).softmax(-1).sum()
+    ),
     "pow_tensor": lambda m, x: (x.abs() + 1) ** m.tensor(1.5),
     "clamp": lambda m, x: x.clamp(-0.5, 0.5).sum(),
     "index": lambda m, x: x[m.arange(4), m.tensor([0, 5, 2, 1])].sum(),
@@ -52,8 +53,10 @@ def test_cross_entropy_with_ignore_index_and_one_hot_match_torch():
     loss.backward()
     tloss.backward()
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-7)
-    assert BF.one_hot(bt.tensor([3, 0]), 5).tolist() == \
-        torch.nn.functional.one_hot(torch.tensor([3, 0]), 5).tolist()
+    assert (
+        BF.one_hot(bt.tensor([3, 0]), 5).tolist()
+        == torch.nn.functional.one_hot(torch.tensor([3, 0]), 5).tolist()
+    )
 
 
 @pytest.mark.parametrize("opt", ["SGD", "Adam", "AdamW"])
@@ -80,8 +83,9 @@ def test_a_model_trains_as_in_pytorch(opt):
         tloss.backward()
         their_opt.step()
         np.testing.assert_allclose(loss.item(), tloss.item(), rtol=1e-4)
-    for (k, v), (tk, tv) in zip(ours.state_dict().items(), theirs.state_dict().items(),
-                                strict=True):
+    for (k, v), (tk, tv) in zip(
+        ours.state_dict().items(), theirs.state_dict().items(), strict=True
+    ):
         assert k == tk
         np.testing.assert_allclose(v.numpy(), tv.numpy(), rtol=1e-3, atol=1e-5)
 
@@ -92,12 +96,16 @@ def test_batchnorm1d_trains_and_evaluates_as_in_pytorch():
     bn, tbn = bnn.BatchNorm1d(4), torch.nn.BatchNorm1d(4)
     a = np.random.default_rng(2).standard_normal((8, 4)).astype(np.float32) * 3 + 1
     out, tout = bn(bt.tensor(a)), tbn(torch.tensor(a))
-    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-4,
-                               atol=1e-5)
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-4, atol=1e-5)
     for k in ("running_mean", "running_var"):
-        np.testing.assert_allclose(bn.state_dict()[k].numpy(), tbn.state_dict()[k].numpy(),
-                                   rtol=1e-5)
+        np.testing.assert_allclose(
+            bn.state_dict()[k].numpy(), tbn.state_dict()[k].numpy(), rtol=1e-5
+        )
     bn.eval()
     tbn.eval()
-    np.testing.assert_allclose(bn(bt.tensor(a)).detach().numpy(),
-                               tbn(torch.tensor(a)).detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        bn(bt.tensor(a)).detach().numpy(),
+        tbn(torch.tensor(a)).detach().numpy(),
+        rtol=1e-4,
+        atol=1e-5,
+    )

@@ -37,13 +37,28 @@ def test_print_matches_torch(k):
 
 
 def test_print_of_graph_nodes_and_parameters_matches_torch():
-    x, tx = bt.tensor([[1.0, -2.0], [3.0, 4.5]], requires_grad=True), \
-        torch.tensor([[1.0, -2.0], [3.0, 4.5]], requires_grad=True)
+    x, tx = (
+        bt.tensor([[1.0, -2.0], [3.0, 4.5]], requires_grad=True),
+        torch.tensor([[1.0, -2.0], [3.0, 4.5]], requires_grad=True),
+    )
     assert str(x) == str(tx)
-    for f in (lambda t: t * 2, lambda t: t + 1, lambda t: t.sum(), lambda t: t.mean(),
-              lambda t: t.tanh(), lambda t: t.exp(), lambda t: t[0], lambda t: t[:, 1],
-              lambda t: t[0, :1], lambda t: t.view(-1), lambda t: t.std(), lambda t: t.log10(),
-              lambda t: t @ t, lambda t: t.clone(), lambda t: t.transpose(0, 1)):
+    for f in (
+        lambda t: t * 2,
+        lambda t: t + 1,
+        lambda t: t.sum(),
+        lambda t: t.mean(),
+        lambda t: t.tanh(),
+        lambda t: t.exp(),
+        lambda t: t[0],
+        lambda t: t[:, 1],
+        lambda t: t[0, :1],
+        lambda t: t.view(-1),
+        lambda t: t.std(),
+        lambda t: t.log10(),
+        lambda t: t @ t,
+        lambda t: t.clone(),
+        lambda t: t.transpose(0, 1),
+    ):
         assert str(f(x)) == str(f(tx))
     assert str(bt.nn.Parameter(bt.ones(2))) == str(torch.nn.Parameter(torch.ones(2)))
     assert str(x.max(dim=1)) == str(tx.max(dim=1))

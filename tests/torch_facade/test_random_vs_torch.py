@@ -29,8 +29,10 @@ def pair(seed):
 def test_rand_is_bit_for_bit(seed, n):
     g, tg = pair(seed)
     for dt, tdt in [(bt.float32, torch.float32), (bt.float64, torch.float64)]:
-        assert np.array_equal(bt.rand(n, generator=g, dtype=dt).numpy(),
-                              torch.rand(n, generator=tg, dtype=tdt).numpy())
+        assert np.array_equal(
+            bt.rand(n, generator=g, dtype=dt).numpy(),
+            torch.rand(n, generator=tg, dtype=tdt).numpy(),
+        )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -59,12 +61,17 @@ def test_randn_shapes_and_global_generator(seed):
 def test_randint_randperm_are_bit_for_bit(seed):
     g, tg = pair(seed)
     for n in SIZES:
-        assert np.array_equal(bt.randint(0, 27, (n,), generator=g).numpy(),
-                              torch.randint(0, 27, (n,), generator=tg).numpy())
-        assert np.array_equal(bt.randint(-5, 2**33, (n,), generator=g).numpy(),
-                              torch.randint(-5, 2**33, (n,), generator=tg).numpy())
-        assert np.array_equal(bt.randperm(n, generator=g).numpy(),
-                              torch.randperm(n, generator=tg).numpy())
+        assert np.array_equal(
+            bt.randint(0, 27, (n,), generator=g).numpy(),
+            torch.randint(0, 27, (n,), generator=tg).numpy(),
+        )
+        assert np.array_equal(
+            bt.randint(-5, 2**33, (n,), generator=g).numpy(),
+            torch.randint(-5, 2**33, (n,), generator=tg).numpy(),
+        )
+        assert np.array_equal(
+            bt.randperm(n, generator=g).numpy(), torch.randperm(n, generator=tg).numpy()
+        )
     assert bt.randint(10, (3,), generator=g).dtype == bt.int64
 
 
@@ -102,18 +109,32 @@ def test_normal_and_uniform_in_place(seed):
 def test_default_init_of_layers_is_pytorchs(seed):
     bt.manual_seed(seed)
     torch.manual_seed(seed)
-    ours = [bnn.Linear(30, 200), bnn.Embedding(27, 10), bnn.Linear(7, 3, bias=False),
-            bnn.LayerNorm(8), bnn.BatchNorm1d(5), bnn.Embedding(65, 32)]
-    theirs = [torch.nn.Linear(30, 200), torch.nn.Embedding(27, 10),
-              torch.nn.Linear(7, 3, bias=False), torch.nn.LayerNorm(8),
-              torch.nn.BatchNorm1d(5), torch.nn.Embedding(65, 32)]
+    ours = [
+        bnn.Linear(30, 200),
+        bnn.Embedding(27, 10),
+        bnn.Linear(7, 3, bias=False),
+        bnn.LayerNorm(8),
+        bnn.BatchNorm1d(5),
+        bnn.Embedding(65, 32),
+    ]
+    theirs = [
+        torch.nn.Linear(30, 200),
+        torch.nn.Embedding(27, 10),
+        torch.nn.Linear(7, 3, bias=False),
+        torch.nn.LayerNorm(8),
+        torch.nn.BatchNorm1d(5),
+        torch.nn.Embedding(65, 32),
+    ]
     for m, tm in zip(ours, theirs, strict=True):
         sd, tsd = m.state_dict(), tm.state_dict()
         assert list(sd) == list(tsd)
         for k in sd:
             assert str(sd[k].dtype) == str(tsd[k].dtype), k
-            assert ulps(sd[k].numpy(), tsd[k].numpy()) <= 1 if sd[k].dtype == bt.float32 \
+            assert (
+                ulps(sd[k].numpy(), tsd[k].numpy()) <= 1
+                if sd[k].dtype == bt.float32
                 else np.array_equal(sd[k].numpy(), tsd[k].numpy())
+            )
 
 
 @pytest.mark.parametrize("seed", [0, 3, 99])
@@ -124,13 +145,15 @@ def test_dataloader_batches_come_in_pytorchs_order(seed):
     torch.manual_seed(seed)
     for _ in range(2):  # two epochs: the loader and sampler draw new seeds each time
         ours = [x.tolist() for x, _ in DataLoader(ds, batch_size=5, shuffle=True)]
-        theirs = [x.tolist() for x, _ in torch.utils.data.DataLoader(tds, batch_size=5,
-                                                                     shuffle=True)]
+        theirs = [
+            x.tolist() for x, _ in torch.utils.data.DataLoader(tds, batch_size=5, shuffle=True)
+        ]
         assert ours == theirs
     g, tg = pair(seed)
     a = list(RandomSampler(range(10), replacement=True, num_samples=70, generator=g))
-    b = list(torch.utils.data.RandomSampler(range(10), replacement=True, num_samples=70,
-                                            generator=tg))
+    b = list(
+        torch.utils.data.RandomSampler(range(10), replacement=True, num_samples=70, generator=tg)
+    )
     assert a == b
     a = list(RandomSampler(range(10), num_samples=25, generator=g))
     b = list(torch.utils.data.RandomSampler(range(10), num_samples=25, generator=tg))

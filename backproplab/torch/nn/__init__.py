@@ -48,7 +48,25 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict", "Linear", "Embedding",
-    "LayerNorm", "BatchNorm1d", "Dropout", "ReLU", "Tanh", "Sigmoid", "GELU", "Softmax",
-    "Flatten", "Identity", "CrossEntropyLoss", "MSELoss", "functional", "init",
+    "Module",
+    "Parameter",
+    "Sequential",
+    "ModuleList",
+    "ModuleDict",
+    "Linear",
+    "Embedding",
+    "LayerNorm",
+    "BatchNorm1d",
+    "Dropout",
+    "ReLU",
+    "Tanh",
+    "Sigmoid",
+    "GELU",
+    "Softmax",
+    "Flatten",
+    "Identity",
+    "CrossEntropyLoss",
+    "MSELoss",
+    "functional",
+    "init",
 ]

@@ -27,14 +27,20 @@ from .._unsupported import missing
 def _labels(target: Any) -> np.ndarray:
     t = target.data if isinstance(target, ag.Tensor) else np.asarray(target)
     if t.dtype.kind not in "iu":
-        raise RuntimeError(f"cross_entropy: expected class indices of an integer dtype "
-                           f"(torch.long), got {t.dtype}")
+        raise RuntimeError(
+            f"cross_entropy: expected class indices of an integer dtype (torch.long), got {t.dtype}"
+        )
     return t
 
 
-def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
-                  ignore_index: int = -100, reduction: str = "mean",
-                  label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(
+    input: Tensor,
+    target: Any,
+    weight: Any = None,  # noqa: A002
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Softmax cross-entropy of logits (N, C) at class indices (N,); ``ignore_index``
     targets take no part (the mean is over the others), as in PyTorch."""
     if label_smoothing:
@@ -51,14 +57,20 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002
     if not keep.all():
         rows = np.nonzero(keep)[0]
         if reduction == "none":
-            raise NotImplementedError("cross_entropy: ignore_index with reduction='none' is "
-                                      "not supported here")
+            raise NotImplementedError(
+                "cross_entropy: ignore_index with reduction='none' is not supported here"
+            )
         input, labels = input[rows], labels[rows]
     return engine_call(_F.cross_entropy, input, labels, reduction=reduction, weight=w)
 
 
-def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,  # noqa: A002
-             reduction: str = "mean") -> Tensor:
+def nll_loss(
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    ignore_index: int = -100,  # noqa: A002
+    reduction: str = "mean",
+) -> Tensor:
     labels = _labels(target)
     keep = labels != ignore_index
     if not keep.all():
@@ -109,8 +121,12 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
     return engine_call(_F.gelu, input, approximate)
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
-            inplace: bool = False) -> Tensor:
+def dropout(
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,  # noqa: A002
+    inplace: bool = False,
+) -> Tensor:
     """Inverted dropout (the engine's; masks differ from PyTorch's)."""
     return engine_call(_F.dropout, input, p, training)
 
@@ -124,20 +140,37 @@ def embedding(input: Any, weight: Tensor, padding_idx: int | None = None) -> Ten
     return engine_call(_F.embedding, idx, weight, padding_idx)
 
 
-def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,  # noqa: A002
-               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+def layer_norm(
+    input: Tensor,
+    normalized_shape: Any,
+    weight: Tensor | None = None,  # noqa: A002
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
     return engine_call(_F.layer_norm, input, normalized_shape, weight, bias, eps)
 
 
-def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
-                                 attn_mask: Any = None, dropout_p: float = 0.0,
-                                 is_causal: bool = False, scale: float | None = None) -> Tensor:
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    attn_mask: Any = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+) -> Tensor:
     if dropout_p:
-        raise NotImplementedError("scaled_dot_product_attention: dropout_p is not supported "
-                                  "here")
+        raise NotImplementedError("scaled_dot_product_attention: dropout_p is not supported here")
     mask = attn_mask.data if isinstance(attn_mask, ag.Tensor) else attn_mask
-    return engine_call(_F.scaled_dot_product_attention, query, key, value, attn_mask=mask,
-                       is_causal=is_causal, scale=scale)
+    return engine_call(
+        _F.scaled_dot_product_attention,
+        query,
+        key,
+        value,
+        attn_mask=mask,
+        is_causal=is_causal,
+        scale=scale,
+    )
 
 
 def __getattr__(name: str) -> Any:

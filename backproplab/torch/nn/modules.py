@@ -32,8 +32,11 @@ class Parameter(Tensor, _nn.Parameter):
     __slots__ = ()
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
-        arr = np.empty(0, _F32) if data is None else (
-            data.data if isinstance(data, ag.Tensor) else np.asarray(data))
+        arr = (
+            np.empty(0, _F32)
+            if data is None
+            else (data.data if isinstance(data, ag.Tensor) else np.asarray(data))
+        )
         _nn.Parameter.__init__(self, arr, requires_grad)
         if arr.dtype.kind == "f":
             self.data = arr
@@ -67,8 +70,7 @@ class Module(_nn.Module):
     def state_dict(self, *args: Any, **kwargs: Any) -> OrderedDict[str, Tensor]:  # type: ignore[override]
         return OrderedDict((k, _make(v)) for k, v in super().state_dict().items())
 
-    def load_state_dict(self, state_dict: Any, strict: bool = True,
-                        **kwargs: Any) -> Any:
+    def load_state_dict(self, state_dict: Any, strict: bool = True, **kwargs: Any) -> Any:
         arrays = {k: v.data if isinstance(v, ag.Tensor) else v for k, v in state_dict.items()}
         return super().load_state_dict(arrays, strict, **kwargs)
 
@@ -163,11 +165,18 @@ class LayerNorm(_EngineLayer, _nn.LayerNorm):
 class BatchNorm1d(_EngineLayer, _nn.BatchNorm1d):
     """``nn.BatchNorm1d`` (float32 parameters and running statistics)."""
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
-                 affine: bool = True, track_running_stats: bool = True) -> None:
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+    ) -> None:
         if not affine or not track_running_stats:
-            raise NotImplementedError("BatchNorm1d: affine=False / track_running_stats=False "
-                                      "are not supported here")
+            raise NotImplementedError(
+                "BatchNorm1d: affine=False / track_running_stats=False are not supported here"
+            )
         super().__init__(num_features, eps, momentum)
         _adopt(self)
 
@@ -207,16 +216,22 @@ class Identity(_EngineLayer, _nn.Identity):
 class CrossEntropyLoss(Module):
     """``nn.CrossEntropyLoss`` (``ignore_index``, ``reduction``), via ``F.cross_entropy``."""
 
-    def __init__(self, weight: Any = None, ignore_index: int = -100,
-                 reduction: str = "mean") -> None:
+    def __init__(
+        self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+    ) -> None:
         super().__init__()
         self.class_weight = weight
         self.ignore_index = ignore_index
         self.reduction = reduction
 
     def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
-        return F.cross_entropy(input, target, weight=self.class_weight,
-                               ignore_index=self.ignore_index, reduction=self.reduction)
+        return F.cross_entropy(
+            input,
+            target,
+            weight=self.class_weight,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
+        )
 
 
 class MSELoss(Module):

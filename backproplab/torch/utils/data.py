@@ -38,8 +38,10 @@ class TensorDataset(Dataset):
     def __init__(self, *tensors: Tensor) -> None:
         n = tensors[0].shape[0]
         if any(t.shape[0] != n for t in tensors):
-            raise ValueError("TensorDataset: size mismatch between tensors (first dims "
-                             f"{[t.shape[0] for t in tensors]})")
+            raise ValueError(
+                "TensorDataset: size mismatch between tensors (first dims "
+                f"{[t.shape[0] for t in tensors]})"
+            )
         self.tensors = tensors
 
     def __getitem__(self, index: int) -> tuple[Tensor, ...]:
@@ -52,7 +54,7 @@ class TensorDataset(Dataset):
 def _seed64(generator: R.Generator | None) -> int:
     """``torch.empty((), dtype=torch.int64).random_(generator=g).item()``: 63 bits of a draw."""
     g = R.generator_or_default(generator)
-    return int(g.words64(1)[0] % np.uint64(2 ** 63))
+    return int(g.words64(1)[0] % np.uint64(2**63))
 
 
 class Sampler:
@@ -77,15 +79,21 @@ class RandomSampler(Sampler):
     """Random indices, as PyTorch draws them (a fresh seeded generator per epoch when none
     is given; with replacement, 32 ``randint`` draws at a time)."""
 
-    def __init__(self, data_source: Sequence[Any], replacement: bool = False,
-                 num_samples: int | None = None, generator: R.Generator | None = None) -> None:
+    def __init__(
+        self,
+        data_source: Sequence[Any],
+        replacement: bool = False,
+        num_samples: int | None = None,
+        generator: R.Generator | None = None,
+    ) -> None:
         self.data_source = data_source
         self.replacement = replacement
         self._num_samples = num_samples
         self.generator = generator
         if num_samples is not None and (not isinstance(num_samples, int) or num_samples <= 0):
-            raise ValueError(f"num_samples should be a positive integer value, but got "
-                             f"num_samples={num_samples}")
+            raise ValueError(
+                f"num_samples should be a positive integer value, but got num_samples={num_samples}"
+            )
 
     @property
     def num_samples(self) -> int:
@@ -146,13 +154,25 @@ def default_collate(batch: list[Any]) -> Any:
 class DataLoader:
     """Batches of a dataset in one process (``num_workers`` must be 0)."""
 
-    def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool | None = None,
-                 sampler: Any = None, batch_sampler: Any = None, num_workers: int = 0,
-                 collate_fn: Any = None, pin_memory: bool = False, drop_last: bool = False,
-                 generator: R.Generator | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        dataset: Any,
+        batch_size: int | None = 1,
+        shuffle: bool | None = None,
+        sampler: Any = None,
+        batch_sampler: Any = None,
+        num_workers: int = 0,
+        collate_fn: Any = None,
+        pin_memory: bool = False,
+        drop_last: bool = False,
+        generator: R.Generator | None = None,
+        **kwargs: Any,
+    ) -> None:
         if num_workers != 0:
-            raise ValueError(f"DataLoader: num_workers={num_workers} is not supported here "
-                             "(one process only); use num_workers=0")
+            raise ValueError(
+                f"DataLoader: num_workers={num_workers} is not supported here "
+                "(one process only); use num_workers=0"
+            )
         if kwargs:
             raise TypeError(f"DataLoader: arguments {sorted(kwargs)} are not supported here")
         if sampler is not None and shuffle:
@@ -162,8 +182,11 @@ class DataLoader:
         self.drop_last = drop_last
         self.generator = generator
         if sampler is None:
-            sampler = (RandomSampler(dataset, generator=generator) if shuffle
-                       else SequentialSampler(dataset))
+            sampler = (
+                RandomSampler(dataset, generator=generator)
+                if shuffle
+                else SequentialSampler(dataset)
+            )
         self.sampler = sampler
         if batch_sampler is None and batch_size is not None:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)

@@ -43,19 +43,30 @@ LOSSES: list[tuple[str, Callable[..., Any], Callable[..., Any]]] = [
     ("cross_entropy probabilities", F.cross_entropy, _soft),
     ("nll", lambda out, t, **kw: F.nll_loss(out.log_softmax(axis=1), t, **kw), _labels),
 ]
-OPTIONS = [{}, {"reduction": "sum"}, {"reduction": "none"},
-           {"reduction": "sum_by_nonzero_weights", "sample_weight": [1.0, 0.0, 2.0, 1.0, 0.5, 0.0]},
-           {"sample_weight": [0.5, 1.0, 2.0, 1.0, 0.0, 3.0]}]
+OPTIONS = [
+    {},
+    {"reduction": "sum"},
+    {"reduction": "none"},
+    {"reduction": "sum_by_nonzero_weights", "sample_weight": [1.0, 0.0, 2.0, 1.0, 0.5, 0.0]},
+    {"sample_weight": [0.5, 1.0, 2.0, 1.0, 0.0, 3.0]},
+]
 CLASS_WEIGHTED = {"cross_entropy labels", "cross_entropy probabilities", "nll"}
 
 
 def _cases() -> list[Any]:
-    cases = [pytest.param(name, loss, batch, opts, id=f"{name}-{i}")
-             for name, loss, batch in LOSSES for i, opts in enumerate(OPTIONS)]
-    cases += [pytest.param(name, loss, batch, {"weight": [0.5, 2.0, 1.0], "reduction": r},
-                           id=f"{name}-weight-{r}")
-              for name, loss, batch in LOSSES if name in CLASS_WEIGHTED
-              for r in ("mean", "sum", "none")]
+    cases = [
+        pytest.param(name, loss, batch, opts, id=f"{name}-{i}")
+        for name, loss, batch in LOSSES
+        for i, opts in enumerate(OPTIONS)
+    ]
+    cases += [
+        pytest.param(
+            name, loss, batch, {"weight": [0.5, 2.0, 1.0], "reduction": r}, id=f"{name}-weight-{r}"
+        )
+        for name, loss, batch in LOSSES
+        if name in CLASS_WEIGHTED
+        for r in ("mean", "sum", "none")
+    ]
     return cases
 
 
@@ -160,7 +171,7 @@ class ScaledCube(Function):
         ScaledCube.calls += 1
         ctx.save_for_backward(x, x * x)
         ctx.s = s
-        return x ** 3 * s
+        return x**3 * s
 
     @staticmethod
     def backward(ctx, grad_out):
@@ -177,8 +188,8 @@ def test_a_function_replays_its_forward_with_fresh_saved_tensors():
         w.grad = None
         got = step(xa)
         u = w.data * xa
-        assert got == pytest.approx(float((u ** 3 * 0.5).sum()), rel=1e-12)
-        np.testing.assert_allclose(w.grad, 1.5 * u ** 2 * xa, rtol=1e-12)  # not the first x's
+        assert got == pytest.approx(float((u**3 * 0.5).sum()), rel=1e-12)
+        np.testing.assert_allclose(w.grad, 1.5 * u**2 * xa, rtol=1e-12)  # not the first x's
     # the trace runs forward once, then every call (the first too) replays it
     assert ScaledCube.calls - before == 1 + 3 and step.traces == 1
     assert "ScaledCube" in str(step)

@@ -42,8 +42,11 @@ def test_bool_of_a_tensor():
 
 
 def test_comparing_a_tensor():
-    _refused(lambda x: autograd.where(x > 0, x, 0.0).sum(), np.ones(2),
-             what=r"comparing a computed or argument Tensor \(>\)")
+    _refused(
+        lambda x: autograd.where(x > 0, x, 0.0).sum(),
+        np.ones(2),
+        what=r"comparing a computed or argument Tensor \(>\)",
+    )
 
 
 def test_float_and_item_of_a_tensor():

@@ -21,11 +21,14 @@ def _close(a: float, b: float, rel: float) -> bool:
 
 @pytest.mark.parametrize("executor", ["numpy", "nodes", "generated"])
 @settings(max_examples=40, deadline=None)
-@given(scalar_programs(n_inputs=3, max_ops=12),
-       st.lists(st.floats(-2, 2), min_size=3, max_size=3),
-       st.lists(st.floats(-2, 2), min_size=3, max_size=3))
-def test_random_programs_match_eager_on_first_call_and_after_updates(executor, program, xs,
-                                                                     updates):
+@given(
+    scalar_programs(n_inputs=3, max_ops=12),
+    st.lists(st.floats(-2, 2), min_size=3, max_size=3),
+    st.lists(st.floats(-2, 2), min_size=3, max_size=3),
+)
+def test_random_programs_match_eager_on_first_call_and_after_updates(
+    executor, program, xs, updates
+):
     # The first input is a captured parameter, the others are arguments (floats).
     eager_w, compiled_w = Value(xs[0]), Value(xs[0])
     step = autograd.compile(lambda a, b: program(compiled_w, a, b))
@@ -216,8 +219,11 @@ def test_gradients_match_finite_differences_through_a_replay():
     h = 1e-6
 
     def plain(wv: float) -> float:
-        return float(f(Value(0.4)).data) if False else (
-            (1 / (1 + math.exp(-wv * 0.4))) * math.exp(wv + 0.4) - (wv / 1.16) ** 2)
+        return (
+            float(f(Value(0.4)).data)
+            if False
+            else ((1 / (1 + math.exp(-wv * 0.4))) * math.exp(wv + 0.4) - (wv / 1.16) ** 2)
+        )
 
     assert w.grad == pytest.approx((plain(0.7 + h) - plain(0.7 - h)) / (2 * h), rel=1e-6)
     assert np.isfinite(w.grad)
@@ -228,9 +234,12 @@ def _bits(x: float) -> str:
 
 
 @settings(max_examples=60, deadline=None)
-@given(scalar_programs(n_inputs=3, max_ops=16), st.lists(st.floats(-2, 2), min_size=3,
-                                                         max_size=3),
-       st.floats(-1, 1), st.booleans())
+@given(
+    scalar_programs(n_inputs=3, max_ops=16),
+    st.lists(st.floats(-2, 2), min_size=3, max_size=3),
+    st.floats(-1, 1),
+    st.booleans(),
+)
 def test_generated_code_keeps_eagers_exact_bits(program, xs, lr, zero_grads):
     # The first input is a captured parameter, the second a Value argument, the third a float.
     ew, cw, ea, ca = Value(xs[0]), Value(xs[0]), Value(xs[1]), Value(xs[1])

@@ -12,8 +12,23 @@ import nn
 from autograd import Tensor
 from autograd.testing import scalar_programs
 
-ELEMENTWISE = ("+", "*", "-", "/", "neg", "tanh", "sigmoid", "sin", "exp", "square", "scale",
-               "shift", "softplus", "gelu", "elu")
+ELEMENTWISE = (
+    "+",
+    "*",
+    "-",
+    "/",
+    "neg",
+    "tanh",
+    "sigmoid",
+    "sin",
+    "exp",
+    "square",
+    "scale",
+    "shift",
+    "softplus",
+    "gelu",
+    "elu",
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -124,7 +139,7 @@ def test_ops_without_a_replayable_forward_are_refused():
 
     cube = Op("cube", lambda g, inputs, out, saved, needs: (3 * inputs[0] ** 2 * g,))
     w = Tensor([1.0, 2.0], requires_grad=True)
-    step = autograd.compile(lambda x: (cube(w.data ** 3, (w,)) * x).sum())
+    step = autograd.compile(lambda x: (cube(w.data**3, (w,)) * x).sum())
     with pytest.raises(autograd.compiler.CompileError, match=r"'cube'.*test_tensor.py:\d+"):
         step(np.ones(2))
 

@@ -44,8 +44,10 @@ def _softplus_d(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
 def _softplus_23(x: Any, beta: float = 1.0, threshold: float = 20.0) -> tuple[Any, Any]:
     s = sigmoid(beta * x)
     below = beta * x <= threshold
-    return (np.where(below, beta * s * (1 - s), 0.0),
-            np.where(below, beta**2 * s * (1 - s) * (1 - 2 * s), 0.0))
+    return (
+        np.where(below, beta * s * (1 - s), 0.0),
+        np.where(below, beta**2 * s * (1 - s) * (1 - 2 * s), 0.0),
+    )
 
 
 def _gelu(x: Any, approximate: str = "none") -> Any:
@@ -168,46 +170,116 @@ def _torch_method(name: str) -> Callable[[Any, Any, tuple[Any, ...]], Any]:
 
 UNARY: dict[str, Unary] = {
     "neg": Unary(np.negative, lambda x: -1 + 0 * x, _zero, lambda torch, t, p: -t),
-    "exp": Unary(np.exp, np.exp, lambda x: (np.exp(x), np.exp(x)), _torch_method("exp"),
-                 values=(-10.0, 10.0), fuzz=("into", None, 3.0)),
-    "log": Unary(np.log, lambda x: 1 / x, lambda x: (-1 / x**2, 2 / x**3), _torch_method("log"),
-                 values=(0.01, 100.0), fuzz=("into", 0.5, None)),
-    "sqrt": Unary(np.sqrt, lambda x: 0.5 / np.sqrt(x),
-                  lambda x: (-0.25 * x**-1.5, 0.375 * x**-2.5), _torch_method("sqrt"),
-                  values=(0.01, 100.0), fuzz=("into", 0.5, None)),
+    "exp": Unary(
+        np.exp,
+        np.exp,
+        lambda x: (np.exp(x), np.exp(x)),
+        _torch_method("exp"),
+        values=(-10.0, 10.0),
+        fuzz=("into", None, 3.0),
+    ),
+    "log": Unary(
+        np.log,
+        lambda x: 1 / x,
+        lambda x: (-1 / x**2, 2 / x**3),
+        _torch_method("log"),
+        values=(0.01, 100.0),
+        fuzz=("into", 0.5, None),
+    ),
+    "sqrt": Unary(
+        np.sqrt,
+        lambda x: 0.5 / np.sqrt(x),
+        lambda x: (-0.25 * x**-1.5, 0.375 * x**-2.5),
+        _torch_method("sqrt"),
+        values=(0.01, 100.0),
+        fuzz=("into", 0.5, None),
+    ),
     "abs": Unary(np.abs, np.sign, _zero, _torch_method("abs")),
-    "sin": Unary(np.sin, np.cos, lambda x: (-np.sin(x), -np.cos(x)), _torch_method("sin"),
-                 values=(-10.0, 10.0)),
-    "cos": Unary(np.cos, lambda x: -np.sin(x), lambda x: (-np.cos(x), np.sin(x)),
-                 _torch_method("cos"), values=(-10.0, 10.0)),
+    "sin": Unary(
+        np.sin,
+        np.cos,
+        lambda x: (-np.sin(x), -np.cos(x)),
+        _torch_method("sin"),
+        values=(-10.0, 10.0),
+    ),
+    "cos": Unary(
+        np.cos,
+        lambda x: -np.sin(x),
+        lambda x: (-np.cos(x), np.sin(x)),
+        _torch_method("cos"),
+        values=(-10.0, 10.0),
+    ),
     "erf": Unary(_erf, _erf_d, _erf_23, lambda torch, t, p: torch.erf(t)),
-    "tanh": Unary(np.tanh, lambda x: 1 / np.cosh(x) ** 2, _tanh_23, _torch_method("tanh"),
-                  values=(-10.0, 10.0)),
-    "sigmoid": Unary(sigmoid, lambda x: sigmoid(x) * sigmoid(-x), _sigmoid_23,
-                     _torch_method("sigmoid"), values=(-30.0, 30.0)),
-    "relu": Unary(lambda x: np.maximum(x, 0.0), lambda x: (x > 0) * 1.0, _zero,
-                  _torch_method("relu")),
-    "leaky_relu": Unary(lambda x, s=0.01: np.where(x > 0, x, s * x),
-                        lambda x, s=0.01: np.where(x > 0, 1.0, s), _zero,
-                        _torch_f("leaky_relu"), params=((), (0.2,))),
-    "elu": Unary(lambda x, a=1.0: np.where(x > 0, x, a * np.expm1(np.minimum(x, 0))),
-                 lambda x, a=1.0: np.where(x > 0, 1.0, a * np.exp(np.minimum(x, 0))), _elu_23,
-                 _torch_f("elu"), params=((), (0.5,))),
-    "celu": Unary(lambda x, a=1.0: np.where(x > 0, x, a * np.expm1(np.minimum(x, 0) / a)),
-                  lambda x, a=1.0: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0) / a)), _celu_23,
-                  _torch_f("celu"), params=((), (2.0,))),
-    "gelu": Unary(_gelu, _gelu_d, _gelu_23,
-                  lambda torch, t, p: torch.nn.functional.gelu(t, approximate=p[0] if p
-                                                               else "none"),
-                  params=((), ("tanh",)), values=(-8.0, 8.0)),
-    "softplus": Unary(_softplus, _softplus_d, _softplus_23, _torch_f("softplus"),
-                      params=((), (2.0, 1.0), (0.5, 1.5)), values=(-15.0, 25.0),
-                      kinks=lambda beta=1.0, threshold=20.0: (threshold / beta,)),
+    "tanh": Unary(
+        np.tanh,
+        lambda x: 1 / np.cosh(x) ** 2,
+        _tanh_23,
+        _torch_method("tanh"),
+        values=(-10.0, 10.0),
+    ),
+    "sigmoid": Unary(
+        sigmoid,
+        lambda x: sigmoid(x) * sigmoid(-x),
+        _sigmoid_23,
+        _torch_method("sigmoid"),
+        values=(-30.0, 30.0),
+    ),
+    "relu": Unary(
+        lambda x: np.maximum(x, 0.0), lambda x: (x > 0) * 1.0, _zero, _torch_method("relu")
+    ),
+    "leaky_relu": Unary(
+        lambda x, s=0.01: np.where(x > 0, x, s * x),
+        lambda x, s=0.01: np.where(x > 0, 1.0, s),
+        _zero,
+        _torch_f("leaky_relu"),
+        params=((), (0.2,)),
+    ),
+    "elu": Unary(
+        lambda x, a=1.0: np.where(x > 0, x, a * np.expm1(np.minimum(x, 0))),
+        lambda x, a=1.0: np.where(x > 0, 1.0, a * np.exp(np.minimum(x, 0))),
+        _elu_23,
+        _torch_f("elu"),
+        params=((), (0.5,)),
+    ),
+    "celu": Unary(
+        lambda x, a=1.0: np.where(x > 0, x, a * np.expm1(np.minimum(x, 0) / a)),
+        lambda x, a=1.0: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0) / a)),
+        _celu_23,
+        _torch_f("celu"),
+        params=((), (2.0,)),
+    ),
+    "gelu": Unary(
+        _gelu,
+        _gelu_d,
+        _gelu_23,
+        lambda torch, t, p: torch.nn.functional.gelu(t, approximate=p[0] if p else "none"),
+        params=((), ("tanh",)),
+        values=(-8.0, 8.0),
+    ),
+    "softplus": Unary(
+        _softplus,
+        _softplus_d,
+        _softplus_23,
+        _torch_f("softplus"),
+        params=((), (2.0, 1.0), (0.5, 1.5)),
+        values=(-15.0, 25.0),
+        kinks=lambda beta=1.0, threshold=20.0: (threshold / beta,),
+    ),
     "mish": Unary(_mish, _mish_d, _mish_23, _torch_f("mish"), values=(-15.0, 15.0)),
-    "hardswish": Unary(lambda x: x * np.clip(x + 3, 0, 6) / 6, _hardswish_d, _hardswish_23,
-                       _torch_f("hardswish"), values=(-6.0, 6.0)),
-    "relu6": Unary(lambda x: np.clip(x, 0.0, 6.0), lambda x: ((x > 0) & (x < 6)) * 1.0, _zero,
-                   _torch_f("relu6"), values=(-3.0, 9.0)),
+    "hardswish": Unary(
+        lambda x: x * np.clip(x + 3, 0, 6) / 6,
+        _hardswish_d,
+        _hardswish_23,
+        _torch_f("hardswish"),
+        values=(-6.0, 6.0),
+    ),
+    "relu6": Unary(
+        lambda x: np.clip(x, 0.0, 6.0),
+        lambda x: ((x > 0) & (x < 6)) * 1.0,
+        _zero,
+        _torch_f("relu6"),
+        values=(-3.0, 9.0),
+    ),
 }
 
 
@@ -242,20 +314,38 @@ def label(name: str, params: tuple[Any, ...] = ()) -> str:
 
 
 #: Operator forms that are no entry of their own: name -> (call, f, f', (low, high)).
-COMPOSED: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any], Callable[[Any], Any],
-                          tuple[float, float]]] = {
+COMPOSED: dict[
+    str,
+    tuple[Callable[[Any], Any], Callable[[Any], Any], Callable[[Any], Any], tuple[float, float]],
+] = {
     "square": (lambda v: v**2, lambda x: x * x, lambda x: 2.0 * x, (-10.0, 10.0)),
-    "cube_root_of_positive": (lambda v: v ** (1.0 / 3.0), lambda x: x ** (1.0 / 3.0),
-                              lambda x: x ** (-2.0 / 3.0) / 3.0, (0.1, 10.0)),
+    "cube_root_of_positive": (
+        lambda v: v ** (1.0 / 3.0),
+        lambda x: x ** (1.0 / 3.0),
+        lambda x: x ** (-2.0 / 3.0) / 3.0,
+        (0.1, 10.0),
+    ),
     "pow_fraction": (lambda t: t**1.5, lambda x: x**1.5, lambda x: 1.5 * x**0.5, (0.1, 5.0)),
     "pow_negative": (lambda t: t**-2, lambda x: x**-2.0, lambda x: -2 * x**-3.0, (0.5, 5.0)),
     "reciprocal": (lambda v: v**-1, lambda x: 1.0 / x, lambda x: -1.0 / (x * x), (0.1, 10.0)),
-    "number_over_value": (lambda v: 3.0 / v, lambda x: 3.0 / x, lambda x: -3.0 / (x * x),
-                          (0.1, 10.0)),
-    "number_minus_value": (lambda v: 3.0 - v, lambda x: 3.0 - x, lambda x: -1.0 + 0 * x,
-                           (-5.0, 5.0)),
-    "number_power_value": (lambda v: 2.0**v, lambda x: 2.0**x,
-                           lambda x: 2.0**x * math.log(2.0), (-5.0, 5.0)),
+    "number_over_value": (
+        lambda v: 3.0 / v,
+        lambda x: 3.0 / x,
+        lambda x: -3.0 / (x * x),
+        (0.1, 10.0),
+    ),
+    "number_minus_value": (
+        lambda v: 3.0 - v,
+        lambda x: 3.0 - x,
+        lambda x: -1.0 + 0 * x,
+        (-5.0, 5.0),
+    ),
+    "number_power_value": (
+        lambda v: 2.0**v,
+        lambda x: 2.0**x,
+        lambda x: 2.0**x * math.log(2.0),
+        (-5.0, 5.0),
+    ),
 }
 
 
@@ -277,22 +367,51 @@ def _zero3(a: Any, b: Any) -> tuple[Any, Any, Any]:
 
 
 BINARY: dict[str, Binary] = {
-    "add": Binary(lambda a, b: a + b, np.add, lambda a, b: 1 + 0 * (a + b),
-                  lambda a, b: 1 + 0 * (a + b), _zero3),
-    "sub": Binary(lambda a, b: a - b, np.subtract, lambda a, b: 1 + 0 * (a + b),
-                  lambda a, b: -1 + 0 * (a + b), _zero3),
-    "mul": Binary(lambda a, b: a * b, np.multiply, lambda a, b: b + 0 * a,
-                  lambda a, b: a + 0 * b, lambda a, b: (0 * a, 1 + 0 * a, 0 * a)),
-    "div": Binary(lambda a, b: a / b, np.divide, lambda a, b: 1 / b + 0 * a,
-                  lambda a, b: -a / b**2, lambda a, b: (0 * a, -1 / b**2, 2 * a / b**3),
-                  positive="b"),
-    "pow": Binary(lambda a, b: a**b, np.power, lambda a, b: b * a ** (b - 1),
-                  lambda a, b: a**b * np.log(a),
-                  lambda a, b: (b * (b - 1) * a ** (b - 2), a ** (b - 1) * (1 + b * np.log(a)),
-                                a**b * np.log(a) ** 2),
-                  positive="a"),
-    "maximum": Binary(maximum, np.maximum, lambda a, b: (a > b) * 1.0, lambda a, b: (a < b) * 1.0,
-                      _zero3),
-    "minimum": Binary(minimum, np.minimum, lambda a, b: (a < b) * 1.0, lambda a, b: (a > b) * 1.0,
-                      _zero3),
+    "add": Binary(
+        lambda a, b: a + b,
+        np.add,
+        lambda a, b: 1 + 0 * (a + b),
+        lambda a, b: 1 + 0 * (a + b),
+        _zero3,
+    ),
+    "sub": Binary(
+        lambda a, b: a - b,
+        np.subtract,
+        lambda a, b: 1 + 0 * (a + b),
+        lambda a, b: -1 + 0 * (a + b),
+        _zero3,
+    ),
+    "mul": Binary(
+        lambda a, b: a * b,
+        np.multiply,
+        lambda a, b: b + 0 * a,
+        lambda a, b: a + 0 * b,
+        lambda a, b: (0 * a, 1 + 0 * a, 0 * a),
+    ),
+    "div": Binary(
+        lambda a, b: a / b,
+        np.divide,
+        lambda a, b: 1 / b + 0 * a,
+        lambda a, b: -a / b**2,
+        lambda a, b: (0 * a, -1 / b**2, 2 * a / b**3),
+        positive="b",
+    ),
+    "pow": Binary(
+        lambda a, b: a**b,
+        np.power,
+        lambda a, b: b * a ** (b - 1),
+        lambda a, b: a**b * np.log(a),
+        lambda a, b: (
+            b * (b - 1) * a ** (b - 2),
+            a ** (b - 1) * (1 + b * np.log(a)),
+            a**b * np.log(a) ** 2,
+        ),
+        positive="a",
+    ),
+    "maximum": Binary(
+        maximum, np.maximum, lambda a, b: (a > b) * 1.0, lambda a, b: (a < b) * 1.0, _zero3
+    ),
+    "minimum": Binary(
+        minimum, np.minimum, lambda a, b: (a < b) * 1.0, lambda a, b: (a > b) * 1.0, _zero3
+    ),
 }

@@ -56,7 +56,7 @@ def test_detect_anomaly_stops_at_the_first_bad_gradient_in_a_tensor_graph():
     w = Tensor([2.0, 3.0], requires_grad=True)
     with detect_anomaly():
         line = _line() + 1
-        r = x.sqrt()              # d sqrt / dx = inf at 0
+        r = x.sqrt()  # d sqrt / dx = inf at 0
         out = (r * w).sum()
         with np.errstate(all="ignore"), pytest.raises(FloatingPointError) as info:
             out.backward()
@@ -92,16 +92,20 @@ def test_detect_anomaly_through_nn_layers_names_the_module():
 def test_detect_anomaly_on_a_graph_built_outside_says_so():
     x = Tensor([0.0], requires_grad=True)
     y = (x.sqrt() * 1.0).sum()
-    with detect_anomaly(), np.errstate(all="ignore"), pytest.raises(
-            FloatingPointError, match="created outside detect_anomaly"):
+    with (
+        detect_anomaly(),
+        np.errstate(all="ignore"),
+        pytest.raises(FloatingPointError, match="created outside detect_anomaly"),
+    ):
         y.backward()
 
 
 def test_detect_anomaly_is_per_thread():
     seen = []
     with detect_anomaly():
-        t = threading.Thread(target=lambda: seen.append(Tensor([1.0], requires_grad=True)
-                                                         .exp()._origin))
+        t = threading.Thread(
+            target=lambda: seen.append(Tensor([1.0], requires_grad=True).exp()._origin)
+        )
         t.start()
         t.join()
     assert seen == [None]

@@ -51,10 +51,12 @@ def _agree(build, make_leaves):
 
 
 @settings(max_examples=60, deadline=None)
-@given(scalar_programs(n_inputs=st.integers(1, 3), max_ops=10),
-       st.lists(st.floats(-2, 2), min_size=3, max_size=3))
+@given(
+    scalar_programs(n_inputs=st.integers(1, 3), max_ops=10),
+    st.lists(st.floats(-2, 2), min_size=3, max_size=3),
+)
 def test_value_programs_agree_in_every_backward_and_with_tensors(program, xs):
-    xs = xs[:program.n_inputs]
+    xs = xs[: program.n_inputs]
     _, value_grads = _agree(program, lambda: [Value(x) for x in xs])
     _, tensor_grads = _agree(program, lambda: [Tensor(x, requires_grad=True) for x in xs])
     for g, h in zip(value_grads, tensor_grads, strict=True):
@@ -62,11 +64,16 @@ def test_value_programs_agree_in_every_backward_and_with_tensors(program, xs):
 
 
 @settings(max_examples=30, deadline=None)
-@given(scalar_programs(n_inputs=2, max_ops=8), arrays((3, 4), min_value=-2, max_value=2),
-       arrays((4,), min_value=-2, max_value=2))
+@given(
+    scalar_programs(n_inputs=2, max_ops=8),
+    arrays((3, 4), min_value=-2, max_value=2),
+    arrays((4,), min_value=-2, max_value=2),
+)
 def test_elementwise_tensor_programs_with_broadcasting_agree(program, a, b):
-    _agree(lambda x, y: program(x, y).sum(),
-           lambda: [Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)])
+    _agree(
+        lambda x, y: program(x, y).sum(),
+        lambda: [Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)],
+    )
 
 
 # Tensor ops beyond the elementwise ones: each maps (node, other node) of shape (3, 4) to
@@ -113,11 +120,15 @@ def _run(steps):
             slots.append(TENSOR_OPS[name](slots[i], slots[j]))
         weights = np.arange(1.0, 13.0).reshape(3, 4) / 12
         return (slots[-1] * weights).sum() + (slots[len(slots) // 2] ** 2).mean()
+
     return build
 
 
 @settings(max_examples=60, deadline=None)
-@given(tensor_programs(), arrays((3, 4), min_value=-2, max_value=2),
-       arrays((3, 4), min_value=-2, max_value=2))
+@given(
+    tensor_programs(),
+    arrays((3, 4), min_value=-2, max_value=2),
+    arrays((3, 4), min_value=-2, max_value=2),
+)
 def test_tensor_programs_agree_in_every_backward(steps, a, b):
     _agree(_run(steps), lambda: [Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)])

@@ -23,9 +23,16 @@ from autograd import (
 
 ALL = [zeros, ones, full, zeros_like, ones_like, arange, linspace, eye, rand, randn]
 EXAMPLES = [
-    (zeros, (2, 3)), (ones, (4,)), (full, ((2, 2), 3.0)), (zeros_like, (np.ones(3),)),
-    (ones_like, ([[1, 2]],)), (arange, (5,)), (linspace, (-1, 1, 5)), (eye, (3,)),
-    (rand, (2, 2)), (randn, (3,)),
+    (zeros, (2, 3)),
+    (ones, (4,)),
+    (full, ((2, 2), 3.0)),
+    (zeros_like, (np.ones(3),)),
+    (ones_like, ([[1, 2]],)),
+    (arange, (5,)),
+    (linspace, (-1, 1, 5)),
+    (eye, (3,)),
+    (rand, (2, 2)),
+    (randn, (3,)),
 ]
 
 

@@ -62,8 +62,10 @@ class Program:
     order: list[int | Step] = field(default_factory=list)  # slots in creation order
 
     def fresh_leaves(self) -> list[Tensor]:
-        return [Tensor(a.copy(), requires_grad=rg, label=f"x{i}")
-                for i, (a, rg) in enumerate(self.leaves)]
+        return [
+            Tensor(a.copy(), requires_grad=rg, label=f"x{i}")
+            for i, (a, rg) in enumerate(self.leaves)
+        ]
 
     def __call__(self, *leaves: Tensor) -> Tensor:
         """Rebuild the graph on ``leaves``; the output is a fixed weighted sum of every step."""
@@ -81,8 +83,10 @@ class Program:
         return out
 
     def __repr__(self) -> str:
-        lines = [f"x{i}: shape {a.shape} {a.dtype} requires_grad={rg}"
-                 for i, (a, rg) in enumerate(self.leaves)]
+        lines = [
+            f"x{i}: shape {a.shape} {a.dtype} requires_grad={rg}"
+            for i, (a, rg) in enumerate(self.leaves)
+        ]
         return "\n".join(lines + [s.text for s in self.steps])
 
 
@@ -96,8 +100,13 @@ class Builder:
         self.names: list[str] = []
 
     # -- slots -------------------------------------------------------------------------
-    def leaf(self, shape: tuple[int, ...], lo: float = -2.0, hi: float = 2.0,
-             requires_grad: bool | None = None) -> int:
+    def leaf(
+        self,
+        shape: tuple[int, ...],
+        lo: float = -2.0,
+        hi: float = 2.0,
+        requires_grad: bool | None = None,
+    ) -> int:
         dtype = self.draw(st.sampled_from([np.float64, np.float64, np.float64, np.float32]))
         arr = self.draw(arrays(shape, dtype, lo, hi), label="leaf")
         if requires_grad is None:
@@ -125,8 +134,7 @@ class Builder:
         assert isinstance(out, Tensor), text
         assert out.shape == ref.shape, f"{text}: shape {out.shape}, numpy gives {ref.shape}"
         assert out.dtype == ref.dtype, f"{text}: dtype {out.dtype}, numpy gives {ref.dtype}"
-        np.testing.assert_allclose(out.data, ref, rtol=_rtol(ref.dtype), atol=1e-9,
-                                   err_msg=text)
+        np.testing.assert_allclose(out.data, ref, rtol=_rtol(ref.dtype), atol=1e-9, err_msg=text)
         step = Step(f"{name} = {text}", run)
         self.program.steps.append(step)
         self.program.order.append(step)
@@ -170,8 +178,9 @@ class Builder:
     def rescale(self, i: int) -> int:
         x = self.value(i)
         if x.size > MAX_SIZE and x.ndim > 0:
-            i = self.record(f"{self.names[i]}.sum(axis=0)",
-                            lambda s, i=i: s[i].sum(axis=0), x.sum(axis=0))
+            i = self.record(
+                f"{self.names[i]}.sum(axis=0)", lambda s, i=i: s[i].sum(axis=0), x.sum(axis=0)
+            )
             x = self.value(i)
         m = float(np.abs(x).max()) if x.size else 0.0
         if m > BOUND:
@@ -181,16 +190,25 @@ class Builder:
 
     # -- operands ----------------------------------------------------------------------
     def broadcastable_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
-        return self.draw(hnp.broadcastable_shapes(shape, min_dims=0, max_dims=max(3, len(shape)),
-                                                  min_side=1, max_side=3))
+        return self.draw(
+            hnp.broadcastable_shapes(
+                shape, min_dims=0, max_dims=max(3, len(shape)), min_side=1, max_side=3
+            )
+        )
 
-    def operand(self, shape: tuple[int, ...], lo: float = -2.0, hi: float = 2.0
-                ) -> tuple[str, Any, Callable[[list[Tensor]], Any], np.ndarray]:
+    def operand(
+        self, shape: tuple[int, ...], lo: float = -2.0, hi: float = 2.0
+    ) -> tuple[str, Any, Callable[[list[Tensor]], Any], np.ndarray]:
         """The other side of a binary op: (kind, slot index or constant, getter, value)."""
         kind = self.draw(st.sampled_from(["slot", "leaf", "leaf", "array", "scalar"]))
         if kind == "slot":
-            j = self.pick(lambda t: _broadcasts(t.shape, shape)
-                          and lo <= float(t.data.min()) and float(t.data.max()) <= hi)
+            j = self.pick(
+                lambda t: (
+                    _broadcasts(t.shape, shape)
+                    and lo <= float(t.data.min())
+                    and float(t.data.max()) <= hi
+                )
+            )
             if j is not None:
                 return "slot", j, lambda s, j=j: s[j], self.value(j)
             kind = "leaf"
@@ -217,8 +235,9 @@ def _far_from(points: tuple[float, ...]) -> Callable[[np.ndarray], bool]:
 
 
 # -- the ops ---------------------------------------------------------------------------------
-def _unary_cases() -> dict[str, tuple[Callable[[Tensor], Tensor], Callable[[np.ndarray], Any],
-                                      Any]]:
+def _unary_cases() -> dict[
+    str, tuple[Callable[[Tensor], Tensor], Callable[[np.ndarray], Any], Any]
+]:
     """name -> (method call, numpy reference, guard); guard is ("into", lo, hi) or
     ("kinks", points): every unary registry entry with each parameter set of the shared table."""
     out = {}
@@ -226,15 +245,26 @@ def _unary_cases() -> dict[str, tuple[Callable[[Tensor], Tensor], Callable[[np.n
         row = op_tables.UNARY[name]
         kinks = op_tables.kinks(name, params)
         guard = row.fuzz or (("kinks", kinks) if kinks else None)
-        out[label] = (lambda t, n=name, p=params: op_tables.apply(n, t, p),
-                      lambda x, f=row.f, p=params: f(x, *p), guard)
+        out[label] = (
+            lambda t, n=name, p=params: op_tables.apply(n, t, p),
+            lambda x, f=row.f, p=params: f(x, *p),
+            guard,
+        )
     return out
 
 
 UNARY = _unary_cases()
 # The same ops reached through numpy's ufuncs (np.exp(t) and friends).
-UFUNCS = {"neg": np.negative, "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "abs": np.abs,
-          "sin": np.sin, "cos": np.cos, "tanh": np.tanh}
+UFUNCS = {
+    "neg": np.negative,
+    "exp": np.exp,
+    "log": np.log,
+    "sqrt": np.sqrt,
+    "abs": np.abs,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tanh": np.tanh,
+}
 
 
 def op_unary(b: Builder) -> None:
@@ -251,18 +281,23 @@ def op_unary(b: Builder) -> None:
         i = j
     if name in UFUNCS and b.draw(st.booleans()):
         ufunc = UFUNCS[name]
-        b.record(f"np.{ufunc.__name__}({b.names[i]})", lambda s, i=i, f=ufunc: f(s[i]),
-                 ufunc(b.value(i)))
+        b.record(
+            f"np.{ufunc.__name__}({b.names[i]})", lambda s, i=i, f=ufunc: f(s[i]), ufunc(b.value(i))
+        )
     else:
         x = b.value(i)  # elementwise ops keep their input's dtype
-        b.record(f"{name}({b.names[i]})", lambda s, i=i, m=method: m(s[i]),
-                 np.asarray(reference(x)).astype(x.dtype))
+        b.record(
+            f"{name}({b.names[i]})",
+            lambda s, i=i, m=method: m(s[i]),
+            np.asarray(reference(x)).astype(x.dtype),
+        )
 
 
 BINARY = {name: row.f for name, row in op_tables.BINARY.items()}
 SYMBOL = {name: e.symbol for name, e in REGISTRY.items() if e.arity == 2 and e.symbol}
 TENSOR_BINARY: dict[str, Callable[[Any, Any], Tensor]] = {
-    name: row.call for name, row in op_tables.BINARY.items()}
+    name: row.call for name, row in op_tables.BINARY.items()
+}
 
 
 def op_binary(b: Builder) -> None:
@@ -293,8 +328,14 @@ def op_binary(b: Builder) -> None:
                 return
             o, get, v = j, (lambda s, j=j: s[j]), b.value(j)
         else:
-            c = next((c for c in [0.0] + [0.0137 * (k + 1) * (-1) ** k for k in range(60)]
-                      if (np.abs(xi - (v + c)) >= MARGIN).all()), None)
+            c = next(
+                (
+                    c
+                    for c in [0.0] + [0.0137 * (k + 1) * (-1) ** k for k in range(60)]
+                    if (np.abs(xi - (v + c)) >= MARGIN).all()
+                ),
+                None,
+            )
             if c is None:
                 return
             # Keep the kind: a float stays a Python float, an array an ndarray (not a
@@ -305,8 +346,9 @@ def op_binary(b: Builder) -> None:
     f = TENSOR_BINARY[name]
     other = "C" if kind == "array" else (repr(o) if kind == "scalar" else b.names[o])
     args = (other, b.names[i]) if swap else (b.names[i], other)
-    text = (f"{args[0]} {SYMBOL[name]} {args[1]}" if name in SYMBOL
-            else f"{name}({args[0]}, {args[1]})")
+    text = (
+        f"{args[0]} {SYMBOL[name]} {args[1]}" if name in SYMBOL else f"{name}({args[0]}, {args[1]})"
+    )
     other_value = o if kind == "scalar" else v  # a Python float stays weakly typed
     ref = BINARY[name](*((other_value, b.value(i)) if swap else (b.value(i), other_value)))
     b.record(text, lambda s, f=f, p=first, q=second: f(p(s), q(s)), ref)
@@ -353,16 +395,19 @@ def _axis(b: Builder, ndim: int) -> Any:
 
 def _no_ties(axis: Any, largest: bool) -> Callable[[np.ndarray], bool]:
     """Each reduced slice's extreme beats the runner-up by MARGIN."""
+
     def far(x: np.ndarray) -> bool:
         axes = range(x.ndim) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
         axes = sorted(a % x.ndim for a in axes) if x.ndim else []
         rows = np.moveaxis(x, axes, range(x.ndim - len(axes), x.ndim)).reshape(
-            -1, int(np.prod([x.shape[a] for a in axes], dtype=int)))
+            -1, int(np.prod([x.shape[a] for a in axes], dtype=int))
+        )
         if rows.shape[1] < 2:
             return True
         srt = np.sort(rows, axis=1)
         gap = srt[:, -1] - srt[:, -2] if largest else srt[:, 1] - srt[:, 0]
         return bool((gap >= MARGIN).all())
+
     return far
 
 
@@ -378,8 +423,11 @@ def op_reduce(b: Builder) -> None:
             return
         i = j
     ref = getattr(np, name)(b.value(i), axis=axis, keepdims=keepdims)
-    b.record(f"{b.names[i]}.{name}(axis={axis}, keepdims={keepdims})",
-             lambda s, i=i: getattr(s[i], name)(axis=axis, keepdims=keepdims), ref)
+    b.record(
+        f"{b.names[i]}.{name}(axis={axis}, keepdims={keepdims})",
+        lambda s, i=i: getattr(s[i], name)(axis=axis, keepdims=keepdims),
+        ref,
+    )
 
 
 def op_softmax(b: Builder) -> None:
@@ -392,8 +440,9 @@ def op_softmax(b: Builder) -> None:
     shifted = x - x.max(axis=axis, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
     ref = np.exp(log_p) if name == "softmax" else log_p
-    b.record(f"{b.names[i]}.{name}(axis={axis})",
-             lambda s, i=i: getattr(s[i], name)(axis=axis), ref)
+    b.record(
+        f"{b.names[i]}.{name}(axis={axis})", lambda s, i=i: getattr(s[i], name)(axis=axis), ref
+    )
 
 
 def _factor(n: int, parts: int, draw: Any) -> tuple[int, ...]:
@@ -415,13 +464,15 @@ def op_reshape(b: Builder) -> None:
     shape: tuple[int, ...] = _factor(x.size, parts, b.draw) if parts else ()
     if shape and b.draw(st.booleans()):
         k = b.draw(st.integers(0, len(shape) - 1))
-        shape = shape[:k] + (-1,) + shape[k + 1:]
+        shape = shape[:k] + (-1,) + shape[k + 1 :]
     if b.draw(st.booleans()):
-        b.record(f"{b.names[i]}.reshape{shape!r}", lambda s, i=i: s[i].reshape(*shape),
-                 x.reshape(shape))
+        b.record(
+            f"{b.names[i]}.reshape{shape!r}", lambda s, i=i: s[i].reshape(*shape), x.reshape(shape)
+        )
     else:
-        b.record(f"{b.names[i]}.reshape({shape!r})", lambda s, i=i: s[i].reshape(shape),
-                 x.reshape(shape))
+        b.record(
+            f"{b.names[i]}.reshape({shape!r})", lambda s, i=i: s[i].reshape(shape), x.reshape(shape)
+        )
 
 
 def op_transpose(b: Builder) -> None:
@@ -436,8 +487,11 @@ def op_transpose(b: Builder) -> None:
     else:
         perm = tuple(b.draw(st.permutations(range(x.ndim))))
         perm = tuple(a - x.ndim if b.draw(st.booleans()) else a for a in perm)
-        b.record(f"{b.names[i]}.transpose{perm!r}", lambda s, i=i: s[i].transpose(perm),
-                 np.transpose(x, perm))
+        b.record(
+            f"{b.names[i]}.transpose{perm!r}",
+            lambda s, i=i: s[i].transpose(perm),
+            np.transpose(x, perm),
+        )
 
 
 def _index_part(b: Builder, n: int) -> Any:
@@ -517,9 +571,11 @@ def op_join(b: Builder) -> None:
             values.append(arr)
         members.append(get)
     fn, ref_fn = (stack, np.stack) if stacked else (concatenate, np.concatenate)
-    b.record(f"{fn.__name__}([{', '.join(names)}], axis={axis})",
-             lambda s, f=fn, ms=tuple(members): f([m(s) for m in ms], axis=axis),
-             ref_fn(values, axis=axis))
+    b.record(
+        f"{fn.__name__}([{', '.join(names)}], axis={axis})",
+        lambda s, f=fn, ms=tuple(members): f([m(s) for m in ms], axis=axis),
+        ref_fn(values, axis=axis),
+    )
 
 
 def op_where(b: Builder) -> None:
@@ -532,23 +588,40 @@ def op_where(b: Builder) -> None:
     as_tensor = b.draw(st.booleans())
     c: Any = Tensor(cond.astype(float)) if as_tensor else cond
     if b.draw(st.booleans()):
-        b.record(f"where(cond, {b.names[i]}, {other})",
-                 lambda s, i=i, g=get: where(c, s[i], g(s)),
-                 np.where(cond, x, o if kind == "scalar" else v))
+        b.record(
+            f"where(cond, {b.names[i]}, {other})",
+            lambda s, i=i, g=get: where(c, s[i], g(s)),
+            np.where(cond, x, o if kind == "scalar" else v),
+        )
     else:
-        b.record(f"where(cond, {other}, {b.names[i]})",
-                 lambda s, i=i, g=get: where(c, g(s), s[i]),
-                 np.where(cond, o if kind == "scalar" else v, x))
+        b.record(
+            f"where(cond, {other}, {b.names[i]})",
+            lambda s, i=i, g=get: where(c, g(s), s[i]),
+            np.where(cond, o if kind == "scalar" else v, x),
+        )
 
 
-OPS = [op_unary, op_unary, op_binary, op_binary, op_matmul, op_reduce, op_softmax, op_reshape,
-       op_transpose, op_getitem, op_join, op_where]
+OPS = [
+    op_unary,
+    op_unary,
+    op_binary,
+    op_binary,
+    op_matmul,
+    op_reduce,
+    op_softmax,
+    op_reshape,
+    op_transpose,
+    op_getitem,
+    op_join,
+    op_where,
+]
 
 
 def _build(data: st.DataObject) -> Program:
     b = Builder(data)
-    shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3),
-                      label="shape")
+    shape = data.draw(
+        hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3), label="shape"
+    )
     b.leaf(shape, requires_grad=True)
     for _ in range(data.draw(st.integers(1, 6), label="number of ops")):
         op = data.draw(st.sampled_from(OPS), label="op")

@@ -180,6 +180,7 @@ def test_many_threads_pausing_at_random_leave_the_state_as_found(user_gc):
     switch = sys.getswitchinterval()
     sys.setswitchinterval(1e-5)
     try:
+
         def worker():
             for _ in range(300):
                 with gc_paused():

@@ -46,11 +46,13 @@ FEWER = settings(max_examples=10, deadline=None)
 
 # -- the cases: every unary registry entry with each parameter set of the shared table --------
 SECOND_THIRD: dict[str, Callable[..., tuple[Any, Any]]] = {
-    name: row.d23 for name, row in op_tables.UNARY.items()}  # (x, *params) -> 2nd, 3rd derivative
+    name: row.d23 for name, row in op_tables.UNARY.items()
+}  # (x, *params) -> 2nd, 3rd derivative
 UNARY = sorted(n for n, e in REGISTRY.items() if e.arity == 1)
 SCALAR_UNARY = [n for n in UNARY if REGISTRY[n].scalar is not None]
-UNARY_CASES = [pytest.param(n, p, id=op_tables.label(n, p))
-               for n in UNARY for p in op_tables.UNARY[n].params]
+UNARY_CASES = [
+    pytest.param(n, p, id=op_tables.label(n, p)) for n in UNARY for p in op_tables.UNARY[n].params
+]
 SCALAR_UNARY_CASES = [case for case in UNARY_CASES if case.values[0] in SCALAR_UNARY]
 apply = op_tables.apply
 
@@ -74,8 +76,7 @@ SHAPES = st.sampled_from([(3,), (2, 3)])
 
 def domain_arrays(name: str, params: tuple[Any, ...] = (), shape: Any = SHAPES) -> Any:
     lo, hi = REGISTRY[name].domain
-    return arrays(shape, min_value=lo, max_value=hi).map(
-        lambda a: away_from_kinks(a, name, params))
+    return arrays(shape, min_value=lo, max_value=hi).map(lambda a: away_from_kinks(a, name, params))
 
 
 def test_every_unary_entry_has_hand_formulas() -> None:
@@ -131,12 +132,15 @@ def _hessian_matrix(hessian: Callable[[Any, Any], tuple[Any, Any, Any]]) -> Call
     def matrix(a: float, b: float) -> list[list[Any]]:
         aa, ab, bb = hessian(a, b)
         return [[aa, ab], [ab, bb]]
+
     return matrix
 
 
 VALUE_BINARY: dict[str, tuple[Callable[[Any, Any], Any], Callable[[float, float], Any]]] = {
     REGISTRY[name].symbol: (row.call, _hessian_matrix(row.hessian))
-    for name, row in op_tables.BINARY.items() if REGISTRY[name].scalar is not None}
+    for name, row in op_tables.BINARY.items()
+    if REGISTRY[name].scalar is not None
+}
 
 
 def value_hessian(f: Callable[[Value, Value], Value], a0: float, b0: float) -> np.ndarray:
@@ -157,14 +161,16 @@ def value_hessian(f: Callable[[Value, Value], Value], a0: float, b0: float) -> n
 @given(a0=st.floats(0.3, 3.0), b0=st.floats(0.3, 3.0))
 def test_value_binary_hessian(op: str, a0: float, b0: float) -> None:
     f, hand = VALUE_BINARY[op]
-    np.testing.assert_allclose(value_hessian(f, a0, b0), np.array(hand(a0, b0), dtype=float),
-                               rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(
+        value_hessian(f, a0, b0), np.array(hand(a0, b0), dtype=float), rtol=1e-7, atol=1e-9
+    )
     assert gradgradcheck(f, [Value(a0), Value(b0)])
     # third order: each recorded first derivative, checked by gradgradcheck
     for which in (0, 1):
         assert gradgradcheck(
             lambda a, b, w=which: recorded_value_grad(f(a, b), (a, b)[w], (a, b)[1 - w]),
-            [Value(a0), Value(b0)])
+            [Value(a0), Value(b0)],
+        )
 
 
 # a constant c on either side: name -> (f(v, c), f'', f''')
@@ -177,10 +183,11 @@ VALUE_WITH_CONSTANT: dict[str, tuple[Callable[[Any, float], Any], Callable[..., 
     "c * v": (lambda v, c: c * v, lambda x, c: (0, 0)),
     "v / c": (lambda v, c: v / c, lambda x, c: (0, 0)),
     "c / v": (lambda v, c: c / v, lambda x, c: (2 * c / x**3, -6 * c / x**4)),
-    "v ** c": (lambda v, c: v**c,
-               lambda x, c: (c * (c - 1) * x ** (c - 2), c * (c - 1) * (c - 2) * x ** (c - 3))),
-    "c ** v": (lambda v, c: c**v,
-               lambda x, c: (c**x * math.log(c) ** 2, c**x * math.log(c) ** 3)),
+    "v ** c": (
+        lambda v, c: v**c,
+        lambda x, c: (c * (c - 1) * x ** (c - 2), c * (c - 1) * (c - 2) * x ** (c - 3)),
+    ),
+    "c ** v": (lambda v, c: c**v, lambda x, c: (c**x * math.log(c) ** 2, c**x * math.log(c) ** 3)),
     "-v": (lambda v, c: -v, lambda x, c: (0, 0)),
 }
 
@@ -188,8 +195,9 @@ VALUE_WITH_CONSTANT: dict[str, tuple[Callable[[Any, float], Any], Callable[..., 
 @pytest.mark.parametrize("case", sorted(VALUE_WITH_CONSTANT))
 @FEW
 @given(x0=st.floats(0.3, 3.0), c=st.sampled_from([2, 2.0, 0.5, 3.5, -1.5]))
-def test_value_op_with_a_constant_second_and_third_derivatives(case: str, x0: float,
-                                                                c: float) -> None:
+def test_value_op_with_a_constant_second_and_third_derivatives(
+    case: str, x0: float, c: float
+) -> None:
     f, hand = VALUE_WITH_CONSTANT[case]
     if case == "c ** v" and c <= 0:
         c = 2.0
@@ -206,10 +214,12 @@ def test_two_to_the_v_two_minus_v_two_over_v(x0: float) -> None:
     """The reflected operators named in the issue, at fixed points."""
     ln2 = math.log(2.0)
     assert value_derivatives(lambda v: 2**v, x0) == pytest.approx(
-        [2**x0 * ln2, 2**x0 * ln2**2, 2**x0 * ln2**3])
+        [2**x0 * ln2, 2**x0 * ln2**2, 2**x0 * ln2**3]
+    )
     assert value_derivatives(lambda v: 2 - v, x0) == pytest.approx([-1.0, 0.0, 0.0])
     assert value_derivatives(lambda v: 2 / v, x0) == pytest.approx(
-        [-2 / x0**2, 4 / x0**3, -12 / x0**4])
+        [-2 / x0**2, 4 / x0**3, -12 / x0**4]
+    )
 
 
 # -- Tensor elementwise: grad(grad(...)) and grad(grad(grad(...))) --------------------------------
@@ -258,7 +268,8 @@ def test_tensor_unary_third_derivative_by_nested_backward(name: str, params: tup
 
 # binary Tensor ops, broadcasting: name -> f
 TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    name: row.call for name, row in op_tables.BINARY.items()}
+    name: row.call for name, row in op_tables.BINARY.items()
+}
 
 
 def test_every_binary_entry_is_tested() -> None:
@@ -293,14 +304,16 @@ def test_tensor_binary_broadcasting_gradgradcheck(name: str, data: Any) -> None:
 
 #: same-shape Hessian blocks: name -> (H_aa, H_ab, H_bb) elementwise
 BINARY_HAND: dict[str, Callable[[Any, Any], tuple[Any, Any, Any]]] = {
-    name: row.hessian for name, row in op_tables.BINARY.items()}
+    name: row.hessian for name, row in op_tables.BINARY.items()
+}
 
 
 @pytest.mark.parametrize("name", sorted(TENSOR_BINARY))
 @FEW
 @given(a=arrays((3,), min_value=-2, max_value=2), b=arrays((3,), min_value=-2, max_value=2))
-def test_tensor_binary_hessian_blocks_match_hand_formulas(name: str, a: np.ndarray,
-                                                          b: np.ndarray) -> None:
+def test_tensor_binary_hessian_blocks_match_hand_formulas(
+    name: str, a: np.ndarray, b: np.ndarray
+) -> None:
     a, b = _operands(name, a, b)
     f = TENSOR_BINARY[name]
 
@@ -316,8 +329,15 @@ def test_tensor_binary_hessian_blocks_match_hand_formulas(name: str, a: np.ndarr
 
 # -- matmul in all its forms ---------------------------------------------------------------
 MATMUL_SHAPES = [
-    ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)), ((2, 2, 3), (3, 4)),
-    ((3,), (2, 3, 4)), ((2, 2, 3), (3,)), ((2, 2, 3), (2, 3, 4)), ((1, 2, 3), (2, 3, 2)),
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 2)),
+    ((2, 3), (3, 4)),
+    ((2, 2, 3), (3, 4)),
+    ((3,), (2, 3, 4)),
+    ((2, 2, 3), (3,)),
+    ((2, 2, 3), (2, 3, 4)),
+    ((1, 2, 3), (2, 3, 2)),
     ((2, 1, 2, 3), (3, 3, 2)),
 ]
 
@@ -363,8 +383,7 @@ def _distinct(x: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("keepdims", [False, True])
 @FEWER
 @given(x=arrays((2, 3), min_value=-2, max_value=2))
-def test_reductions_second_order(reduction: str, axis: Any, keepdims: bool,
-                                 x: np.ndarray) -> None:
+def test_reductions_second_order(reduction: str, axis: Any, keepdims: bool, x: np.ndarray) -> None:
     x = _distinct(x)
     red = lambda t: getattr(t, reduction)(axis=axis, keepdims=keepdims)  # noqa: E731
     assert gradgradcheck(lambda t: red(t) ** 2, [Tensor(x, requires_grad=True)])
@@ -390,8 +409,14 @@ def test_reduction_hessians_by_hand() -> None:
 
 # -- indexing, reshape, transpose -------------------------------------------------------------
 INDEXES: list[Any] = [
-    [0, 0, 2], np.array([1, 1, 1, 0]), slice(1, 3), slice(None, None, 2), (slice(None), 1),
-    (np.array([0, 0]), np.array([1, 1])), 2, (1, slice(0, 2)),
+    [0, 0, 2],
+    np.array([1, 1, 1, 0]),
+    slice(1, 3),
+    slice(None, None, 2),
+    (slice(None), 1),
+    (np.array([0, 0]), np.array([1, 1])),
+    2,
+    (1, slice(0, 2)),
 ]
 
 
@@ -427,7 +452,7 @@ def test_structural_ops_second_order(a: np.ndarray, b: np.ndarray) -> None:
     ta, tb = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
     cond = np.array([[True, False, True], [False, False, True]])
     assert gradgradcheck(lambda x, y: concatenate([x * y, x.sin()], axis=1), [ta, tb])
-    assert gradgradcheck(lambda x, y: concatenate([x * y, y ** 2]), [ta, tb])
+    assert gradgradcheck(lambda x, y: concatenate([x * y, y**2]), [ta, tb])
     assert gradgradcheck(lambda x, y: stack([x * y, x.tanh()], axis=1), [ta, tb])
     assert gradgradcheck(lambda x, y: where(cond, x**3, x * y), [ta, tb])
     a2, b2 = _operands("maximum", a, b)
@@ -435,8 +460,9 @@ def test_structural_ops_second_order(a: np.ndarray, b: np.ndarray) -> None:
     assert gradgradcheck(lambda x, y: maximum(x, y) ** 3, [ta2, tb2])
     assert gradgradcheck(lambda x, y: minimum(x, y) ** 3, [ta2, tb2])
     # hand: where picks x**3 (second derivative 6x) where cond, else x*y (0 in x)
-    np.testing.assert_allclose(nth_grad(lambda u: where(cond, u**3, u * b), 2)(a),
-                               np.where(cond, 6 * a, 0.0))
+    np.testing.assert_allclose(
+        nth_grad(lambda u: where(cond, u**3, u * b), 2)(a), np.where(cond, 6 * a, 0.0)
+    )
     np.testing.assert_allclose(nth_grad(lambda u: stack([u**3, u**2]), 2)(a), 6 * a + 2)
 
 
@@ -460,8 +486,7 @@ def test_log_softmax_hessian_by_hand(x: np.ndarray, w: np.ndarray) -> None:
     # softmax: d2 p_k / dx_i dx_j, checked against the derivative of the softmax Jacobian
     k = 1
     jac_k = lambda t: t.softmax()[k] * (Tensor(np.eye(4)[k]) - t.softmax())  # noqa: E731
-    np.testing.assert_allclose(hessian(lambda t: t.softmax()[k])(x), jacobian(jac_k)(x),
-                               atol=1e-10)
+    np.testing.assert_allclose(hessian(lambda t: t.softmax()[k])(x), jacobian(jac_k)(x), atol=1e-10)
 
 
 @FEWER
@@ -476,7 +501,8 @@ def test_linear_second_order(data: Any) -> None:
     # hand: d/dW sum(V * d/dx sum(linear(x, W))): dW[o, i] = sum_n V[n, i]
     v = np.arange(6.0).reshape(2, 3)
     got = grad(lambda ww, xx: (grad(lambda u, q: linear(u, q).sum(), 0)(xx, ww) * v).sum())(
-        w.data, Tensor(x.data, requires_grad=True))
+        w.data, Tensor(x.data, requires_grad=True)
+    )
     np.testing.assert_allclose(got, np.broadcast_to(v.sum(0), (4, 3)))
 
 
@@ -501,7 +527,8 @@ def torch_third(torch: Any, f: Callable[[Any], Any], x: np.ndarray) -> list[np.n
 
 
 TORCH_UNARY: dict[str, Callable[[Any, Any, tuple], Any]] = {
-    name: row.torch for name, row in op_tables.UNARY.items()}
+    name: row.torch for name, row in op_tables.UNARY.items()
+}
 
 
 @pytest.mark.parametrize(("name", "params"), UNARY_CASES)
@@ -521,13 +548,17 @@ TORCH_OPS: dict[str, tuple[Callable[..., Any], Callable[..., Any], list[tuple]]]
     "matmul": (lambda a, b: a @ b, lambda a, b: a @ b, [((2, 3), (3, 4)), ((2, 2, 3), (3,))]),
     "pow": (lambda a, b: a**b, lambda a, b: a**b, [((2, 3), (3,))]),
     "div": (lambda a, b: a / b, lambda a, b: a / b, [((2, 3), (2, 1))]),
-    "softmax": (lambda a, b: a.softmax(-1) * b, lambda a, b: a.softmax(-1) * b,
-                [((2, 3), (2, 3))]),
-    "log_softmax": (lambda a, b: a.log_softmax(0) * b, lambda a, b: a.log_softmax(0) * b,
-                    [((2, 3), (2, 3))]),
-    "linear": (lambda a, b: linear(a, b).tanh(),
-               lambda a, b: __import__("torch").nn.functional.linear(a, b).tanh(),
-               [((2, 3), (4, 3))]),
+    "softmax": (lambda a, b: a.softmax(-1) * b, lambda a, b: a.softmax(-1) * b, [((2, 3), (2, 3))]),
+    "log_softmax": (
+        lambda a, b: a.log_softmax(0) * b,
+        lambda a, b: a.log_softmax(0) * b,
+        [((2, 3), (2, 3))],
+    ),
+    "linear": (
+        lambda a, b: linear(a, b).tanh(),
+        lambda a, b: __import__("torch").nn.functional.linear(a, b).tanh(),
+        [((2, 3), (4, 3))],
+    ),
 }
 
 
@@ -626,8 +657,9 @@ def test_jacobian_and_hessian_shapes_and_values() -> None:
     assert hessian(lambda t: t.sin() * t)(1.0) == pytest.approx(2 * math.cos(1.0) - math.sin(1.0))
     jac = jacobian(lambda t: t.softmax())(np.zeros(3))
     np.testing.assert_allclose(jac, np.eye(3) / 3 - 1 / 9)
-    jx, jy = jacobian(lambda u, v: u * v, argnums=(0, 1))(np.array([1.0, 2.0]),
-                                                           np.array([3.0, 4.0]))
+    jx, jy = jacobian(lambda u, v: u * v, argnums=(0, 1))(
+        np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    )
     np.testing.assert_allclose(jx, np.diag([3.0, 4.0]))
     np.testing.assert_allclose(jy, np.diag([1.0, 2.0]))
     assert grad(grad(grad(lambda t: t**4)))(2.0) == pytest.approx(48.0)
@@ -679,8 +711,10 @@ def test_rule_returning_the_wrong_number_of_gradients_is_an_error() -> None:
 
 
 def test_rule_returning_an_unreducible_shape_is_an_error() -> None:
-    wide = Op("wide", lambda g, inputs, out, saved, needs: (np.ones(3) if G_plain(g)
-                                                           else Tensor(np.ones(3)),))
+    wide = Op(
+        "wide",
+        lambda g, inputs, out, saved, needs: (np.ones(3) if G_plain(g) else Tensor(np.ones(3)),),
+    )
     for create_graph in (False, True):
         x = Tensor([1.0, 2.0], requires_grad=True)
         with pytest.raises(ValueError, match=r"wide.*\(3,\).*\(2,\)"):
@@ -739,8 +773,9 @@ def hvp(loss_fn: Callable[[], Tensor], params: list[Tensor], v: list[np.ndarray]
     return out
 
 
-def hvp_by_finite_differences(loss_fn: Callable[[], Tensor], params: list[Tensor],
-                              v: list[np.ndarray], eps: float = 1e-5) -> list[np.ndarray]:
+def hvp_by_finite_differences(
+    loss_fn: Callable[[], Tensor], params: list[Tensor], v: list[np.ndarray], eps: float = 1e-5
+) -> list[np.ndarray]:
     base = [p.data.copy() for p in params]
     for p, b, vi in zip(params, base, v, strict=True):
         p.data = b + eps * vi
@@ -852,13 +887,18 @@ def test_hessian_vector_product_matches_torch(kind: str) -> None:
 # -- random scalar programs: second order on whole graphs -----------------------------------------
 #: the programs' ops without a kink where programs go (|values| <= 10; elu's second
 #: derivative jumps at 0, softplus's kink at 20 is out of reach)
-SMOOTH_PROGRAM_OPS = [op for op in SCALAR_OPS
-                      if not (op in REGISTRY and any(abs(k) <= 10 for k in REGISTRY[op].kinks))]
+SMOOTH_PROGRAM_OPS = [
+    op
+    for op in SCALAR_OPS
+    if not (op in REGISTRY and any(abs(k) <= 10 for k in REGISTRY[op].kinks))
+]
 
 
 @FEW
-@given(program=scalar_programs(n_inputs=2, max_ops=6, ops=SMOOTH_PROGRAM_OPS),
-       xs=st.lists(st.floats(-2, 2), min_size=2, max_size=2))
+@given(
+    program=scalar_programs(n_inputs=2, max_ops=6, ops=SMOOTH_PROGRAM_OPS),
+    xs=st.lists(st.floats(-2, 2), min_size=2, max_size=2),
+)
 def test_scalar_programs_are_twice_differentiable(program: Any, xs: list[float]) -> None:
     assert gradgradcheck(program, [Value(x) for x in xs], atol=1e-4)
 

@@ -13,12 +13,15 @@ def _rng() -> np.random.Generator:
     return np.random.default_rng(7)
 
 
-@pytest.mark.parametrize("index, vshape", [
-    (1, (4,)),                                   # a row
-    ((slice(0, 2), 3), (2,)),                    # a slice of a column
-    ((np.array([0, 2]), np.array([1, 3])), ()),  # advanced, a broadcast scalar value
-    (np.array([True, False, True]), (1, 4)),     # a mask, a broadcast row
-])
+@pytest.mark.parametrize(
+    "index, vshape",
+    [
+        (1, (4,)),  # a row
+        ((slice(0, 2), 3), (2,)),  # a slice of a column
+        ((np.array([0, 2]), np.array([1, 3])), ()),  # advanced, a broadcast scalar value
+        (np.array([True, False, True]), (1, 4)),  # a mask, a broadcast row
+    ],
+)
 def test_index_put_gradients_match_finite_differences(index, vshape):
     r = _rng()
     x = Tensor(r.standard_normal((3, 4)), requires_grad=True)
@@ -46,7 +49,7 @@ def test_index_put_twice_differentiable():
     gv = v.grad
     v.grad = None
     gv.sum().backward()  # d/dv sum(4 v**3) = 12 v**2
-    np.testing.assert_allclose(v.grad, 12 * v.data ** 2)
+    np.testing.assert_allclose(v.grad, 12 * v.data**2)
 
 
 def test_index_put_bad_index_names_the_op():

@@ -58,8 +58,10 @@ def test_a_manual_sgd_step_under_no_grad_updates_the_model():
 @pytest.mark.parametrize(("name", "apply", "expected"), INPLACE, ids=[c[0] for c in INPLACE])
 def test_in_place_on_a_leaf_that_requires_grad_is_refused_outside_no_grad(name, apply, expected):
     t = Tensor([3.0, -2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used "
-                                           "in an in-place operation"):
+    with pytest.raises(
+        RuntimeError,
+        match="a leaf Variable that requires grad is being used in an in-place operation",
+    ):
         apply(t)
     assert t.data.tolist() == [3.0, -2.0] and t._version == 0
 
@@ -130,8 +132,7 @@ def test_backward_after_an_optimizer_step_raises_and_writes_no_grad():
     loss.backward()
     grads = [p.grad.copy() for p in model.parameters()]
     opt.step()
-    with pytest.raises(RuntimeError, match="modified by an inplace operation.*'linear'.*"
-                                           "SGD.step"):
+    with pytest.raises(RuntimeError, match="modified by an inplace operation.*'linear'.*SGD.step"):
         loss.backward()
     for p, g in zip(model.parameters(), grads, strict=True):
         np.testing.assert_array_equal(p.grad, g)  # nothing written
@@ -164,10 +165,15 @@ def test_a_weight_read_for_nobody_s_gradient_may_change_as_in_torch():
     np.testing.assert_array_equal(lin.weight.grad.numpy(), 2 * first)
 
 
-@pytest.mark.parametrize("make", [lambda ps: optim.Adam(ps, lr=0.1),
-                                  lambda ps: optim.AdamW(ps, lr=0.1),
-                                  lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9)],
-                         ids=["Adam", "AdamW", "SGD-momentum"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: optim.Adam(ps, lr=0.1),
+        lambda ps: optim.AdamW(ps, lr=0.1),
+        lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
+    ],
+    ids=["Adam", "AdamW", "SGD-momentum"],
+)
 def test_every_optimizer_step_bumps_the_versions_of_what_it_changed(make):
     model = nn.Linear(2, 2)
     before = [p._version for p in model.parameters()]
@@ -204,7 +210,7 @@ def test_a_change_to_a_value_the_rule_does_not_read_is_allowed_as_in_torch():
 
 def test_a_change_to_a_value_the_rule_reads_raises_as_in_torch():
     torch = _torch()
-    for make in (lambda x, c: (x * c).sum(), lambda x, c: (x @ c)):
+    for make in (lambda x, c: (x * c).sum(), lambda x, c: x @ c):
         x = Tensor([1.0, 2.0], requires_grad=True)
         c = Tensor([5.0, 5.0])
         y = make(x, c)

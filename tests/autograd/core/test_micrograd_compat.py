@@ -146,8 +146,7 @@ def lecture_neuron(V):  # noqa: N803 - the Value class under test
     x1w1x2w2 = x1w1 + x2w2
     n = x1w1x2w2 + b
     o = n.tanh()
-    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, x1w1x2w2=x1w1x2w2,
-                n=n, o=o)
+    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, x1w1x2w2=x1w1x2w2, n=n, o=o)
 
 
 MANUAL_ORDER = ["o", "n", "b", "x1w1x2w2", "x2w2", "x1w1", "x1", "x2", "w1", "w2"]
@@ -201,10 +200,19 @@ def test_backward_step_on_a_node_made_under_no_grad_says_why():
 
 @pytest.mark.parametrize(
     ("op", "f", "n"),
-    [("+", lambda x, y: x + y, 2), ("-", lambda x, y: x - y, 2), ("*", lambda x, y: x * y, 2),
-     ("/", lambda x, y: x / y, 2), ("**", lambda x, y: x ** y, 2),
-     ("tanh", np.tanh, 1), ("exp", np.exp, 1), ("ReLU", lambda x: max(x, 0.0), 1),
-     ("**2", lambda x: x ** 2, 1), ("**-1", lambda x: x ** -1, 1), ("**0.5", np.sqrt, 1)],
+    [
+        ("+", lambda x, y: x + y, 2),
+        ("-", lambda x, y: x - y, 2),
+        ("*", lambda x, y: x * y, 2),
+        ("/", lambda x, y: x / y, 2),
+        ("**", lambda x, y: x**y, 2),
+        ("tanh", np.tanh, 1),
+        ("exp", np.exp, 1),
+        ("ReLU", lambda x: max(x, 0.0), 1),
+        ("**2", lambda x: x**2, 1),
+        ("**-1", lambda x: x**-1, 1),
+        ("**0.5", np.sqrt, 1),
+    ],
 )
 def test_hand_built_node_has_its_ops_derivatives(op, f, n):
     """Value(data, _children, _op) as the lecture builds nodes; checked by finite differences."""
@@ -251,15 +259,17 @@ def test_hand_built_nodes_join_the_graph_even_for_second_order():
 
 @pytest.mark.parametrize(
     ("args", "error", "words"),
-    [(((1.0,), "tanh"), TypeError, "_children must hold Values"),
-     (("X", "+"), TypeError, "to name the Value, pass label='X'"),
-     (((), "+"), ValueError, "a leaf has no op"),
-     (("pair",), ValueError, "need the op"),
-     (("one", "+"), ValueError, "takes 2 children, got 1"),
-     (("pair", "tanh"), ValueError, "takes 1 child, got 2"),
-     (("one", "softmax"), ValueError, "no derivative is known for the op 'softmax'"),
-     (("one", "**x"), ValueError, "no derivative is known"),
-     (("one", 3), ValueError, "need the op")],
+    [
+        (((1.0,), "tanh"), TypeError, "_children must hold Values"),
+        (("X", "+"), TypeError, "to name the Value, pass label='X'"),
+        (((), "+"), ValueError, "a leaf has no op"),
+        (("pair",), ValueError, "need the op"),
+        (("one", "+"), ValueError, "takes 2 children, got 1"),
+        (("pair", "tanh"), ValueError, "takes 1 child, got 2"),
+        (("one", "softmax"), ValueError, "no derivative is known for the op 'softmax'"),
+        (("one", "**x"), ValueError, "no derivative is known"),
+        (("one", 3), ValueError, "need the op"),
+    ],
 )
 def test_hand_built_node_with_bad_children_or_op_says_what_is_expected(args, error, words):
     a, b = Value(1.0), Value(2.0)
@@ -301,7 +311,7 @@ def test_manual_backward_matches_micrograds_own_value():
     def build(V):  # noqa: N803 - the Value class under test; micrograd 0.1.0's ops only
         x1, x2, w1, w2, b = V(2.0), V(0.5), V(-3.0), V(1.0), V(6.5)
         n = x1 * w1 + x2 * w2 + b
-        y = (n * n).relu() * x1 + (n ** 3) / (w2 - 4.0) - x2
+        y = (n * n).relu() * x1 + (n**3) / (w2 - 4.0) - x2
         return [x1, x2, w1, w2, b], y
 
     their_leaves, their_y = build(engine.Value)

@@ -26,28 +26,52 @@ IN_GRAPH = [
     ("max", lambda x, w: np.max(x, axis=1).sum(), lambda x, w: x.amax(dim=1).sum()),
     ("min", lambda x, w: np.min(x), lambda x, w: x.min()),
     ("amax", lambda x, w: np.amax(x), lambda x, w: x.max()),
-    ("reshape", lambda x, w: (np.reshape(x, (3, 2)) * w).sum(),
-     lambda x, w: (x.reshape(3, 2) * w).sum()),
+    (
+        "reshape",
+        lambda x, w: (np.reshape(x, (3, 2)) * w).sum(),
+        lambda x, w: (x.reshape(3, 2) * w).sum(),
+    ),
     ("transpose", lambda x, w: (np.transpose(x) * w).sum(), lambda x, w: (x.T * w).sum()),
-    ("concatenate", lambda x, w: (np.concatenate([x, w.T], axis=0) ** 2).sum(),
-     lambda x, w: (torch_cat([x, w.T]) ** 2).sum()),
-    ("stack", lambda x, w: (np.stack([x, w.T]) ** 3).sum(),
-     lambda x, w: (torch_stack([x, w.T]) ** 3).sum()),
-    ("where", lambda x, w: np.where(X > 0, x, w.T * 2).sum(),
-     lambda x, w: torch_where(x, w.T * 2).sum()),
+    (
+        "concatenate",
+        lambda x, w: (np.concatenate([x, w.T], axis=0) ** 2).sum(),
+        lambda x, w: (torch_cat([x, w.T]) ** 2).sum(),
+    ),
+    (
+        "stack",
+        lambda x, w: (np.stack([x, w.T]) ** 3).sum(),
+        lambda x, w: (torch_stack([x, w.T]) ** 3).sum(),
+    ),
+    (
+        "where",
+        lambda x, w: np.where(X > 0, x, w.T * 2).sum(),
+        lambda x, w: torch_where(x, w.T * 2).sum(),
+    ),
     ("maximum", lambda x, w: np.maximum(x, w.T).sum(), lambda x, w: torch_max(x, w.T).sum()),
     ("minimum", lambda x, w: np.minimum(x, 0.1).sum(), lambda x, w: torch_min(x, 0.1).sum()),
     ("dot", lambda x, w: (np.dot(x, w) ** 2).sum(), lambda x, w: ((x @ w) ** 2).sum()),
     ("matmul", lambda x, w: np.matmul(x, w).tanh().sum(), lambda x, w: (x @ w).tanh().sum()),
-    ("clip", lambda x, w: (np.clip(x, -1.0, 1.0) * 3.0).sum(),
-     lambda x, w: (x.clamp(-1.0, 1.0) * 3.0).sum()),
+    (
+        "clip",
+        lambda x, w: (np.clip(x, -1.0, 1.0) * 3.0).sum(),
+        lambda x, w: (x.clamp(-1.0, 1.0) * 3.0).sum(),
+    ),
     ("exp_log", lambda x, w: np.log(np.exp(x) + 1.0).sum(), lambda x, w: (x.exp() + 1).log().sum()),
-    ("tanh_sqrt", lambda x, w: np.sqrt(np.tanh(x) ** 2 + 1.0).sum(),
-     lambda x, w: (x.tanh() ** 2 + 1).sqrt().sum()),
-    ("square_abs", lambda x, w: (np.square(x) + np.abs(w).sum()).sum(),
-     lambda x, w: (x * x + w.abs().sum()).sum()),
-    ("ravel", lambda x, w: (np.ravel(x) * np.arange(6.0)).sum(),
-     lambda x, w: (x.reshape(-1) * torch_arange()).sum()),
+    (
+        "tanh_sqrt",
+        lambda x, w: np.sqrt(np.tanh(x) ** 2 + 1.0).sum(),
+        lambda x, w: (x.tanh() ** 2 + 1).sqrt().sum(),
+    ),
+    (
+        "square_abs",
+        lambda x, w: (np.square(x) + np.abs(w).sum()).sum(),
+        lambda x, w: (x * x + w.abs().sum()).sum(),
+    ),
+    (
+        "ravel",
+        lambda x, w: (np.ravel(x) * np.arange(6.0)).sum(),
+        lambda x, w: (x.reshape(-1) * torch_arange()).sum(),
+    ),
 ]
 
 
@@ -116,8 +140,9 @@ REFUSED = [
 @pytest.mark.parametrize(("name", "call", "hint"), REFUSED, ids=[c[0] for c in REFUSED])
 def test_numpy_functions_without_an_op_are_refused_naming_the_function(name, call, hint):
     x = Tensor(X.copy(), requires_grad=True)
-    with pytest.raises(TypeError, match=re.escape(name) + " would drop the graph.*"
-                                        + re.escape(hint)):
+    with pytest.raises(
+        TypeError, match=re.escape(name) + " would drop the graph.*" + re.escape(hint)
+    ):
         call(x)
 
 
@@ -125,8 +150,11 @@ def test_np_dot_names_the_operator_to_use():
     x, w = Tensor(np.ones((2, 2, 3)), requires_grad=True), Tensor(W)
     with pytest.raises(TypeError, match=r"np\.dot.*@"):
         np.dot(x, w)
-    with pytest.raises(TypeError, match=r"np\.dot would drop the graph of a Tensor that "
-                                        r"requires grad; use x @ w"):
+    with pytest.raises(
+        TypeError,
+        match=r"np\.dot would drop the graph of a Tensor that "
+        r"requires grad; use x @ w",
+    ):
         np.dot(x[0], np.ones((3, 2, 2)))
 
 

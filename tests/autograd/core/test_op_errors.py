@@ -49,21 +49,27 @@ def test_a_function_returning_a_bad_gradient_or_result_is_refused_naming_it():
     with pytest.raises(TypeError, match="Weird.forward returned an array of dtype object"):
         _function(lambda ctx, a: np.array([a, None], dtype=object)).apply(x)
     ragged = _function(lambda ctx, a: a * 2, lambda ctx, g: ([g, g[:1]],))
-    with pytest.raises(TypeError, match="Weird.backward returned a gradient for input 0 that is "
-                                        "not an array"):
+    with pytest.raises(
+        TypeError, match="Weird.backward returned a gradient for input 0 that is not an array"
+    ):
         ragged.apply(x).sum().backward()
 
 
 # -- 15. pow's exponent at a base <= 0; a backward that raises ----------------------------------
 def test_pow_exponent_gradient_follows_one_rule_for_value_and_tensor():
-    for base, k, d_exp in ((-2.0, 2.0, math.nan), (0.0, 2.0, 0.0), (0.0, 0.0, 0.0),
-                           (3.0, 2.0, 9.0 * math.log(3.0)), (-2.0, 3.0, math.nan)):
+    for base, k, d_exp in (
+        (-2.0, 2.0, math.nan),
+        (0.0, 2.0, 0.0),
+        (0.0, 0.0, 0.0),
+        (3.0, 2.0, 9.0 * math.log(3.0)),
+        (-2.0, 3.0, math.nan),
+    ):
         b, e = Value(base), Value(k)
-        out = b ** e
-        assert out.data == base ** k
+        out = b**e
+        assert out.data == base**k
         out.backward()
         tb, te = Tensor([base], requires_grad=True), Tensor(k, requires_grad=True)
-        (tb ** te).sum().backward()
+        (tb**te).sum().backward()
         for got in (e.grad, float(te.grad)):
             assert (math.isnan(got) and math.isnan(d_exp)) or got == pytest.approx(d_exp)
         assert b.grad == pytest.approx(float(tb.grad[0]))
@@ -80,16 +86,23 @@ def test_pow_gradients_at_bases_at_or_below_zero_match_pytorch():
         for k in (0.0, 2.0, 3.0):
             tb = torch.tensor(base, dtype=torch.float64, requires_grad=True)
             tk = torch.tensor(k, dtype=torch.float64, requires_grad=True)
-            (tb ** tk).backward()
+            (tb**tk).backward()
             b, e = Value(base), Value(k)
-            (b ** e).backward()
+            (b**e).backward()
             xb, xk = Tensor([base], requires_grad=True), Tensor(k, requires_grad=True)
-            (xb ** xk).sum().backward()
-            for got, want in ((b.grad, tb.grad.item()), (e.grad, tk.grad.item()),
-                              (float(xb.grad[0]), tb.grad.item()),
-                              (float(xk.grad), tk.grad.item())):
+            (xb**xk).sum().backward()
+            for got, want in (
+                (b.grad, tb.grad.item()),
+                (e.grad, tk.grad.item()),
+                (float(xb.grad[0]), tb.grad.item()),
+                (float(xk.grad), tk.grad.item()),
+            ):
                 assert (math.isnan(got) and math.isnan(want)) or got == pytest.approx(want), (
-                    base, k, got, want)
+                    base,
+                    k,
+                    got,
+                    want,
+                )
 
 
 def test_a_backward_that_raises_midway_leaves_every_grad_unchanged():
@@ -114,12 +127,12 @@ def test_a_backward_that_raises_midway_leaves_every_grad_unchanged():
     k = Tensor(2.0, requires_grad=True)
     base.grad, k.grad = np.array([1.0, 1.0]), np.array(1.0)
     with detect_anomaly(), pytest.raises(FloatingPointError, match="pow"):
-        (base ** k * 2.0).sum().backward()
+        (base**k * 2.0).sum().backward()
     assert base.grad.tolist() == [1.0, 1.0] and float(k.grad) == 1.0
     vb, vk = Value(-2.0), Value(2.0)
     vb.grad, vk.grad = 5.0, 7.0
     with detect_anomaly(), pytest.raises(FloatingPointError, match=r"\*\*"):
-        ((vb ** vk) * 2.0 + vb).backward()
+        ((vb**vk) * 2.0 + vb).backward()
     assert (vb.grad, vk.grad) == (5.0, 7.0)
 
 
@@ -156,13 +169,13 @@ def test_cross_entropy_of_a_zero_dim_input_names_the_op():
 
 def test_integers_too_large_for_a_float_are_refused_naming_the_op():
     with pytest.raises(OverflowError, match="Value: an integer of 1101 bits is too large"):
-        Value(2 ** 1100)
+        Value(2**1100)
     with pytest.raises(OverflowError, match=r"\+: an integer of 1101 bits"):
-        Value(1.0) + 2 ** 1100
+        Value(1.0) + 2**1100
     with pytest.raises(OverflowError, match="add: an integer of 1101 bits is too large"):
-        Tensor(1.0) + 2 ** 1100
+        Tensor(1.0) + 2**1100
     with pytest.raises(OverflowError, match="mul: an integer of 1101 bits is too large"):
-        2 ** 1100 * Tensor([1.0])
+        2**1100 * Tensor([1.0])
 
 
 def test_numpy_reductions_work_on_tensors():

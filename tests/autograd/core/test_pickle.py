@@ -42,7 +42,7 @@ def test_a_parameter_whose_grad_came_from_create_graph_pickles():
     p = nn.Parameter(np.array([1.0, 2.0]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        (p ** 3).sum().backward(create_graph=True)
+        (p**3).sum().backward(create_graph=True)
     assert isinstance(p.grad, Tensor)
     for clone in _round_trips(p)[:-1]:
         assert type(clone) is nn.Parameter and clone.requires_grad

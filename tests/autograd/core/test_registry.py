@@ -39,9 +39,12 @@ README = Path(__file__).resolve().parents[3] / "README.md"
 
 #: Python's operator methods for the arithmetic entries (both sides where a number may lead).
 DUNDERS = {
-    "add": ("__add__", "__radd__"), "sub": ("__sub__", "__rsub__"),
-    "mul": ("__mul__", "__rmul__"), "div": ("__truediv__", "__rtruediv__"),
-    "pow": ("__pow__", "__rpow__"), "neg": ("__neg__",),
+    "add": ("__add__", "__radd__"),
+    "sub": ("__sub__", "__rsub__"),
+    "mul": ("__mul__", "__rmul__"),
+    "div": ("__truediv__", "__rtruediv__"),
+    "pow": ("__pow__", "__rpow__"),
+    "neg": ("__neg__",),
 }
 
 #: Activations that deliberately have no module in ``nn`` (name -> why); empty today.
@@ -70,16 +73,22 @@ def module_class(name: str) -> type | None:
     """nn's module for an activation, by PyTorch's naming: leaky_relu -> LeakyReLU."""
     for public in nn.__all__:
         obj = getattr(nn, public, None)
-        if (isinstance(obj, type) and issubclass(obj, nn.Module)
-                and public.lower() == name.replace("_", "")):
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, nn.Module)
+            and public.lower() == name.replace("_", "")
+        ):
             return obj
     return None
 
 
 def readme_activations() -> str:
     """The README's row of activations (in its table of what is in ``nn``)."""
-    rows = [line for line in README.read_text(encoding="utf-8").splitlines()
-            if line.startswith("| Activations |")]
+    rows = [
+        line
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| Activations |")
+    ]
     assert len(rows) == 1, "README.md: expected one '| Activations |' row in its nn table"
     return rows[0]
 
@@ -178,8 +187,8 @@ def test_the_draw_command_takes_the_number_parameters_of_the_registry() -> None:
     assert set(draw.NUMBER_PARAMETERS) == set(UNARY_METHODS)
     for name, numbers in draw.NUMBER_PARAMETERS.items():
         params = REGISTRY[name].params
-        assert numbers == tuple(p for p, d in params[:len(numbers)])
-        assert all(isinstance(d, float) for _, d in params[:len(numbers)])
+        assert numbers == tuple(p for p, d in params[: len(numbers)])
+        assert all(isinstance(d, float) for _, d in params[: len(numbers)])
         assert len(numbers) == len(params) or not isinstance(params[len(numbers)][1], float)
     assert draw.NUMBER_PARAMETERS["softplus"] == ("beta", "threshold")
     assert draw.NUMBER_PARAMETERS["leaky_relu"] == ("negative_slope",)
@@ -193,11 +202,13 @@ def test_the_draw_command_takes_the_number_parameters_of_the_registry() -> None:
     assert out.data == pytest.approx(0.3 + 0.3 + 0.3, rel=1e-15)  # each one linear here
     out = draw._evaluate(draw._parse_expression("softplus(x, 2)", {"x"}), {"x": x})
     assert out.data == pytest.approx(math.log1p(math.exp(0.6)) / 2, rel=1e-15)
-    for bad, says in [("softplus(x, gamma=2)", "its parameters are beta, threshold"),
-                      ("softplus(x, 1, 2, 3)", "up to 2 number(s)"),
-                      ("softplus(x, beta=x)", "must be a number"),
-                      ("gelu(x, 1)", "exactly one argument"),
-                      ("tanh(x, beta=1)", "takes no parameters")]:
+    for bad, says in [
+        ("softplus(x, gamma=2)", "its parameters are beta, threshold"),
+        ("softplus(x, 1, 2, 3)", "up to 2 number(s)"),
+        ("softplus(x, beta=x)", "must be a number"),
+        ("gelu(x, 1)", "exactly one argument"),
+        ("tanh(x, beta=1)", "takes no parameters"),
+    ]:
         with pytest.raises(draw.ExpressionError, match=re.escape(says)):
             draw._parse_expression(bad, {"x"})
 
@@ -221,10 +232,15 @@ def test_entry_facts_hold(name: str) -> None:
 
 
 def _softsign() -> Elementwise:
-    return Elementwise("softsign_for_this_test", 1, lambda x, k=1.0: x / (k + abs(x)),
-                       lambda x, k=1.0: x / (k + np.abs(x)),
-                       lambda x, out, k=1.0: k / (k + abs(x)) ** 2, "activation",
-                       params=(("k", 1.0),))
+    return Elementwise(
+        "softsign_for_this_test",
+        1,
+        lambda x, k=1.0: x / (k + abs(x)),
+        lambda x, k=1.0: x / (k + np.abs(x)),
+        lambda x, out, k=1.0: k / (k + abs(x)) ** 2,
+        "activation",
+        params=(("k", 1.0),),
+    )
 
 
 def test_the_completeness_check_reports_a_forgotten_op(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -233,10 +249,13 @@ def test_the_completeness_check_reports_a_forgotten_op(monkeypatch: pytest.Monke
     report = missing_places()
     assert set(report) == {"softsign_for_this_test"}
     assert report["softsign_for_this_test"] == [
-        "Value method", "Tensor method",
+        "Value method",
+        "Tensor method",
         "autograd.<name> function (autograd/core/free_functions.py)",
-        "draw CLI whitelist (autograd/pictures/cli.py)", "registry.UNARY_METHODS",
-        "nn.functional", "nn activation module (nn/activations.py, nn/__init__.py)",
+        "draw CLI whitelist (autograd/pictures/cli.py)",
+        "registry.UNARY_METHODS",
+        "nn.functional",
+        "nn activation module (nn/activations.py, nn/__init__.py)",
         "registry.ACTIVATIONS",
         "autograd.testing scalar programs (autograd/testing.py)",
         "tests/autograd/core/op_tables.py UNARY",
@@ -246,7 +265,8 @@ def test_the_completeness_check_reports_a_forgotten_op(monkeypatch: pytest.Monke
 
 
 def test_the_completeness_check_reports_one_forgotten_place(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Each place is checked on its own: dropping an op from one place is reported there."""
     monkeypatch.setattr(draw, "FUNCTIONS", draw.FUNCTIONS - {"mish"})
     monkeypatch.delitem(nn.activations.ACTIVATIONS, "gelu")
@@ -266,20 +286,21 @@ def test_the_completeness_check_reports_one_forgotten_place(
 
 def test_the_completeness_check_reads_the_readme(monkeypatch: pytest.MonkeyPatch) -> None:
     row = readme_activations()
-    monkeypatch.setattr(sys.modules[__name__], "readme_activations",
-                        lambda: row.replace("`Mish`, ", ""))
+    monkeypatch.setattr(
+        sys.modules[__name__], "readme_activations", lambda: row.replace("`Mish`, ", "")
+    )
     assert missing_places() == {"mish": ["README.md's activations"]}
 
 
-def test_a_module_without_the_entry_parameters_is_reported(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_module_without_the_entry_parameters_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     class Softplus(nn.Module):
         def __init__(self, beta: float = 1.0) -> None:  # no threshold
             super().__init__()
 
     monkeypatch.setattr(nn, "Softplus", Softplus)
     assert missing_places() == {
-        "softplus": ["nn activation module (nn/activations.py, nn/__init__.py)"]}
+        "softplus": ["nn activation module (nn/activations.py, nn/__init__.py)"]
+    }
 
 
 def test_a_parameter_default_that_drifts_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -303,8 +324,9 @@ def test_softsign_composes_without_an_entry() -> None:
 
 @pytest.mark.parametrize("name", [n for n, e in REGISTRY.items() if e.arity == 2 and callable(e.d)])
 @pytest.mark.parametrize("as_array", [False, True])
-def test_a_binary_derivative_asked_for_one_part_gives_it_unchanged(name: str,
-                                                                   as_array: bool) -> None:
+def test_a_binary_derivative_asked_for_one_part_gives_it_unchanged(
+    name: str, as_array: bool
+) -> None:
     # wanted=(True, False) / (False, True): what x ** 2 or 2 / x need, without the other part
     a, b = (np.array([0.7, 1.3]), np.array([2.0, 0.5])) if as_array else (0.7, 2.0)
     e = REGISTRY[name]
@@ -341,17 +363,25 @@ def test_made_methods_show_the_entry_parameters_and_doc(owner: Any) -> None:
 @pytest.mark.parametrize("make", [Value, Tensor])
 def test_parameters_go_by_position_or_by_name_with_python_errors(make: Any) -> None:
     x = make(0.4)
-    calls = [x.softplus(), x.softplus(1.0), x.softplus(1.0, 20.0), x.softplus(beta=1.0),
-             x.softplus(threshold=20.0), x.softplus(1.0, threshold=20.0),
-             autograd.softplus(x, threshold=20.0)]
+    calls = [
+        x.softplus(),
+        x.softplus(1.0),
+        x.softplus(1.0, 20.0),
+        x.softplus(beta=1.0),
+        x.softplus(threshold=20.0),
+        x.softplus(1.0, threshold=20.0),
+        autograd.softplus(x, threshold=20.0),
+    ]
     for y in calls:
         assert float(y.data) == math.log1p(math.exp(0.4))
     assert float(x.softplus(threshold=0.3).data) == 0.4  # above the threshold: x itself
     assert float(x.softplus(beta=2.0).data) == pytest.approx(math.log1p(math.exp(0.8)) / 2)
-    for bad, says in [(lambda: x.softplus(1.0, 2.0, 3.0), "at most 2"),
-                      (lambda: x.softplus(gamma=1.0), "unexpected keyword argument 'gamma'"),
-                      (lambda: x.softplus(2.0, beta=1.0), "multiple values for argument 'beta'"),
-                      (lambda: x.tanh(1.0), "positional argument")]:
+    for bad, says in [
+        (lambda: x.softplus(1.0, 2.0, 3.0), "at most 2"),
+        (lambda: x.softplus(gamma=1.0), "unexpected keyword argument 'gamma'"),
+        (lambda: x.softplus(2.0, beta=1.0), "multiple values for argument 'beta'"),
+        (lambda: x.tanh(1.0), "positional argument"),
+    ]:
         with pytest.raises(TypeError, match=says):
             bad()
     with pytest.raises(ValueError, match="softplus: beta must be non-zero"):
@@ -383,6 +413,7 @@ def test_softplus_matches_torch_on_both_sides_of_the_threshold() -> None:
         ours = Tensor(x, requires_grad=True)
         out = ours.softplus(beta, threshold)
         np.testing.assert_allclose(out.data, want.numpy(), rtol=1e-13, atol=1e-300)
+
         def f(u: Any, b: float = beta, k: float = threshold) -> Any:
             return u.softplus(b, k).sum()
 

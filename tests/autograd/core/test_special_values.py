@@ -44,9 +44,11 @@ def test_value_relu_of_nan_is_nan_and_sin_of_inf_is_nan_as_tensor():
 def test_value_and_tensor_ops_on_nan_and_inf_match_pytorch(name):
     torch = pytest.importorskip("torch")
     tf = torch.nn.functional
-    fn = getattr(torch, name, None) if name in ("neg", "exp", "log", "sqrt", "abs", "sin",
-                                                 "cos", "erf", "tanh", "sigmoid") else getattr(
-        tf, name)
+    fn = (
+        getattr(torch, name, None)
+        if name in ("neg", "exp", "log", "sqrt", "abs", "sin", "cos", "erf", "tanh", "sigmoid")
+        else getattr(tf, name)
+    )
     method = "__neg__" if name == "neg" else name
     for x in (math.nan, math.inf, -math.inf):
         expected = fn(torch.tensor([x], dtype=torch.float64)).item()

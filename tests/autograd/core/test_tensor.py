@@ -47,10 +47,13 @@ def _unary_cases() -> dict:
     out = {}
     for label, (name, params) in op_tables.cases().items():
         row = op_tables.UNARY[name]
-        out[label] = (lambda t, n=name, p=params: op_tables.apply(n, t, p),
-                      lambda x, f=row.f, p=params: f(x, *p),
-                      lambda x, df=row.df, p=params: df(x, *p),
-                      row.values, op_tables.kinks(name, params))
+        out[label] = (
+            lambda t, n=name, p=params: op_tables.apply(n, t, p),
+            lambda x, f=row.f, p=params: f(x, *p),
+            lambda x, df=row.df, p=params: df(x, *p),
+            row.values,
+            op_tables.kinks(name, params),
+        )
     for name, (call, f, df, domain) in op_tables.COMPOSED.items():
         out[name] = (call, f, df, domain, ())
     return out
@@ -66,8 +69,9 @@ def _away_from_kinks(x: np.ndarray, kinks: tuple[float, ...]) -> np.ndarray:
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
-@given(u=arrays(np.float64, st.sampled_from([(3,), (2, 3), (1, 2, 2)]),
-                elements=st.floats(0.0, 1.0)))
+@given(
+    u=arrays(np.float64, st.sampled_from([(3,), (2, 3), (1, 2, 2)]), elements=st.floats(0.0, 1.0))
+)
 def test_elementwise_op_matches_formula_and_finite_differences(name, u):
     call, f, df, (low, high), kinks = UNARY[name]
     x = _away_from_kinks(low + u * (high - low), kinks)
@@ -129,9 +133,16 @@ def _positive(x):
 
 
 # name -> (op, d/da, d/db, make_a, make_b)
-BINARY = {name: (row.call, row.da, row.db, _positive if row.positive == "a" else None,
-                 _positive if row.positive == "b" else None)
-          for name, row in op_tables.BINARY.items()}
+BINARY = {
+    name: (
+        row.call,
+        row.da,
+        row.db,
+        _positive if row.positive == "a" else None,
+        _positive if row.positive == "b" else None,
+    )
+    for name, row in op_tables.BINARY.items()
+}
 
 shape_pairs = mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3)
 
@@ -164,8 +175,10 @@ def test_binary_op_gradients_pass_gradcheck_with_broadcasting(name):
     assert gradcheck(op, [Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)])
 
 
-@given(shapes=mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3),
-       seed=st.integers(0, 2**16))
+@given(
+    shapes=mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3),
+    seed=st.integers(0, 2**16),
+)
 def test_where_broadcasts_and_sends_gradient_to_the_chosen_side(shapes, seed):
     sc, sa, sb = shapes.input_shapes
     r = rng(seed)
@@ -239,8 +252,9 @@ def test_matmul_values_and_gradients(sa, sb):
     db = reduce_to(np.swapaxes(a2, -1, -2) @ w2, b2.shape)
     np.testing.assert_allclose(ga, da.reshape(sa), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(gb, db.reshape(sb), rtol=1e-9, atol=1e-12)
-    assert gradcheck(lambda x, z: x @ z, [Tensor(a, requires_grad=True),
-                                           Tensor(b, requires_grad=True)])
+    assert gradcheck(
+        lambda x, z: x @ z, [Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)]
+    )
 
 
 def test_matmul_shape_mismatch_names_both_shapes():
@@ -268,8 +282,11 @@ def test_sum_and_mean_values_and_gradients(name, axis, keepdims):
     y, (g,) = grads_of(lambda t: getattr(t, name)(axis=axis, keepdims=keepdims), x, weight=w)
     np.testing.assert_allclose(y, expected, rtol=1e-12)
     count = x.size // max(np.size(expected), 1)
-    w_full = np.broadcast_to(np.sum(x * 0, axis=axis, keepdims=True) + (
-        w if keepdims or axis is None else np.expand_dims(w, axis)), x.shape)
+    w_full = np.broadcast_to(
+        np.sum(x * 0, axis=axis, keepdims=True)
+        + (w if keepdims or axis is None else np.expand_dims(w, axis)),
+        x.shape,
+    )
     np.testing.assert_allclose(g, w_full / (count if name == "mean" else 1), rtol=1e-12)
 
 
@@ -283,8 +300,9 @@ def test_max_and_min_values_and_gradients_without_ties(name, axis, keepdims):
     np.testing.assert_array_equal(y, expected)
     mask = x == getattr(np, name)(x, axis=axis, keepdims=True)
     np.testing.assert_array_equal(g, mask * 1.0)
-    assert gradcheck(lambda t: getattr(t, name)(axis=axis, keepdims=keepdims),
-                     [Tensor(x, requires_grad=True)])
+    assert gradcheck(
+        lambda t: getattr(t, name)(axis=axis, keepdims=keepdims), [Tensor(x, requires_grad=True)]
+    )
 
 
 def test_max_and_min_split_gradient_evenly_between_ties():
@@ -320,8 +338,12 @@ def test_empty_reductions_raise():
 def test_reshape_accepts_both_call_styles_and_routes_gradient_back():
     x = rng(6).normal(size=(2, 6))
     w = rng(7).normal(size=(3, 4))
-    for call in (lambda t: t.reshape(3, 4), lambda t: t.reshape((3, 4)),
-                 lambda t: t.reshape([3, -1]), lambda t: t.reshape(-1, 4)):
+    for call in (
+        lambda t: t.reshape(3, 4),
+        lambda t: t.reshape((3, 4)),
+        lambda t: t.reshape([3, -1]),
+        lambda t: t.reshape(-1, 4),
+    ):
         y, (g,) = grads_of(call, x, weight=w)
         np.testing.assert_array_equal(y, x.reshape(3, 4))
         np.testing.assert_array_equal(g, w.reshape(2, 6))
@@ -359,8 +381,17 @@ def test_transpose_rejects_axes_that_are_not_a_permutation(axes):
 
 @pytest.mark.parametrize(
     "index",
-    [1, -1, slice(1, 3), (0, slice(None)), (slice(None), 1), (Ellipsis, 0), (None, 1),
-     (slice(None, None, -1),), (1, 2)],
+    [
+        1,
+        -1,
+        slice(1, 3),
+        (0, slice(None)),
+        (slice(None), 1),
+        (Ellipsis, 0),
+        (None, 1),
+        (slice(None, None, -1),),
+        (1, 2),
+    ],
 )
 def test_basic_indexing_values_and_gradients(index):
     x = rng(12).normal(size=(3, 4))
@@ -517,14 +548,23 @@ OPERAND_KINDS = ["ndarray", "list", "int", "float", "numpy_scalar"]
 @pytest.mark.parametrize(
     "op, kind",
     # matmul needs two arrays; a scalar operand is rejected (tested with the matmul errors).
-    [(op, kind) for op in sorted(OPERATORS) for kind in OPERAND_KINDS
-     if op != "@" or kind in ("ndarray", "list")],
+    [
+        (op, kind)
+        for op in sorted(OPERATORS)
+        for kind in OPERAND_KINDS
+        if op != "@" or kind in ("ndarray", "list")
+    ],
 )
 def test_operators_accept_other_operands_on_either_side(op, kind):
     fn = OPERATORS[op]
     x = np.array([[1.5, 2.0], [0.5, 3.0]])
-    other = {"ndarray": np.array([[2.0, 1.0], [3.0, 0.5]]), "list": [[2.0, 1.0], [3.0, 0.5]],
-             "int": 2, "float": 2.5, "numpy_scalar": np.float64(2.5)}[kind]
+    other = {
+        "ndarray": np.array([[2.0, 1.0], [3.0, 0.5]]),
+        "list": [[2.0, 1.0], [3.0, 0.5]],
+        "int": 2,
+        "float": 2.5,
+        "numpy_scalar": np.float64(2.5),
+    }[kind]
     other_array = np.asarray(other, dtype=float)
     for left_is_tensor in (True, False):
         t = Tensor(x, requires_grad=True)
@@ -549,8 +589,16 @@ def test_ndarray_on_the_left_gives_a_tensor_in_the_graph():
 
 @pytest.mark.parametrize(
     "ufunc, method",
-    [(np.exp, "exp"), (np.log, "log"), (np.sqrt, "sqrt"), (np.tanh, "tanh"), (np.sin, "sin"),
-     (np.cos, "cos"), (np.abs, "abs"), (np.negative, "__neg__")],
+    [
+        (np.exp, "exp"),
+        (np.log, "log"),
+        (np.sqrt, "sqrt"),
+        (np.tanh, "tanh"),
+        (np.sin, "sin"),
+        (np.cos, "cos"),
+        (np.abs, "abs"),
+        (np.negative, "__neg__"),
+    ],
 )
 def test_numpy_unary_ufuncs_map_onto_tensor_ops(ufunc, method):
     x = Tensor([0.5, 1.5], requires_grad=True)
@@ -582,7 +630,7 @@ def test_float32_in_gives_float32_data_and_grads():
     x = Tensor(np.array([0.5, 1.5, 2.5], dtype=np.float32), requires_grad=True)
     w = Tensor(np.ones((3, 2), dtype=np.float32), requires_grad=True)
     y = ((x * 2 + 1.0) ** 2 / 3.0).sigmoid().gelu().softplus()
-    z = (y @ w).softmax().log_softmax(axis=0).mean() + x.max() + (2.0 ** x).sum()
+    z = (y @ w).softmax().log_softmax(axis=0).mean() + x.max() + (2.0**x).sum()
     assert y.dtype == np.float32 and z.dtype == np.float32
     z.backward()
     assert x.grad.dtype == np.float32 and w.grad.dtype == np.float32
@@ -613,8 +661,14 @@ def test_floating_input_keeps_its_dtype_and_shares_memory():
 
 @pytest.mark.parametrize(
     "data",
-    [np.array([1, "a"], dtype=object), np.array([1.0, 2.0], dtype=object), ["a", "b"], "3.0",
-     [1.0, None], np.array([1 + 2j])],
+    [
+        np.array([1, "a"], dtype=object),
+        np.array([1.0, 2.0], dtype=object),
+        ["a", "b"],
+        "3.0",
+        [1.0, None],
+        np.array([1 + 2j]),
+    ],
 )
 def test_object_str_and_complex_data_raise_type_error(data):
     with pytest.raises(TypeError, match="Tensor"):
@@ -657,8 +711,15 @@ def test_tensor_attributes_and_conversions():
 
 # -- errors --------------------------------------------------------------------------------
 def test_broadcast_mismatch_names_both_shapes():
-    for fn in (lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b, lambda a, b: a / b,
-               lambda a, b: a**b, maximum, minimum):
+    for fn in (
+        lambda a, b: a + b,
+        lambda a, b: a - b,
+        lambda a, b: a * b,
+        lambda a, b: a / b,
+        lambda a, b: a**b,
+        maximum,
+        minimum,
+    ):
         with pytest.raises(ValueError, match=r"\(2, 3\) and \(4,\)"):
             fn(Tensor(np.ones((2, 3))), Tensor(np.ones(4)))
 
@@ -695,8 +756,9 @@ def test_pow_domain_is_checked_element_by_element():
     np.testing.assert_allclose((Tensor([0.0, 2.0]) ** Tensor([2.0, -1.0])).data, [0.0, 0.5])
     # ... and so is a negative base with an integer exponent next to a fractional one.
     np.testing.assert_allclose((Tensor([-2.0, 4.0]) ** Tensor([2.0, 0.5])).data, [4.0, 2.0])
-    np.testing.assert_allclose((Tensor([[-2.0], [4.0]]) ** Tensor([2.0, 3.0])).data,
-                               [[4.0, -8.0], [16.0, 64.0]])
+    np.testing.assert_allclose(
+        (Tensor([[-2.0], [4.0]]) ** Tensor([2.0, 3.0])).data, [[4.0, -8.0], [16.0, 64.0]]
+    )
 
 
 def test_pow_exponent_gradient_at_a_negative_base_is_nan_and_the_rest_still_flows():
@@ -704,7 +766,7 @@ def test_pow_exponent_gradient_at_a_negative_base_is_nan_and_the_rest_still_flow
     # in the middle of backward; at a zero base with k >= 0 it is 0.
     k = Tensor([2.0, 2.0, 2.0], requires_grad=True)
     x = Tensor([-2.0, 0.0, 3.0], requires_grad=True)
-    (x ** k).sum().backward()
+    (x**k).sum().backward()
     assert np.isnan(k.grad[0]) and k.grad[1] == 0.0
     assert k.grad[2] == pytest.approx(9.0 * np.log(3.0))
     np.testing.assert_allclose(x.grad, [-4.0, 0.0, 6.0])
@@ -756,14 +818,20 @@ TORCH_FUNCS = {
     "elu": ("elu", lambda F, a: F.elu(a, 0.7), lambda a: a.elu(0.7)),
     "celu": ("celu", lambda F, a: F.celu(a, 1.5), lambda a: a.celu(1.5)),
     "gelu": ("gelu", lambda F, a: F.gelu(a), lambda a: a.gelu()),
-    "gelu_tanh": ("gelu", lambda F, a: F.gelu(a, approximate="tanh"),
-                  lambda a: a.gelu(approximate="tanh")),
+    "gelu_tanh": (
+        "gelu",
+        lambda F, a: F.gelu(a, approximate="tanh"),
+        lambda a: a.gelu(approximate="tanh"),
+    ),
     "mish": ("mish", lambda F, a: F.mish(a), lambda a: a.mish()),
     "hardswish": ("hardswish", lambda F, a: F.hardswish(a), lambda a: a.hardswish()),
     "relu6": ("relu6", lambda F, a: F.relu6(a), lambda a: a.relu6()),
     "softplus": ("softplus", lambda F, a: F.softplus(a), lambda a: a.softplus()),
-    "log_softmax": ("log_softmax", lambda F, a: F.log_softmax(a, dim=0),
-                    lambda a: a.log_softmax(axis=0)),
+    "log_softmax": (
+        "log_softmax",
+        lambda F, a: F.log_softmax(a, dim=0),
+        lambda a: a.log_softmax(axis=0),
+    ),
     "max": ("max", lambda F, a: a.amax(dim=1), lambda a: a.max(axis=1)),
     "min": ("min", lambda F, a: a.amin(dim=(0, 1)), lambda a: a.min(axis=(0, 1))),
     "maximum": ("maximum", None, None),
@@ -822,15 +890,20 @@ def test_tensor_functions_match_torch(name, seed):
     if name == "where":
         xs = _inputs([(3, 4), (4,)], None, seed)
         cond = xs[0] > 0.5
-        _compare_with_torch(lambda a, b: where(cond, a, b),
-                            lambda a, b: torch.where(torch.tensor(cond), a, b), xs, seed)
+        _compare_with_torch(
+            lambda a, b: where(cond, a, b),
+            lambda a, b: torch.where(torch.tensor(cond), a, b),
+            xs,
+            seed,
+        )
         return
     if name in ("concatenate", "stack"):
         xs = _inputs([(2, 3), (2, 3)], None, seed)
         ours_f = concatenate if name == "concatenate" else stack
         theirs_f = torch.cat if name == "concatenate" else torch.stack
-        _compare_with_torch(lambda a, b: ours_f([a, b], axis=1),
-                            lambda a, b: theirs_f([a, b], dim=1), xs, seed)
+        _compare_with_torch(
+            lambda a, b: ours_f([a, b], axis=1), lambda a, b: theirs_f([a, b], dim=1), xs, seed
+        )
         return
     if name == "index_repeat":
         idx = [0, 2, 0, 0]

@@ -23,8 +23,10 @@ COMPARISONS = [operator.eq, operator.ne, operator.lt, operator.le, operator.gt, 
 def test_all_six_comparisons_are_elementwise_bool_tensors_without_grad(cmp, other):
     x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     o = Tensor([3.0, 2.0, 1.0]) if isinstance(other, str) else other
-    for out, expected in ((cmp(x, o), cmp(x.data, o.data if isinstance(o, Tensor) else o)),
-                          (cmp(o, x), cmp(o.data if isinstance(o, Tensor) else o, x.data))):
+    for out, expected in (
+        (cmp(x, o), cmp(x.data, o.data if isinstance(o, Tensor) else o)),
+        (cmp(o, x), cmp(o.data if isinstance(o, Tensor) else o, x.data)),
+    ):
         assert isinstance(out, Tensor) and out.dtype == np.bool_
         assert not out.requires_grad and out.parents == ()
         np.testing.assert_array_equal(out.data, expected)
@@ -102,8 +104,13 @@ def test_arithmetic_promotes_integers_to_float_as_torch_does():
     torch = _torch()
     i = Tensor([1, 2, 3], dtype="int64")
     ti = torch.tensor([1, 2, 3])
-    for ours, theirs in ((i + 0.5, ti + 0.5), (i * 2.5, ti * 2.5), (i / 2, ti / 2),
-                         (0.5 - i, 0.5 - ti), (i * Tensor([0.5, 0.5, 0.5]), ti * 0.5)):
+    for ours, theirs in (
+        (i + 0.5, ti + 0.5),
+        (i * 2.5, ti * 2.5),
+        (i / 2, ti / 2),
+        (0.5 - i, 0.5 - ti),
+        (i * Tensor([0.5, 0.5, 0.5]), ti * 0.5),
+    ):
         assert ours.dtype.kind == "f"
         np.testing.assert_allclose(ours.data, theirs.double().numpy())
     assert (i * 2).dtype == np.int64 and (i + 1).data.tolist() == [2, 3, 4]
@@ -135,8 +142,10 @@ def test_argmax_and_argmin_are_integer_tensors_as_numpy():
     t = Tensor(data, requires_grad=True)
     for axis in (None, 0, 1, -1):
         for keepdims in (False, True):
-            for ours, fn in ((t.argmax(axis, keepdims), np.argmax),
-                             (t.argmin(axis=axis, keepdims=keepdims), np.argmin)):
+            for ours, fn in (
+                (t.argmax(axis, keepdims), np.argmax),
+                (t.argmin(axis=axis, keepdims=keepdims), np.argmin),
+            ):
                 expected = fn(data, axis=axis, keepdims=keepdims)
                 assert ours.dtype.kind == "i" and not ours.requires_grad
                 np.testing.assert_array_equal(ours.data, expected)

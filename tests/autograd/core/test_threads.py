@@ -88,16 +88,18 @@ def test_two_threads_training_two_models_match_sequential_runs_bit_for_bit(fast_
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker, args=(m, *d)) for m, d in zip(models, data,
-                                                                              strict=True)]
+    threads = [
+        threading.Thread(target=worker, args=(m, *d)) for m, d in zip(models, data, strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert errors == []
     for model, twin in zip(models, twins, strict=True):
-        for (name, a), b in zip(model.state_dict().items(), twin.state_dict().values(),
-                                strict=True):
+        for (name, a), b in zip(
+            model.state_dict().items(), twin.state_dict().values(), strict=True
+        ):
             assert np.array_equal(a, b), name
 
 
@@ -184,7 +186,8 @@ def _tensor_graph():
 
 
 def test_four_threads_backward_through_one_shared_tensor_graph_give_correct_gradients(
-        fast_switching):
+    fast_switching,
+):
     x, w, hidden, loss = _tensor_graph()
     loss.backward()
     single = {"x": x.grad.copy(), "w": w.grad.copy()}
@@ -201,7 +204,8 @@ def test_four_threads_backward_through_one_shared_tensor_graph_give_correct_grad
 
 
 def test_four_threads_backward_through_one_shared_value_graph_give_correct_gradients(
-        fast_switching):
+    fast_switching,
+):
     a, b = Value(0.3), Value(-0.7)
     nodes = [a * b + a]
     for _ in range(300):
@@ -266,6 +270,7 @@ def test_hogwild_eight_threads_into_one_shared_parameter_lose_no_update(fast_swi
 
         def reset():
             w.grad = None
+
     lost = 0
     for _ in range(50):
         reset()

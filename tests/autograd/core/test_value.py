@@ -26,10 +26,13 @@ def _unary_cases() -> dict:
     out = {}
     for label, (name, params) in op_tables.cases(with_scalar_forward=True).items():
         row = op_tables.UNARY[name]
-        out[label] = (lambda v, n=name, p=params: op_tables.apply(n, v, p),
-                      lambda x, f=row.f, p=params: float(f(x, *p)),
-                      lambda x, df=row.df, p=params: float(df(x, *p)),
-                      row.values, op_tables.kinks(name, params))
+        out[label] = (
+            lambda v, n=name, p=params: op_tables.apply(n, v, p),
+            lambda x, f=row.f, p=params: float(f(x, *p)),
+            lambda x, df=row.df, p=params: float(df(x, *p)),
+            row.values,
+            op_tables.kinks(name, params),
+        )
     for name, (call, f, df, domain) in op_tables.COMPOSED.items():
         out[name] = (call, f, df, domain, ())
     return out
@@ -76,8 +79,11 @@ def test_result_type_is_float_for_every_op():
 
 
 # -- binary ops: both sides Values, and a number on either side --------------------------
-BINARY = {name: (row.call, lambda a, b, row=row: (row.da(a, b), row.db(a, b)))
-          for name, row in op_tables.BINARY.items() if REGISTRY[name].scalar is not None}
+BINARY = {
+    name: (row.call, lambda a, b, row=row: (row.da(a, b), row.db(a, b)))
+    for name, row in op_tables.BINARY.items()
+    if REGISTRY[name].scalar is not None
+}
 
 positive = st.floats(0.2, 5.0)
 anything = st.floats(-5.0, 5.0)

@@ -13,19 +13,34 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = next((shutil.which(name) for name in (
-    "chromium", "chromium-browser", "chromium-headless-shell", "google-chrome")
-    if shutil.which(name)), None)
+CHROMIUM = next(
+    (
+        shutil.which(name)
+        for name in ("chromium", "chromium-browser", "chromium-headless-shell", "google-chrome")
+        if shutil.which(name)
+    ),
+    None,
+)
 HAS_DOT = shutil.which("dot") is not None
 
 needs_browser = pytest.mark.skipif(
     CHROMIUM is None or not HAS_DOT,
     reason="needs headless Chromium (Debian/Ubuntu: apt-get install chromium) and Graphviz's "
-           "dot (apt-get install graphviz) to open the page in a real browser")
+    "dot (apt-get install graphviz) to open the page in a real browser",
+)
 
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--virtual-time-budget=5000")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--virtual-time-budget=5000",
+)
 
 
 def chromium(*args: str) -> str:
@@ -33,8 +48,12 @@ def chromium(*args: str) -> str:
     returns what it printed (the DOM after the page's scripts ran, for ``--dump-dom``)."""
     assert CHROMIUM is not None
     with tempfile.TemporaryDirectory() as profile:
-        done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
-                              capture_output=True, timeout=120, check=False)
+        done = subprocess.run(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
     return done.stdout.decode("utf-8", errors="replace")
 
@@ -46,6 +65,9 @@ def dump_dom(page: Path, fragment: str = "") -> str:
 
 def screenshot(page: Path, out: Path, size: str = "1100,650", fragment: str = "") -> bytes:
     """A PNG of the page (written to ``out``), opened at ``#fragment`` if given."""
-    chromium(f"--screenshot={out}", f"--window-size={size}",
-             page.as_uri() + (f"#{fragment}" if fragment else ""))
+    chromium(
+        f"--screenshot={out}",
+        f"--window-size={size}",
+        page.as_uri() + (f"#{fragment}" if fragment else ""),
+    )
     return out.read_bytes()

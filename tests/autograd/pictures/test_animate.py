@@ -162,8 +162,7 @@ def test_each_frame_is_the_previous_one_plus_its_contributions(build):
 
 
 @settings(max_examples=60, deadline=None)
-@given(scalar_programs(n_inputs=3, max_ops=10),
-       st.lists(st.floats(-2, 2), min_size=3, max_size=3))
+@given(scalar_programs(n_inputs=3, max_ops=10), st.lists(st.floats(-2, 2), min_size=3, max_size=3))
 def test_random_programs_step_by_step_and_end_at_backward(program, xs):
     inputs = [Value(x) for x in xs]
     out = program(*inputs)
@@ -176,8 +175,10 @@ def test_random_programs_step_by_step_and_end_at_backward(program, xs):
 
 
 @settings(max_examples=40, deadline=None)
-@given(scalar_programs(n_inputs=3, max_ops=8),
-       broadcastable_arrays(3, min_value=-2, max_value=2, max_dims=2, max_side=3))
+@given(
+    scalar_programs(n_inputs=3, max_ops=8),
+    broadcastable_arrays(3, min_value=-2, max_value=2, max_dims=2, max_side=3),
+)
 def test_random_tensor_programs_step_by_step_and_end_at_backward(program, arrays):
     # Inputs of shapes that broadcast together: the frames' contributions are summed down
     # to each input's shape, as backward's are.
@@ -200,7 +201,7 @@ def test_neuron_frames_show_the_hand_computed_local_derivatives():
     o, v = neuron()
     anim = animate_backward(o)
     (tanh_edge,) = anim.frames[1].contributions
-    assert tanh_edge.local == pytest.approx(1 - o.data ** 2) and tanh_edge.upstream == 1.0
+    assert tanh_edge.local == pytest.approx(1 - o.data**2) and tanh_edge.upstream == 1.0
     last = anim.frames[-1]  # x1*w1 is processed last: it hands x1 the other input times 0.5
     assert [c.parent for c in last.contributions] == [v["x1"], v["w1"]]
     assert [c.local for c in last.contributions] == [-3.0, 2.0]
@@ -335,7 +336,8 @@ def test_saved_page_is_one_file_that_names_no_external_resource(build, tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
     page = path.read_text(encoding="utf-8")
     outside = page.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
-        'xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+        'xmlns:xlink="http://www.w3.org/1999/xlink"', ""
+    )
     for marker in ("http:", "https:", "//cdn", "<link", "@import", "url(", "src="):
         assert marker not in outside, marker
     assert page.count("<svg") == 1 and "<script>" in page
@@ -425,6 +427,7 @@ def test_an_animation_is_a_backward_animation():
 
 # -- in a real browser -------------------------------------------------------------------
 
+
 @pytest.fixture
 def neuron_page(tmp_path):
     o, v = neuron()
@@ -438,8 +441,7 @@ def test_browser_screenshots_of_the_first_and_last_step_differ(neuron_page, tmp_
     shots = []
     for step in (0, len(anim.frames) - 1):
         shot = tmp_path / f"step{step}.png"
-        chromium(f"--screenshot={shot}", "--window-size=1100,600",
-                 f"{page.as_uri()}#step={step}")
+        chromium(f"--screenshot={shot}", "--window-size=1100,600", f"{page.as_uri()}#step={step}")
         shots.append(shot.read_bytes())
     assert all(s.startswith(b"\x89PNG") for s in shots)
     assert shots[0] != shots[1]
@@ -476,10 +478,12 @@ def test_browser_opens_the_step_named_in_the_address(neuron_page, tmp_path):
 def test_browser_arrow_keys_and_buttons_step_through_the_frames(neuron_page, tmp_path):
     anim, _, page = neuron_page
     # Simulate a user: two presses of the left arrow, one of the right, then the back button.
-    user = ("<script>function key(k) { document.dispatchEvent("
-            "new KeyboardEvent('keydown', {key: k, bubbles: true})); }"
-            "key('ArrowLeft'); key('ArrowLeft'); key('ArrowRight');"
-            "document.getElementById('back').click();</script></body>")
+    user = (
+        "<script>function key(k) { document.dispatchEvent("
+        "new KeyboardEvent('keydown', {key: k, bubbles: true})); }"
+        "key('ArrowLeft'); key('ArrowLeft'); key('ArrowRight');"
+        "document.getElementById('back').click();</script></body>"
+    )
     html = page.read_text(encoding="utf-8").replace("</body>", user)
     scripted = tmp_path / "scripted.html"
     scripted.write_text(html, encoding="utf-8")

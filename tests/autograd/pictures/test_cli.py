@@ -52,8 +52,10 @@ def test_neuron_example_prints_output_and_gradients_and_writes_svg(in_tmp, capsy
     grads = printed_grads(out)
     assert grads == pytest.approx({"x1": -1.5, "x2": 0.5, "w1": 1.0, "w2": 0.0, "b": 0.5})
     assert "wrote neuron.svg" in out
-    texts = [t.text for t in ET.parse(in_tmp / "neuron.svg").getroot().iter(
-        "{http://www.w3.org/2000/svg}text")]
+    texts = [
+        t.text
+        for t in ET.parse(in_tmp / "neuron.svg").getroot().iter("{http://www.w3.org/2000/svg}text")
+    ]
     for expected in ("tanh", "*", "+", "x1", "data 0.7071", "grad -1.5000"):
         assert expected in texts
     assert sorted(p.name for p in in_tmp.iterdir()) == ["neuron.svg"]
@@ -123,14 +125,18 @@ def test_hundred_thousand_deep_expression_is_rejected_quickly(in_tmp, capsys, ev
     assert evaluations == []
 
 
-@pytest.mark.parametrize("expr", [
-    "-" * 9_000 + "x",                 # deep unary chain under the length limit
-    "(" * 300 + "x" + ")" * 300,       # more parentheses than Python's parser allows
-    "+".join(["x"] * 3_000),           # long left-nested sum
-    "tanh(" * 1_500 + "x" + ")" * 1_500,
-])
-def test_deeply_nested_expressions_are_rejected_with_a_clear_message(expr, in_tmp, capsys,
-                                                                      evaluations):
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "-" * 9_000 + "x",  # deep unary chain under the length limit
+        "(" * 300 + "x" + ")" * 300,  # more parentheses than Python's parser allows
+        "+".join(["x"] * 3_000),  # long left-nested sum
+        "tanh(" * 1_500 + "x" + ")" * 1_500,
+    ],
+)
+def test_deeply_nested_expressions_are_rejected_with_a_clear_message(
+    expr, in_tmp, capsys, evaluations
+):
     assert main(["-o", "g.svg", "--", expr, "x=1"]) == 2
     err = capsys.readouterr().err
     assert re.search(r"nested too deeply|too many nested|more than 2,000 parts", err), err
@@ -144,15 +150,18 @@ def test_long_but_shallow_expression_within_limits_works(in_tmp, capsys):
     assert printed_grads(capsys.readouterr().out) == pytest.approx({"x": 150.0})
 
 
-@pytest.mark.parametrize(("expr", "inputs", "message"), [
-    ("log(x)", ["x=-1"], "log"),
-    ("x / y", ["x=1", "y=0"], "division by zero"),
-    ("1 / 0", [], "division by zero"),
-    ("sqrt(x)", ["x=-4"], "sqrt"),
-    ("(-8) ** 0.5", [], "not real"),
-    ("9 ** 9 ** 9", [], "overflows"),
-    ("exp(x)", ["x=1000"], "overflows"),
-])
+@pytest.mark.parametrize(
+    ("expr", "inputs", "message"),
+    [
+        ("log(x)", ["x=-1"], "log"),
+        ("x / y", ["x=1", "y=0"], "division by zero"),
+        ("1 / 0", [], "division by zero"),
+        ("sqrt(x)", ["x=-4"], "sqrt"),
+        ("(-8) ** 0.5", [], "not real"),
+        ("9 ** 9 ** 9", [], "overflows"),
+        ("exp(x)", ["x=1000"], "overflows"),
+    ],
+)
 def test_math_errors_exit_1_with_the_engine_message(expr, inputs, message, in_tmp, capsys):
     assert main([expr, *inputs]) == 1
     err = capsys.readouterr().err
@@ -160,14 +169,17 @@ def test_math_errors_exit_1_with_the_engine_message(expr, inputs, message, in_tm
     assert list(in_tmp.iterdir()) == []
 
 
-@pytest.mark.parametrize(("inputs", "message"), [
-    (["x=abc"], "not a number"),
-    (["x=1", "x=2"], "given twice"),
-    (["1x=2"], "NAME=NUMBER"),
-    (["x"], "NAME=NUMBER"),
-    (["x=nan"], "finite"),
-    (["x=inf"], "finite"),
-])
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        (["x=abc"], "not a number"),
+        (["x=1", "x=2"], "given twice"),
+        (["1x=2"], "NAME=NUMBER"),
+        (["x"], "NAME=NUMBER"),
+        (["x=nan"], "finite"),
+        (["x=inf"], "finite"),
+    ],
+)
 def test_bad_inputs_exit_2(inputs, message, in_tmp, capsys):
     assert main(["x * 2", *inputs]) == 2
     assert message in capsys.readouterr().err
@@ -219,8 +231,10 @@ def test_rankdir_and_no_grad_reach_the_picture(in_tmp, monkeypatch, capsys):
 
 def test_no_grad_picture_has_no_gradients(in_tmp):
     assert main([*NEURON, "--no-grad", "-o", "n.svg"]) == 0
-    texts = [t.text or "" for t in ET.parse(in_tmp / "n.svg").getroot().iter(
-        "{http://www.w3.org/2000/svg}text")]
+    texts = [
+        t.text or ""
+        for t in ET.parse(in_tmp / "n.svg").getroot().iter("{http://www.w3.org/2000/svg}text")
+    ]
     assert "data 0.7071" in texts and not any("grad" in t for t in texts)
 
 
@@ -255,12 +269,17 @@ def test_python_dash_m_autograd_draw_is_the_entry_point(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
         [sys.executable, "-m", "autograd.draw", *NEURON, "-o", "neuron.svg"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # in particular, no runpy warning
     assert printed_grads(done.stdout) == pytest.approx(
-        {"x1": -1.5, "x2": 0.5, "w1": 1.0, "w2": 0.0, "b": 0.5})
+        {"x1": -1.5, "x2": 0.5, "w1": 1.0, "w2": 0.0, "b": 0.5}
+    )
     ET.parse(tmp_path / "neuron.svg")
 
 
@@ -268,7 +287,11 @@ def test_python_dash_m_rejects_hostile_input_with_exit_code_2(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
         [sys.executable, "-m", "autograd.draw", "__import__('os').system('touch PWNED')", "x=1"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert done.returncode == 2
     assert "rejected call" in done.stderr

@@ -22,15 +22,19 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's d
 
 
 # -- the draw CLI ------------------------------------------------------------------------------
-@pytest.mark.parametrize("expr, message", [
-    ("__import__('os').system('touch SENTINEL')", "rejected call"),
-    ("open('SENTINEL', 'w').write('x')", "rejected call"),
-    ("x + " * 250_000 + "x", "the limit is 10,000"),          # 1 MB
-    ("(" * 500_000 + "x" + ")" * 500_000, "the limit is 10,000"),  # 10^6 characters, nested
-    ("(" * 4_000 + "x" + ")" * 4_000, "nested"),  # under the length limit
-])
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        ("__import__('os').system('touch SENTINEL')", "rejected call"),
+        ("open('SENTINEL', 'w').write('x')", "rejected call"),
+        ("x + " * 250_000 + "x", "the limit is 10,000"),  # 1 MB
+        ("(" * 500_000 + "x" + ")" * 500_000, "the limit is 10,000"),  # 10^6 characters, nested
+        ("(" * 4_000 + "x" + ")" * 4_000, "nested"),  # under the length limit
+    ],
+)
 def test_draw_cli_rejects_hostile_and_huge_expressions_without_evaluating(
-        tmp_path, monkeypatch, capsys, expr, message):
+    tmp_path, monkeypatch, capsys, expr, message
+):
     monkeypatch.chdir(tmp_path)
     evaluated = []
     monkeypatch.setattr(draw, "_evaluate", lambda *a: evaluated.append(a))
@@ -44,14 +48,18 @@ def test_draw_cli_rejects_hostile_and_huge_expressions_without_evaluating(
 
 # -- 17. the drawing command's output errors, and atomic pictures -----------------------------
 @needs_dot
-@pytest.mark.parametrize("output, message", [
-    ("DIR", "is a directory, not a regular file"),
-    ("", "the output path is empty"),
-    ("FIFO", r"is a FIFO \(named pipe\), not a regular file"),
-    ("FILE/g.svg", "Not a directory|File exists"),
-])
-def test_draw_cli_output_errors_exit_2_with_a_message(tmp_path, monkeypatch, capsys, output,
-                                                       message):
+@pytest.mark.parametrize(
+    "output, message",
+    [
+        ("DIR", "is a directory, not a regular file"),
+        ("", "the output path is empty"),
+        ("FIFO", r"is a FIFO \(named pipe\), not a regular file"),
+        ("FILE/g.svg", "Not a directory|File exists"),
+    ],
+)
+def test_draw_cli_output_errors_exit_2_with_a_message(
+    tmp_path, monkeypatch, capsys, output, message
+):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "DIR").mkdir()
     os.mkfifo(tmp_path / "FIFO")
@@ -89,11 +97,13 @@ def test_a_failed_picture_write_keeps_the_old_picture_whole(tmp_path, monkeypatc
 # -- 18. only formats that write one file -----------------------------------------------------
 @needs_dot
 @pytest.mark.parametrize("fmt", ["vrml", "x11", "xlib", "gtk"])
-def test_render_graph_and_the_cli_accept_only_single_file_formats(tmp_path, monkeypatch, capsys,
-                                                                   fmt):
+def test_render_graph_and_the_cli_accept_only_single_file_formats(
+    tmp_path, monkeypatch, capsys, fmt
+):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ValueError, match=f"render_graph: format '{fmt}' does not write a single "
-                                         "file"):
+    with pytest.raises(
+        ValueError, match=f"render_graph: format '{fmt}' does not write a single file"
+    ):
         render_graph(Value(1.0, label="a") * 2, tmp_path / "g.out", format=fmt)
     assert draw.main(["x*2", "x=1", "--format", fmt]) == 2
     assert draw.main(["x*2", "x=1", "-o", f"g.{fmt}"]) == 2
@@ -103,16 +113,20 @@ def test_render_graph_and_the_cli_accept_only_single_file_formats(tmp_path, monk
 
 # -- 19. labels dot cannot read ---------------------------------------------------------------
 @needs_dot
-@pytest.mark.parametrize("label, shown", [
-    ("a\x00b", r"a\x00b"),
-    ("x\udc80y", r"x\udc80y"),
-    ("bell\x07", r"bell\x07"),
-    ("end\\", "end\\"),
-    ("<b>", "&lt;b&gt;"),
-    ("z" * 20_000, "... (20,000 characters)"),
-])
+@pytest.mark.parametrize(
+    "label, shown",
+    [
+        ("a\x00b", r"a\x00b"),
+        ("x\udc80y", r"x\udc80y"),
+        ("bell\x07", r"bell\x07"),
+        ("end\\", "end\\"),
+        ("<b>", "&lt;b&gt;"),
+        ("z" * 20_000, "... (20,000 characters)"),
+    ],
+)
 def test_labels_with_nul_surrogates_huge_length_or_a_trailing_backslash_render_escaped(
-        tmp_path, label, shown):
+    tmp_path, label, shown
+):
     x = Value(2.0, label=label)
     y = (x * 3).tanh()
     y.backward()
@@ -135,8 +149,9 @@ def test_a_module_name_ending_in_a_backslash_renders(tmp_path):
     root = nn.Module()
     setattr(root, "odd\\", Scale())
     setattr(root, "long" + "n" * 20_000, Scale())
-    out = (getattr(root, "odd\\")(Tensor([1.0])) +
-           getattr(root, "long" + "n" * 20_000)(Tensor([1.0]))).sum()
+    out = (
+        getattr(root, "odd\\")(Tensor([1.0])) + getattr(root, "long" + "n" * 20_000)(Tensor([1.0]))
+    ).sum()
     out.backward()
     with open(render_graph(out, tmp_path / "m.svg"), encoding="utf-8") as f:
         svg = f.read()

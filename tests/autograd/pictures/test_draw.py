@@ -294,7 +294,10 @@ def test_render_graph_writes_other_formats_to_exactly_the_path(tmp_path):
     assert Path(png).read_bytes()[:4] == b"\x89PNG"
     assert Path(pdf).read_bytes()[:4] == b"%PDF"
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
-        "graph.png", "sub", "sub/graph"]
+        "graph.png",
+        "sub",
+        "sub/graph",
+    ]
 
 
 def test_render_graph_rejects_unknown_formats(tmp_path):
@@ -332,8 +335,9 @@ def test_render_graph_turns_graphviz_executable_not_found_into_the_hint(monkeypa
 
 def demo_neuron():
     """demos.neuron, or a skip naming what the demos need (the 'demos' extra)."""
-    pytest.importorskip("matplotlib", reason="the demos need matplotlib (pip install -e "
-                                             "'.[demos]')")
+    pytest.importorskip(
+        "matplotlib", reason="the demos need matplotlib (pip install -e '.[demos]')"
+    )
     pytest.importorskip("tqdm", reason="the demos need tqdm (pip install -e '.[demos]')")
     from demos import neuron
 

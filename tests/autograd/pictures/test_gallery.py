@@ -21,14 +21,35 @@ from tests.autograd.pictures.browser import HAS_DOT
 
 pytest.importorskip("matplotlib", reason="the demos need matplotlib (the 'demos' extra)")
 pytest.importorskip("tqdm", reason="the demos need tqdm (the 'demos' extra)")
-pytestmark = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz's dot (apt-get install "
-                                                    "graphviz) to draw the gallery")
+pytestmark = pytest.mark.skipif(
+    not HAS_DOT, reason="needs Graphviz's dot (apt-get install graphviz) to draw the gallery"
+)
 
 GALLERY = Path(__file__).resolve().parents[3] / "demos" / "gallery"
-FIX = "regenerate it with `make gallery` (or python -m demos neuron animate derivatives --out " \
-      "demos/gallery) and commit it"
-GEOMETRY = {"x", "y", "points", "d", "width", "height", "viewBox", "transform", "cx", "cy",
-            "rx", "ry", "x1", "x2", "y1", "y2", "font-size", "stroke-dasharray"}
+FIX = (
+    "regenerate it with `make gallery` (or python -m demos neuron animate derivatives --out "
+    "demos/gallery) and commit it"
+)
+GEOMETRY = {
+    "x",
+    "y",
+    "points",
+    "d",
+    "width",
+    "height",
+    "viewBox",
+    "transform",
+    "cx",
+    "cy",
+    "rx",
+    "ry",
+    "x1",
+    "x2",
+    "y1",
+    "y2",
+    "font-size",
+    "stroke-dasharray",
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +66,20 @@ def regenerated(tmp_path_factory) -> Path:
 def svg_shape(text: str) -> list[tuple[str, str, str, str]]:
     """Every element of an SVG as (tag, id, class, text), in document order; no geometry."""
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     root = ET.fromstring(text)
     shape = []
     for element in root.iter():
         tag = element.tag.rsplit("}", 1)[-1]
         attrs = {k: v for k, v in element.attrib.items() if k not in GEOMETRY}
-        shape.append((tag, attrs.get("id", ""), attrs.get("class", ""),
-                      (element.text or "").strip() + "|" + repr(sorted(attrs.items()))))
+        shape.append(
+            (
+                tag,
+                attrs.get("id", ""),
+                attrs.get("class", ""),
+                (element.text or "").strip() + "|" + repr(sorted(attrs.items())),
+            )
+        )
     return shape
 
 
@@ -62,8 +89,7 @@ def split_page(page: str) -> tuple[str, str]:
     return page[:start] + "<svg/>" + page[end:], page[start:end]
 
 
-@pytest.mark.parametrize("name", ["neuron.svg", "neuron_gradient_graph.svg",
-                                  "gradient_graph.svg"])
+@pytest.mark.parametrize("name", ["neuron.svg", "neuron_gradient_graph.svg", "gradient_graph.svg"])
 def test_committed_graph_pictures_are_current(regenerated, name):
     committed = (GALLERY / name).read_text(encoding="utf-8")
     fresh = (regenerated / name).read_text(encoding="utf-8")
@@ -76,14 +102,17 @@ def test_committed_animation_page_is_current(regenerated):
     outside_committed, svg_committed = split_page(committed)
     outside_fresh, svg_fresh = split_page(fresh)
     assert outside_committed == outside_fresh, f"demos/gallery/neuron_backward.html is stale: {FIX}"
-    assert svg_shape(svg_committed) == svg_shape(svg_fresh), \
+    assert svg_shape(svg_committed) == svg_shape(svg_fresh), (
         f"the graph in demos/gallery/neuron_backward.html is stale: {FIX}"
+    )
 
 
 def test_committed_animation_gif_has_the_current_frames(regenerated):
     image = pytest.importorskip("PIL.Image", reason="reading the GIF needs Pillow")
-    with image.open(GALLERY / "neuron_backward.gif") as committed, \
-            image.open(regenerated / "neuron_backward.gif") as fresh:
+    with (
+        image.open(GALLERY / "neuron_backward.gif") as committed,
+        image.open(regenerated / "neuron_backward.gif") as fresh,
+    ):
         assert committed.n_frames == fresh.n_frames, f"neuron_backward.gif is stale: {FIX}"
 
 

@@ -25,9 +25,13 @@ from autograd.pictures.render import INSTALL_HINT, GraphvizNotFoundError
 from tests.autograd.pictures.browser import HAS_DOT
 
 ROOT = Path(__file__).resolve().parents[3]
-PLATFORMS = ["sudo apt-get install graphviz", "brew install graphviz",
-             "conda install -c conda-forge graphviz", "winget install graphviz",
-             "choco install graphviz"]
+PLATFORMS = [
+    "sudo apt-get install graphviz",
+    "brew install graphviz",
+    "conda install -c conda-forge graphviz",
+    "winget install graphviz",
+    "choco install graphviz",
+]
 
 
 @pytest.fixture
@@ -131,8 +135,11 @@ def test_animate_backward_works_and_its_display_and_save_say_how_to_install_dot(
     assert len(anim.frames) == 4  # the frames are data: no dot needed
     assert_is_the_hint(anim._repr_html_())
     assert_is_the_hint(anim.frame_graph(1)._repr_mimebundle_()["text/plain"])
-    for make in (lambda: anim.save(no_dot / "a.html"), anim.to_html,
-                 lambda: anim.save(no_dot / "a.gif")):
+    for make in (
+        lambda: anim.save(no_dot / "a.html"),
+        anim.to_html,
+        lambda: anim.save(no_dot / "a.gif"),
+    ):
         with pytest.raises(RuntimeError) as info:
             make()
         assert "apt-get install graphviz" in str(info.value)
@@ -146,9 +153,14 @@ def test_animate_backward_works_and_its_display_and_save_say_how_to_install_dot(
 def test_command_line_without_dot_prints_one_line_and_no_traceback(tmp_path, extra):
     empty = tmp_path / "empty-path"
     empty.mkdir()
-    done = subprocess.run([sys.executable, "-m", "autograd.draw", "x*w", "x=2", "w=-3",
-                           *extra], capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                          env={"PYTHONPATH": str(ROOT), "PATH": str(empty)})
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd.draw", "x*w", "x=2", "w=-3", *extra],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": str(empty)},
+    )
     assert done.returncode == 1
     assert done.stderr.strip() == f"autograd-draw: error: {INSTALL_HINT}"
     assert "d/dx = -3" in done.stdout  # the numbers still print

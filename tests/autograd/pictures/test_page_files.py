@@ -22,8 +22,21 @@ else:  # pragma: no cover - Python 3.10
 ROOT = Path(__file__).resolve().parents[3]
 PAGE = ROOT / "autograd" / "pictures" / "page"
 FILES = ["player.html", "player.css", "player.js"]
-VOID = {"meta", "link", "br", "img", "input", "hr", "area", "base", "col", "embed", "source",
-        "track", "wbr"}
+VOID = {
+    "meta",
+    "link",
+    "br",
+    "img",
+    "input",
+    "hr",
+    "area",
+    "base",
+    "col",
+    "embed",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class Balanced(HTMLParser):
@@ -82,9 +95,16 @@ def test_the_script_cannot_end_its_element_early():
     assert "</script" not in lowered and "<!--" not in lowered and "{{" not in js
 
 
-@pytest.mark.skipif(shutil.which("node") is None,
-                    reason="needs Node.js to parse the page's JavaScript (apt-get install nodejs)")
+@pytest.mark.skipif(
+    shutil.which("node") is None,
+    reason="needs Node.js to parse the page's JavaScript (apt-get install nodejs)",
+)
 def test_node_parses_the_player_script():
-    done = subprocess.run(["node", "--check", str(PAGE / "player.js")], capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = subprocess.run(
+        ["node", "--check", str(PAGE / "player.js")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr

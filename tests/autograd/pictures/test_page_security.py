@@ -22,14 +22,22 @@ from autograd.pictures.animate import fill_page, json_for_html
 from autograd.pictures.render import MAX_LABEL_CHARS, _text
 from tests.autograd.pictures.browser import HAS_DOT, dump_dom, needs_browser
 
-needs_dot = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz's dot (apt-get install "
-                                                  "graphviz) to lay out the page's graph")
+needs_dot = pytest.mark.skipif(
+    not HAS_DOT,
+    reason="needs Graphviz's dot (apt-get install graphviz) to lay out the page's graph",
+)
 
 PWNED = "document.title='pwned'"
 HOSTILE = [
-    f'__DATA__</script><script>{PWNED}</script>',
-    f'{{{{data}}}}</script><script>{PWNED}</script>',
-    "{{script}}", "{{svg}}", "{{title}}", "__SCRIPT__", "__SVG__", "__TITLE__", "__DATA__",
+    f"__DATA__</script><script>{PWNED}</script>",
+    f"{{{{data}}}}</script><script>{PWNED}</script>",
+    "{{script}}",
+    "{{svg}}",
+    "{{title}}",
+    "__SCRIPT__",
+    "__SVG__",
+    "__TITLE__",
+    "__DATA__",
     "<!--<script>",
     "</script>",
     "</SCRIPT >",
@@ -43,8 +51,14 @@ HOSTILE = [
     "bell\x07 nul\x00 lone \udc80",
     "z" * 5_000,
 ]
-ROOT_LABELS = [HOSTILE[0], HOSTILE[1], "<!--<script>", "__SCRIPT__", "</script>",
-               "bell\x07 nul\x00 lone \udc80"]
+ROOT_LABELS = [
+    HOSTILE[0],
+    HOSTILE[1],
+    "<!--<script>",
+    "__SCRIPT__",
+    "</script>",
+    "bell\x07 nul\x00 lone \udc80",
+]
 
 
 class Page(HTMLParser):
@@ -123,8 +137,13 @@ def test_hostile_labels_stay_text_and_the_page_keeps_its_shape(root_label):
 def test_hostile_op_names_of_tensor_ops_stay_text():
     x = Tensor([1.0, 2.0], requires_grad=True, label="x")
     y = x
-    for name in ["</script><script>" + PWNED + "</script>", "<!--<script>", "{{data}}",
-                 "__SCRIPT__", "GRAD1"]:
+    for name in [
+        "</script><script>" + PWNED + "</script>",
+        "<!--<script>",
+        "{{data}}",
+        "__SCRIPT__",
+        "GRAD1",
+    ]:
         op = Op(name, lambda g, inputs, out, saved, needs: (g,))
         y = op(y.data + 1.0, (y,))
     root = y.sum()
@@ -157,8 +176,14 @@ def test_the_grad_placeholder_cannot_be_taken_by_a_label():
 
 
 def test_the_template_is_filled_in_one_pass():
-    parts = {"title": "{{svg}}", "style": "{{script}}", "graph_class": "fit",
-             "svg": "<svg>{{data}}</svg>", "data": "{{title}}", "script": "__DATA__"}
+    parts = {
+        "title": "{{svg}}",
+        "style": "{{script}}",
+        "graph_class": "fit",
+        "svg": "<svg>{{data}}</svg>",
+        "data": "{{title}}",
+        "script": "__DATA__",
+    }
     page = fill_page(parts)
     assert "<title>{{svg}}</title>" in page  # what was put in is never scanned again
     assert page.count("<svg>{{data}}</svg>") == 1
@@ -167,8 +192,7 @@ def test_the_template_is_filled_in_one_pass():
         fill_page({"title": "x"})
 
 
-@pytest.mark.parametrize("text", ["</script>", "<!--", "]]>", "&amp;", "\u2028\u2029",
-                                  "<\u2028>&"])
+@pytest.mark.parametrize("text", ["</script>", "<!--", "]]>", "&amp;", "\u2028\u2029", "<\u2028>&"])
 def test_json_for_html_has_no_markup_characters_and_reads_back(text):
     out = json_for_html({"s": text, "n": [1, 2.5]})
     assert not set("<>&\u2028\u2029") & set(out)
@@ -216,11 +240,14 @@ def test_browser_steps_through_a_hostile_page_with_the_keys(tmp_path):
     page = tmp_path / "hostile.html"
     anim.save(page)
     # The user's key presses, appended after the page (as a second visitor script would be).
-    keys = ("<script>['End', 'ArrowLeft', 'ArrowLeft'].forEach(function (k) {"
-            "document.dispatchEvent(new KeyboardEvent('keydown', {key: k})); });</script>")
+    keys = (
+        "<script>['End', 'ArrowLeft', 'ArrowLeft'].forEach(function (k) {"
+        "document.dispatchEvent(new KeyboardEvent('keydown', {key: k})); });</script>"
+    )
     scripted = tmp_path / "keys.html"
-    scripted.write_text(page.read_text(encoding="utf-8").replace("</body>", keys + "</body>"),
-                        encoding="utf-8")
+    scripted.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", keys + "</body>"), encoding="utf-8"
+    )
     last = len(anim.frames) - 1
     assert f"step {last - 2} / {last}" in dump_dom(scripted)
 

@@ -22,10 +22,10 @@ from autograd.system.atomic_write import NotARegularFileError
 from tests.autograd.pictures.browser import HAS_DOT
 
 ROOT = Path(__file__).resolve().parents[3]
-needs_dot = pytest.mark.skipif(not HAS_DOT, reason="needs Graphviz's dot (apt-get install "
-                                                  "graphviz)")
-MAGIC = {"svg": b"<?xml", "png": b"\x89PNG", "pdf": b"%PDF", "jpg": b"\xff\xd8\xff",
-         "gif": b"GIF8"}
+needs_dot = pytest.mark.skipif(
+    not HAS_DOT, reason="needs Graphviz's dot (apt-get install graphviz)"
+)
+MAGIC = {"svg": b"<?xml", "png": b"\x89PNG", "pdf": b"%PDF", "jpg": b"\xff\xd8\xff", "gif": b"GIF8"}
 
 
 def small() -> Value:
@@ -40,10 +40,20 @@ def small() -> Value:
 
 
 @needs_dot
-@pytest.mark.parametrize("name, kind", [
-    ("g.svg", "svg"), ("g.png", "png"), ("g.pdf", "pdf"), ("G.PNG", "png"), ("g.jpg", "jpg"),
-    ("g.jpeg", "jpg"), ("g.gif", "gif"), ("g", "svg"), ("dir.d/g", "svg"),
-])
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("g.svg", "svg"),
+        ("g.png", "png"),
+        ("g.pdf", "pdf"),
+        ("G.PNG", "png"),
+        ("g.jpg", "jpg"),
+        ("g.jpeg", "jpg"),
+        ("g.gif", "gif"),
+        ("g", "svg"),
+        ("dir.d/g", "svg"),
+    ],
+)
 def test_the_extension_picks_the_format(tmp_path, name, kind):
     path = render_graph(small(), tmp_path / name)
     assert path == str(tmp_path / name)
@@ -51,10 +61,16 @@ def test_the_extension_picks_the_format(tmp_path, name, kind):
 
 
 @needs_dot
-@pytest.mark.parametrize("name, fmt, kind", [
-    ("g.out", "png", "png"), ("graph", "pdf", "pdf"), ("g.png", "png", "png"),
-    ("g.jpg", "jpeg", "jpg"), ("g.JPEG", "jpg", "jpg"),
-])
+@pytest.mark.parametrize(
+    "name, fmt, kind",
+    [
+        ("g.out", "png", "png"),
+        ("graph", "pdf", "pdf"),
+        ("g.png", "png", "png"),
+        ("g.jpg", "jpeg", "jpg"),
+        ("g.JPEG", "jpg", "jpg"),
+    ],
+)
 def test_format_decides_where_the_extension_names_no_other_format(tmp_path, name, fmt, kind):
     path = render_graph(small(), tmp_path / name, format=fmt)
     assert Path(path).read_bytes().startswith(MAGIC[kind])
@@ -175,9 +191,13 @@ def test_save_keeps_a_symlink_and_the_mode_of_the_file_it_replaces(tmp_path):
 def test_command_line_animate_to_a_fifo_exits_2_at_once(tmp_path):
     fifo = tmp_path / "page.html"
     os.mkfifo(fifo)
-    done = subprocess.run([sys.executable, "-m", "autograd.draw", "--animate", "-o", str(fifo),
-                           "x*2", "x=1"], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd.draw", "--animate", "-o", str(fifo), "x*2", "x=1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert done.returncode == 2
     assert "FIFO" in done.stderr and "Traceback" not in done.stderr
 
@@ -219,20 +239,25 @@ def labelled(v: Value, label: str) -> Value:
 def op_inputs(source: str, op_label: str) -> list[str]:
     """The labels of the boxes feeding the (single) ellipse labelled ``op_label``, in order."""
     (op,) = re.findall(rf'(n\d+op) \[label="{re.escape(op_label)}"', source)
-    labels = {name: text.strip('"') for name, text in
-              re.findall(r'^\s*(n\d+k?) \[label=("[^"]*"|\S+)', source, re.M)}
+    labels = {
+        name: text.strip('"')
+        for name, text in re.findall(r'^\s*(n\d+k?) \[label=("[^"]*"|\S+)', source, re.M)
+    }
     return [labels[t] for t in re.findall(rf"^\s*(n\d+k?) -> {op}\b", source, re.M)]
 
 
-@pytest.mark.parametrize("make, op, inputs", [
-    (lambda o: 1 - labelled(o * o, "o*o"), "-", ["1", "o*o"]),
-    (lambda o: o - 2.5, "-", ["o", "2.5"]),
-    (lambda o: 3 * o, "*", ["o", "3"]),
-    (lambda o: o ** 2, "**", ["o", "2"]),
-    (lambda o: 2 ** o, "**", ["2", "o"]),
-    (lambda o: 1 / o, "/", ["1", "o"]),
-    (lambda o: o + 1e-8, "+", ["o", "1e-08"]),
-])
+@pytest.mark.parametrize(
+    "make, op, inputs",
+    [
+        (lambda o: 1 - labelled(o * o, "o*o"), "-", ["1", "o*o"]),
+        (lambda o: o - 2.5, "-", ["o", "2.5"]),
+        (lambda o: 3 * o, "*", ["o", "3"]),
+        (lambda o: o**2, "**", ["o", "2"]),
+        (lambda o: 2**o, "**", ["2", "o"]),
+        (lambda o: 1 / o, "/", ["1", "o"]),
+        (lambda o: o + 1e-8, "+", ["o", "1e-08"]),
+    ],
+)
 def test_a_number_an_op_used_is_drawn_as_a_small_box_in_operand_order(make, op, inputs):
     out = make(Value(0.5, label="o"))
     source = draw_graph(out).source
@@ -246,8 +271,14 @@ def test_two_value_operands_draw_no_constant_box():
     assert not re.search(r"n\d+k ", draw_graph(a * b - a).source)
 
 
-STEPS = [lambda a, b: 1 - a, lambda a, b: a * 2.5, lambda a, b: 2 ** a.tanh(),
-         lambda a, b: a * b, lambda a, b: a - b, lambda a, b: (a + 1).tanh()]
+STEPS = [
+    lambda a, b: 1 - a,
+    lambda a, b: a * 2.5,
+    lambda a, b: 2 ** a.tanh(),
+    lambda a, b: a * b,
+    lambda a, b: a - b,
+    lambda a, b: (a + 1).tanh(),
+]
 
 
 @needs_dot

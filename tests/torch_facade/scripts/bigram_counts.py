@@ -1,10 +1,15 @@
 """A bigram character model by counting, then sampling (course style)."""
+
 import os
 
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-words = open(os.path.join(HERE, "..", "..", "..", "demos", "data", "names.txt")).read().splitlines()[:2000]
+words = (
+    open(os.path.join(HERE, "..", "..", "..", "demos", "data", "names.txt"))
+    .read()
+    .splitlines()[:2000]
+)
 chars = sorted(set("".join(words)))
 stoi = {s: i + 1 for i, s in enumerate(chars)}
 stoi["."] = 0

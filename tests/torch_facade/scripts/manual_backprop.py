@@ -1,4 +1,5 @@
 """Backprop by hand through a small MLP, checked against autograd (course style)."""
+
 import torch
 import torch.nn.functional as F
 
@@ -49,8 +50,27 @@ logprobs = probs.log()
 loss = -logprobs[range(n), Yb].mean()
 for p in parameters:
     p.grad = None
-for t in [logprobs, probs, counts, counts_sum, counts_sum_inv, norm_logits, logit_maxes, logits,
-          h, hpreact, bnraw, bnvar_inv, bnvar, bndiff2, bndiff, hprebn, bnmeani, embcat, emb]:
+for t in [
+    logprobs,
+    probs,
+    counts,
+    counts_sum,
+    counts_sum_inv,
+    norm_logits,
+    logit_maxes,
+    logits,
+    h,
+    hpreact,
+    bnraw,
+    bnvar_inv,
+    bnvar,
+    bndiff2,
+    bndiff,
+    hprebn,
+    bnmeani,
+    embcat,
+    emb,
+]:
     t.retain_grad()
 loss.backward()
 print(loss)
@@ -60,7 +80,7 @@ dlogprobs[range(n), Yb] = -1.0 / n
 dprobs = (1.0 / probs) * dlogprobs
 dcounts_sum_inv = (counts * dprobs).sum(1, keepdim=True)
 dcounts = counts_sum_inv * dprobs
-dcounts_sum = (-counts_sum**-2) * dcounts_sum_inv
+dcounts_sum = (-(counts_sum**-2)) * dcounts_sum_inv
 dcounts += torch.ones_like(counts) * dcounts_sum
 dnorm_logits = counts * dcounts
 dlogits = dnorm_logits.clone()
@@ -90,17 +110,33 @@ for k in range(Xb.shape[0]):
     for j in range(Xb.shape[1]):
         ix = Xb[k, j]
         dC[ix] += demb[k, j]
-for name, d, t in [("logprobs", dlogprobs, logprobs), ("probs", dprobs, probs),
-                   ("counts", dcounts, counts), ("logit_maxes", dlogit_maxes, logit_maxes),
-                   ("logits", dlogits, logits), ("h", dh, h), ("W2", dW2, W2), ("b2", db2, b2),
-                   ("hpreact", dhpreact, hpreact), ("bngain", dbngain, bngain),
-                   ("bnvar", dbnvar, bnvar), ("hprebn", dhprebn, hprebn), ("W1", dW1, W1),
-                   ("b1", db1, b1), ("emb", demb, emb), ("C", dC, C)]:
+for name, d, t in [
+    ("logprobs", dlogprobs, logprobs),
+    ("probs", dprobs, probs),
+    ("counts", dcounts, counts),
+    ("logit_maxes", dlogit_maxes, logit_maxes),
+    ("logits", dlogits, logits),
+    ("h", dh, h),
+    ("W2", dW2, W2),
+    ("b2", db2, b2),
+    ("hpreact", dhpreact, hpreact),
+    ("bngain", dbngain, bngain),
+    ("bnvar", dbnvar, bnvar),
+    ("hprebn", dhprebn, hprebn),
+    ("W1", dW1, W1),
+    ("b1", db1, b1),
+    ("emb", demb, emb),
+    ("C", dC, C),
+]:
     cmp(name, d, t)
 
 # the fast version: cross_entropy's backward in one line
 loss_fast = F.cross_entropy(logits, Yb)
-print(loss_fast.item(), "diff:", (loss_fast - loss).item() == 0 or abs((loss_fast - loss).item()) < 1e-6)
+print(
+    loss_fast.item(),
+    "diff:",
+    (loss_fast - loss).item() == 0 or abs((loss_fast - loss).item()) < 1e-6,
+)
 dlogits = F.softmax(logits, 1)
 dlogits[range(n), Yb] -= 1
 dlogits /= n

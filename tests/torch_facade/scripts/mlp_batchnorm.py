@@ -1,4 +1,5 @@
 """A character MLP on names with a BatchNorm layer written by hand (course style)."""
+
 import os
 import random
 
@@ -35,7 +36,11 @@ print(Xtr.shape, Xtr.dtype, Ytr.shape)
 n_embd, n_hidden, vocab_size = 10, 64, 27
 g = torch.Generator().manual_seed(2147483647)
 C = torch.randn((vocab_size, n_embd), generator=g)
-W1 = torch.randn((n_embd * block_size, n_hidden), generator=g) * (5 / 3) / ((n_embd * block_size) ** 0.5)
+W1 = (
+    torch.randn((n_embd * block_size, n_hidden), generator=g)
+    * (5 / 3)
+    / ((n_embd * block_size) ** 0.5)
+)
 W2 = torch.randn((n_hidden, vocab_size), generator=g) * 0.01
 b2 = torch.randn(vocab_size, generator=g) * 0
 bngain = torch.ones((1, n_hidden))

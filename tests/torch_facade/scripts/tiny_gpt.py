@@ -1,4 +1,5 @@
 """A very small GPT on a slice of Shakespeare (course style, no dropout)."""
+
 import os
 
 import torch
@@ -27,8 +28,8 @@ device = "cuda" if torch.cuda.is_available() else "cpu"
 def get_batch(split):
     d = train_data if split == "train" else val_data
     ix = torch.randint(len(d) - block_size, (batch_size,))
-    x = torch.stack([d[i:i + block_size] for i in ix])
-    y = torch.stack([d[i + 1:i + block_size + 1] for i in ix])
+    x = torch.stack([d[i : i + block_size] for i in ix])
+    y = torch.stack([d[i + 1 : i + block_size + 1] for i in ix])
     return x.to(device), y.to(device)
 
 
@@ -64,8 +65,9 @@ class Block(nn.Module):
     def __init__(self):
         super().__init__()
         self.sa = MultiHead(n_head, n_embd // n_head)
-        self.ffwd = nn.Sequential(nn.Linear(n_embd, 4 * n_embd), nn.ReLU(),
-                                  nn.Linear(4 * n_embd, n_embd))
+        self.ffwd = nn.Sequential(
+            nn.Linear(n_embd, 4 * n_embd), nn.ReLU(), nn.Linear(4 * n_embd, n_embd)
+        )
         self.ln1 = nn.LayerNorm(n_embd)
         self.ln2 = nn.LayerNorm(n_embd)
 
