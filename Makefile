@@ -1,6 +1,6 @@
 # The two commands a newcomer runs (see README.md):
 #   make demo   set everything up, run every demo, write pictures to out/
-#   make test   set everything up, run ruff, mypy and the whole test suite
+#   make test   set everything up, run ruff (lint and format check), mypy and the whole test suite
 #   make gallery  run every demo into demos/gallery/ (the README's pictures; a test
 #                 fails when the committed graph pictures or animation page are stale)
 #   make course run our course-style scripts under PyTorch and backproplab.torch, compare
@@ -22,6 +22,7 @@ gallery: setup
 
 test: setup
 	$(PY) -m ruff check autograd nn backproplab tests demos benchmarks
+	$(PY) -m ruff format --check autograd nn backproplab tests demos benchmarks
 	$(PY) -m mypy
 	$(PY) -m pytest
 
