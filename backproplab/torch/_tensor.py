@@ -27,6 +27,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import is_grad_enabled
+from autograd.core.graph import PER_THREAD
 from autograd.core.tensor import _constant, mark_changed
 
 from . import _dtypes as D
@@ -274,7 +275,45 @@ def _promoted(a: Any, b: Any, true_div: bool) -> tuple[Any, Any]:
     return a, b
 
 
+# + - * whose result records nothing, straight on the arrays (``-lr * p.grad`` in an update):
+# the engine's op less its dispatch; the ufunc is the engine's array forward for the op.
+_QUICK = {
+    "__add__": (np.add, False, "add"),
+    "__radd__": (np.add, True, "add"),
+    "__sub__": (np.subtract, False, "sub"),
+    "__rsub__": (np.subtract, True, "sub"),
+    "__mul__": (np.multiply, False, "mul"),
+    "__rmul__": (np.multiply, True, "mul"),
+}
+
+
 def _binary(a: Any, b: Any, method: str, true_div: bool = False) -> Tensor:
+    quick = _QUICK.get(method)
+    if quick is not None:
+        ad = a.data
+        tb = type(b)
+        if tb is float or tb is int:
+            bd, b_grad = b, False
+        elif isinstance(b, _Base) and b.data.dtype is ad.dtype:
+            bd, b_grad = b.data, b.requires_grad
+        else:
+            bd = None
+        state = PER_THREAD.state
+        if (
+            bd is not None
+            and ad.dtype.kind == "f"
+            and not (state.record and (a.requires_grad or b_grad))
+            and (state.record != 2 or state.trace is None)  # autograd.compile sees every op
+        ):
+            ufunc, swap, name = quick
+            try:
+                r = ufunc(bd, ad) if swap else ufunc(ad, bd)
+            except (ValueError, OverflowError):  # the engine says what went wrong, below
+                pass
+            else:
+                out = cast(Tensor, _constant(r if type(r) is np.ndarray else np.asarray(r), Tensor))
+                out._op = name
+                return out
     a, b = _promoted(a, b, true_div)
     return getattr(_Base, method)(a, b)
 

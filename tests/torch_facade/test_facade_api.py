@@ -214,3 +214,26 @@ def test_a_seeded_script_with_dropout_repeats_itself():
         return F.dropout(torch.ones(50), 0.5).tolist()
 
     assert run() == run()
+
+
+def test_arithmetic_recording_nothing_gives_the_engines_tensors():
+    # + - * on tensors that need no graph skip the engine's dispatch: same numbers, dtype, class
+    g = torch.tensor([[1.5, -2.0], [0.25, 4.0]])
+    w = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    for out, want in [
+        (-0.1 * g, np.float32(-0.1) * g.data),
+        (g + 3, g.data + np.float32(3)),
+        (2.0 - g, np.float32(2.0) - g.data),
+        (g * g[0], g.data * g.data[0]),
+        (g.sum() * 2.0, np.float32(2.0) * g.data.sum()),
+    ]:
+        assert type(out) is torch.Tensor and type(out.data) is np.ndarray
+        assert out.dtype == torch.float32 and not out.requires_grad and out.grad_fn is None
+        np.testing.assert_array_equal(out.data, want)
+    assert (g * 2).shape == (2, 2) and (g.sum() * 2).shape == ()
+    with pytest.raises(ValueError, match="broadcast"):
+        _ = g + torch.ones(3)
+    y = w * 2.0 - g  # an input that requires grad: recorded as before
+    assert y.requires_grad and y.grad_fn is not None
+    with torch.no_grad():
+        assert not (w * 2.0).requires_grad
