@@ -33,6 +33,9 @@ def _engine_class(t: Any) -> type:
     return _nn.Parameter if isinstance(t, _nn.Parameter) else _Base
 
 
+_ENGINE_CLASS: dict[type, type] = {Tensor: _Base}  # facade Parameter added by .nn
+
+
 def _collect(x: Any, out: list[Any]) -> None:
     if isinstance(x, Tensor):
         out.append(x)
@@ -66,18 +69,27 @@ def engine_call(
     fn: Callable[..., Any], *args: Any, extra: Iterable[Any] = (), **kwargs: Any
 ) -> Any:
     """``fn(*args, **kwargs)`` on engine views of the facade tensors; the result re-tagged."""
-    found: list[Any] = []
-    for x in (*args, *kwargs.values(), *extra):  # the common case, flat, inline
+    # Hot (every layer call): one flat pass, each tensor's class read once, the engine
+    # class of the common facade classes looked up rather than worked out.
+    swapped: list[tuple[Any, type]] = []
+    for x in (*args, *kwargs.values(), *extra) if kwargs else (*args, *extra):
         if isinstance(x, Tensor):
-            found.append(x)
+            cls = type(x)
+            x.__class__ = _ENGINE_CLASS.get(cls) or _engine_class(x)
+            swapped.append((x, cls))
         elif isinstance(x, (list, tuple, dict)):
+            found: list[Any] = []
             _collect(x, found)
-    classes = [type(t) for t in found]
-    for t in found:
-        t.__class__ = _engine_class(t)
+            for t in found:  # (one met before is an engine tensor by now: not found)
+                cls = type(t)
+                t.__class__ = _ENGINE_CLASS.get(cls) or _engine_class(t)
+                swapped.append((t, cls))
     try:
         out = fn(*args, **kwargs)
     finally:
-        for t, cls in zip(found, classes, strict=True):
+        for t, cls in swapped:
             t.__class__ = cls
+    if type(out) is _Base:
+        out.__class__ = Tensor
+        return out
     return wrap(out)

@@ -237,3 +237,28 @@ def test_arithmetic_recording_nothing_gives_the_engines_tensors():
     assert y.requires_grad and y.grad_fn is not None
     with torch.no_grad():
         assert not (w * 2.0).requires_grad
+
+
+def test_engine_call_tags_every_tensor_once_and_back_even_on_error():
+    import nn as engine_nn
+    from backproplab.torch._bridge import engine_call
+
+    x, y, p = torch.ones(2), torch.zeros(2), nn.Parameter(torch.ones(3))
+    seen = []
+
+    def fn(a, pair, named=None, fail=False):
+        seen.extend(type(t) for t in (a, *pair, named["w"]))
+        if fail:
+            raise KeyError("inside")
+        return a + pair[1]
+
+    out = engine_call(fn, x, [x, y], named={"w": p}, extra=(y, p))
+    assert seen == [autograd.Tensor] * 3 + [engine_nn.Parameter]
+    assert type(out) is torch.Tensor and (type(x), type(y), type(p)) == (
+        torch.Tensor,
+        torch.Tensor,
+        nn.Parameter,
+    )
+    with pytest.raises(KeyError, match="inside"):
+        engine_call(fn, x, (y, x), named={"w": p}, fail=True)
+    assert (type(x), type(y), type(p)) == (torch.Tensor, torch.Tensor, nn.Parameter)

@@ -18,7 +18,7 @@ import numpy as np
 import autograd as ag
 import nn as _nn
 
-from .._bridge import engine_call
+from .._bridge import _ENGINE_CLASS, engine_call
 from .._tensor import Tensor, _check_device, _make
 from . import functional as F
 from . import init
@@ -45,6 +45,9 @@ class Parameter(Tensor, _nn.Parameter):
         return "Parameter containing:\n" + Tensor.__repr__(self)
 
     __str__ = __repr__
+
+
+_ENGINE_CLASS[Parameter] = _nn.Parameter  # engine_call's tag for it, looked up
 
 
 def _adopt(module: _nn.Module, dtype: Any = _F32) -> None:
