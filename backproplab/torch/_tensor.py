@@ -298,22 +298,21 @@ def _binary(a: Any, b: Any, method: str, true_div: bool = False) -> Tensor:
             bd, b_grad = b.data, b.requires_grad
         else:
             bd = None
-        state = PER_THREAD.state
-        if (
-            bd is not None
-            and ad.dtype.kind == "f"
-            and not (state.record and (a.requires_grad or b_grad))
-            and (state.record != 2 or state.trace is None)  # autograd.compile sees every op
-        ):
-            ufunc, swap, name = quick
-            try:
-                r = ufunc(bd, ad) if swap else ufunc(ad, bd)
-            except (ValueError, OverflowError):  # the engine says what went wrong, below
-                pass
-            else:
-                out = cast(Tensor, _constant(r if type(r) is np.ndarray else np.asarray(r), Tensor))
-                out._op = name
-                return out
+        if bd is not None and ad.dtype.kind == "f":  # no promotion either way
+            state = PER_THREAD.state
+            if not (state.record and (a.requires_grad or b_grad)) and (
+                state.record != 2 or state.trace is None  # autograd.compile sees every op
+            ):
+                ufunc, swap, name = quick
+                try:
+                    r = ufunc(bd, ad) if swap else ufunc(ad, bd)
+                except (ValueError, OverflowError):  # the engine says what went wrong, below
+                    pass
+                else:
+                    out = _constant(r if type(r) is np.ndarray else np.asarray(r), Tensor)
+                    out._op = name
+                    return cast(Tensor, out)
+            return getattr(_Base, method)(a, b)
     a, b = _promoted(a, b, true_div)
     return getattr(_Base, method)(a, b)
 
