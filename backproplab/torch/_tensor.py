@@ -380,7 +380,10 @@ class Tensor(_Base):
         if not self._parents:
             return None
         fn = _GradFn(self._op)
-        fn.name = _fn_names.get(self, fn.name)
+        name = _fn_names.get(self)
+        if name is None and self._op == "getitem":  # named by its index, read when asked
+            name = _index_name(self._saved[0])
+        fn.name = name or fn.name
         return fn
 
     @property
@@ -695,8 +698,7 @@ class Tensor(_Base):
 
     # -- indexing and shapes -------------------------------------------------------
     def __getitem__(self, index: Any) -> Tensor:
-        out = _engine.__getitem__(self, index)
-        return _named(out, _index_name(index))
+        return _engine.__getitem__(self, index)
 
     def view(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], D.dtype):

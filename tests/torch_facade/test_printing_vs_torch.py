@@ -71,3 +71,24 @@ def test_format_and_item_as_pytorch():
     # the course prints with %: '%f' % t needs float(t)
     assert "%f %e" % (loss, loss) == "%f %e" % (tloss, tloss)  # noqa: UP031
     assert bt.tensor([3]).item() == 3 and isinstance(bt.tensor([3]).item(), int)
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        0,
+        (slice(1, None),),
+        (None,),
+        ([0, 2],),
+        (slice(None), 0),
+        (Ellipsis, None),
+        (1, slice(0, 2)),
+    ],
+    ids=repr,
+)
+def test_an_indexing_nodes_grad_fn_is_named_as_pytorch_names_it(index):
+    a = np.arange(12, dtype=np.float32).reshape(3, 4)
+    ours = bt.tensor(a, requires_grad=True)[index]
+    theirs = torch.tensor(a, requires_grad=True)[index]
+    assert repr(ours.grad_fn).split()[0] == repr(theirs.grad_fn).split()[0]
+    assert bt.tensor(a)[index].grad_fn is None
