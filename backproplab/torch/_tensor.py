@@ -334,7 +334,10 @@ def _dims(dim: Any, ndim: int) -> Any:
 def _shape_args(shape: Sequence[Any]) -> tuple[int, ...]:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
         shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+    for s in shape:
+        if type(s) is not int:  # numpy or tensor integers, as ints
+            return tuple(int(s) for s in shape)
+    return tuple(shape)
 
 
 def _check_device(device: Any, what: str) -> None:
