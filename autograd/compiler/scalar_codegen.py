@@ -391,7 +391,7 @@ class GeneratedProgram:
         bwd: list[str] = []
         seen: set[int] = set(range(len(leaves)))  # grads already holding a value
         # (var of the output, [(parent var, derivative expression)]) per node, eager order
-        contributions: list[tuple[str, list[tuple[int, str]]]] = []
+        contributions: list[tuple[int, list[tuple[int, str]]]] = []
         for node in order:
             tag: Any = node._op
             spec = tag.spec
@@ -418,18 +418,31 @@ class GeneratedProgram:
             fwd.append(f"    v{o} = {f.format(**env)}")
             if called:  # the derivative's call, in the forward pass as eager makes it
                 fwd.append(f"    d{o} = {d[0].format(**env)}")
-            contributions.append((f"g{o}", [(p, de.format(**env)) for p, de in sides]))
+            contributions.append((o, [(p, de.format(**env)) for p, de in sides]))
         root_var = f"v{index[id(root)]}"
         if order:
             bwd.append(f"    g{index[id(root)]} = 1.0")
-        for gout, parts in reversed(contributions):
+        # A gradient whose first contribution passes through unchanged (add's, sub's
+        # first operand) is no line of its own: it is read under its source's name
+        # (``alias``) until a second contribution adds to it. Safe, as a node's gradient
+        # is complete (and read) before any node it flows from is swept.
+        alias: dict[int, str] = {}
+        for o, parts in reversed(contributions):
+            gout = alias.get(o, f"g{o}")
             for p, dexpr in parts:
                 term = gout if dexpr == "(1.0)" else f"({dexpr} * {gout})"
                 if p in seen:
-                    bwd.append(f"    g{p} += {term}")
-                else:  # eager starts from 0.0: 0.0 + term differs from term only for a
-                    seen.add(p)  # term of -0.0, a sign that no later product or sum at a leaf
-                    bwd.append(f"    g{p} = {term}")  # (which starts from its grad) can see
+                    held = alias.pop(p, None)
+                    if held is None:
+                        bwd.append(f"    g{p} += {term}")
+                    else:
+                        bwd.append(f"    g{p} = {held} + {term}")
+                elif term == gout:  # eager starts from 0.0: 0.0 + term differs from term
+                    seen.add(p)  # only for a term of -0.0, a sign that no later product or
+                    alias[p] = gout  # sum at a leaf (which starts from its grad) can see
+                else:
+                    seen.add(p)
+                    bwd.append(f"    g{p} = {term}")
         values = ", ".join(f"v{i}" for i in range(len(leaves)))
         grads = ", ".join(f"g{i}" for i in range(len(leaves)))
         unpack_v = f"    {values}, = values" if leaves else ""
