@@ -376,7 +376,7 @@ def eager_order(root: Value) -> list[Value]:
     return order
 
 
-_LOCAL = re.compile(r"\b[vgd]\d+\b")
+_LOCAL = re.compile(r"\b([vgd]\d+)\b")
 
 
 def _reuse_locals(lines: list[str]) -> list[str]:
@@ -392,27 +392,30 @@ def _reuse_locals(lines: list[str]) -> list[str]:
     ...                "    return v3"])
     ['    r0, r1, = values', '    r1 = (r0 * r1)', '    r0 = (r1 + r0)', '    return r0']
     """
-    parsed: list[tuple[list[str], list[str]]] = []  # (names assigned, names read)
+    split = _LOCAL.split  # text, name, text, name, ..., text
+    parsed: list[tuple[list[str], list[str], list[str]]] = []  # (parts, assigned, read)
     last: dict[str, int] = {}  # name -> the last line reading it
     for i, line in enumerate(lines):
+        parts = split(line)
+        names = parts[1::2]
         if line.startswith("    return "):
-            targets, reads = [], _LOCAL.findall(line)
+            targets, reads = [], names
+        elif line.endswith((" = values", " = grads")):
+            targets, reads = names, []
         elif " += " in line:
-            left, right = line.split(" += ", 1)
-            targets, reads = _LOCAL.findall(left), _LOCAL.findall(line)
+            targets, reads = names[:1], names
         else:
-            left, right = line.split(" = ", 1) if " = " in line else ("", "")
-            targets, reads = _LOCAL.findall(left), _LOCAL.findall(right)
-        parsed.append((targets, reads))
+            targets, reads = names[:1], names[1:]
+        parsed.append((parts, targets, reads))
         for name in reads:
             last[name] = i
     slot: dict[str, str] = {}
     free: list[str] = []
     out = []
-    for i, (line, (targets, reads)) in enumerate(zip(lines, parsed, strict=True)):
+    for i, (parts, targets, reads) in enumerate(parsed):
         renamed = {name: slot[name] for name in reads}  # read before anything is stored
-        for name in dict.fromkeys(reads):
-            if last[name] == i and name not in targets:
+        for name in reads:
+            if last[name] == i and name in slot and name not in targets:
                 free.append(slot.pop(name))
         for name in targets:
             if name not in slot:
@@ -421,7 +424,8 @@ def _reuse_locals(lines: list[str]) -> list[str]:
         for name in targets:
             if last.get(name, -1) <= i:  # assigned and never read again
                 free.append(slot.pop(name))
-        out.append(_LOCAL.sub(lambda m, r=renamed: r[m.group(0)], line))  # type: ignore[misc]
+        parts[1::2] = [renamed[name] for name in parts[1::2]]
+        out.append("".join(parts))
     return out
 
 
@@ -500,12 +504,9 @@ class GeneratedProgram:
         # global lookups, on every line that uses them.
         bound = "".join(f", {k}={k}" for k in t.namespace)
         star = ", *" if bound else ""
-        forward_src = "\n".join(
-            [
-                f"def forward(values{star}{bound}):",
-                *_reuse_locals([unpack_v, *fwd, f"    return {root_var}"]),
-            ]
-        )
+        # The forward alone (compile(fn, backward=False)) is built on its first use.
+        self._forward_parts = (f"def forward(values{star}{bound}):", unpack_v, fwd, root_var)
+        self._forward: Callable[[list[float]], float] | None = None
         backward_src = "\n".join(
             [
                 f"def backward(values, grads{star}{bound}):",
@@ -515,22 +516,29 @@ class GeneratedProgram:
             ]
         )
         self.lines = len(fwd) + len(bwd)
-        namespace = dict(t.namespace)
-        # Our own source, generated above from our own traced graph: never user text.
-        exec(
-            compile(
-                forward_src + "\n\n" + backward_src,
-                "<autograd.compile program>",  # noqa: S102
-                "exec",
-            ),
-            namespace,
+        self._namespace = dict(t.namespace)
+        self.backward: Callable[[list[float], list[Any]], tuple[float, list[Any]]] = self._define(
+            backward_src
         )
-        self.forward: Callable[[list[float]], float] = namespace["forward"]
-        self.backward: Callable[[list[float], list[Any]], tuple[float, list[Any]]] = namespace[
-            "backward"
-        ]
         self.inlined = sum(1 for line in fwd if line.startswith("    v") and "F_" not in line)
         self.derivative_calls = sum(1 for line in fwd if line.startswith("    d"))
+
+    def _define(self, src: str) -> Any:
+        namespace = dict(self._namespace)
+        # Our own source, generated from our own traced graph: never user text.
+        exec(compile(src, "<autograd.compile program>", "exec"), namespace)  # noqa: S102
+        return namespace[src[4 : src.index("(")]]
+
+    @property
+    def forward(self) -> Callable[[list[float]], float]:
+        """The forward pass alone (the root's value), built on its first use."""
+        if self._forward is None:
+            head, unpack_v, fwd, root_var = self._forward_parts
+            body = _reuse_locals([unpack_v, *fwd, f"    return {root_var}"])
+            self._forward = self._define("\n".join([head, *body]))
+            self._forward_parts = ("", "", [], "")
+        fn: Callable[[list[float]], float] = self._forward
+        return fn
 
     def describe(self) -> str:
         return (
