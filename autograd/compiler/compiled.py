@@ -88,11 +88,11 @@ def _standin(kind: str, obj: Any) -> Any:
     elif kind == "V":
         leaf = Value(obj.data)
         leaf.__class__ = TracedValue
-    elif kind == "A":
-        leaf = Tensor(obj)
+    elif kind == "A":  # a copy: an in-place op in the function is refused after it ran
+        leaf = Tensor(np.array(obj, copy=True))
         leaf.__class__ = TracedTensor
     else:
-        leaf = Tensor(obj.data, requires_grad=obj.requires_grad)
+        leaf = Tensor(obj.data.copy(), requires_grad=obj.requires_grad)
         leaf.__class__ = TracedTensor
     return leaf
 

@@ -40,6 +40,7 @@ import inspect
 import math
 import re
 import textwrap
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -126,10 +127,22 @@ def _symbolic(formula: _Formula, names: list[str], extra: tuple[Any, ...]) -> An
         return None
 
 
-def _inlined(fn: _Formula, names: list[str], extra: tuple[Any, ...]) -> str | None:
-    """A function whose body is one ``return <expression>`` over its parameters only
-    (``_scalar_relu``: ``0.0 if x <= 0.0 else x``), as that expression over ``names``,
-    read from its own source; None for anything else (the caller then calls it)."""
+def _inlined(
+    fn: _Formula, names: list[str], extra: tuple[Any, ...], t: _Templates | None = None
+) -> str | None:
+    """A function whose float result is one expression over its parameters, as that
+    expression over ``names``, read from its own source; None for anything else (the
+    caller then calls it). Its body may be:
+
+    - ``return <expression>`` (``_scalar_relu``: ``0.0 if x <= 0.0 else x``);
+    - ``if type(<param>) is float: return <expression>`` and then anything (``_d_relu``:
+      the generated code holds floats only, as a Value does);
+    - ``try: return <expression>`` with handlers that only raise (``_scalar_exp``: its
+      ``math.exp`` with eager's message on overflow): an error in the generated code
+      makes the caller run the program node by node, which raises eager's error.
+
+    The expression may call builtin functions of modules (``math.exp``), which ``t``
+    names in the program's namespace."""
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError):
@@ -137,12 +150,22 @@ def _inlined(fn: _Formula, names: list[str], extra: tuple[Any, ...]) -> str | No
     func = tree.body[0] if tree.body else None
     if not isinstance(func, ast.FunctionDef) or func.args.vararg or func.args.kwarg:
         return None
+    params = [a.arg for a in func.args.args]
     body = func.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]  # a docstring
+    if body and isinstance(body[0], ast.If) and _float_guard(body[0].test, params):
+        body = body[0].body  # the float branch; the rest handles arrays and nodes
+    elif (
+        len(body) == 1
+        and isinstance(body[0], ast.Try)
+        and not body[0].orelse
+        and not body[0].finalbody
+        and all(all(isinstance(x, ast.Raise) for x in h.body) for h in body[0].handlers)
+    ):
+        body = body[0].body
     if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
         return None
-    params = [a.arg for a in func.args.args]
     if len(params) != len(names) + len(extra):
         return None
     try:
@@ -150,31 +173,70 @@ def _inlined(fn: _Formula, names: list[str], extra: tuple[Any, ...]) -> str | No
     except _NotArithmetic:
         return None
     expr = body[0].value
-    for node in ast.walk(expr):  # only parameters, constants and operators
-        if isinstance(node, ast.Name):
-            if node.id not in bound:
+    builtins: dict[int, str] = {}  # id(a callee) -> its name in the namespace
+    callees: set[int] = set()  # ids of the nodes spelling the callees (math, math.exp)
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call):
+            if node.keywords or t is None:
                 return None
-        elif not isinstance(
-            node,
-            (
-                ast.Constant,
-                ast.BinOp,
-                ast.UnaryOp,
-                ast.IfExp,
-                ast.Compare,
-                ast.operator,
-                ast.unaryop,
-                ast.cmpop,
-                ast.Load,
-            ),
-        ):
+            target = _builtin(node.func, getattr(fn, "__globals__", {}))
+            if target is None:
+                return None
+            builtins[id(node.func)] = t._name("C_", target)
+            callees.update(id(n) for n in ast.walk(node.func))
+    allowed: tuple[type, ...] = (ast.Constant, ast.BinOp, ast.UnaryOp, ast.IfExp, ast.Compare)
+    allowed += (ast.Call, ast.operator, ast.unaryop, ast.cmpop, ast.Load)
+    for node in ast.walk(expr):  # only parameters, constants, operators, builtin calls
+        if id(node) in callees:
+            continue
+        if isinstance(node, ast.Name) and node.id in bound:
+            continue
+        if not isinstance(node, allowed):
             return None
 
     class _Bind(ast.NodeTransformer):
+        def visit_Call(self, node: ast.Call) -> Any:  # noqa: N802 - ast's naming
+            node.args = [self.visit(a) for a in node.args]
+            node.func = ast.Name(builtins[id(node.func)], ast.Load())
+            return node
+
         def visit_Name(self, node: ast.Name) -> Any:  # noqa: N802 - ast's naming
             return ast.parse(bound[node.id], mode="eval").body
 
     return "(" + ast.unparse(_Bind().visit(expr)) + ")"
+
+
+def _float_guard(test: ast.expr, params: list[str]) -> bool:
+    """``test`` is ``type(<a parameter>) is float``."""
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.comparators[0], ast.Name)
+        and test.comparators[0].id == "float"
+        and isinstance(test.left, ast.Call)
+        and isinstance(test.left.func, ast.Name)
+        and test.left.func.id == "type"
+        and len(test.left.args) == 1
+        and isinstance(test.left.args[0], ast.Name)
+        and test.left.args[0].id in params
+    )
+
+
+def _builtin(func: ast.expr, globals_: dict[str, Any]) -> Any:
+    """The builtin function ``func`` names (``math.exp``: a module's attribute), or None."""
+    path: list[str] = []
+    while isinstance(func, ast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name) or func.id not in globals_ or not path:
+        return None
+    obj = globals_[func.id]
+    if not isinstance(obj, types.ModuleType):
+        return None
+    for name in reversed(path):
+        obj = getattr(obj, name, None)
+    return obj if isinstance(obj, types.BuiltinFunctionType) else None
 
 
 def _agrees(
@@ -183,12 +245,13 @@ def _agrees(
     names: list[str],
     samples: list[list[float]],
     extra: tuple[Any, ...],
+    namespace: dict[str, Any] | None = None,
 ) -> bool:
     """The expression gives the function's very bits on sample numbers."""
     body = expr if isinstance(expr, str) else "(" + ", ".join(expr) + ",)"
     code = f"lambda {', '.join(names)}: {body}"
     try:
-        fn = eval(code, {})  # noqa: S307 - our own expression text, from a registry formula
+        fn = eval(code, dict(namespace or {}))  # noqa: S307 - our own expression text, from a registry formula
         for xs in samples:
             want, got = formula(*xs, *extra), fn(*xs)
             want = want if isinstance(want, tuple) else (want,)
@@ -232,8 +295,10 @@ class _Templates:
         extra = "".join(", " + _const(self, p) for p in params)
         forward = _symbolic(spec.scalar, names, params)
         if forward is None or not _agrees(spec.scalar, forward, names, samples, params):
-            forward = _inlined(spec.scalar, names, params)
-        if forward is None or not _agrees(spec.scalar, forward, names, samples, params):
+            forward = _inlined(spec.scalar, names, params, self)
+        if forward is None or not _agrees(
+            spec.scalar, forward, names, samples, params, self.namespace
+        ):
             forward = f"{self._name('F_', spec.scalar)}({', '.join(names)}{extra})"
         d = spec.d
         called = False
@@ -250,8 +315,8 @@ class _Templates:
                     continue
             deriv = _symbolic(d, dnames, params)
             if deriv is None or not _agrees(d, deriv, dnames, dsamples, params):
-                deriv = _inlined(d, dnames, params)
-            if deriv is None or not _agrees(d, deriv, dnames, dsamples, params):
+                deriv = _inlined(d, dnames, params, self)
+            if deriv is None or not _agrees(d, deriv, dnames, dsamples, params, self.namespace):
                 called = True
                 call = f"{self._name('D_', d)}({', '.join(dnames)}{extra})"
                 deriv = (call, "{d}[0]", "{d}[1]") if arity == 2 else (call, "{d}")
@@ -311,6 +376,59 @@ def eager_order(root: Value) -> list[Value]:
     return order
 
 
+_LOCAL = re.compile(r"\b([vgd]\d+)\b")
+
+
+def _reuse_locals(lines: list[str]) -> list[str]:
+    """The lines with their locals (``v17``, ``g12``, ``d16``) renamed to as few names
+    (``r0``, ``r1``...) as are live at once: a name whose last read has passed hands
+    its local to the next one assigned. The floats then die as soon as they are no
+    longer needed, and the next op reuses their memory while it is still in cache
+    instead of touching a new float and a new slot of the frame on every line (about
+    half the cost of a line of plain arithmetic). Lines are ``target(s) = expr``,
+    ``target += expr`` or ``return expr``.
+
+    >>> _reuse_locals(["    v0, v1, = values", "    v2 = (v0 * v1)", "    v3 = (v2 + v0)",
+    ...                "    return v3"])
+    ['    r0, r1, = values', '    r1 = (r0 * r1)', '    r0 = (r1 + r0)', '    return r0']
+    """
+    split = _LOCAL.split  # text, name, text, name, ..., text
+    parsed: list[tuple[list[str], list[str], list[str]]] = []  # (parts, assigned, read)
+    last: dict[str, int] = {}  # name -> the last line reading it
+    for i, line in enumerate(lines):
+        parts = split(line)
+        names = parts[1::2]
+        if line.startswith("    return "):
+            targets, reads = [], names
+        elif line.endswith((" = values", " = grads")):
+            targets, reads = names, []
+        elif " += " in line:
+            targets, reads = names[:1], names
+        else:
+            targets, reads = names[:1], names[1:]
+        parsed.append((parts, targets, reads))
+        for name in reads:
+            last[name] = i
+    slot: dict[str, str] = {}
+    free: list[str] = []
+    out = []
+    for i, (parts, targets, reads) in enumerate(parsed):
+        renamed = {name: slot[name] for name in reads}  # read before anything is stored
+        for name in reads:
+            if last[name] == i and name in slot and name not in targets:
+                free.append(slot.pop(name))
+        for name in targets:
+            if name not in slot:
+                slot[name] = free.pop() if free else f"r{len(slot) + len(free)}"
+            renamed[name] = slot[name]
+        for name in targets:
+            if last.get(name, -1) <= i:  # assigned and never read again
+                free.append(slot.pop(name))
+        parts[1::2] = [renamed[name] for name in parts[1::2]]
+        out.append("".join(parts))
+    return out
+
+
 class GeneratedProgram:
     """Forward (and backward) of one traced Value graph as one generated function."""
 
@@ -326,7 +444,7 @@ class GeneratedProgram:
         bwd: list[str] = []
         seen: set[int] = set(range(len(leaves)))  # grads already holding a value
         # (var of the output, [(parent var, derivative expression)]) per node, eager order
-        contributions: list[tuple[str, list[tuple[int, str]]]] = []
+        contributions: list[tuple[int, list[tuple[int, str]]]] = []
         for node in order:
             tag: Any = node._op
             spec = tag.spec
@@ -353,50 +471,74 @@ class GeneratedProgram:
             fwd.append(f"    v{o} = {f.format(**env)}")
             if called:  # the derivative's call, in the forward pass as eager makes it
                 fwd.append(f"    d{o} = {d[0].format(**env)}")
-            contributions.append((f"g{o}", [(p, de.format(**env)) for p, de in sides]))
+            contributions.append((o, [(p, de.format(**env)) for p, de in sides]))
         root_var = f"v{index[id(root)]}"
         if order:
             bwd.append(f"    g{index[id(root)]} = 1.0")
-        for gout, parts in reversed(contributions):
+        # A gradient whose first contribution passes through unchanged (add's, sub's
+        # first operand) is no line of its own: it is read under its source's name
+        # (``alias``) until a second contribution adds to it. Safe, as a node's gradient
+        # is complete (and read) before any node it flows from is swept.
+        alias: dict[int, str] = {}
+        for o, parts in reversed(contributions):
+            gout = alias.get(o, f"g{o}")
             for p, dexpr in parts:
                 term = gout if dexpr == "(1.0)" else f"({dexpr} * {gout})"
                 if p in seen:
-                    bwd.append(f"    g{p} += {term}")
-                else:  # eager starts from 0.0: 0.0 + term differs from term only for a
-                    seen.add(p)  # term of -0.0, a sign that no later product or sum at a leaf
-                    bwd.append(f"    g{p} = {term}")  # (which starts from its grad) can see
+                    held = alias.pop(p, None)
+                    if held is None:
+                        bwd.append(f"    g{p} += {term}")
+                    else:
+                        bwd.append(f"    g{p} = {held} + {term}")
+                elif term == gout:  # eager starts from 0.0: 0.0 + term differs from term
+                    seen.add(p)  # only for a term of -0.0, a sign that no later product or
+                    alias[p] = gout  # sum at a leaf (which starts from its grad) can see
+                else:
+                    seen.add(p)
+                    bwd.append(f"    g{p} = {term}")
         values = ", ".join(f"v{i}" for i in range(len(leaves)))
         grads = ", ".join(f"g{i}" for i in range(len(leaves)))
         unpack_v = f"    {values}, = values" if leaves else ""
         unpack_g = f"    {grads}, = grads" if leaves else ""
-        forward_src = "\n".join(["def forward(values):", unpack_v, *fwd, f"    return {root_var}"])
+        # The functions and constants it calls, as keyword-only defaults: locals, not
+        # global lookups, on every line that uses them.
+        bound = "".join(f", {k}={k}" for k in t.namespace)
+        star = ", *" if bound else ""
+        # The forward alone (compile(fn, backward=False)) is built on its first use.
+        self._forward_parts = (f"def forward(values{star}{bound}):", unpack_v, fwd, root_var)
+        self._forward: Callable[[list[float]], float] | None = None
         backward_src = "\n".join(
             [
-                "def backward(values, grads):",
-                unpack_v,
-                unpack_g,
-                *fwd,
-                *bwd,
-                f"    return {root_var}, [{grads}]",
+                f"def backward(values, grads{star}{bound}):",
+                *_reuse_locals(
+                    [unpack_v, unpack_g, *fwd, *bwd, f"    return {root_var}, [{grads}]"]
+                ),
             ]
         )
         self.lines = len(fwd) + len(bwd)
-        namespace = dict(t.namespace)
-        # Our own source, generated above from our own traced graph: never user text.
-        exec(
-            compile(
-                forward_src + "\n\n" + backward_src,
-                "<autograd.compile program>",  # noqa: S102
-                "exec",
-            ),
-            namespace,
+        self._namespace = dict(t.namespace)
+        self.backward: Callable[[list[float], list[Any]], tuple[float, list[Any]]] = self._define(
+            backward_src
         )
-        self.forward: Callable[[list[float]], float] = namespace["forward"]
-        self.backward: Callable[[list[float], list[Any]], tuple[float, list[Any]]] = namespace[
-            "backward"
-        ]
         self.inlined = sum(1 for line in fwd if line.startswith("    v") and "F_" not in line)
         self.derivative_calls = sum(1 for line in fwd if line.startswith("    d"))
+
+    def _define(self, src: str) -> Any:
+        namespace = dict(self._namespace)
+        # Our own source, generated from our own traced graph: never user text.
+        exec(compile(src, "<autograd.compile program>", "exec"), namespace)  # noqa: S102
+        return namespace[src[4 : src.index("(")]]
+
+    @property
+    def forward(self) -> Callable[[list[float]], float]:
+        """The forward pass alone (the root's value), built on its first use."""
+        if self._forward is None:
+            head, unpack_v, fwd, root_var = self._forward_parts
+            body = _reuse_locals([unpack_v, *fwd, f"    return {root_var}"])
+            self._forward = self._define("\n".join([head, *body]))
+            self._forward_parts = ("", "", [], "")
+        fn: Callable[[list[float]], float] = self._forward
+        return fn
 
     def describe(self) -> str:
         return (

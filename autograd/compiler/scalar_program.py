@@ -333,9 +333,13 @@ class ScalarProgram:
         executor = self.executor
         gen = self.generated
         if executor == "generated" and gen is not None:
-            if not backward:
-                return float(gen.forward(leaf_values)), []
-            out, totals = gen.backward(leaf_values, start or [0.0] * len(self.leaves))
+            try:
+                if not backward:
+                    return float(gen.forward(leaf_values)), []
+                out, totals = gen.backward(leaf_values, start or [0.0] * len(self.leaves))
+            except Exception:  # an inlined builtin (math.exp) failed: node by node, the
+                self._run_per_node(leaf_values, backward)  # registry's functions raise
+                raise  # eager's error (the generated code changed nothing)
             return float(out), totals
         if executor != "numpy":
             return self._run_per_node(leaf_values, backward)

@@ -39,6 +39,7 @@ _STRUCTURAL_READS = {
 
 _VALUE_DATA: Any = Value.__dict__["data"]  # the slot descriptors behind the properties
 _TENSOR_DATA: Any = Tensor.__dict__["data"]
+_TENSOR_VCOUNT: Any = Tensor.__dict__["_vcount"]  # the version counter's slot
 
 
 class CompileError(RuntimeError):
@@ -208,6 +209,26 @@ class TracedTensor(Tensor):
         if not sys._getframe(1).f_code.co_filename.startswith(_INTERNAL):
             _refuse_here("assigning .data of a traced Tensor (an in-place change)")
         _TENSOR_DATA.__set__(self, value)
+
+    # Every in-place op (``t += 1``, ``t[i] = v``, ``add_``...) bumps the version through
+    # ``mark_changed``, which sets this counter: a replay would not redo the change, so a
+    # traced Tensor refuses it. Reads go to the slot as before (version checks).
+    @property
+    def _vcount(self) -> int:
+        count: int = _TENSOR_VCOUNT.__get__(self)
+        return count
+
+    @_vcount.setter
+    def _vcount(self, count: int) -> None:
+        trace = _current()
+        if trace is not None:
+            op = sys._getframe(1).f_locals.get("op")  # mark_changed's name of the op
+            trace.refuse(
+                f"an in-place op{f' ({op})' if isinstance(op, str) else ''} on a Tensor "
+                "computed in the function or passed as an argument",
+                outside_site(),
+            )
+        _TENSOR_VCOUNT.__set__(self, count)
 
     def numpy(self) -> np.ndarray:
         _refuse_here(".numpy() of a computed or argument Tensor")

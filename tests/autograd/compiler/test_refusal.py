@@ -169,6 +169,45 @@ def test_in_place_changes_of_traced_nodes_are_refused():
     _refused(f, np.ones(2), what=r"assigning \.data of a traced Tensor")
 
 
+def _add_one(t):
+    t += 1.0
+
+
+def _set_first(t):
+    t[0] = 5.0
+
+
+@pytest.mark.parametrize(
+    ("change", "op"),
+    [(_add_one, "add_"), (_set_first, "setitem"), (lambda t: t.mul_(3.0), "mul_")],
+)
+@pytest.mark.parametrize("on", ["computed", "argument"])
+def test_in_place_ops_on_traced_tensors_are_refused(change, op, on):
+    # A replay would not redo the change. The user's array is left as it was.
+    def f(x):
+        y = x * 2.0 if on == "computed" else x
+        change(y)
+        return y.sum()
+
+    a = np.ones(2)
+    with pytest.raises(CompileError, match=rf"in-place op \({op}\) on a Tensor .* at .*{HERE}"):
+        autograd.compile(f)(a)
+    np.testing.assert_array_equal(a, np.ones(2))
+    t = Tensor(np.ones(2))
+    with pytest.raises(CompileError, match=rf"in-place op \({op}\)"):
+        autograd.compile(f)(t)
+    np.testing.assert_array_equal(t.data, np.ones(2))
+    assert t._version == 0
+
+
+def test_in_place_ops_outside_the_trace_still_work():
+    f = autograd.compile(lambda x: (x * 2.0).sum(), backward=False)
+    t = Tensor(np.ones(2))
+    f(t)
+    t += 1.0  # after the trace: an ordinary in-place op
+    assert float(f(t)) == 8.0 and t._version == 1
+
+
 def test_random_draws_with_value_arguments_accumulate_into_them():
     noise = nn.GaussianNoise(0.5)
     step = autograd.compile(lambda v: (noise(v * 2.0) * v).tanh())
