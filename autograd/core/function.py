@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from autograd.core import generic as G
-from autograd.core.tensor import Op, Tensor
+from autograd.core.tensor import Op, Tensor, real_array
 
 
 class FunctionCtx:
@@ -95,22 +95,8 @@ def _forward_result(cls: type, out: Any) -> np.ndarray:
             f"{cls.__name__}.forward returned a string; it must return the op's "
             "result (an ndarray or a number)"
         )
-    try:
-        arr = np.asarray(out)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"{cls.__name__}.forward returned {type(out).__name__} that is not an "
-            f"array of numbers: {exc}"
-        ) from None
-    kind = arr.dtype.kind
-    if kind == "f":
-        return arr
-    if kind in "biu":
-        return arr.astype(np.float64)
-    raise TypeError(
-        f"{cls.__name__}.forward returned an array of dtype {arr.dtype}; "
-        "expected real numbers (bool, int or float)"
-    )
+    arr = real_array(out, f"{cls.__name__}.forward returned", type(out).__name__, "an array")
+    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
 
 
 def _function_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any, ...]:
@@ -143,17 +129,7 @@ def _function_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tup
         gi = grads[i]
         if gi is not None and not isinstance(gi, Tensor):
             # A copy: user code may hand back a saved array that must not become a grad buffer.
-            try:
-                gi = np.array(gi)
-            except (TypeError, ValueError) as exc:
-                raise TypeError(
-                    f"{cls.__name__}.backward returned a gradient for input {i} "
-                    f"that is not an array of numbers: {exc}"
-                ) from None
-            if gi.dtype.kind not in "biuf":
-                raise TypeError(
-                    f"{cls.__name__}.backward returned a gradient of dtype "
-                    f"{gi.dtype} for input {i}; expected real numbers"
-                )
+            what = f"a gradient for input {i}"
+            gi = real_array(gi, f"{cls.__name__}.backward returned", what, what, copy=True)
         result.append(gi)
     return tuple(result)

@@ -247,6 +247,27 @@ def _fitted(grad: Any, like: np.ndarray, op: str, recorded: bool) -> Any:
     return grad
 
 
+def real_array(value: Any, who: str, what: str, dtype_what: str, copy: bool = False) -> np.ndarray:
+    """``value`` (returned by user code: a rule, a ``Function``) as an array of real numbers
+    (bool, int or float), or a TypeError that says ``who`` returned ``what`` that numpy cannot
+    read, or ``dtype_what`` of another dtype. The one check of such results.
+
+    >>> real_array([1, 2], "f", "x", "x").dtype.kind
+    'i'
+    >>> real_array([1j], "f returned", "a gradient", "a gradient")
+    Traceback (most recent call last):
+    ...
+    TypeError: f returned a gradient of dtype complex128; expected real numbers
+    """
+    try:
+        arr = np.array(value) if copy else np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{who} {what} that is not an array of numbers ({exc})") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{who} {dtype_what} of dtype {arr.dtype}; expected real numbers")
+    return arr
+
+
 def _gradient_array(grad: Any, op: str) -> np.ndarray:
     """A rule's gradient that is not an ndarray, as one, or an error naming the op."""
     if isinstance(grad, (str, bytes, dict, set)) or not isinstance(
@@ -256,18 +277,8 @@ def _gradient_array(grad: Any, op: str) -> np.ndarray:
             f"{op}: its gradient rule returned a {type(grad).__name__} as a "
             "gradient; expected an array of numbers (or None)"
         )
-    try:
-        arr = np.asarray(grad)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"{op}: its gradient rule returned a gradient that is not an array of numbers ({exc})"
-        ) from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{op}: its gradient rule returned a gradient of dtype {arr.dtype}; "
-            "expected real numbers"
-        )
-    return arr
+    who = f"{op}: its gradient rule returned"
+    return real_array(grad, who, "a gradient", "a gradient")
 
 
 _NEVER = (0, "")  # the version info of a tensor never changed in place
