@@ -16,35 +16,9 @@ import math
 from typing import Any
 
 from autograd import no_grad
+from nn.init import calculate_gain  # PyTorch's table, kept once, in nn
 
 from .._tensor import Tensor
-
-_LINEAR = (
-    "linear",
-    "conv1d",
-    "conv2d",
-    "conv3d",
-    "conv_transpose1d",
-    "conv_transpose2d",
-    "conv_transpose3d",
-    "sigmoid",
-)
-
-
-def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """PyTorch's recommended gain for a nonlinearity (``tanh``: 5/3, ``relu``: sqrt(2))."""
-    if nonlinearity in _LINEAR:
-        return 1
-    if nonlinearity == "tanh":
-        return 5.0 / 3
-    if nonlinearity == "relu":
-        return math.sqrt(2.0)
-    if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else param
-        return math.sqrt(2.0 / (1 + slope**2))
-    if nonlinearity == "selu":
-        return 3.0 / 4
-    raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
 
 
 def _fans(t: Tensor) -> tuple[int, int]:
