@@ -42,6 +42,16 @@ _GRAD_SLOT = _Base.__dict__["grad"]  # the engine's storage for .grad (a slot)
 _get_grad, _set_grad = _GRAD_SLOT.__get__, _GRAD_SLOT.__set__
 
 
+def _dim_args(name: str, dim: Any, keepdim: bool, numpy_style: dict[str, Any]) -> tuple[Any, bool]:
+    """A reduction's ``dim``/``keepdim``, also spelled as numpy's ``axis``/``keepdims`` (which
+    PyTorch accepts too, and the engine's layers use); anything else is refused."""
+    dim = numpy_style.pop("axis", dim)
+    keepdim = numpy_style.pop("keepdims", keepdim)
+    if numpy_style:
+        raise TypeError(f"{name}: unexpected arguments {sorted(numpy_style)}")
+    return dim, keepdim
+
+
 class _Marks:
     """A note per live tensor, keyed by identity (a tensor's ``==`` is elementwise, so
     weakref's dicts and sets, which compare keys with ``==``, cannot hold tensors)."""
@@ -909,11 +919,7 @@ class Tensor(_Base):
         dtype: Any = None,
         **numpy_style: Any,
     ) -> Tensor:
-        # numpy's spellings, which PyTorch accepts too (and the engine's layers use)
-        dim = numpy_style.pop("axis", dim)
-        keepdim = numpy_style.pop("keepdims", keepdim)
-        if numpy_style:
-            raise TypeError(f"sum: unexpected arguments {sorted(numpy_style)}")
+        dim, keepdim = _dim_args("sum", dim, keepdim, numpy_style)
         x = self.to(dtype) if dtype is not None else self
         if x.data.dtype.kind == "b":
             x = x.to(np.int64)
@@ -926,11 +932,7 @@ class Tensor(_Base):
         dtype: Any = None,
         **numpy_style: Any,
     ) -> Tensor:
-        # numpy's spellings, which PyTorch accepts too (and the engine's layers use)
-        dim = numpy_style.pop("axis", dim)
-        keepdim = numpy_style.pop("keepdims", keepdim)
-        if numpy_style:
-            raise TypeError(f"mean: unexpected arguments {sorted(numpy_style)}")
+        dim, keepdim = _dim_args("mean", dim, keepdim, numpy_style)
         x = self.to(dtype) if dtype is not None else self
         if x.data.dtype.kind != "f":
             raise RuntimeError(
