@@ -26,7 +26,7 @@ from autograd.core import tensor_rules as vjp
 from autograd.core.function import FunctionCtx, _forward_result, _function_rule
 from autograd.core.graph import PER_THREAD, WRITE_LOCK, enable_grad
 from autograd.core.registry import REGISTRY
-from autograd.core.tensor import Tensor, _constant, _fitted
+from autograd.core.tensor import Tensor, _constant, _fitted, linear_array
 
 Forward = Callable[[list[np.ndarray], Any, tuple[int, ...]], np.ndarray]
 
@@ -39,10 +39,7 @@ def _elementwise(name: str) -> Forward:
 
 
 def _linear(xs: list[np.ndarray], saved: Any, shape: tuple[int, ...]) -> np.ndarray:
-    out = np.matmul(xs[0], xs[1].T)
-    if len(xs) == 3:
-        out += xs[2]
-    return out
+    return linear_array(*xs)
 
 
 def _method(name: str) -> Forward:
@@ -51,19 +48,7 @@ def _method(name: str) -> Forward:
     return lambda xs, saved, shape: method(_constant(xs[0]), saved).data
 
 
-def _pow(xs: list[np.ndarray], saved: Any, shape: tuple[int, ...]) -> np.ndarray:
-    """``pow``'s array forward; a one-number exponent that is a whole number >= 0 (``x ** 2``)
-    skips the registry forward's domain checks, which it cannot fail (the same ``x ** k``)."""
-    x, k = xs
-    if k.ndim == 0:
-        kf = float(k)
-        if kf >= 0.0 and kf.is_integer():
-            return x**k
-    return REGISTRY["pow"].array(x, k)
-
-
 FORWARDS: dict[str, Forward] = {name: _elementwise(name) for name in REGISTRY}
-FORWARDS["pow"] = _pow
 FORWARDS.update(
     {
         "sum": lambda xs, saved, shape: xs[0].sum(axis=saved[0], keepdims=saved[1]),

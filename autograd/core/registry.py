@@ -264,6 +264,13 @@ def _scalar_pow(x: float, k: float) -> float:
 
 
 def _array_pow(x: np.ndarray, k: np.ndarray) -> np.ndarray:
+    if np.ndim(k) == 0:  # one exponent (x ** 2, x ** 0.5): only the base needs looking at
+        kf = float(k)
+        if kf < 0.0 and (x == 0).any():
+            raise ZeroDivisionError("pow: 0 cannot be raised to a negative power")
+        if not kf.is_integer() and (x < 0).any():
+            raise ValueError("pow: a negative base to a non-integer power is not real")
+        return x**k
     bx, bk = np.broadcast_arrays(x, k)
     # Checked element by element: a 0 base is fine with a positive exponent elsewhere.
     if ((bx == 0) & (bk < 0)).any():
@@ -296,6 +303,8 @@ def _d_pow_base(x: Any, k: Any, xd: Any, kd: Any) -> Any:
             return 0.0
         if xd == 0.0 and kd < 1.0:
             return math.inf
+        return k * x ** (k - 1.0)
+    if np.ndim(kd) == 0 and kd != 0:  # one nonzero exponent: the formula holds everywhere
         return k * x ** (k - 1.0)
     both_zero = (xd == 0) & (kd == 0)
     if G.is_plain(x) and G.is_plain(k):

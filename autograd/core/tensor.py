@@ -1582,13 +1582,26 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: input of shape {xd.shape} does not match weight of shape "
             f"{wd.shape}: expected last dimension {wd.shape[1]} (in_features)"
         )
-    out = np.matmul(xd, wd.T)
     if bias is None:
-        return _record(out, _LINEAR, (x, weight))
+        return _record(linear_array(xd, wd), _LINEAR, (x, weight))
     if bias.data.shape != (wd.shape[0],):
         raise ValueError(f"linear: bias must have shape ({wd.shape[0]},), got {bias.data.shape}")
-    out += bias.data
-    return _record(out, _LINEAR, (x, weight, bias))
+    return _record(linear_array(xd, wd, bias.data), _LINEAR, (x, weight, bias))
+
+
+def linear_array(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    """``x @ w.T + b`` on arrays, as one 2-D product (a stacked one is up to 2x slower).
+
+    >>> linear_array(np.ones((2, 5, 3)), np.ones((4, 3)), np.arange(4.0)).shape
+    (2, 5, 4)
+    """
+    if x.ndim > 2:
+        out = (x.reshape(-1, x.shape[-1]) @ w.T).reshape(*x.shape[:-1], w.shape[0])
+    else:
+        out = np.matmul(x, w.T)
+    if b is not None:
+        out += b
+    return out
 
 
 def _tensors(items: Sequence[Any], op: str) -> list[Tensor]:

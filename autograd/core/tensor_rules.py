@@ -39,6 +39,11 @@ def matmul(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Grads:
             ga = g[..., None] * b
         if needs[1]:
             gb = (G.swap_last(a) @ g[..., None])[..., 0]
+    elif b.ndim == 2 and a.ndim > 2:  # (..., n, k) @ (k, m): b's gradient sums over the batch
+        if needs[0]:
+            ga = g @ G.swap_last(b)
+        if needs[1]:  # as one (k, N) @ (N, m) product instead of a batch of them and a sum
+            gb = a.reshape(-1, a.shape[-1]).T @ g.reshape(-1, g.shape[-1])
     else:
         if needs[0]:
             ga = g @ G.swap_last(b)
@@ -50,9 +55,10 @@ def matmul(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Grads:
 def linear(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Grads:
     """x @ weight.T + bias, with weight of shape (out_features, in_features)."""
     x, w = inputs[0], inputs[1]
-    gx = g @ w if needs[0] else None
-    gw = gb = None
-    g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
+    g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g  # 2-D products: one BLAS call each
+    gx = gw = gb = None
+    if needs[0]:
+        gx = g2 @ w if g2 is g else (g2 @ w).reshape(x.shape)
     if needs[1]:
         x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
         gw = g2.T @ x2

@@ -506,6 +506,30 @@ def test_linear_second_order(data: Any) -> None:
     np.testing.assert_allclose(got, np.broadcast_to(v.sum(0), (4, 3)))
 
 
+@FEWER
+@given(data=st.data(), lead=st.sampled_from([(), (2,), (2, 3)]))
+def test_linear_and_matmul_on_leading_dimensions_by_hand(data: Any, lead: tuple) -> None:
+    """Stacked inputs go through one 2-D product: values and gradients as the formulas say."""
+    x = data.draw(arrays((*lead, 3), min_value=-2, max_value=2))
+    w = data.draw(arrays((4, 3), min_value=-1, max_value=1))
+    b = data.draw(arrays((4,), min_value=-1, max_value=1))
+    v = data.draw(arrays((*lead, 4), min_value=-1, max_value=1))  # the output's gradient
+    xt, wt, bt = (Tensor(a, requires_grad=True) for a in (x, w, b))
+    out = linear(xt, wt, bt)
+    np.testing.assert_allclose(out.data, np.einsum("...i,oi->...o", x, w) + b, atol=1e-12)
+    (out * v).sum().backward()
+    np.testing.assert_allclose(xt.grad, np.einsum("...o,oi->...i", v, w), atol=1e-12)
+    np.testing.assert_allclose(wt.grad, v.reshape(-1, 4).T @ x.reshape(-1, 3), atol=1e-12)
+    np.testing.assert_allclose(bt.grad, v.reshape(-1, 4).sum(0), atol=1e-12)
+    wm = Tensor(w.T.copy(), requires_grad=True)  # the same product as a matmul, weight (3, 4)
+    xm = Tensor(x, requires_grad=True)
+    ((xm @ wm) * v).sum().backward()
+    np.testing.assert_allclose(xm.grad, np.einsum("...o,oi->...i", v, w), atol=1e-12)
+    np.testing.assert_allclose(wm.grad, x.reshape(-1, 3).T @ v.reshape(-1, 4), atol=1e-12)
+    assert gradgradcheck(lambda *a: linear(*a).tanh(), [xt, wt, bt])
+    assert gradgradcheck(lambda a, c: (a @ c).tanh(), [xm, wm])
+
+
 # -- PyTorch's double backward as an oracle --------------------------------------------------------
 def _torch() -> Any:
     return pytest.importorskip("torch")
