@@ -113,12 +113,16 @@ def rms_norm(
 
 def _channel_rows(a: np.ndarray) -> np.ndarray:
     """(N, C, ...) -> (M, C) with the channel last (a view for channels-last memory)."""
+    if a.ndim == 2:  # already (N, C): moveaxis would only cost time
+        return a
     c = a.shape[1]
     return np.moveaxis(a, 1, -1).reshape(-1, c)
 
 
 def _from_channel_rows(r: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """The inverse of ``_channel_rows``: (M, C) -> ``shape`` (N, C, ...), a view."""
+    if len(shape) == 2:
+        return r
     moved = (shape[0], *shape[2:], shape[1])
     return np.moveaxis(r.reshape(moved), -1, 1)
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import nn
 import nn.functional as F
@@ -431,6 +432,33 @@ def test_getitem_second_order(index: Any, x: np.ndarray) -> None:
     got = nth_grad(lambda t: t[index] ** 3, 2)(x)
     np.testing.assert_allclose(got, 6 * x * counts, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(nth_grad(lambda t: t[index] ** 3, 3)(x), 6 * counts)
+
+
+@FEWER
+@given(
+    data=st.data(),
+    n=st.sampled_from([40, 300]),
+    lead=st.sampled_from([(), (2,)]),
+    width=st.sampled_from([3, 64]),
+)
+def test_embedding_lookup_gradient_sums_repeated_rows(
+    data: Any, n: int, lead: tuple, width: int
+) -> None:
+    """``table[ids]`` for many ids (negative ones too, repeating): each row's gradient is the
+    sum of the output gradients that read it, by a loop; and again through a recorded backward."""
+    rows = 7
+    ids = data.draw(hnp.arrays(np.int64, (*lead, n), elements=st.integers(-rows, rows - 1)))
+    table = data.draw(arrays((rows, width), min_value=-1, max_value=1))
+    v = data.draw(arrays((*lead, n, width), min_value=-1, max_value=1))
+    want = np.zeros((rows, width))
+    for i, row in enumerate(ids.reshape(-1)):
+        want[row] += v.reshape(-1, width)[i]
+    t = Tensor(table, requires_grad=True)
+    (t[ids] * v).sum().backward()
+    np.testing.assert_allclose(t.grad, want, rtol=1e-12, atol=1e-12)
+    first = grad(lambda u: (u[ids] ** 2 * v).sum())  # 2 table[r] * want[r], row by row
+    np.testing.assert_allclose(first(table), 2 * table * want, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(grad(lambda u: first(u).sum())(table), 2 * want, atol=1e-12)
 
 
 @FEWER
