@@ -1,9 +1,10 @@
 """Normalisation as functions: layer_norm, rms_norm and batch_norm, as torch.nn.functional.
 
-``layer_norm`` and ``rms_norm`` are composed of Tensor ops (mean, pow), so they need no
-gradient rule of their own; ``batch_norm`` in training is one ``Function``
-(``BatchNormTrain``: a few passes over the data and a closed-form backward written with
-methods ndarrays and Tensors share, so it stays differentiable twice).
+``rms_norm`` is composed of Tensor ops (mean, pow), so it needs no gradient rule of its
+own; ``layer_norm`` and ``batch_norm`` in training are one ``Function`` each
+(``LayerNormFn``, ``BatchNormTrain``: a few passes over the data and a closed-form
+backward written with methods ndarrays and Tensors share, so it stays differentiable
+twice).
 
 >>> import numpy as np
 >>> from autograd import Tensor
@@ -80,14 +81,84 @@ def layer_norm(
     _check_affine(weight, shape, "weight", "layer_norm")
     _check_affine(bias, shape, "bias", "layer_norm")
     eps = non_negative(eps, "layer_norm: eps")
+    return LayerNormFn.apply(x, weight, bias, len(axes), eps)
+
+
+def _layer_norm_grads(
+    x: Any, weight: Any, g: Any, axes: tuple[int, ...], eps: float
+) -> tuple[Any, Any, Any]:
+    """dx, dweight, dbias of layer norm over the trailing ``axes``, from its inputs alone.
+
+    Written with methods that ndarrays and Tensors share, so that a recorded
+    backward (Tensors in, Tensors out) is itself differentiable.
+    """
+    lead = tuple(range(x.ndim - len(axes)))
     centred = x - x.mean(axis=axes, keepdims=True)
-    var = (centred * centred).mean(axis=axes, keepdims=True)
-    out = centred * (var + eps) ** -0.5
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
+    inv = ((centred * centred).mean(axis=axes, keepdims=True) + eps) ** -0.5
+    xhat = centred * inv
+    dbias = g.sum(axis=lead) if lead else g
+    dweight = (g * xhat).sum(axis=lead) if lead else g * xhat
+    gx = g if weight is None else g * weight
+    mean_gx = gx.mean(axis=axes, keepdims=True)
+    dx = inv * (gx - mean_gx - xhat * (gx * xhat).mean(axis=axes, keepdims=True))
+    return dx, dweight, dbias
+
+
+class LayerNormFn(Function):
+    """Layer norm over the last ``n_axes`` dimensions as one node: rows of the normalised
+    size, a few passes over them, and the closed-form backward (written so that it also
+    runs on Tensors: a recorded backward stays differentiable).
+
+    >>> LayerNormFn.apply(Tensor([[1.0, 3.0]]), None, None, 1, 0.0).data.tolist()
+    [[-1.0, 1.0]]
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Any,
+        x: np.ndarray,
+        weight: np.ndarray | None,
+        bias: np.ndarray | None,
+        n_axes: int,
+        eps: float,
+    ) -> np.ndarray:
+        d = int(np.prod(x.shape[x.ndim - n_axes :]))
+        rows = x.reshape(-1, d)
+        xhat = rows - rows.mean(axis=1, keepdims=True)
+        inv = 1.0 / np.sqrt(np.einsum("ij,ij->i", xhat, xhat)[:, None] / d + eps)
+        xhat *= inv
+        out = xhat * weight.reshape(-1) if weight is not None else xhat.copy()
+        if bias is not None:
+            out += bias.reshape(-1)
+        ctx.save_for_backward(x, weight)
+        ctx.fast = (xhat, inv, n_axes, eps)
+        return out.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx: Any, grad_out: Any) -> tuple[Any, Any, Any, None, None]:
+        x, weight = ctx.saved_tensors
+        xhat, inv, n_axes, eps = ctx.fast
+        want_w, want_b = ctx.needs_input_grad[1:3]
+        if isinstance(grad_out, Tensor):  # a recorded backward: the generic form
+            axes = tuple(range(x.ndim - n_axes, x.ndim))
+            dx, dweight, dbias = _layer_norm_grads(x, weight, grad_out, axes, eps)
+            return dx, dweight if want_w else None, dbias if want_b else None, None, None
+        if isinstance(weight, Tensor):  # saved inputs may come back as Tensors
+            weight = weight.data
+        d = xhat.shape[1]
+        g = np.asarray(grad_out).reshape(-1, d)
+        gx = g * weight.reshape(-1) if weight is not None else g
+        dx = gx - gx.mean(axis=1, keepdims=True)
+        dx -= xhat * (np.einsum("ij,ij->i", gx, xhat)[:, None] / d)
+        dx *= inv
+        shape = x.shape[x.ndim - n_axes :]
+        return (
+            dx.reshape(x.shape),
+            np.einsum("ij,ij->j", g, xhat).reshape(shape) if want_w else None,
+            g.sum(axis=0).reshape(shape) if want_b else None,
+            None,
+            None,
+        )
 
 
 def rms_norm(

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Tensor, gradcheck, manual_seed
+from autograd import Tensor, grad, gradcheck, gradgradcheck, manual_seed
 from nn import functional as F
 
 RNG = np.random.default_rng(0)
@@ -97,6 +97,45 @@ def test_gradcheck_layer_norm_input_weight_bias():
     x, w, b = t(2, 3, 4), t(3, 4), t(3, 4)
     c = RNG.normal(size=(2, 3, 4))
     assert gradcheck(lambda x, w, b: (F.layer_norm(x, (3, 4), w, b) * c).sum(), [x, w, b])
+
+
+@pytest.mark.parametrize(
+    ("shape", "normalized", "affine"),
+    [
+        ((2, 3, 4), (4,), True),
+        ((2, 3, 4), (3, 4), True),
+        ((3, 4), (3, 4), True),
+        ((5, 3), 3, False),
+    ],
+)
+def test_layer_norm_first_and_second_derivatives(shape, normalized, affine):
+    """One node with a closed-form backward: checked against finite differences twice over,
+    and against the composed formula (mean, variance, scale) in a recorded backward."""
+    x = t(*shape)
+    wshape = x.shape[x.ndim - len(np.atleast_1d(normalized)) :]
+    w, b = (t(*wshape), t(*wshape)) if affine else (None, None)
+    c = Tensor(RNG.normal(size=shape))
+    inputs = [x, w, b] if affine else [x]
+
+    def f(x, w=None, b=None):
+        return (F.layer_norm(x, normalized, w, b) * c).tanh().sum()
+
+    def composed(x, w=None, b=None):
+        axes = tuple(range(x.ndim - len(wshape), x.ndim))
+        centred = x - x.mean(axis=axes, keepdims=True)
+        out = centred * ((centred * centred).mean(axis=axes, keepdims=True) + 1e-5) ** -0.5
+        out = out * w + b if affine else out
+        return (out * c).tanh().sum()
+
+    assert gradcheck(f, inputs)
+    assert gradgradcheck(f, inputs)
+    every = tuple(range(len(inputs)))
+
+    def second(fn):  # the gradient of (the sum of every first derivative)
+        return grad(lambda *a: sum((d * d).sum() for d in grad(fn, every)(*a)), every)
+
+    for got, expected in zip(second(f)(*inputs), second(composed)(*inputs), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
 
 
 def test_gradcheck_rms_norm_input_weight():
