@@ -39,11 +39,12 @@ def matmul(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Grads:
             ga = g[..., None] * b
         if needs[1]:
             gb = (G.swap_last(a) @ g[..., None])[..., 0]
-    elif b.ndim == 2 and a.ndim > 2:  # (..., n, k) @ (k, m): b's gradient sums over the batch
+    elif b.ndim == 2 and a.ndim > 2:  # (..., n, k) @ (k, m): one 2-D product each way,
+        g2 = g.reshape(-1, g.shape[-1])  # not a batch of small ones (and a sum, for b)
         if needs[0]:
-            ga = g @ G.swap_last(b)
-        if needs[1]:  # as one (k, N) @ (N, m) product instead of a batch of them and a sum
-            gb = a.reshape(-1, a.shape[-1]).T @ g.reshape(-1, g.shape[-1])
+            ga = (g2 @ b.T).reshape(a.shape)
+        if needs[1]:
+            gb = a.reshape(-1, a.shape[-1]).T @ g2
     else:
         if needs[0]:
             ga = g @ G.swap_last(b)
