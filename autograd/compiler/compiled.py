@@ -254,6 +254,7 @@ class Compiled:
                 "compile: a compiled function was called while another one is "
                 "being traced; compile the outer function only"
             )
+        self._graph = None  # the older graph goes first: one graph alive at a time
         standins = [_standin(kind, obj) for kind, obj in items]
         feed = iter(standins)
         targs = _rebuild(args, feed)
@@ -276,7 +277,6 @@ class Compiled:
                 f"compile: the function must return a Value or a Tensor, got "
                 f"{type(result).__name__}"
             )
-        self._graph = None  # (the older graph goes before the new program is built)
         entry: _Entry | _Eager
         if _random_states() != before:  # fresh draws on every call, as without compile
             entry = _Eager(self._fn, result, standins)

@@ -16,11 +16,12 @@ of one Python function whose locals are the arrays:
     ...
     C0._accumulate_leaf(g2, False)      # .grad exactly as backward() leaves it
 
-Three ops are inlined (the numpy calls of their forward and rule, the same calls in
+Some ops are inlined (the numpy calls of their forward and rule, the same calls in
 the same order, so the same bits): ``linear`` on 2-D inputs, nn's ``mse_loss`` with
-its default options, and the unary ops of the registry (forward and derivative
-formula called by name). Every other op calls its forward and its rule as the
-step-by-step replay does. Shapes and dtypes are fixed for a program, so a gradient
+its default options, and the registry's elementwise ops (forward and derivative
+formula called by name; a binary op's broadcasting undone by a sum over axes known
+when the code is made, as ``unbroadcast`` would sum them). Every other op calls its
+forward and its rule as the step-by-step replay does. Shapes and dtypes are fixed for a program, so a gradient
 that fitted its input on the first replay is not checked again (as ``run`` does),
 gradients nobody needs are never computed, and a node's gradient that is sure to
 exist is not tested for ``None``. The source is ours, made from our own traced graph:
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from autograd.core.graph import WRITE_LOCK
-from autograd.core.registry import REGISTRY
+from autograd.core.registry import REGISTRY, times
 from autograd.core.tensor import _fitted, _grad_slot_get, _grad_slot_set
 
 if TYPE_CHECKING:
@@ -42,6 +43,19 @@ if TYPE_CHECKING:
 
 # What a slot's gradient is at a point of the generated backward.
 _NONE, _SURE, _MAYBE = 0, 1, 2
+
+
+def _reduced_axes(shape: tuple[int, ...], out: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The axes ``generic.unbroadcast`` sums to bring a gradient of shape ``out`` back to
+    ``shape`` (None: the shapes are equal, nothing to undo)."""
+    if shape == out:
+        return None
+    extra = len(out) - len(shape)
+    axes = list(range(extra))
+    for i, n in enumerate(shape):
+        if n == 1 and out[i + extra] != 1:
+            axes.append(i + extra)
+    return tuple(axes)
 
 
 def _bad_count(name: str, got: int, expected: int) -> None:
@@ -63,6 +77,7 @@ class TensorCode:
             "asarray": np.asarray,
             "empty_like": np.empty_like,
             "vdot": np.vdot,
+            "TIMES": times,
             "add_reduce": np.add.reduce,  # what ndarray.sum calls, without its wrapper
             "FIT": _fitted,
             "BAD_COUNT": _bad_count,
@@ -112,6 +127,11 @@ class TensorCode:
                 extra = "".join(f", {bind(f'P{k}_', j, p)}" for j, p in enumerate(saved))
                 lines.append(f"    v{out} = {f}(v{ins[0]}{extra})")
                 if not shape:  # a ufunc gives a 0-d array as a numpy scalar
+                    lines.append(f"    v{out} = asarray(v{out})")
+            elif kind == "binary":
+                f = bind("F", k, REGISTRY[op.name].array)
+                lines.append(f"    v{out} = {f}(v{ins[0]}, v{ins[1]})")
+                if not shape:
                     lines.append(f"    v{out} = asarray(v{out})")
             elif kind == "mse":
                 n = meta[ins[0]][0]
@@ -199,6 +219,33 @@ class TensorCode:
                 else:
                     body.append(f"{ind}q = FIT({term}, v{x}, {bind('O', k, name)}, False)")
                 add(x, "q", ind, cond, (x, out) not in fits)
+            elif kind == "binary":
+                d = REGISTRY[op.name].d
+                if callable(d):  # the formula once, for both inputs (as the rule calls it)
+                    f, nd = bind("D", k, d), bind("N", k, needs)
+                    a, b = parents
+                    body.append(f"{ind}da, db = {f}(v{a}, v{b}, v{out}, {nd})")
+                for j, (x, need) in enumerate(zip(parents, needs, strict=True)):
+                    if not need:
+                        continue
+                    alias = False
+                    if callable(d):
+                        term = f"TIMES({g}, {'da' if j == 0 else 'db'})"
+                        alias = True  # (times passes g on for an int 1)
+                    elif d[j] == 1 and type(d[j]) is int:
+                        term, alias = g, True  # the upstream itself, as times(g, 1) gives it
+                    elif d[j] == -1 and type(d[j]) is int:
+                        term = f"-{g}"
+                    else:
+                        term = f"{g} * {bind(f'K{j}_', k, d[j])}"
+                    axes = _reduced_axes(meta[x][0], shape)
+                    if axes is not None:  # undo broadcasting, as unbroadcast does: a view
+                        term = (
+                            f"add_reduce({term}, axis={bind(f'AX{j}_', k, axes)}, "
+                            f"keepdims=True).reshape({bind(f'XS{j}_', k, meta[x][0])})"
+                        )
+                        alias = True
+                    add(x, term, ind, cond, alias)
             elif kind == "mse":
                 x = parents[0]
                 size = int(np.prod(meta[ins[0]][0]))

@@ -161,14 +161,13 @@ def _kind(op: Any, parents: tuple[Tensor, ...], saved: Any, fresh: bool, mse: bo
             else None
         )
     spec = REGISTRY.get(op.name)
-    if (
-        spec is not None
-        and op is OPS[op.name]
-        and spec.arity == 1
-        and callable(spec.d)
-        and type(saved) is tuple
-    ):
+    if spec is None or op is not OPS[op.name]:
+        return None
+    if spec.arity == 1 and callable(spec.d) and type(saved) is tuple:
         return "unary"
+    if spec.arity == 2 and len(parents) == 2:
+        a, b = parents[0].data, parents[1].data
+        return "binary" if a.dtype is b.dtype and a.dtype.kind == "f" else None
     return None
 
 
@@ -427,7 +426,7 @@ class TensorProgram:
             "straight-line Python from the second call on)"
             if code is None
             else f"  executor: generated straight-line Python, {code.lines} lines; "
-            f"{code.inlined} of {self.n_nodes} ops inline (linear, mse_loss, unary ops), "
+            f"{code.inlined} of {self.n_nodes} ops inline (linear, mse_loss, elementwise), "
             "the rest call their forward and rule"
         )
         lines = [

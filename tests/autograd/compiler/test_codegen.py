@@ -257,3 +257,31 @@ def test_graph_renders_to_svg_naming_the_ops(tmp_path):
     assert svg.lstrip().startswith("<?xml") or "<svg" in svg[:500]
     for name in ("linear", "tanh", "mse_loss"):
         assert name in svg
+
+
+def test_a_hand_written_layer_with_a_broadcast_bias_gives_eager_bits():
+    # + - * / inline, broadcasting undone by a sum over the axes unbroadcast would sum.
+    rng = np.random.default_rng(3)
+    w = Tensor(rng.normal(size=(4, 3)), requires_grad=True)
+    b = Tensor(rng.normal(size=(1, 4)), requires_grad=True)
+    s = Tensor(rng.normal(size=4), requires_grad=True)
+
+    def f(x, y):  # (inline from the root to b: b's gradient is one sum over the batch)
+        h = (x @ w.transpose() + b).tanh() * s - y / s
+        return F.mse_loss(h * h, y)
+
+    step = autograd.compile(f)
+    for _ in range(3):
+        x, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 4))
+        for t in (w, b, s):
+            t.grad = None
+        eager = f(Tensor(x), Tensor(y))
+        eager.backward()
+        expected = [t.grad for t in (w, b, s)]
+        for t in (w, b, s):
+            t.grad = None
+        np.testing.assert_array_equal(step(x, y), eager.data)
+        for t, e in zip((w, b, s), expected, strict=True):
+            np.testing.assert_array_equal(t.grad, e)
+            assert t.grad.base is None and t.grad.flags.writeable  # the leaf owns it
+    assert _program(step).kinds.count("binary") >= 5
