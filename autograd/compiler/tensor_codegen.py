@@ -7,25 +7,32 @@ which array. At W4's size (a 2-16-16-1 MLP, arrays of a few hundred numbers) tha
 overhead costs as much as the numpy work itself. Here the program becomes the source
 of one Python function whose locals are the arrays:
 
-    v8 = v0 @ v2.T                      # linear, inline: linear_array's own calls
+    v8 = v0 @ v2.T                 # linear, inline: linear_array's own calls
     v8 += v3
-    v9 = F_tanh(v8)                     # the registry's array forward
+    v9 = F1(v8)                    # tanh: the registry's array forward (np.tanh)
     ...
-    g9 = g10 @ v4                       # linear's rule, inline
-    g8 = g9 * D_tanh(v8, v9)            # the registry's derivative formula
+    g9 = g10 @ v4                  # linear's rule, inline
+    q = g9 * D1(v8, v9)            # tanh's rule: the registry's derivative formula
     ...
-    C0._accumulate_leaf(g2, False)      # .grad exactly as backward() leaves it
+    o = GRAD_GET(C0)               # into the leaf's .grad, as backward() does:
+    if o is None:                  # a new array of its own, or added in place
+        GRAD_SET(C0, g2)
+    elif type(o) is ndarray:
+        o += g2
 
 Some ops are inlined (the numpy calls of their forward and rule, the same calls in
 the same order, so the same bits): ``linear`` on 2-D inputs, nn's ``mse_loss`` with
 its default options, and the registry's elementwise ops (forward and derivative
 formula called by name; a binary op's broadcasting undone by a sum over axes known
 when the code is made, as ``unbroadcast`` would sum them). Every other op calls its
-forward and its rule as the step-by-step replay does. Shapes and dtypes are fixed for a program, so a gradient
-that fitted its input on the first replay is not checked again (as ``run`` does),
-gradients nobody needs are never computed, and a node's gradient that is sure to
-exist is not tested for ``None``. The source is ours, made from our own traced graph:
-no user text is ever compiled (constants are bound by name, never written out).
+forward and its rule as the step-by-step replay does. Shapes and dtypes are fixed
+for a program, so a gradient that fitted its input on the first replay is not
+checked again (as ``run`` does), gradients nobody needs are never computed, a
+node's gradient that is sure to exist is not tested for ``None``, and a leaf's
+gradient known to be a fresh array of our own is stored without
+``_accumulate_leaf``'s checks (any other goes through it). The source is ours, made
+from our own traced graph: no user text is ever compiled (constants are bound by
+name, never written out).
 """
 
 from __future__ import annotations
@@ -137,7 +144,8 @@ class TensorCode:
                 n = meta[ins[0]][0]
                 size = int(np.prod(n))
                 lines.append(f"    d{out} = v{ins[0]} - v{ins[1]}")
-                lines.append(f"    v{out} = asarray(vdot(d{out}, d{out}) / {size})")
+                n_name = bind("SIZE", k, size)  # (an int, as mse_loss divides by diff.size)
+                lines.append(f"    v{out} = asarray(vdot(d{out}, d{out}) / {n_name})")
             else:
                 f = bind("F", k, forward)
                 sv = bind("S", k, saved)
