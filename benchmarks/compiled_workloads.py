@@ -8,7 +8,10 @@ Each builder returns a ``step`` doing the same work as its eager workload:
 - ``w2``: W2's random straight-line program, compiled, replayed (reported per op): a
   deep, narrow graph, replayed as generated straight-line Python.
 - ``w4``: W4's tensor MLP step with nn's fused ``mse_loss`` (one node, replayed on
-  each call's new target), X and the target passed as ndarrays.
+  each call's new target), X and the target passed as ndarrays; ``opt.zero_grad()``
+  and nn's ``SGD.step()`` run as they are, outside the compiled function. From the
+  second call on the replay is generated straight-line Python (the harness's warm-up
+  calls make it; a trace's cost is W1's "first call").
 - ``w9``: W9's microgpt-style step, compiled: the window's token ids are ints, part
   of the cache key, so almost every step traces again (what compile costs when the
   graph depends on the data). Its softmax is shifted by a constant instead of by

@@ -35,5 +35,16 @@ def compile(fn: Callable[..., Any], backward: bool = True) -> Compiled:  # noqa:
     >>> w.grad = 0.0; w.data = 1.0
     >>> round(step(0.25), 6), step.traces         # replayed on the new numbers
     (1.244919, 1)
+
+    ``print(step)`` describes the program; ``step.graph()`` is the graph the trace
+    recorded (the first call's numbers), which ``draw_graph`` draws as it draws any
+    result (a call returns a plain number, not a node):
+
+    >>> from autograd import draw_graph
+    >>> dot = draw_graph(step.graph())
+    >>> "tanh" in dot.source
+    True
+    >>> "draw_graph(compiled.graph())" in step.describe()
+    True
     """
     return Compiled(fn, backward)

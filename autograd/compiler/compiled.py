@@ -128,17 +128,18 @@ class _Entry:
             program.write_grads(grads, arguments, replace=start is not None)
             return result
         assert isinstance(program, TensorProgram)
-        arrays = [
-            obj.data if kind == "T" else _as_float_array(obj, what="compile")
-            for kind, obj in items
-            if kind in "TA"
-        ]
-        out, tgrads = program.run(arrays, backward)
-        if backward:
-            program.write_grads(
-                tgrads, [obj if kind == "T" else None for kind, obj in items if kind in "TA"]
-            )
-        return out
+        arrays = []
+        arguments = []
+        for kind, obj in items:
+            if kind == "A":  # (a float ndarray is its own float array)
+                arrays.append(
+                    obj if obj.dtype.kind == "f" else _as_float_array(obj, what="compile")
+                )
+                arguments.append(None)
+            elif kind == "T":
+                arrays.append(obj.data)
+                arguments.append(obj)
+        return program.call(arrays, arguments, backward)
 
 
 def _plain(result: Any) -> Any:
@@ -205,17 +206,28 @@ class Compiled:
         self._backward = bool(backward)
         self._cache: OrderedDict[tuple[Any, ...], _Entry | _Eager] = OrderedDict()
         self._last: _Entry | _Eager | None = None
+        self._graph: Value | Tensor | None = None  # the newest trace's result (one kept)
         self.traces = 0
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        key_parts: list[Any] = []
+        key_parts: list[Any] = [("tuple", len(args))]
         items: list[tuple[str, Any]] = []
-        _flatten(args, key_parts, items)
-        names = sorted(kwargs)
-        for name in names:
-            key_parts.append(("kw", name))
-            _flatten(kwargs[name], key_parts, items)
+        for a in args:  # float ndarrays (a batch, its targets), as _flatten keys them, inline
+            if type(a) is not np.ndarray or a.dtype.kind != "f":
+                break
+            key_parts.append(("A", a.shape, a.dtype.str))
+            items.append(("A", a))
+        else:
+            if not kwargs:
+                key_parts.append(")")
+        if len(items) != len(args) or kwargs:
+            key_parts.clear()
+            items.clear()
+            _flatten(args, key_parts, items)
+            for name in sorted(kwargs):
+                key_parts.append(("kw", name))
+                _flatten(kwargs[name], key_parts, items)
         key = tuple(key_parts)
         entry = self._cache.get(key)
         if entry is None:
@@ -242,6 +254,7 @@ class Compiled:
                 "compile: a compiled function was called while another one is "
                 "being traced; compile the outer function only"
             )
+        self._graph = None  # the older graph goes first: one graph alive at a time
         standins = [_standin(kind, obj) for kind, obj in items]
         feed = iter(standins)
         targs = _rebuild(args, feed)
@@ -264,14 +277,39 @@ class Compiled:
                 f"compile: the function must return a Value or a Tensor, got "
                 f"{type(result).__name__}"
             )
+        entry: _Entry | _Eager
         if _random_states() != before:  # fresh draws on every call, as without compile
-            return _Eager(self._fn, result, standins)
-        if isinstance(result, Value):
-            return _Entry(_scalar_program(result, standins), True)
-        tensors = [s for s in standins if isinstance(s, Tensor)]
-        return _Entry(
-            TensorProgram(result, trace.tensor_ops, tensors, trace.sites, trace.calls), False
-        )
+            entry = _Eager(self._fn, result, standins)
+        elif isinstance(result, Value):
+            entry = _Entry(_scalar_program(result, standins), True)
+        else:
+            tensors = [s for s in standins if isinstance(s, Tensor)]
+            entry = _Entry(
+                TensorProgram(result, trace.tensor_ops, tensors, trace.sites, trace.calls), False
+            )
+        self._graph = result
+        return entry
+
+    def graph(self) -> Value | Tensor:
+        """The result node of the newest trace: the graph compile recorded, to draw
+        (``draw_graph(compiled.graph())``) or walk. It holds the numbers of the traced
+        call (arguments, intermediate values); parameters are the live leaves, with
+        their current data and grad. Only the newest trace's graph is kept.
+
+        >>> from autograd import Value, compile, draw_graph
+        >>> w = Value(2.0, label="w")
+        >>> step = compile(lambda x: (w * x).tanh())
+        >>> _ = step(0.5)
+        >>> dot = draw_graph(step.graph())
+        >>> "tanh" in dot.source and "{ w | data 2.0000" in dot.source
+        True
+        """
+        if self._graph is None:
+            raise RuntimeError(
+                "compile: no graph yet: call the compiled function once (its first call "
+                "traces the function and records the graph)"
+            )
+        return self._graph
 
     def describe(self) -> str:
         """The program of the last call: nodes, levels, numpy calls, steps by op."""
@@ -284,7 +322,10 @@ class Compiled:
             return head + "; not called yet"
         last = self._last
         return (
-            head + "\n" + (last.describe() if isinstance(last, _Eager) else last.program.describe())
+            head
+            + "\n"
+            + (last.describe() if isinstance(last, _Eager) else last.program.describe())
+            + "\n  the traced graph: draw_graph(compiled.graph())"
         )
 
     __str__ = describe

@@ -21,12 +21,13 @@ from typing import Any
 
 import numpy as np
 
+from autograd.compiler.tensor_codegen import TensorCode
 from autograd.compiler.trace import CompileError
 from autograd.core import tensor_rules as vjp
 from autograd.core.function import FunctionCtx, _forward_result, _function_rule
 from autograd.core.graph import PER_THREAD, WRITE_LOCK, enable_grad
 from autograd.core.registry import REGISTRY
-from autograd.core.tensor import Tensor, _constant, _fitted, linear_array
+from autograd.core.tensor import _LINEAR, OPS, Tensor, _constant, _fitted, linear_array
 
 Forward = Callable[[list[np.ndarray], Any, tuple[int, ...]], np.ndarray]
 
@@ -114,6 +115,62 @@ def _function_forward(xs: list[np.ndarray], saved: Any, shape: tuple[int, ...]) 
     return out, (cls, fresh, positions, n_inputs, raw, returned)
 
 
+def _is_mse(fn: Any, args: tuple[Any, ...]) -> bool:
+    """nn's ``mse_loss(input, target)`` with its defaults, a target that needs no grad and
+    of the input's shape and dtype (float32 or float64): the call ``TensorCode`` inlines."""
+    if getattr(fn, "__name__", None) != "mse_loss" or getattr(fn, "__module__", None) != (
+        "nn.functional.losses"
+    ):
+        return False
+    if (
+        len(args) != 4
+        or args[2] is not None
+        or not (isinstance(args[3], str) and args[3] == "mean")
+    ):
+        return False
+    x, t = args[0], args[1]
+    if not (isinstance(x, Tensor) and isinstance(t, Tensor)) or t.requires_grad:
+        return False
+    xd, td = x.data, t.data
+    return (
+        xd.dtype in (np.float32, np.float64)
+        and td.dtype is xd.dtype
+        and td.shape == xd.shape
+        and xd.size > 0
+    )
+
+
+def _kind(op: Any, parents: tuple[Tensor, ...], saved: Any, fresh: bool, mse: bool) -> str | None:
+    """Which of ``TensorCode``'s inline forms replays this op (None: call its forward
+    and rule)."""
+    if mse:
+        return "mse"
+    if fresh:
+        return None
+    if op is _LINEAR:
+        arrays = [p.data for p in parents]
+        x, w = arrays[0], arrays[1]
+        dtype = x.dtype
+        return (
+            "linear"
+            if x.ndim == 2
+            and w.ndim == 2
+            and (len(arrays) == 2 or arrays[2].ndim == 1)
+            and dtype.kind == "f"
+            and all(a.dtype is dtype for a in arrays)
+            else None
+        )
+    spec = REGISTRY.get(op.name)
+    if spec is None or op is not OPS[op.name]:
+        return None
+    if spec.arity == 1 and callable(spec.d) and type(saved) is tuple:
+        return "unary"
+    if spec.arity == 2 and len(parents) == 2:
+        a, b = parents[0].data, parents[1].data
+        return "binary" if a.dtype is b.dtype and a.dtype.kind == "f" else None
+    return None
+
+
 class Stale(Exception):
     """A captured tensor changed shape, dtype or requires_grad since the trace: trace again."""
 
@@ -172,6 +229,7 @@ class TensorProgram:
                 continue
         n_leaves = len(arguments) + len(self.captured)
         k = n_leaves
+        self.kinds: list[str | None] = []  # per step: how TensorCode replays it
         for node in order:
             entry = ops.get(id(node))
             if entry is None:
@@ -194,6 +252,16 @@ class TensorProgram:
                 )
             if op.name == "where" and not isinstance(saved, np.ndarray):
                 raise CompileError("compile cannot replay where() with this condition")
+            replay_call = calls.get(id(node))
+            self.kinds.append(
+                _kind(
+                    op,
+                    parents,
+                    saved,
+                    fresh,
+                    replay_call is not None and _is_mse(replay_call[1], replay_call[2]),
+                )
+            )
             slot[id(node)] = k
             k += 1
             recorded = bool(node._parents)
@@ -214,6 +282,13 @@ class TensorProgram:
                 )
             )
         self.n_slots = k
+        self.meta: list[tuple[tuple[int, ...], np.dtype[Any]]] = [((), np.dtype(float))] * k
+        for node in order:  # every slot's shape and dtype, fixed for the program
+            if id(node) in slot:
+                data = node.data
+                self.meta[slot[id(node)]] = (data.shape, data.dtype)
+        self.code: TensorCode | None = None  # generated after the first replay
+        self.code_failed = False
         self.root_slot = slot[id(root)]
         self.requires_grad = root.requires_grad
         self.leaf_requires = [bool(t.requires_grad) for t in arguments] + [
@@ -222,6 +297,27 @@ class TensorProgram:
         self.n_nodes = len(self.steps)
         self._signatures = [_signature(t) for t in self.captured]
         self._fits: set[tuple[int, int]] = set()  # (input slot, output slot) seen to fit
+
+    def call(self, arrays: list[np.ndarray], arguments: list[Any], backward: bool) -> np.ndarray:
+        """Replay on the arguments' ``arrays`` (their Tensors in ``arguments``, None for
+        ndarrays) and, with ``backward``, accumulate the leaves' gradients; the result.
+
+        The first replay goes step by step (``run``) and sees which gradients fit their
+        inputs as they are; every later one runs the generated code (``TensorCode``).
+        """
+        code = self.code
+        if code is not None:
+            result: np.ndarray = code.replay(arrays, arguments)
+            return result
+        out, grads = self.run(arrays, backward)
+        if backward:
+            self.write_grads(grads, arguments)
+        if not self.code_failed:
+            if self.root_slot < len(self.leaf_requires):  # the result is a leaf: no ops
+                self.code_failed = True
+            else:
+                self.code = TensorCode(self, self._fits, backward, Stale)
+        return out
 
     def run(self, arrays: list[np.ndarray], backward: bool) -> tuple[np.ndarray, list[Any]]:
         env: list[Any] = [None] * self.n_slots
@@ -324,10 +420,19 @@ class TensorProgram:
         for step in self.steps:
             counts[step[8]] = counts.get(step[8], 0) + 1
             recorded += step[6]
+        code = self.code
+        executor = (
+            "  executor: array calls and gradient rules, step by step (generated "
+            "straight-line Python from the second call on)"
+            if code is None
+            else f"  executor: generated straight-line Python, {code.lines} lines; "
+            f"{code.inlined} of {self.n_nodes} ops inline (linear, mse_loss, elementwise), "
+            "the rest call their forward and rule"
+        )
         lines = [
             f"tensor program: {self.n_nodes} ops ({recorded} with a gradient rule), "
             f"{self.n_arguments} argument(s), {len(self.captured)} captured tensor(s)",
-            "  executor: array calls and gradient rules, step by step",
+            executor,
             f"  {self.n_nodes} array calls forward, {recorded} rules backward",
             "  forward steps in order: " + " -> ".join(s[8] for s in self.steps),
         ]
