@@ -27,7 +27,15 @@ from autograd.core import tensor_rules as vjp
 from autograd.core.function import FunctionCtx, _forward_result, _function_rule
 from autograd.core.graph import PER_THREAD, WRITE_LOCK, enable_grad
 from autograd.core.registry import REGISTRY
-from autograd.core.tensor import _LINEAR, OPS, Tensor, _constant, _fitted, linear_array
+from autograd.core.tensor import (
+    _LINEAR,
+    OPS,
+    Tensor,
+    _constant,
+    _fitted,
+    linear_array,
+    matmul_array,
+)
 
 Forward = Callable[[list[np.ndarray], Any, tuple[int, ...]], np.ndarray]
 
@@ -61,7 +69,7 @@ FORWARDS.update(
         "getitem": lambda xs, saved, shape: xs[0][saved[0]],
         "broadcast_to": lambda xs, saved, shape: np.broadcast_to(xs[0], shape),
         "scatter": lambda xs, saved, shape: vjp.scatter_array(xs[0], saved[0], saved[1], shape),
-        "matmul": lambda xs, saved, shape: np.matmul(xs[0], xs[1]),
+        "matmul": lambda xs, saved, shape: matmul_array(xs[0], xs[1]),
         "linear": _linear,
         "concatenate": lambda xs, saved, shape: np.concatenate(xs, axis=saved),
         "stack": lambda xs, saved, shape: np.stack(xs, axis=saved),
