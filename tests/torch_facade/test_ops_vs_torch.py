@@ -109,3 +109,38 @@ def test_batchnorm1d_trains_and_evaluates_as_in_pytorch():
         rtol=1e-4,
         atol=1e-5,
     )
+
+
+def _grad_of(y, x):
+    """dy/dx as a tensor that can be differentiated again (x.grad left empty)."""
+    y.backward(create_graph=True)
+    g, x.grad = x.grad, None
+    return g
+
+
+@pytest.mark.parametrize(
+    ("shape", "dim", "kw"),
+    [
+        ((32, 10), 0, {"keepdim": True, "unbiased": False}),
+        ((8, 4, 6), (0, 1), {"keepdim": True, "unbiased": False}),
+        ((5, 7), None, {}),
+        ((5, 7), -1, {"correction": 0}),
+        ((3, 4, 5), [0, 2], {"keepdim": False}),
+    ],
+)
+def test_var_is_one_node_whose_first_and_second_derivatives_match_torch(shape, dim, kw):
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal(shape).astype(np.float32)
+    w = rng.standard_normal(shape).astype(np.float32)
+    x, tx = bt.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    args = () if dim is None else (dim,)
+    v, tv = x.var(*args, **kw), tx.var(*args, **kw)
+    assert v.grad_fn.name == "VarBackward0" and v._parents == (x,)  # one node
+    np.testing.assert_allclose(v.data, tv.detach().numpy(), rtol=1e-5, atol=1e-6)
+    s = rng.standard_normal(tuple(v.shape)).astype(np.float32)
+    g = _grad_of((v * bt.tensor(s)).sum(), x)
+    (tg,) = torch.autograd.grad((tv * torch.tensor(s)).sum(), tx, create_graph=True)
+    np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-4, atol=1e-6)
+    g2 = _grad_of((g * bt.tensor(w)).sum(), x)
+    (tg2,) = torch.autograd.grad((tg * torch.tensor(w)).sum(), tx)
+    np.testing.assert_allclose(g2.data, tg2.numpy(), rtol=1e-4, atol=1e-6)
