@@ -6,7 +6,9 @@ methods with numpy's meaning, so for the length of an engine call the facade
 tensors it receives are re-tagged as their engine class (same objects, same
 graph, no copy) and tagged back afterwards; results come back as facade tensors.
 
->>> import autograd as ag
+>>> import numpy as np
+
+import autograd as ag
 >>> from backproplab.torch import tensor
 >>> x = tensor([[1.0, 2.0]])
 >>> type(engine_call(ag.Tensor.sum, x)).__name__
@@ -21,6 +23,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
+
 import autograd as ag
 import nn as _nn
 
@@ -33,7 +37,11 @@ def _engine_class(t: Any) -> type:
     return _nn.Parameter if isinstance(t, _nn.Parameter) else _Base
 
 
-_ENGINE_CLASS: dict[type, type] = {Tensor: _Base}  # facade Parameter added by .nn
+# The engine class of each facade class (facade Parameter added by .nn); None for the
+# common arguments that hold no tensor (looked up, not tested with isinstance).
+_ENGINE_CLASS: dict[type, type | None] = {Tensor: _Base}
+_ENGINE_CLASS.update(dict.fromkeys((int, float, bool, str, type(None), np.ndarray, slice)))
+_NOT_FOUND = object()
 
 
 def _collect(x: Any, out: list[Any]) -> None:
@@ -69,13 +77,26 @@ def engine_call(
     fn: Callable[..., Any], *args: Any, extra: Iterable[Any] = (), **kwargs: Any
 ) -> Any:
     """``fn(*args, **kwargs)`` on engine views of the facade tensors; the result re-tagged."""
-    # Hot (every layer call): one flat pass, each tensor's class read once, the engine
-    # class of the common facade classes looked up rather than worked out.
+    if kwargs:
+        return _call(fn, args, kwargs, (*args, *kwargs.values(), *extra))
+    return _call(fn, args, kwargs, (*args, *extra) if extra else args)
+
+
+def _call(fn: Callable[..., Any], args: Any, kwargs: Any, scan: tuple[Any, ...]) -> Any:
+    """``engine_call`` with the objects to look at (``args``, ``kwargs``' values and the
+    tensors a layer holds) as one tuple. Hot (every layer call and loss): each object's
+    class read once and looked up, the rare cases (containers, other subclasses) after."""
     swapped: list[tuple[Any, type]] = []
-    for x in (*args, *kwargs.values(), *extra) if kwargs else (*args, *extra):
-        if isinstance(x, Tensor):
-            cls = type(x)
-            x.__class__ = _ENGINE_CLASS.get(cls) or _engine_class(x)
+    for x in scan:
+        cls = type(x)
+        engine_cls = _ENGINE_CLASS.get(cls, _NOT_FOUND)
+        if engine_cls is None:
+            continue
+        if engine_cls is not _NOT_FOUND:
+            x.__class__ = engine_cls
+            swapped.append((x, cls))
+        elif isinstance(x, Tensor):
+            x.__class__ = _engine_class(x)
             swapped.append((x, cls))
         elif isinstance(x, (list, tuple, dict)):
             found: list[Any] = []
@@ -93,3 +114,13 @@ def engine_call(
         out.__class__ = Tensor
         return out
     return wrap(out)
+
+
+def module_call(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any], own: Any) -> Any:
+    """An engine layer's ``__call__`` on engine views of its input and its own tensors
+    ``own`` (the layer object itself is not looked at)."""
+    scan = (*args, *kwargs.values(), *own) if kwargs else (*args, *own)
+    return _call(_module_call, (module, *args), kwargs, scan)
+
+
+_module_call = _nn.Module.__call__

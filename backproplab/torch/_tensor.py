@@ -354,8 +354,8 @@ def _mask(mask: Any, t: Any) -> np.ndarray:
 
 
 def _dims(dim: Any, ndim: int) -> Any:
-    if dim is None:
-        return None
+    if dim is None or type(dim) is int:
+        return dim
     if isinstance(dim, (list, tuple)):
         return tuple(d % ndim if ndim else d for d in dim)
     return dim
@@ -729,7 +729,7 @@ class Tensor(_Base):
     def view(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], D.dtype):
             return _make(self.data.view(shape[0].dtype))
-        return self.reshape(*shape)
+        return Tensor.reshape(self, *shape)
 
     def reshape(self, *shape: Any) -> Tensor:
         dims = _shape_args(shape)
@@ -841,13 +841,14 @@ class Tensor(_Base):
         return self[tuple(ix)]
 
     def masked_fill(self, mask: Any, value: float) -> Tensor:
-        full = _mask(mask, self)
-        out = _engine_fns.where(~full, self, np.asarray(value, dtype=self.data.dtype))
+        m = mask.data if isinstance(mask, _Base) else np.asarray(mask)
+        keep = np.logical_not(m)  # where broadcasts it: no full-size mask
+        out = _engine_fns.where(keep, self, np.asarray(value, dtype=self.data.dtype))
         return _named(out, "MaskedFillBackward0")
 
     # -- math ----------------------------------------------------------------------
     def exp(self) -> Tensor:
-        return _engine.exp(self._f())
+        return _engine.exp(self if self.data.dtype.kind == "f" else self._f())
 
     def log(self) -> Tensor:
         """Natural log; PyTorch's nan below 0 and -inf at 0 (the engine's log refuses them,
@@ -884,19 +885,19 @@ class Tensor(_Base):
         return _engine.abs(self)
 
     def tanh(self) -> Tensor:
-        return _engine.tanh(self._f())
+        return _engine.tanh(self if self.data.dtype.kind == "f" else self._f())
 
     def sigmoid(self) -> Tensor:
-        return _engine.sigmoid(self._f())
+        return _engine.sigmoid(self if self.data.dtype.kind == "f" else self._f())
 
     def relu(self) -> Tensor:
         return _engine.relu(self)
 
     def sin(self) -> Tensor:
-        return _engine.sin(self._f())
+        return _engine.sin(self if self.data.dtype.kind == "f" else self._f())
 
     def cos(self) -> Tensor:
-        return _engine.cos(self._f())
+        return _engine.cos(self if self.data.dtype.kind == "f" else self._f())
 
     def pow(self, exponent: Any) -> Tensor:
         return self**exponent
@@ -932,7 +933,8 @@ class Tensor(_Base):
         dtype: Any = None,
         **numpy_style: Any,
     ) -> Tensor:
-        dim, keepdim = _dim_args("sum", dim, keepdim, numpy_style)
+        if numpy_style:
+            dim, keepdim = _dim_args("sum", dim, keepdim, numpy_style)
         x = self.to(dtype) if dtype is not None else self
         if x.data.dtype.kind == "b":
             x = x.to(np.int64)
@@ -945,7 +947,8 @@ class Tensor(_Base):
         dtype: Any = None,
         **numpy_style: Any,
     ) -> Tensor:
-        dim, keepdim = _dim_args("mean", dim, keepdim, numpy_style)
+        if numpy_style:
+            dim, keepdim = _dim_args("mean", dim, keepdim, numpy_style)
         x = self.to(dtype) if dtype is not None else self
         if x.data.dtype.kind != "f":
             raise RuntimeError(
