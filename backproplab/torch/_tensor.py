@@ -304,7 +304,7 @@ def _binary_method(method: str, true_div: bool = False) -> Callable[[Tensor, Any
     the engine's operator. Hot (every op of a model): with nothing to promote (a float
     tensor and a Python number or a tensor of its dtype) it calls the engine's operator
     directly, and + - * that record nothing run on the arrays (``_QUICK``)."""
-    engine_op = getattr(_Base, method)
+    engine_op: Any = getattr(_Base, method)  # (typed Any: no cast() calls on the hot path)
     quick = _QUICK.get(method)
     if quick is None:
 
@@ -314,8 +314,8 @@ def _binary_method(method: str, true_div: bool = False) -> Callable[[Tensor, Any
             if dt.kind == "f" and (
                 to is float or to is int or isinstance(other, _Base) and other.data.dtype is dt
             ):
-                return cast(Tensor, engine_op(self, other))
-            return cast(Tensor, engine_op(*_promoted(self, other, true_div)))
+                return engine_op(self, other)
+            return engine_op(*_promoted(self, other, true_div))
 
     else:
         ufunc, swap, name = quick
@@ -328,20 +328,21 @@ def _binary_method(method: str, true_div: bool = False) -> Callable[[Tensor, Any
             elif isinstance(other, _Base) and other.data.dtype is ad.dtype:
                 od, o_grad = other.data, other.requires_grad
             else:
-                return cast(Tensor, engine_op(*_promoted(self, other, true_div)))
+                return engine_op(*_promoted(self, other, true_div))
             if ad.dtype.kind != "f":
-                return cast(Tensor, engine_op(*_promoted(self, other, true_div)))
+                return engine_op(*_promoted(self, other, true_div))
             state = PER_THREAD.state
             record = state.record
             if record and (self.requires_grad or o_grad) or record == 2 and state.trace is not None:
-                return cast(Tensor, engine_op(self, other))  # autograd.compile sees every op
+                return engine_op(self, other)  # autograd.compile sees every op
             try:
                 r = ufunc(od, ad) if swap else ufunc(ad, od)
             except (ValueError, OverflowError):  # the engine says what went wrong
-                return cast(Tensor, engine_op(self, other))
-            out = _constant(r if type(r) is np.ndarray else np.asarray(r), Tensor)
+                return engine_op(self, other)
+            out: Any = _constant(r if type(r) is np.ndarray else np.asarray(r), _Base)
             out._op = name
-            return cast(Tensor, out)
+            out.__class__ = Tensor  # (made as an engine tensor: its .grad is the plain slot)
+            return out
 
     op.__name__ = op.__qualname__ = method
     return op
@@ -389,8 +390,10 @@ class Tensor(_Base):
         g = _get_grad(self)
         if g is None or self._parents and not _retained.get(self, False):
             return None
-        if type(g) is np.ndarray:
-            return _constant(g, Tensor)  # a view of the stored array: zero_() reaches it
+        if type(g) is np.ndarray:  # a view of the stored array: zero_() reaches it
+            out: Any = _constant(g, _Base)
+            out.__class__ = Tensor  # (made as an engine tensor: its .grad is the plain slot)
+            return out
         return wrap(g)
 
     @grad.setter
@@ -411,7 +414,7 @@ class Tensor(_Base):
                 and out[0] is a
                 and not (self.requires_grad and PER_THREAD.state.grad_enabled)
             ):
-                return ufunc(a, self.data, out=out)
+                return ufunc(a, self.data, a)  # (out positionally: no keywords)
         return _Base.__array_ufunc__(self, ufunc, method, *inputs, **kwargs)
 
     def retain_grad(self) -> None:
