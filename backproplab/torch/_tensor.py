@@ -371,6 +371,17 @@ def _shape_args(shape: Sequence[Any]) -> tuple[int, ...]:
     return tuple(shape)
 
 
+def _reshape(x: Any, shape: tuple[Any, ...]) -> Any:
+    """``view``/``reshape``: the engine's reshape, PyTorch's error."""
+    dims = _shape_args(shape)
+    try:
+        return _engine.reshape(x, *dims)
+    except ValueError:  # PyTorch's error type and words
+        raise RuntimeError(
+            f"shape '{list(dims)}' is invalid for input of size {x.data.size}"
+        ) from None
+
+
 def _check_device(device: Any, what: str) -> None:
     if device is not None and str(device) not in ("cpu", "cpu:0"):
         raise RuntimeError(
@@ -732,16 +743,10 @@ class Tensor(_Base):
     def view(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], D.dtype):
             return _make(self.data.view(shape[0].dtype))
-        return Tensor.reshape(self, *shape)
+        return _reshape(self, shape)
 
     def reshape(self, *shape: Any) -> Tensor:
-        dims = _shape_args(shape)
-        try:
-            return _engine.reshape(self, *dims)
-        except ValueError:  # PyTorch's error type and words
-            raise RuntimeError(
-                f"shape '{list(dims)}' is invalid for input of size {self.data.size}"
-            ) from None
+        return _reshape(self, shape)
 
     def view_as(self, other: Any) -> Tensor:
         return self.view(*other.shape)

@@ -144,3 +144,31 @@ def test_var_is_one_node_whose_first_and_second_derivatives_match_torch(shape, d
     g2 = _grad_of((g * bt.tensor(w)).sum(), x)
     (tg2,) = torch.autograd.grad((tg * torch.tensor(w)).sum(), tx)
     np.testing.assert_allclose(g2.data, tg2.numpy(), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("ignore_index", "labels", "reduction"),
+    [
+        (-100, [0, 4, 2, 3, 1, 1], "mean"),  # nothing ignored
+        (-100, [0, -100, 2, 3, -100, 1], "sum"),
+        (7, [0, 7, 2, 3, 4, 7], "mean"),  # above the classes
+        (0, [0, 4, 0, 3, 2, 1], "mean"),  # a class: its rows take no part
+        (2, [0, 4, 1, 3, 4, 1], "sum"),  # a class no label has
+    ],
+)
+def test_cross_entropy_ignore_index_anywhere_matches_torch(ignore_index, labels, reduction):
+    a = np.random.default_rng(2).standard_normal((6, 5)).astype(np.float32)
+    x, tx = bt.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    kw = {"ignore_index": ignore_index, "reduction": reduction}
+    loss = BF.cross_entropy(x, bt.tensor(labels), **kw)
+    tloss = torch.nn.functional.cross_entropy(tx, torch.tensor(labels), **kw)
+    np.testing.assert_allclose(loss.item(), tloss.item(), rtol=1e-6)
+    loss.backward()
+    tloss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_cross_entropy_refuses_a_label_out_of_range_that_is_not_ignore_index():
+    x = bt.tensor(np.zeros((2, 3), np.float32), requires_grad=True)
+    with pytest.raises((IndexError, ValueError), match="3"):
+        BF.cross_entropy(x, bt.tensor([0, 3]), ignore_index=-100)

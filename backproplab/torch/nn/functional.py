@@ -23,8 +23,6 @@ from .._bridge import engine_call
 from .._tensor import Tensor, _make, as_tensor, wrap
 from .._unsupported import missing
 
-_smallest: Any = np.minimum.reduce
-
 
 def _labels(target: Any) -> np.ndarray:
     t = target.data if isinstance(target, ag.Tensor) else np.asarray(target)
@@ -51,11 +49,17 @@ def cross_entropy(
     if isinstance(target, ag.Tensor) and target.data.dtype.kind == "f":
         return engine_call(_F.cross_entropy, input, target, reduction=reduction, weight=w)
     labels = _labels(target)
-    if input.data.ndim <= 2 and labels.size and _smallest(labels) > ignore_index:
-        # the common case, no label ignored: one look at the labels, not two
-        if reduction == "mean" and w is None:  # the engine's defaults: no keywords to pass
-            return engine_call(_F.cross_entropy, input, labels)
-        return engine_call(_F.cross_entropy, input, labels, reduction=reduction, weight=w)
+    shape = input.data.shape
+    if len(shape) <= 2 and not 0 <= ignore_index < (shape[-1] if shape else 0):
+        # ignore_index is no class (-100): the engine's range check finds it, so the common
+        # case, nothing ignored, needs no look at the labels here
+        try:
+            if reduction == "mean" and w is None:  # the engine's defaults: no keywords
+                return engine_call(_F.cross_entropy, input, labels)
+            return engine_call(_F.cross_entropy, input, labels, reduction=reduction, weight=w)
+        except ValueError:
+            if not (labels == ignore_index).any():
+                raise
     if input.data.ndim > 2:  # (N, C, d1, ...) -> rows of C
         perm = (0, *range(2, input.data.ndim), 1)
         input = input.permute(*perm).reshape(-1, input.data.shape[1])
