@@ -6,9 +6,7 @@ methods with numpy's meaning, so for the length of an engine call the facade
 tensors it receives are re-tagged as their engine class (same objects, same
 graph, no copy) and tagged back afterwards; results come back as facade tensors.
 
->>> import numpy as np
-
-import autograd as ag
+>>> import autograd as ag
 >>> from backproplab.torch import tensor
 >>> x = tensor([[1.0, 2.0]])
 >>> type(engine_call(ag.Tensor.sum, x)).__name__
@@ -19,8 +17,7 @@ import autograd as ag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -53,24 +50,6 @@ def _collect(x: Any, out: list[Any]) -> None:
     elif isinstance(x, dict):
         for v in x.values():
             _collect(v, out)
-
-
-@contextmanager
-def engine_view(tensors: Iterable[Any]) -> Iterator[None]:
-    """Within the block, the given facade tensors are plain engine tensors."""
-    found: list[Any] = []
-    _collect(list(tensors), found)
-    swapped = []
-    for t in found:
-        if isinstance(t, Tensor):
-            cls = type(t)
-            t.__class__ = _engine_class(t)
-            swapped.append((t, cls))
-    try:
-        yield
-    finally:
-        for t, cls in swapped:
-            t.__class__ = cls
 
 
 def engine_call(
