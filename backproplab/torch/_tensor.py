@@ -39,6 +39,7 @@ _Base = ag.Tensor
 # of this class at run time (``_result_class``), which their annotations cannot say.
 _engine: Any = _Base
 _engine_fns: Any = ag
+_engine_reshape = _Base.reshape
 _GRAD_SLOT = _Base.__dict__["grad"]  # the engine's storage for .grad (a slot)
 _get_grad, _set_grad = _GRAD_SLOT.__get__, _GRAD_SLOT.__set__
 
@@ -371,11 +372,14 @@ def _shape_args(shape: Sequence[Any]) -> tuple[int, ...]:
     return tuple(shape)
 
 
-def _reshape(x: Any, shape: tuple[Any, ...]) -> Any:
+def _reshape(x: Any, dims: tuple[Any, ...]) -> Any:
     """``view``/``reshape``: the engine's reshape, PyTorch's error."""
-    dims = _shape_args(shape)
+    for s in dims:
+        if type(s) is not int:  # a shape as one sequence, or numpy or tensor integers
+            dims = _shape_args(dims)
+            break
     try:
-        return _engine.reshape(x, *dims)
+        return _engine_reshape(x, *dims)
     except ValueError:  # PyTorch's error type and words
         raise RuntimeError(
             f"shape '{list(dims)}' is invalid for input of size {x.data.size}"
@@ -737,8 +741,8 @@ class Tensor(_Base):
             _engine.__setitem__(self, index, value)
 
     # -- indexing and shapes -------------------------------------------------------
-    def __getitem__(self, index: Any) -> Tensor:
-        return _engine.__getitem__(self, index)
+    # the engine's indexing, inherited as is (one call less); its results are of this class
+    __getitem__: Callable[[Tensor, Any], Tensor] = _engine.__getitem__  # type: ignore[assignment]
 
     def view(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], D.dtype):

@@ -19,7 +19,7 @@ import autograd as ag
 import nn as _nn
 from nn import functional as _F
 
-from .._bridge import engine_call
+from .._bridge import _call, engine_call
 from .._tensor import Tensor, _make, as_tensor, wrap
 from .._unsupported import missing
 
@@ -43,6 +43,22 @@ def cross_entropy(
 ) -> Tensor:
     """Softmax cross-entropy of logits (N, C) at class indices (N,); ``ignore_index``
     targets take no part (the mean is over the others), as in PyTorch."""
+    if (
+        type(target) is Tensor
+        and ignore_index < 0
+        and weight is None
+        and reduction == "mean"
+        and not label_smoothing
+        and target.data.dtype.kind in "iu"
+        and input.data.ndim <= 2
+    ):  # the course's call: labels, nothing ignored (the engine's range check would see
+        # an ignore_index below 0), the engine's defaults
+        labels = target.data
+        try:
+            return _call(_F.cross_entropy, (input, labels), {}, (input,))  # (labels: an array)
+        except ValueError:
+            if not (labels == ignore_index).any():
+                raise
     if label_smoothing:
         raise NotImplementedError("cross_entropy: label_smoothing is not supported here")
     w = weight.data if isinstance(weight, ag.Tensor) else weight
