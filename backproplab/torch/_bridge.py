@@ -95,11 +95,4 @@ def _call(fn: Callable[..., Any], args: Any, kwargs: Any, scan: tuple[Any, ...])
     return wrap(out)
 
 
-def module_call(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any], own: Any) -> Any:
-    """An engine layer's ``__call__`` on engine views of its input and its own tensors
-    ``own`` (the layer object itself is not looked at)."""
-    scan = (*args, *kwargs.values(), *own) if kwargs else (*args, *own)
-    return _call(_module_call, (module, *args), kwargs, scan)
-
-
-_module_call = _nn.Module.__call__
+_module_call = _nn.Module.__call__  # what a facade engine layer's __call__ runs (nn.modules)
