@@ -17,9 +17,10 @@ graph, no copy) and tagged back afterwards; results come back as facade tensors.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import Any
+
+import numpy as np
 
 import autograd as ag
 import nn as _nn
@@ -33,7 +34,11 @@ def _engine_class(t: Any) -> type:
     return _nn.Parameter if isinstance(t, _nn.Parameter) else _Base
 
 
-_ENGINE_CLASS: dict[type, type] = {Tensor: _Base}  # facade Parameter added by .nn
+# The engine class of each facade class (facade Parameter added by .nn); None for the
+# common arguments that hold no tensor (looked up, not tested with isinstance).
+_ENGINE_CLASS: dict[type, type | None] = {Tensor: _Base}
+_ENGINE_CLASS.update(dict.fromkeys((int, float, bool, str, type(None), np.ndarray, slice)))
+_NOT_FOUND = object()
 
 
 def _collect(x: Any, out: list[Any]) -> None:
@@ -47,35 +52,30 @@ def _collect(x: Any, out: list[Any]) -> None:
             _collect(v, out)
 
 
-@contextmanager
-def engine_view(tensors: Iterable[Any]) -> Iterator[None]:
-    """Within the block, the given facade tensors are plain engine tensors."""
-    found: list[Any] = []
-    _collect(list(tensors), found)
-    swapped = []
-    for t in found:
-        if isinstance(t, Tensor):
-            cls = type(t)
-            t.__class__ = _engine_class(t)
-            swapped.append((t, cls))
-    try:
-        yield
-    finally:
-        for t, cls in swapped:
-            t.__class__ = cls
-
-
 def engine_call(
     fn: Callable[..., Any], *args: Any, extra: Iterable[Any] = (), **kwargs: Any
 ) -> Any:
     """``fn(*args, **kwargs)`` on engine views of the facade tensors; the result re-tagged."""
-    # Hot (every layer call): one flat pass, each tensor's class read once, the engine
-    # class of the common facade classes looked up rather than worked out.
+    if kwargs:
+        return _call(fn, args, kwargs, (*args, *kwargs.values(), *extra))
+    return _call(fn, args, kwargs, (*args, *extra) if extra else args)
+
+
+def _call(fn: Callable[..., Any], args: Any, kwargs: Any, scan: tuple[Any, ...]) -> Any:
+    """``engine_call`` with the objects to look at (``args``, ``kwargs``' values and the
+    tensors a layer holds) as one tuple. Hot (every layer call and loss): each object's
+    class read once and looked up, the rare cases (containers, other subclasses) after."""
     swapped: list[tuple[Any, type]] = []
-    for x in (*args, *kwargs.values(), *extra) if kwargs else (*args, *extra):
-        if isinstance(x, Tensor):
-            cls = type(x)
-            x.__class__ = _ENGINE_CLASS.get(cls) or _engine_class(x)
+    for x in scan:
+        cls = type(x)
+        engine_cls = _ENGINE_CLASS.get(cls, _NOT_FOUND)
+        if engine_cls is None:
+            continue
+        if engine_cls is not _NOT_FOUND:
+            x.__class__ = engine_cls
+            swapped.append((x, cls))
+        elif isinstance(x, Tensor):
+            x.__class__ = _engine_class(x)
             swapped.append((x, cls))
         elif isinstance(x, (list, tuple, dict)):
             found: list[Any] = []
@@ -93,3 +93,6 @@ def engine_call(
         out.__class__ = Tensor
         return out
     return wrap(out)
+
+
+_module_call = _nn.Module.__call__  # what a facade engine layer's __call__ runs (nn.modules)

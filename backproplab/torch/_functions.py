@@ -381,7 +381,7 @@ def sqrt(x: Any) -> Tensor:
 
 
 def tanh(x: Any) -> Tensor:
-    return _t(x).tanh()
+    return (x if type(x) is Tensor else _t(x)).tanh()
 
 
 def sigmoid(x: Any) -> Tensor:

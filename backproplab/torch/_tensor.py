@@ -20,15 +20,16 @@ indices=tensor([1, 1]))
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, cast
 
 import numpy as np
 
 import autograd as ag
 from autograd import is_grad_enabled
+from autograd.core import generic as G
 from autograd.core.graph import PER_THREAD
-from autograd.core.tensor import _constant, mark_changed
+from autograd.core.tensor import INPUTS, _constant, mark_changed
 
 from . import _dtypes as D
 from ._printing import tensor_text
@@ -38,6 +39,7 @@ _Base = ag.Tensor
 # of this class at run time (``_result_class``), which their annotations cannot say.
 _engine: Any = _Base
 _engine_fns: Any = ag
+_engine_reshape = _Base.reshape
 _GRAD_SLOT = _Base.__dict__["grad"]  # the engine's storage for .grad (a slot)
 _get_grad, _set_grad = _GRAD_SLOT.__get__, _GRAD_SLOT.__set__
 
@@ -78,6 +80,7 @@ _retained = _Marks()  # non-leaves whose .grad is shown (retain_grad)
 # moves x's node into a new object and makes x the node of the result (a "transplant");
 # x's version goes up (the engine's ``mark_changed``), so a backward through an op that
 # read x's old values raises the engine's version error.
+_sum_over: Any = np.add.reduce  # a sum over given axes, without ndarray.sum's layers
 _SLOTS = [n for n in _Base.__slots__ if n not in ("__weakref__", "_vcount", "_vinfo")]
 # Ops recorded before such a change hold x, now another op's node: their gradient would go
 # to the wrong node, so a backward through them raises (where PyTorch, with views, has the
@@ -297,34 +300,53 @@ _QUICK = {
 }
 
 
-def _binary(a: Any, b: Any, method: str, true_div: bool = False) -> Tensor:
+def _binary_method(method: str, true_div: bool = False) -> Callable[[Tensor, Any], Tensor]:
+    """The facade's operator ``method``: PyTorch's type promotion (``_promoted``), then
+    the engine's operator. Hot (every op of a model): with nothing to promote (a float
+    tensor and a Python number or a tensor of its dtype) it calls the engine's operator
+    directly, and + - * that record nothing run on the arrays (``_QUICK``)."""
+    engine_op: Any = getattr(_Base, method)  # (typed Any: no cast() calls on the hot path)
     quick = _QUICK.get(method)
-    if quick is not None:
-        ad = a.data
-        tb = type(b)
-        if tb is float or tb is int:
-            bd, b_grad = b, False
-        elif isinstance(b, _Base) and b.data.dtype is ad.dtype:
-            bd, b_grad = b.data, b.requires_grad
-        else:
-            bd = None
-        if bd is not None and ad.dtype.kind == "f":  # no promotion either way
-            state = PER_THREAD.state
-            if not (state.record and (a.requires_grad or b_grad)) and (
-                state.record != 2 or state.trace is None  # autograd.compile sees every op
+    if quick is None:
+
+        def op(self: Tensor, other: Any) -> Tensor:
+            dt = self.data.dtype
+            to = type(other)
+            if dt.kind == "f" and (
+                to is float or to is int or isinstance(other, _Base) and other.data.dtype is dt
             ):
-                ufunc, swap, name = quick
-                try:
-                    r = ufunc(bd, ad) if swap else ufunc(ad, bd)
-                except (ValueError, OverflowError):  # the engine says what went wrong, below
-                    pass
-                else:
-                    out = _constant(r if type(r) is np.ndarray else np.asarray(r), Tensor)
-                    out._op = name
-                    return cast(Tensor, out)
-            return getattr(_Base, method)(a, b)
-    a, b = _promoted(a, b, true_div)
-    return getattr(_Base, method)(a, b)
+                return engine_op(self, other)
+            return engine_op(*_promoted(self, other, true_div))
+
+    else:
+        ufunc, swap, name = quick
+
+        def op(self: Tensor, other: Any) -> Tensor:
+            ad = self.data
+            to = type(other)
+            if to is float or to is int:
+                od, o_grad = other, False
+            elif isinstance(other, _Base) and other.data.dtype is ad.dtype:
+                od, o_grad = other.data, other.requires_grad
+            else:
+                return engine_op(*_promoted(self, other, true_div))
+            if ad.dtype.kind != "f":
+                return engine_op(*_promoted(self, other, true_div))
+            state = PER_THREAD.state
+            record = state.record
+            if record and (self.requires_grad or o_grad) or record == 2 and state.trace is not None:
+                return engine_op(self, other)  # autograd.compile sees every op
+            try:
+                r = ufunc(od, ad) if swap else ufunc(ad, od)
+            except (ValueError, OverflowError):  # the engine says what went wrong
+                return engine_op(self, other)
+            out: Any = _constant(r if type(r) is np.ndarray else np.asarray(r), _Base)
+            out._op = name
+            out.__class__ = Tensor  # (made as an engine tensor: its .grad is the plain slot)
+            return out
+
+    op.__name__ = op.__qualname__ = method
+    return op
 
 
 def _mask(mask: Any, t: Any) -> np.ndarray:
@@ -334,8 +356,8 @@ def _mask(mask: Any, t: Any) -> np.ndarray:
 
 
 def _dims(dim: Any, ndim: int) -> Any:
-    if dim is None:
-        return None
+    if dim is None or type(dim) is int:
+        return dim
     if isinstance(dim, (list, tuple)):
         return tuple(d % ndim if ndim else d for d in dim)
     return dim
@@ -348,6 +370,20 @@ def _shape_args(shape: Sequence[Any]) -> tuple[int, ...]:
         if type(s) is not int:  # numpy or tensor integers, as ints
             return tuple(int(s) for s in shape)
     return tuple(shape)
+
+
+def _reshape(x: Any, dims: tuple[Any, ...]) -> Any:
+    """``view``/``reshape``: the engine's reshape, PyTorch's error."""
+    for s in dims:
+        if type(s) is not int:  # a shape as one sequence, or numpy or tensor integers
+            dims = _shape_args(dims)
+            break
+    try:
+        return _engine_reshape(x, *dims)
+    except ValueError:  # PyTorch's error type and words
+        raise RuntimeError(
+            f"shape '{list(dims)}' is invalid for input of size {x.data.size}"
+        ) from None
 
 
 def _check_device(device: Any, what: str) -> None:
@@ -369,8 +405,10 @@ class Tensor(_Base):
         g = _get_grad(self)
         if g is None or self._parents and not _retained.get(self, False):
             return None
-        if type(g) is np.ndarray:
-            return _constant(g, Tensor)  # a view of the stored array: zero_() reaches it
+        if type(g) is np.ndarray:  # a view of the stored array: zero_() reaches it
+            out: Any = _constant(g, _Base)
+            out.__class__ = Tensor  # (made as an engine tensor: its .grad is the plain slot)
+            return out
         return wrap(g)
 
     @grad.setter
@@ -378,6 +416,21 @@ class Tensor(_Base):
         if value is not None and isinstance(value, _Base) and not value.requires_grad:
             value = value.data
         _set_grad(self, value)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # Hot: ``p.data += -lr * p.grad`` is ``ufunc(array, self, out=(array,))``: the
+        # engine's update on the arrays, reached with less dispatch; the rest is the engine's.
+        if method == "__call__" and len(inputs) == 2 and inputs[1] is self and len(kwargs) == 1:
+            a, out = inputs[0], kwargs.get("out")
+            if (
+                type(a) is np.ndarray
+                and type(out) is tuple
+                and len(out) == 1
+                and out[0] is a
+                and not (self.requires_grad and PER_THREAD.state.grad_enabled)
+            ):
+                return ufunc(a, self.data, a)  # (out positionally: no keywords)
+        return _Base.__array_ufunc__(self, ufunc, method, *inputs, **kwargs)
 
     def retain_grad(self) -> None:
         """Keep this non-leaf's ``.grad`` after backward (PyTorch hides it otherwise)."""
@@ -538,29 +591,14 @@ class Tensor(_Base):
         return self
 
     # -- arithmetic: PyTorch's type promotion, results of this class ----------------
-    def __add__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__add__")
-
-    def __radd__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__radd__")
-
-    def __sub__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__sub__")
-
-    def __rsub__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__rsub__")
-
-    def __mul__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__mul__")
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__rmul__")
-
-    def __truediv__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__truediv__", true_div=True)
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__rtruediv__", true_div=True)
+    __add__ = _binary_method("__add__")
+    __radd__ = _binary_method("__radd__")
+    __sub__ = _binary_method("__sub__")
+    __rsub__ = _binary_method("__rsub__")
+    __mul__ = _binary_method("__mul__")
+    __rmul__ = _binary_method("__rmul__")
+    __truediv__ = _binary_method("__truediv__", true_div=True)
+    __rtruediv__ = _binary_method("__rtruediv__", true_div=True)
 
     def __floordiv__(self, other: Any) -> Tensor:
         o = other.data if isinstance(other, _Base) else other
@@ -570,17 +608,10 @@ class Tensor(_Base):
         o = other.data if isinstance(other, _Base) else other
         return _make(self.data % o)
 
-    def __pow__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__pow__")
-
-    def __rpow__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__rpow__")
-
-    def __matmul__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__matmul__")
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return _binary(self, other, "__rmatmul__")
+    __pow__ = _binary_method("__pow__")
+    __rpow__ = _binary_method("__rpow__")
+    __matmul__ = _binary_method("__matmul__")
+    __rmatmul__ = _binary_method("__rmatmul__")
 
     def __neg__(self) -> Tensor:
         return _engine.__neg__(self)
@@ -710,22 +741,16 @@ class Tensor(_Base):
             _engine.__setitem__(self, index, value)
 
     # -- indexing and shapes -------------------------------------------------------
-    def __getitem__(self, index: Any) -> Tensor:
-        return _engine.__getitem__(self, index)
+    # the engine's indexing, inherited as is (one call less); its results are of this class
+    __getitem__: Callable[[Tensor, Any], Tensor] = _engine.__getitem__  # type: ignore[assignment]
 
     def view(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], D.dtype):
             return _make(self.data.view(shape[0].dtype))
-        return self.reshape(*shape)
+        return _reshape(self, shape)
 
     def reshape(self, *shape: Any) -> Tensor:
-        dims = _shape_args(shape)
-        try:
-            return _engine.reshape(self, *dims)
-        except ValueError:  # PyTorch's error type and words
-            raise RuntimeError(
-                f"shape '{list(dims)}' is invalid for input of size {self.data.size}"
-            ) from None
+        return _reshape(self, shape)
 
     def view_as(self, other: Any) -> Tensor:
         return self.view(*other.shape)
@@ -828,13 +853,14 @@ class Tensor(_Base):
         return self[tuple(ix)]
 
     def masked_fill(self, mask: Any, value: float) -> Tensor:
-        full = _mask(mask, self)
-        out = _engine_fns.where(~full, self, np.asarray(value, dtype=self.data.dtype))
+        m = mask.data if isinstance(mask, _Base) else np.asarray(mask)
+        keep = np.logical_not(m)  # where broadcasts it: no full-size mask
+        out = _engine_fns.where(keep, self, np.asarray(value, dtype=self.data.dtype))
         return _named(out, "MaskedFillBackward0")
 
     # -- math ----------------------------------------------------------------------
     def exp(self) -> Tensor:
-        return _engine.exp(self._f())
+        return _engine.exp(self if self.data.dtype.kind == "f" else self._f())
 
     def log(self) -> Tensor:
         """Natural log; PyTorch's nan below 0 and -inf at 0 (the engine's log refuses them,
@@ -871,19 +897,19 @@ class Tensor(_Base):
         return _engine.abs(self)
 
     def tanh(self) -> Tensor:
-        return _engine.tanh(self._f())
+        return _engine.tanh(self if self.data.dtype.kind == "f" else self._f())
 
     def sigmoid(self) -> Tensor:
-        return _engine.sigmoid(self._f())
+        return _engine.sigmoid(self if self.data.dtype.kind == "f" else self._f())
 
     def relu(self) -> Tensor:
         return _engine.relu(self)
 
     def sin(self) -> Tensor:
-        return _engine.sin(self._f())
+        return _engine.sin(self if self.data.dtype.kind == "f" else self._f())
 
     def cos(self) -> Tensor:
-        return _engine.cos(self._f())
+        return _engine.cos(self if self.data.dtype.kind == "f" else self._f())
 
     def pow(self, exponent: Any) -> Tensor:
         return self**exponent
@@ -919,7 +945,8 @@ class Tensor(_Base):
         dtype: Any = None,
         **numpy_style: Any,
     ) -> Tensor:
-        dim, keepdim = _dim_args("sum", dim, keepdim, numpy_style)
+        if numpy_style:
+            dim, keepdim = _dim_args("sum", dim, keepdim, numpy_style)
         x = self.to(dtype) if dtype is not None else self
         if x.data.dtype.kind == "b":
             x = x.to(np.int64)
@@ -932,7 +959,8 @@ class Tensor(_Base):
         dtype: Any = None,
         **numpy_style: Any,
     ) -> Tensor:
-        dim, keepdim = _dim_args("mean", dim, keepdim, numpy_style)
+        if numpy_style:
+            dim, keepdim = _dim_args("mean", dim, keepdim, numpy_style)
         x = self.to(dtype) if dtype is not None else self
         if x.data.dtype.kind != "f":
             raise RuntimeError(
@@ -949,22 +977,29 @@ class Tensor(_Base):
         keepdim: bool = False,
         correction: float | None = None,
     ) -> Tensor:
-        """Variance, unbiased by default (``correction=1``), as in PyTorch."""
+        """Variance, unbiased by default (``correction=1``), as in PyTorch: one node
+        (``_VAR``), as PyTorch records it."""
         if isinstance(dim, bool):  # var(False): the old positional ``unbiased``
             unbiased, dim = dim, None
         c = correction if correction is not None else (0 if unbiased is False else 1)
-        axes = _dims(dim, self.data.ndim)
-        n = (
-            self.data.size
-            if axes is None
-            else int(
-                np.prod(
-                    [self.data.shape[a] for a in (axes if isinstance(axes, tuple) else (axes,))]
-                )
-            )
-        )
-        d = self - self.mean(dim if dim is not None else None, keepdim=True)
-        return _named((d * d).sum(dim, keepdim=keepdim) / float(max(n - c, 0)), "VarBackward0")
+        xd = self.data
+        ndim = xd.ndim
+        if dim is None:
+            axes = tuple(range(ndim))
+        elif isinstance(dim, (list, tuple)):
+            axes = tuple(d % ndim if ndim else d for d in dim)
+        else:
+            axes = (dim % ndim if ndim else dim,)
+        n = 1
+        for a in axes:
+            n *= xd.shape[a]
+        if xd.dtype.kind != "f" or n - c <= 0:  # the composed form: its errors, nan and inf
+            d = self - self.mean(dim, keepdim=True)
+            return _named((d * d).sum(dim, keepdim=keepdim) / float(max(n - c, 0)), "VarBackward0")
+        centred = xd - _sum_over(xd, axis=axes, keepdims=True) / n
+        out = _sum_over(centred * centred, axis=axes, keepdims=keepdim) / (n - c)
+        kept = tuple(1 if i in axes else k for i, k in enumerate(xd.shape))
+        return cast(Tensor, _VAR(out, (self,), (axes, kept, n, n - c, centred)))
 
     def std(
         self,
@@ -1072,6 +1107,19 @@ class Tensor(_Base):
 
     def bool(self) -> Tensor:
         return self.to(np.bool_)
+
+
+def _var_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any]:
+    """d var / dx = 2 (x - mean x) / (n - c), times ``g`` at the kept shape. Written with
+    operators and methods (an engine rule's way): in a recorded backward ``x`` and ``g``
+    are Tensors and the result is differentiated again by the engine's rules."""
+    axes, kept, n, denom, centred = saved
+    x = inputs[0]
+    d = centred if G.is_plain(g) else x - x.sum(axis=axes, keepdims=True) / n
+    return (g.reshape(kept) * d * (2.0 / denom),)
+
+
+_VAR = ag.Op("var", _var_rule, INPUTS)  # PyTorch's one node for var (the engine has none)
 
 
 def _refuse_stale(root: Tensor) -> None:

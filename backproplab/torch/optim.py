@@ -15,7 +15,7 @@ from typing import Any
 
 from nn import optim as _optim
 
-from ._bridge import engine_view
+from ._bridge import engine_call
 from ._unsupported import missing
 
 
@@ -26,9 +26,8 @@ class _Facade:
 
     def step(self, closure: Any = None) -> Any:
         loss = closure() if closure is not None else None
-        params = [p for g in self.param_groups for p in g["params"]]
-        with engine_view(params):
-            super().step()  # type: ignore[misc]
+        params = tuple(p for g in self.param_groups for p in g["params"])
+        engine_call(super().step, extra=params)  # type: ignore[misc]
         return loss
 
     def zero_grad(self, set_to_none: bool = True) -> None:

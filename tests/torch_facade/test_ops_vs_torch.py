@@ -109,3 +109,66 @@ def test_batchnorm1d_trains_and_evaluates_as_in_pytorch():
         rtol=1e-4,
         atol=1e-5,
     )
+
+
+def _grad_of(y, x):
+    """dy/dx as a tensor that can be differentiated again (x.grad left empty)."""
+    y.backward(create_graph=True)
+    g, x.grad = x.grad, None
+    return g
+
+
+@pytest.mark.parametrize(
+    ("shape", "dim", "kw"),
+    [
+        ((32, 10), 0, {"keepdim": True, "unbiased": False}),
+        ((8, 4, 6), (0, 1), {"keepdim": True, "unbiased": False}),
+        ((5, 7), None, {}),
+        ((5, 7), -1, {"correction": 0}),
+        ((3, 4, 5), [0, 2], {"keepdim": False}),
+    ],
+)
+def test_var_is_one_node_whose_first_and_second_derivatives_match_torch(shape, dim, kw):
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal(shape).astype(np.float32)
+    w = rng.standard_normal(shape).astype(np.float32)
+    x, tx = bt.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    args = () if dim is None else (dim,)
+    v, tv = x.var(*args, **kw), tx.var(*args, **kw)
+    assert v.grad_fn.name == "VarBackward0" and v._parents == (x,)  # one node
+    np.testing.assert_allclose(v.data, tv.detach().numpy(), rtol=1e-5, atol=1e-6)
+    s = rng.standard_normal(tuple(v.shape)).astype(np.float32)
+    g = _grad_of((v * bt.tensor(s)).sum(), x)
+    (tg,) = torch.autograd.grad((tv * torch.tensor(s)).sum(), tx, create_graph=True)
+    np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-4, atol=1e-6)
+    g2 = _grad_of((g * bt.tensor(w)).sum(), x)
+    (tg2,) = torch.autograd.grad((tg * torch.tensor(w)).sum(), tx)
+    np.testing.assert_allclose(g2.data, tg2.numpy(), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("ignore_index", "labels", "reduction"),
+    [
+        (-100, [0, 4, 2, 3, 1, 1], "mean"),  # nothing ignored
+        (-100, [0, -100, 2, 3, -100, 1], "sum"),
+        (7, [0, 7, 2, 3, 4, 7], "mean"),  # above the classes
+        (0, [0, 4, 0, 3, 2, 1], "mean"),  # a class: its rows take no part
+        (2, [0, 4, 1, 3, 4, 1], "sum"),  # a class no label has
+    ],
+)
+def test_cross_entropy_ignore_index_anywhere_matches_torch(ignore_index, labels, reduction):
+    a = np.random.default_rng(2).standard_normal((6, 5)).astype(np.float32)
+    x, tx = bt.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    kw = {"ignore_index": ignore_index, "reduction": reduction}
+    loss = BF.cross_entropy(x, bt.tensor(labels), **kw)
+    tloss = torch.nn.functional.cross_entropy(tx, torch.tensor(labels), **kw)
+    np.testing.assert_allclose(loss.item(), tloss.item(), rtol=1e-6)
+    loss.backward()
+    tloss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_cross_entropy_refuses_a_label_out_of_range_that_is_not_ignore_index():
+    x = bt.tensor(np.zeros((2, 3), np.float32), requires_grad=True)
+    with pytest.raises((IndexError, ValueError), match="3"):
+        BF.cross_entropy(x, bt.tensor([0, 3]), ignore_index=-100)

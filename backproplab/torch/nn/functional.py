@@ -19,7 +19,7 @@ import autograd as ag
 import nn as _nn
 from nn import functional as _F
 
-from .._bridge import engine_call
+from .._bridge import _call, engine_call
 from .._tensor import Tensor, _make, as_tensor, wrap
 from .._unsupported import missing
 
@@ -43,12 +43,39 @@ def cross_entropy(
 ) -> Tensor:
     """Softmax cross-entropy of logits (N, C) at class indices (N,); ``ignore_index``
     targets take no part (the mean is over the others), as in PyTorch."""
+    if (
+        type(target) is Tensor
+        and ignore_index < 0
+        and weight is None
+        and reduction == "mean"
+        and not label_smoothing
+        and target.data.dtype.kind in "iu"
+        and input.data.ndim <= 2
+    ):  # the course's call: labels, nothing ignored (the engine's range check would see
+        # an ignore_index below 0), the engine's defaults
+        labels = target.data
+        try:
+            return _call(_F.cross_entropy, (input, labels), {}, (input,))  # (labels: an array)
+        except ValueError:
+            if not (labels == ignore_index).any():
+                raise
     if label_smoothing:
         raise NotImplementedError("cross_entropy: label_smoothing is not supported here")
     w = weight.data if isinstance(weight, ag.Tensor) else weight
     if isinstance(target, ag.Tensor) and target.data.dtype.kind == "f":
         return engine_call(_F.cross_entropy, input, target, reduction=reduction, weight=w)
     labels = _labels(target)
+    shape = input.data.shape
+    if len(shape) <= 2 and not 0 <= ignore_index < (shape[-1] if shape else 0):
+        # ignore_index is no class (-100): the engine's range check finds it, so the common
+        # case, nothing ignored, needs no look at the labels here
+        try:
+            if reduction == "mean" and w is None:  # the engine's defaults: no keywords
+                return engine_call(_F.cross_entropy, input, labels)
+            return engine_call(_F.cross_entropy, input, labels, reduction=reduction, weight=w)
+        except ValueError:
+            if not (labels == ignore_index).any():
+                raise
     if input.data.ndim > 2:  # (N, C, d1, ...) -> rows of C
         perm = (0, *range(2, input.data.ndim), 1)
         input = input.permute(*perm).reshape(-1, input.data.shape[1])

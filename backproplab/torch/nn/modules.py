@@ -18,7 +18,7 @@ import numpy as np
 import autograd as ag
 import nn as _nn
 
-from .._bridge import _ENGINE_CLASS, engine_call
+from .._bridge import _ENGINE_CLASS, _call, _module_call
 from .._tensor import Tensor, _check_device, _make
 from . import functional as F
 from . import init
@@ -108,7 +108,10 @@ class _EngineLayer(Module):
         if own is None:  # its tensors, listed once (attribute changes forget the list)
             own = [*self.parameters(), *self.buffers()]
             object.__setattr__(self, "_facade_state", own)
-        return engine_call(_nn.Module.__call__, self, *args, extra=own, **kwargs)
+        # module_call, written out (every layer call): the input and the layer's tensors
+        # on engine views; the layer object itself is not looked at
+        scan = (*args, *kwargs.values(), *own) if kwargs else (*args, *own)
+        return _call(_module_call, (self, *args), kwargs, scan)
 
     def __setattr__(self, name: str, value: Any) -> None:
         self.__dict__.pop("_facade_state", None)
