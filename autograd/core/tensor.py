@@ -14,6 +14,7 @@ A Tensor made from a float ndarray shares its memory (like ``torch.as_tensor``);
 from __future__ import annotations
 
 import dis
+import math
 from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any, Union
@@ -379,6 +380,7 @@ _SOFTMAX = Op("softmax", vjp.softmax, OUTPUT)
 _LOG_SOFTMAX = Op("log_softmax", vjp.log_softmax, OUTPUT)
 _SUM = Op("sum", vjp.sum_, NOTHING)
 _MEAN = Op("mean", vjp.mean, NOTHING)
+_VAR = Op("var", vjp.var, INPUTS)
 _MAX = Op("max", vjp.extremum, ALL)
 _MIN = Op("min", vjp.extremum, ALL)
 _RESHAPE = Op("reshape", vjp.reshape, NOTHING)
@@ -1587,6 +1589,27 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias.data.shape != (wd.shape[0],):
         raise ValueError(f"linear: bias must have shape ({wd.shape[0]},), got {bias.data.shape}")
     return _record(linear_array(xd, wd, bias.data), _LINEAR, (x, weight, bias))
+
+
+def variance(x: Tensor, axes: tuple[int, ...], correction: float, keepdims: bool) -> Tensor:
+    """The variance of a float Tensor over ``axes`` (non-negative ints), dividing by
+    ``n - correction`` (PyTorch's ``var``), as one node; ``n - correction`` must be > 0.
+
+    >>> variance(Tensor([1.0, 2.0, 3.0, 4.0]), (0,), 1, False).item()
+    1.6666666666666667
+    """
+    xd = x.data
+    n = math.prod(xd.shape[a] for a in axes)
+    denom = n - correction
+    if xd.dtype.kind != "f" or denom <= 0:
+        raise ValueError(
+            f"variance: needs a float Tensor and more values than the correction "
+            f"({n} values over axes {axes}, correction {correction}, dtype {xd.dtype})"
+        )
+    centred = xd - np.add.reduce(xd, axis=axes, keepdims=True) / n
+    out = (centred * centred).sum(axis=axes, keepdims=bool(keepdims)) / denom
+    kept = tuple(1 if i in axes else k for i, k in enumerate(xd.shape))
+    return _record(np.asarray(out), _VAR, (x,), (axes, kept, n, denom))
 
 
 def matmul_array(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ Rules never write into ``g``: the same array may be another node's gradient.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -100,8 +101,16 @@ def sum_(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Grads:
 def mean(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Grads:
     axes, keepdims = saved
     x = inputs[0]
-    count = x.size // max(out.size, 1) if x.size else 1
+    size = math.prod(x.shape)  # (not x.size: a subclass may make it a method, as torch's)
+    count = size // max(math.prod(out.shape), 1) if size else 1
     return (G.broadcast_to(_kept(g, axes, keepdims, x.ndim) / count, x.shape),)
+
+
+def var(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Grads:
+    """d var / dx = 2 (x - mean x) / (n - correction), times ``g`` at the kept shape."""
+    axes, kept, n, denom = saved
+    x = inputs[0]
+    return (g.reshape(kept) * (x - x.sum(axis=axes, keepdims=True) / n) * (2.0 / denom),)
 
 
 def extremum(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> Grads:

@@ -27,9 +27,8 @@ import numpy as np
 
 import autograd as ag
 from autograd import is_grad_enabled
-from autograd.core import generic as G
 from autograd.core.graph import PER_THREAD
-from autograd.core.tensor import INPUTS, _constant, mark_changed
+from autograd.core.tensor import _constant, mark_changed, variance
 
 from . import _dtypes as D
 from ._printing import tensor_text
@@ -978,7 +977,7 @@ class Tensor(_Base):
         correction: float | None = None,
     ) -> Tensor:
         """Variance, unbiased by default (``correction=1``), as in PyTorch: one node
-        (``_VAR``), as PyTorch records it."""
+        (the engine's ``variance``), as PyTorch records it."""
         if isinstance(dim, bool):  # var(False): the old positional ``unbiased``
             unbiased, dim = dim, None
         c = correction if correction is not None else (0 if unbiased is False else 1)
@@ -996,10 +995,7 @@ class Tensor(_Base):
         if xd.dtype.kind != "f" or n - c <= 0:  # the composed form: its errors, nan and inf
             d = self - self.mean(dim, keepdim=True)
             return _named((d * d).sum(dim, keepdim=keepdim) / float(max(n - c, 0)), "VarBackward0")
-        centred = xd - _sum_over(xd, axis=axes, keepdims=True) / n
-        out = _sum_over(centred * centred, axis=axes, keepdims=keepdim) / (n - c)
-        kept = tuple(1 if i in axes else k for i, k in enumerate(xd.shape))
-        return cast(Tensor, _VAR(out, (self,), (axes, kept, n, n - c, centred)))
+        return cast(Tensor, variance(self, axes, c, keepdim))
 
     def std(
         self,
@@ -1107,19 +1103,6 @@ class Tensor(_Base):
 
     def bool(self) -> Tensor:
         return self.to(np.bool_)
-
-
-def _var_rule(g: Any, inputs: Any, out: Any, saved: Any, needs: Any) -> tuple[Any]:
-    """d var / dx = 2 (x - mean x) / (n - c), times ``g`` at the kept shape. Written with
-    operators and methods (an engine rule's way): in a recorded backward ``x`` and ``g``
-    are Tensors and the result is differentiated again by the engine's rules."""
-    axes, kept, n, denom, centred = saved
-    x = inputs[0]
-    d = centred if G.is_plain(g) else x - x.sum(axis=axes, keepdims=True) / n
-    return (g.reshape(kept) * d * (2.0 / denom),)
-
-
-_VAR = ag.Op("var", _var_rule, INPUTS)  # PyTorch's one node for var (the engine has none)
 
 
 def _refuse_stale(root: Tensor) -> None:

@@ -146,6 +146,18 @@ def test_var_is_one_node_whose_first_and_second_derivatives_match_torch(shape, d
     np.testing.assert_allclose(g2.data, tg2.numpy(), rtol=1e-4, atol=1e-6)
 
 
+def test_mean_differentiates_twice_on_facade_tensors_as_torch():
+    """The engine's mean rule must not read ``x.size`` (a method on torch's tensors)."""
+    a = np.random.default_rng(3).standard_normal((4, 3))
+    x, tx = bt.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    g = _grad_of((x.mean(0) ** 2).sum(), x)
+    (tg,) = torch.autograd.grad((tx.mean(0) ** 2).sum(), tx, create_graph=True)
+    np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-12)
+    g2 = _grad_of((g * g).sum(), x)
+    (tg2,) = torch.autograd.grad((tg * tg).sum(), tx)
+    np.testing.assert_allclose(g2.data, tg2.numpy(), rtol=1e-12)
+
+
 @pytest.mark.parametrize(
     ("ignore_index", "labels", "reduction"),
     [

@@ -38,7 +38,7 @@ from autograd import (
     where,
 )
 from autograd.core.registry import REGISTRY
-from autograd.core.tensor import linear
+from autograd.core.tensor import linear, variance
 from autograd.testing import SCALAR_OPS, arrays, broadcastable_shapes, scalar_programs
 from tests.autograd.core import op_tables
 
@@ -556,6 +556,30 @@ def test_linear_and_matmul_on_leading_dimensions_by_hand(data: Any, lead: tuple)
     np.testing.assert_allclose(wm.grad, x.reshape(-1, 3).T @ v.reshape(-1, 4), atol=1e-12)
     assert gradgradcheck(lambda *a: linear(*a).tanh(), [xt, wt, bt])
     assert gradgradcheck(lambda a, c: (a @ c).tanh(), [xm, wm])
+
+
+@FEWER
+@given(
+    x=arrays((3, 4), min_value=-2, max_value=2),
+    axes=st.sampled_from([(0,), (1,), (0, 1)]),
+    correction=st.sampled_from([0, 1]),
+    keepdims=st.booleans(),
+)
+def test_variance_is_one_node_with_first_and_second_derivatives(
+    x: np.ndarray, axes: tuple, correction: int, keepdims: bool
+) -> None:
+    """PyTorch's var as one node: numpy's var; d/dx = 2 (x - mean) / (n - correction)."""
+    t = Tensor(x, requires_grad=True)
+    v = variance(t, axes, correction, keepdims)
+    np.testing.assert_allclose(v.data, x.var(axis=axes, ddof=correction, keepdims=keepdims))
+    assert v._parents == (t,)
+    w = np.arange(1.0, 1.0 + v.data.size).reshape(v.shape)
+    (v * w).sum().backward()
+    n = np.prod([x.shape[a] for a in axes])
+    wk = w.reshape([1 if i in axes else k for i, k in enumerate(x.shape)])
+    want = wk * 2 * (x - x.mean(axis=axes, keepdims=True)) / (n - correction)
+    np.testing.assert_allclose(t.grad, want, rtol=1e-10, atol=1e-12)
+    assert gradgradcheck(lambda a: variance(a, axes, correction, keepdims).tanh(), [t])
 
 
 # -- PyTorch's double backward as an oracle --------------------------------------------------------
