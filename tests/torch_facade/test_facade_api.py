@@ -262,3 +262,14 @@ def test_engine_call_tags_every_tensor_once_and_back_even_on_error():
     with pytest.raises(KeyError, match="inside"):
         engine_call(fn, x, (y, x), named={"w": p}, fail=True)
     assert (type(x), type(y), type(p)) == (torch.Tensor, torch.Tensor, nn.Parameter)
+
+
+def test_a_fractional_power_of_a_negative_number_raises_as_the_readme_says():
+    """The one domain where the facade keeps the engine's rule (PyTorch gives nan): the
+    error names the op and the reason, and the tensor is unchanged."""
+    x = torch.tensor([-1.0, 4.0])
+    with pytest.raises(ValueError, match="pow: a negative base to a non-integer power"):
+        x**0.5
+    assert x.tolist() == [-1.0, 4.0]
+    assert (x**2).tolist() == [1.0, 16.0]  # whole powers are fine
+    assert np.isnan(torch.sqrt(x).tolist()[0])  # sqrt gives nan, as PyTorch's
