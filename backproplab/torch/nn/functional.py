@@ -43,22 +43,6 @@ def cross_entropy(
 ) -> Tensor:
     """Softmax cross-entropy of logits (N, C) at class indices (N,); ``ignore_index``
     targets take no part (the mean is over the others), as in PyTorch."""
-    if (
-        type(target) is Tensor
-        and ignore_index < 0
-        and weight is None
-        and reduction == "mean"
-        and not label_smoothing
-        and target.data.dtype.kind in "iu"
-        and input.data.ndim <= 2
-    ):  # the course's call: labels, nothing ignored (the engine's range check would see
-        # an ignore_index below 0), the engine's defaults
-        labels = target.data
-        try:
-            return _call(_F.cross_entropy, (input, labels), {}, (input,))  # (labels: an array)
-        except ValueError:
-            if not (labels == ignore_index).any():
-                raise
     if label_smoothing:
         raise NotImplementedError("cross_entropy: label_smoothing is not supported here")
     w = weight.data if isinstance(weight, ag.Tensor) else weight
@@ -70,8 +54,8 @@ def cross_entropy(
         # ignore_index is no class (-100): the engine's range check finds it, so the common
         # case, nothing ignored, needs no look at the labels here
         try:
-            if reduction == "mean" and w is None:  # the engine's defaults: no keywords
-                return engine_call(_F.cross_entropy, input, labels)
+            if reduction == "mean" and w is None:  # the course's call: the engine's defaults,
+                return _call(_F.cross_entropy, (input, labels), {}, (input,))  # labels an array
             return engine_call(_F.cross_entropy, input, labels, reduction=reduction, weight=w)
         except ValueError:
             if not (labels == ignore_index).any():
