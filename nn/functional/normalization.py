@@ -14,6 +14,7 @@ array([[-1.2247,  0.    ,  1.2247]])
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -84,6 +85,14 @@ def layer_norm(
     return LayerNormFn.apply(x, weight, bias, len(axes), eps)
 
 
+def _normalized(x: Any, axes: tuple[int, ...], eps: float) -> tuple[Any, Any]:
+    """(x - mean) / sqrt(var + eps) over ``axes`` and that 1 / sqrt(var + eps), with
+    methods ndarrays and Tensors share (the recorded backwards of the norms use it)."""
+    centred = x - x.mean(axis=axes, keepdims=True)
+    inv = ((centred * centred).mean(axis=axes, keepdims=True) + eps) ** -0.5
+    return centred * inv, inv
+
+
 def _layer_norm_grads(
     x: Any, weight: Any, g: Any, axes: tuple[int, ...], eps: float
 ) -> tuple[Any, Any, Any]:
@@ -93,9 +102,7 @@ def _layer_norm_grads(
     backward (Tensors in, Tensors out) is itself differentiable.
     """
     lead = tuple(range(x.ndim - len(axes)))
-    centred = x - x.mean(axis=axes, keepdims=True)
-    inv = ((centred * centred).mean(axis=axes, keepdims=True) + eps) ** -0.5
-    xhat = centred * inv
+    xhat, inv = _normalized(x, axes, eps)
     dbias = g.sum(axis=lead) if lead else g
     dweight = (g * xhat).sum(axis=lead) if lead else g * xhat
     gx = g if weight is None else g * weight
@@ -206,10 +213,8 @@ def _batch_norm_grads(x: Any, weight: Any, g: Any, eps: float) -> tuple[Any, Any
     """
     axes = (0, *range(2, x.ndim))
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-    count = x.size // x.shape[1]
-    centred = x - x.mean(axis=axes, keepdims=True)
-    inv = ((centred * centred).mean(axis=axes, keepdims=True) + eps) ** -0.5
-    xhat = centred * inv
+    count = math.prod(x.shape) // x.shape[1]  # (not x.size: a method on torch's tensors)
+    xhat, inv = _normalized(x, axes, eps)
     dbias = g.sum(axis=axes)
     dweight = (g * xhat).sum(axis=axes)
     scale = inv if weight is None else inv * weight.reshape(shape)

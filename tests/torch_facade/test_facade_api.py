@@ -273,3 +273,20 @@ def test_a_fractional_power_of_a_negative_number_raises_as_the_readme_says():
     assert x.tolist() == [-1.0, 4.0]
     assert (x**2).tolist() == [1.0, 16.0]  # whole powers are fine
     assert np.isnan(torch.sqrt(x).tolist()[0])  # sqrt gives nan, as PyTorch's
+
+
+def test_module_to_a_dtype_converts_floating_state_in_place():
+    """``model.double()`` / ``.to(torch.float64)`` / ``.float()``, as PyTorch's: the same
+    Parameter objects with new data; integer dtypes refused, the model left as it was."""
+    m = nn.BatchNorm1d(3)
+    weight = m.weight
+    assert m.double() is m and m.weight is weight
+    assert m.weight.dtype == torch.float64 and m.running_mean.dtype == torch.float64
+    assert m.num_batches_tracked.dtype == torch.int64  # not a floating buffer: unchanged
+    assert m.to(torch.float32).weight.dtype == torch.float32
+    assert m.double().float().running_var.dtype == torch.float32
+    with pytest.raises(TypeError, match="only floating dtypes"):
+        m.to(torch.int64)
+    assert m.weight.dtype == torch.float32
+    lin = nn.Linear(2, 3).to("cpu", torch.float64)
+    assert lin(torch.ones(1, 2, dtype=torch.float64)).dtype == torch.float64

@@ -146,6 +146,21 @@ def test_var_is_one_node_whose_first_and_second_derivatives_match_torch(shape, d
     np.testing.assert_allclose(g2.data, tg2.numpy(), rtol=1e-4, atol=1e-6)
 
 
+@pytest.mark.parametrize("layer", ["BatchNorm1d", "LayerNorm"])
+def test_norm_layers_differentiate_twice_on_facade_tensors_as_torch(layer):
+    """The norms' recorded backwards read shapes, not ``x.size`` (a method here)."""
+    a = np.random.default_rng(5).standard_normal((4, 3))
+    w = np.arange(12.0).reshape(4, 3)
+    ours, theirs = getattr(bt.nn, layer)(3).double(), getattr(torch.nn, layer)(3).double()
+    x, tx = bt.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    g = _grad_of((ours(x) ** 2 * bt.tensor(w)).sum(), x)
+    (tg,) = torch.autograd.grad((theirs(tx) ** 2 * torch.tensor(w)).sum(), tx, create_graph=True)
+    np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-10, atol=1e-12)
+    g2 = _grad_of((g * g).sum(), x)
+    (tg2,) = torch.autograd.grad((tg * tg).sum(), tx)
+    np.testing.assert_allclose(g2.data, tg2.numpy(), rtol=1e-9, atol=1e-10)
+
+
 def test_mean_differentiates_twice_on_facade_tensors_as_torch():
     """The engine's mean rule must not read ``x.size`` (a method on torch's tensors)."""
     a = np.random.default_rng(3).standard_normal((4, 3))

@@ -18,6 +18,7 @@ import numpy as np
 import autograd as ag
 import nn as _nn
 
+from .. import _dtypes as D
 from .._bridge import _ENGINE_CLASS, _call, _module_call
 from .._tensor import Tensor, _check_device, _make
 from . import functional as F
@@ -78,12 +79,39 @@ class Module(_nn.Module):
         return super().load_state_dict(arrays, strict, **kwargs)
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Accepts ``"cpu"`` (other devices are refused); a dtype converts float state."""
+        """Accepts ``"cpu"`` (other devices are refused); a dtype converts the floating
+        parameters and buffers in place, as PyTorch's (the same Parameter objects).
+
+        >>> import backproplab.torch as torch
+        >>> torch.nn.Linear(2, 3).to(torch.float64).weight.dtype
+        torch.float64
+        """
         _check_device(kwargs.get("device"), "Module.to")
+        target = kwargs.get("dtype")
         for a in args:
             if isinstance(a, str) or a is None:
                 _check_device(a, "Module.to")
+            else:
+                target = a
+        if target is not None:
+            dtype = D.to_numpy(target, "Module.to")
+            if dtype.kind != "f":
+                raise TypeError(
+                    f"Module.to: only floating dtypes are accepted, got {target!r} (as in PyTorch)"
+                )
+            for t in (*self.parameters(), *self.buffers()):
+                arr = np.asarray(t.data)
+                if arr.dtype.kind == "f" and arr.dtype != dtype:
+                    t.data = arr.astype(dtype)
         return self
+
+    def double(self) -> Module:
+        """The floating parameters and buffers as float64, in place."""
+        return self.to(np.float64)
+
+    def float(self) -> Module:
+        """The floating parameters and buffers as float32, in place."""
+        return self.to(np.float32)
 
     def cpu(self) -> Module:
         return self
