@@ -440,14 +440,15 @@ def test_getitem_second_order(index: Any, x: np.ndarray) -> None:
     n=st.sampled_from([40, 300]),
     lead=st.sampled_from([(), (2,)]),
     width=st.sampled_from([3, 64]),
+    rows=st.sampled_from([7, 200]),  # (a small table sums by a product, a big one by sorting)
 )
 def test_embedding_lookup_gradient_sums_repeated_rows(
-    data: Any, n: int, lead: tuple, width: int
+    data: Any, n: int, lead: tuple, width: int, rows: int
 ) -> None:
     """``table[ids]`` for many ids (negative ones too, repeating): each row's gradient is the
     sum of the output gradients that read it, by a loop; and again through a recorded backward."""
-    rows = 7
     ids = data.draw(hnp.arrays(np.int64, (*lead, n), elements=st.integers(-rows, rows - 1)))
+    ids.flat[:3] = (3, 3 - rows, 3)  # one row reached by a positive and a negative id
     table = data.draw(arrays((rows, width), min_value=-1, max_value=1))
     v = data.draw(arrays((*lead, n, width), min_value=-1, max_value=1))
     want = np.zeros((rows, width))
