@@ -190,9 +190,13 @@ def _record(data: Any, op: Op, parents: tuple[Tensor, ...], saved: Any = ()) -> 
     """The output node of an op; records the graph only if grad mode is on and an input needs it.
 
     It is of its first input's ``_result_class`` (a Tensor subclass's results keep it)."""
-    out = _new(parents[0]._result_class if parents else Tensor)
+    cls = parents[0]._result_class if parents else Tensor
+    out = _new(cls)
     out.data = data if type(data) is np.ndarray else np.asarray(data)
-    out.grad = None
+    if cls is Tensor:
+        out.grad = None
+    else:  # through the slot: a subclass may show .grad by a property (the PyTorch facade)
+        _grad_slot_set(out, None)
     out.label = ""
     state = PER_THREAD.state
     record = state.record
@@ -317,9 +321,13 @@ def _version_error(t: Tensor, node: Tensor, which: str) -> RuntimeError:
 def _constant(data: np.ndarray, like: Tensor | type[Tensor] | None = None) -> Tensor:
     """A new leaf holding ``data``, of the result class of ``like`` (a tensor or a Tensor
     class; a Tensor by default)."""
-    out = _new(Tensor if like is None else like._result_class)
+    cls = Tensor if like is None else like._result_class
+    out = _new(cls)
     out.data = data
-    out.grad = None
+    if cls is Tensor:
+        out.grad = None
+    else:  # through the slot, as in _record
+        _grad_slot_set(out, None)
     out.requires_grad = False
     out.label = ""
     out._op = ""
@@ -619,6 +627,9 @@ class Tensor:
     )
 
     _GRAD_RESET = None
+    #: How backward writes a node's .grad: None for the attribute itself; a subclass that
+    #: shows .grad by a property (the PyTorch facade) gives the slot's setter instead.
+    _GRAD_STORE: Any = None
     #: The class of the results of ops on this tensor (``_record`` reads it off the first
     #: input): a subclass that should keep its class through ops sets it to itself;
     #: ``nn.Parameter`` leaves it, so ops on parameters give plain Tensors.
