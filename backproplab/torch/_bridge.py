@@ -34,6 +34,15 @@ def _engine_class(t: Any) -> type:
     return _nn.Parameter if isinstance(t, _nn.Parameter) else _Base
 
 
+def engine_class(t: Any) -> type:
+    """The class ``t`` has for the length of an engine call (its own if not a facade one)."""
+    cls = type(t)
+    engine = _ENGINE_CLASS.get(cls)
+    if engine is not None:
+        return engine
+    return _engine_class(t) if isinstance(t, Tensor) else cls
+
+
 # The engine class of each facade class (facade Parameter added by .nn); None for the
 # common arguments that hold no tensor (looked up, not tested with isinstance).
 _ENGINE_CLASS: dict[type, type | None] = {Tensor: _Base}

@@ -30,6 +30,7 @@ from ._tensor import (
 )
 
 _FLOAT = np.dtype(np.float32)
+_engine_tanh: Any = ag.Tensor.tanh  # (on a float tensor, the facade's tanh is the engine's)
 
 
 def _dt(dtype: Any, default: Any = _FLOAT) -> np.dtype:
@@ -381,7 +382,9 @@ def sqrt(x: Any) -> Tensor:
 
 
 def tanh(x: Any) -> Tensor:
-    return (x if type(x) is Tensor else _t(x)).tanh()
+    if type(x) is Tensor and (x.requires_grad or x.data.dtype.kind == "f"):  # hot: the course
+        return _engine_tanh(x)
+    return _t(x).tanh()
 
 
 def sigmoid(x: Any) -> Tensor:

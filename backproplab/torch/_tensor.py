@@ -26,6 +26,7 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 
 import autograd as ag
+import autograd.core.tensor as _core
 from autograd import is_grad_enabled
 from autograd.core.graph import PER_THREAD
 from autograd.core.tensor import _constant, mark_changed, variance
@@ -39,6 +40,8 @@ _Base = ag.Tensor
 _engine: Any = _Base
 _engine_fns: Any = ag
 _engine_reshape = _Base.reshape
+_engine_binary: Any = _core._binary  # the engine's op on two tensors (its operators' last step)
+_engine_matmul: Any = _core._matmul
 _GRAD_SLOT = _Base.__dict__["grad"]  # the engine's storage for .grad (a slot)
 _get_grad, _set_grad = _GRAD_SLOT.__get__, _GRAD_SLOT.__set__
 
@@ -297,23 +300,30 @@ _QUICK = {
     "__mul__": (np.multiply, False, "mul"),
     "__rmul__": (np.multiply, True, "mul"),
 }
+# The engine's op on two tensors, which its operator reaches after turning a number into
+# a tensor (``_operand``): called directly when the other side is a tensor already.
+_ON_TENSORS: dict[str, Callable[[Any, Any], Any]] = {
+    "__matmul__": _engine_matmul,
+    "__truediv__": lambda a, b: _engine_binary(a, b, "div"),
+}
 
 
 def _binary_method(method: str, true_div: bool = False) -> Callable[[Tensor, Any], Tensor]:
     """The facade's operator ``method``: PyTorch's type promotion (``_promoted``), then
     the engine's operator. Hot (every op of a model): with nothing to promote (a float
-    tensor and a Python number or a tensor of its dtype) it calls the engine's operator
+    tensor and a Python number or a tensor of its dtype) it calls the engine's op
     directly, and + - * that record nothing run on the arrays (``_QUICK``)."""
     engine_op: Any = getattr(_Base, method)  # (typed Any: no cast() calls on the hot path)
     quick = _QUICK.get(method)
     if quick is None:
+        on_tensors: Any = _ON_TENSORS.get(method, engine_op)
 
         def op(self: Tensor, other: Any) -> Tensor:
             dt = self.data.dtype
-            to = type(other)
-            if dt.kind == "f" and (
-                to is float or to is int or isinstance(other, _Base) and other.data.dtype is dt
-            ):
+            if isinstance(other, _Base):
+                if other.data.dtype is dt and dt.kind == "f":
+                    return on_tensors(self, other)
+            elif (type(other) is float or type(other) is int) and dt.kind == "f":
                 return engine_op(self, other)
             return engine_op(*_promoted(self, other, true_div))
 
@@ -321,27 +331,32 @@ def _binary_method(method: str, true_div: bool = False) -> Callable[[Tensor, Any
         ufunc, swap, name = quick
 
         def op(self: Tensor, other: Any) -> Tensor:
-            ad = self.data
             to = type(other)
             if to is float or to is int:
-                od, o_grad = other, False
-            elif isinstance(other, _Base) and other.data.dtype is ad.dtype:
-                od, o_grad = other.data, other.requires_grad
+                od = other
+                needs = self.requires_grad
+            elif isinstance(other, _Base) and other.data.dtype is self.data.dtype:
+                od = other.data
+                needs = self.requires_grad or other.requires_grad
             else:
                 return engine_op(*_promoted(self, other, true_div))
-            if ad.dtype.kind != "f":
+            if needs:  # (only float tensors require grad) the engine's op, which records
+                if od is other:  # a number: the engine makes it a tensor
+                    return engine_op(self, other)
+                return (
+                    _engine_binary(other, self, name) if swap else _engine_binary(self, other, name)
+                )
+            if self.data.dtype.kind != "f":
                 return engine_op(*_promoted(self, other, true_div))
             state = PER_THREAD.state
-            record = state.record
-            if record and (self.requires_grad or o_grad) or record == 2 and state.trace is not None:
+            if state.record == 2 and state.trace is not None:
                 return engine_op(self, other)  # autograd.compile sees every op
             try:
-                r = ufunc(od, ad) if swap else ufunc(ad, od)
+                r = ufunc(od, self.data) if swap else ufunc(self.data, od)
             except (ValueError, OverflowError):  # the engine says what went wrong
                 return engine_op(self, other)
-            out: Any = _constant(r if type(r) is np.ndarray else np.asarray(r), _Base)
+            out: Any = _constant(r if type(r) is np.ndarray else np.asarray(r), Tensor)
             out._op = name
-            out.__class__ = Tensor  # (made as an engine tensor: its .grad is the plain slot)
             return out
 
     op.__name__ = op.__qualname__ = method
@@ -405,9 +420,7 @@ class Tensor(_Base):
         if g is None or self._parents and not _retained.get(self, False):
             return None
         if type(g) is np.ndarray:  # a view of the stored array: zero_() reaches it
-            out: Any = _constant(g, _Base)
-            out.__class__ = Tensor  # (made as an engine tensor: its .grad is the plain slot)
-            return out
+            return _constant(g, Tensor)
         return wrap(g)
 
     @grad.setter
@@ -416,19 +429,23 @@ class Tensor(_Base):
             value = value.data
         _set_grad(self, value)
 
-    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        # Hot: ``p.data += -lr * p.grad`` is ``ufunc(array, self, out=(array,))``: the
-        # engine's update on the arrays, reached with less dispatch; the rest is the engine's.
-        if method == "__call__" and len(inputs) == 2 and inputs[1] is self and len(kwargs) == 1:
-            a, out = inputs[0], kwargs.get("out")
-            if (
-                type(a) is np.ndarray
-                and type(out) is tuple
-                and len(out) == 1
-                and out[0] is a
-                and not (self.requires_grad and PER_THREAD.state.grad_enabled)
-            ):
-                return ufunc(a, self.data, a)  # (out positionally: no keywords)
+    def __array_ufunc__(
+        self, ufunc: Any, method: str, *inputs: Any, out: Any = None, **kwargs: Any
+    ) -> Any:
+        # Hot: ``p.data += -lr * p.grad`` is ``ufunc(array, self, out=(array,))`` (numpy
+        # gives ``out`` as a tuple): the engine's update on the arrays, with less dispatch.
+        if out is not None:
+            if not kwargs and len(inputs) == 2 and method == "__call__":
+                a, b = inputs
+                if (
+                    b is self
+                    and out[0] is a
+                    and len(out) == 1
+                    and type(a) is np.ndarray
+                    and not (self.requires_grad and PER_THREAD.state.grad_enabled)
+                ):
+                    return ufunc(a, self.data, a)  # (out positionally: no keywords)
+            kwargs["out"] = out
         return _Base.__array_ufunc__(self, ufunc, method, *inputs, **kwargs)
 
     def retain_grad(self) -> None:
@@ -1126,6 +1143,7 @@ def _refuse_stale(root: Tensor) -> None:
 
 
 Tensor._result_class = Tensor  # the engine's ops on these tensors give these tensors
+Tensor._GRAD_STORE = _set_grad  # the engine's backward writes .grad into the slot, not .grad=
 
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:

@@ -290,3 +290,19 @@ def test_module_to_a_dtype_converts_floating_state_in_place():
     assert m.weight.dtype == torch.float32
     lin = nn.Linear(2, 3).to("cpu", torch.float64)
     assert lin(torch.ones(1, 2, dtype=torch.float64)).dtype == torch.float64
+
+
+def test_a_layer_call_leaves_its_input_parameters_and_buffers_facade_tensors():
+    # A layer runs the engine's forward on engine views of its input and of its own
+    # tensors; afterwards (also when the forward raises) every one is a facade tensor again.
+    bn, lin = nn.BatchNorm1d(3), nn.Linear(3, 2)
+    x = torch.randn(4, 3, requires_grad=True)
+    lin(bn(x)).sum().backward()
+    for t in (x, lin.weight, lin.bias, bn.weight, bn.bias):
+        assert isinstance(t.grad, torch.Tensor), t
+    assert type(lin.weight) is nn.Parameter and type(bn.running_mean) is torch.Tensor
+    assert type(x) is torch.Tensor and repr(lin.bias).startswith("Parameter containing:")
+    with pytest.raises(ValueError, match="in_features"):
+        lin(torch.randn(4, 5))
+    assert type(lin.weight) is nn.Parameter and type(lin.bias) is nn.Parameter
+    assert type(bn(x)) is torch.Tensor and type(bn.num_batches_tracked) is torch.Tensor

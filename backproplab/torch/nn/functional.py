@@ -19,8 +19,8 @@ import autograd as ag
 import nn as _nn
 from nn import functional as _F
 
-from .._bridge import _call, engine_call
-from .._tensor import Tensor, _make, as_tensor, wrap
+from .._bridge import engine_call
+from .._tensor import Tensor, _Base, _make, as_tensor, wrap
 from .._unsupported import missing
 
 
@@ -43,6 +43,27 @@ def cross_entropy(
 ) -> Tensor:
     """Softmax cross-entropy of logits (N, C) at class indices (N,); ``ignore_index``
     targets take no part (the mean is over the others), as in PyTorch."""
+    if (
+        type(target) is Tensor
+        and type(input) is Tensor
+        and weight is None
+        and reduction == "mean"
+        and not label_smoothing
+        and target.data.dtype.kind in "iu"
+        and ignore_index < 0
+        and input.data.ndim == 2
+    ):  # the course's call, on the engine's defaults (hot: a step's loss)
+        x: Any = input
+        x.__class__ = _Base
+        try:
+            out: Any = _F.cross_entropy(x, target.data)
+        except ValueError:
+            out = None  # a label out of range, or the ignored one: the general path says
+        finally:
+            x.__class__ = Tensor
+        if out is not None:
+            out.__class__ = Tensor
+            return out
     if label_smoothing:
         raise NotImplementedError("cross_entropy: label_smoothing is not supported here")
     w = weight.data if isinstance(weight, ag.Tensor) else weight
@@ -54,8 +75,6 @@ def cross_entropy(
         # ignore_index is no class (-100): the engine's range check finds it, so the common
         # case, nothing ignored, needs no look at the labels here
         try:
-            if reduction == "mean" and w is None:  # the course's call: the engine's defaults,
-                return _call(_F.cross_entropy, (input, labels), {}, (input,))  # labels an array
             return engine_call(_F.cross_entropy, input, labels, reduction=reduction, weight=w)
         except ValueError:
             if not (labels == ignore_index).any():
