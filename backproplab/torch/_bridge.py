@@ -47,7 +47,7 @@ def engine_class(t: Any) -> type:
 # common arguments that hold no tensor (looked up, not tested with isinstance).
 _ENGINE_CLASS: dict[type, type | None] = {Tensor: _Base}
 _ENGINE_CLASS.update(dict.fromkeys((int, float, bool, str, type(None), np.ndarray, slice)))
-_NOT_FOUND: Any = object()
+_NOT_FOUND = object()
 
 
 def _collect(x: Any, out: list[Any]) -> None:
@@ -74,36 +74,29 @@ def _call(fn: Callable[..., Any], args: Any, kwargs: Any, scan: tuple[Any, ...])
     """``engine_call`` with the objects to look at (``args``, ``kwargs``' values and the
     tensors a layer holds) as one tuple. Hot (every layer call and loss): each object's
     class read once and looked up, the rare cases (containers, other subclasses) after."""
-    swaps: list[tuple[Any, type, type]] = []
+    swapped: list[tuple[Any, type]] = []
     for x in scan:
         cls = type(x)
         engine_cls = _ENGINE_CLASS.get(cls, _NOT_FOUND)
         if engine_cls is None:
             continue
         if engine_cls is not _NOT_FOUND:
-            swaps.append((x, cls, engine_cls))
+            x.__class__ = engine_cls
+            swapped.append((x, cls))
         elif isinstance(x, Tensor):
-            swaps.append((x, cls, _engine_class(x)))
+            x.__class__ = _engine_class(x)
+            swapped.append((x, cls))
         elif isinstance(x, (list, tuple, dict)):
             found: list[Any] = []
             _collect(x, found)
-            swaps.extend((t, type(t), engine_class(t)) for t in found)
-    return on_engine(fn, args, kwargs, swaps)
-
-
-def on_engine(
-    fn: Callable[..., Any], args: Any, kwargs: Any, swaps: Iterable[tuple[Any, type, type]]
-) -> Any:
-    """``fn(*args, **kwargs)`` with each tensor of ``swaps`` (tensor, its class, its engine
-    class) on its engine class meanwhile; the result re-tagged as facade tensors. The one
-    place the swap is made: ``_call`` lists the tensors it finds, a layer or a loss on the
-    hot path lists its own."""
-    for t, _, engine in swaps:
-        t.__class__ = engine
+            for t in found:  # (one met before is an engine tensor by now: not found)
+                cls = type(t)
+                t.__class__ = _ENGINE_CLASS.get(cls) or _engine_class(t)
+                swapped.append((t, cls))
     try:
-        out = fn(*args, **kwargs) if kwargs else fn(*args)
+        out = fn(*args, **kwargs)
     finally:
-        for t, cls, _ in swaps:
+        for t, cls in swapped:
             t.__class__ = cls
     if type(out) is _Base:
         out.__class__ = Tensor

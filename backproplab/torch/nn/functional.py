@@ -19,7 +19,7 @@ import autograd as ag
 import nn as _nn
 from nn import functional as _F
 
-from .._bridge import engine_call, on_engine
+from .._bridge import engine_call
 from .._tensor import Tensor, _Base, _make, as_tensor, wrap
 from .._unsupported import missing
 
@@ -53,10 +53,17 @@ def cross_entropy(
         and ignore_index < 0
         and input.data.ndim == 2
     ):  # the course's call, on the engine's defaults (hot: a step's loss)
+        x: Any = input
+        x.__class__ = _Base
         try:
-            return on_engine(_F.cross_entropy, (input, target.data), {}, ((input, Tensor, _Base),))
+            out: Any = _F.cross_entropy(x, target.data)
         except ValueError:
-            pass  # a label out of range, or the ignored one: the general path says which
+            out = None  # a label out of range, or the ignored one: the general path says
+        finally:
+            x.__class__ = Tensor
+        if out is not None:
+            out.__class__ = Tensor
+            return out
     if label_smoothing:
         raise NotImplementedError("cross_entropy: label_smoothing is not supported here")
     w = weight.data if isinstance(weight, ag.Tensor) else weight

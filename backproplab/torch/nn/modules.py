@@ -19,8 +19,8 @@ import autograd as ag
 import nn as _nn
 
 from .. import _dtypes as D
-from .._bridge import _ENGINE_CLASS, _call, _module_call, engine_class, on_engine
-from .._tensor import Tensor, _Base, _check_device, _make
+from .._bridge import _ENGINE_CLASS, _call, _module_call, engine_class
+from .._tensor import Tensor, _Base, _check_device, _make, wrap
 from . import functional as F
 from . import init
 
@@ -141,9 +141,21 @@ class _EngineLayer(Module):
         if kwargs or len(args) != 1 or type(args[0]) is not Tensor:
             scan = (*args, *kwargs.values(), *[t for t, _, _ in own])
             return _call(_module_call, (self, *args), kwargs, scan)
-        # Hot (every layer of a model): its own tensors' classes are known
-        x = args[0]
-        return on_engine(_module_call, (self, x), {}, ((x, Tensor, _Base), *own))
+        # Hot (every layer of a model): module_call on one facade tensor, written out
+        x: Any = args[0]
+        x.__class__ = _Base
+        for t, _, engine in own:
+            t.__class__ = engine
+        try:
+            out = _module_call(self, x)
+        finally:
+            x.__class__ = Tensor
+            for t, cls, _ in own:
+                t.__class__ = cls
+        if type(out) is _Base:
+            out.__class__ = Tensor
+            return out
+        return wrap(out)
 
     def __setattr__(self, name: str, value: Any) -> None:
         self.__dict__.pop("_facade_state", None)
