@@ -14,9 +14,9 @@ of one Python function whose locals are the arrays:
     g9 = g10 @ v4                  # linear's rule, inline
     q = g9 * D1(v8, v9)            # tanh's rule: the registry's derivative formula
     ...
-    o = GRAD_GET(C0)               # into the leaf's .grad, as backward() does:
+    o = C0._grad_slot              # into the leaf's .grad, as backward() does:
     if o is None:                  # a new array of its own, or added in place
-        GRAD_SET(C0, g2)
+        C0._grad_slot = g2
     elif type(o) is ndarray:
         o += g2
 
@@ -43,7 +43,7 @@ import numpy as np
 
 from autograd.core.graph import WRITE_LOCK
 from autograd.core.registry import REGISTRY, times
-from autograd.core.tensor import _fitted, _grad_slot_get, _grad_slot_set
+from autograd.core.tensor import _fitted
 
 if TYPE_CHECKING:
     from autograd.compiler.tensor_program import TensorProgram
@@ -89,8 +89,6 @@ class TensorCode:
             "FIT": _fitted,
             "BAD_COUNT": _bad_count,
             "LOCK": WRITE_LOCK,
-            "GRAD_GET": _grad_slot_get,  # a leaf's stored gradient, as _accumulate_leaf reads it
-            "GRAD_SET": _grad_slot_set,
             "STALE": stale,
         }
         lines: list[str] = []
@@ -305,9 +303,9 @@ class TensorCode:
                 # A fresh array of our own (an inline formula's result: no view, no other
                 # holder): what _accumulate_leaf does with it, without its checks.
                 writes += [
-                    f"        o = GRAD_GET({target})",
+                    f"        o = {target}._grad_slot",  # as _accumulate_leaf reads it
                     "        if o is None:",
-                    f"            GRAD_SET({target}, g{s})",
+                    f"            {target}._grad_slot = g{s}",
                     "        elif type(o) is ndarray:",
                     f"            o += g{s}",
                     "        else:",

@@ -551,15 +551,14 @@ def write_gradients(order: list[Any], grads: dict[Any, Any], shared: set[int]) -
     """
     with WRITE_LOCK:
         pop = grads.pop
-        # A class that shows .grad through a property (the PyTorch facade's Tensor) names
-        # the slot's setter, which every node of its kind shares: no property call a node.
-        store = getattr(order[0], "_GRAD_STORE", None) if order else None
-        if store is None:
+        # A Tensor's .grad is written through its slot's second name, ``_grad_slot``: a
+        # class may show .grad by a property (the PyTorch facade's Tensor), not called here.
+        if order and hasattr(type(order[0]), "_grad_slot"):
             for node in order:
-                node.grad = pop(node, node._GRAD_RESET)
+                node._grad_slot = pop(node, node._GRAD_RESET)
         else:
             for node in order:
-                store(node, pop(node, node._GRAD_RESET))
+                node.grad = pop(node, node._GRAD_RESET)
         for leaf, g in grads.items():
             leaf._accumulate_leaf(g, id(g) in shared)
 

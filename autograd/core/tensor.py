@@ -196,7 +196,7 @@ def _record(data: Any, op: Op, parents: tuple[Tensor, ...], saved: Any = ()) -> 
     if cls is Tensor:
         out.grad = None
     else:  # through the slot: a subclass may show .grad by a property (the PyTorch facade)
-        _grad_slot_set(out, None)
+        out._grad_slot = None
     out.label = ""
     state = PER_THREAD.state
     record = state.record
@@ -327,7 +327,7 @@ def _constant(data: np.ndarray, like: Tensor | type[Tensor] | None = None) -> Te
     if cls is Tensor:
         out.grad = None
     else:  # through the slot, as in _record
-        _grad_slot_set(out, None)
+        out._grad_slot = None
     out.requires_grad = False
     out.label = ""
     out._op = ""
@@ -627,9 +627,10 @@ class Tensor:
     )
 
     _GRAD_RESET = None
-    #: How backward writes a node's .grad: None for the attribute itself; a subclass that
-    #: shows .grad by a property (the PyTorch facade) gives the slot's setter instead.
-    _GRAD_STORE: Any = None
+    #: The ``grad`` slot under a second name (set below the class): the engine reads and
+    #: writes a gradient through it, at a slot's cost, on any Tensor class, including a
+    #: subclass that shows ``.grad`` by a property (the PyTorch facade).
+    _grad_slot: Any
     #: The class of the results of ops on this tensor (``_record`` reads it off the first
     #: input): a subclass that should keep its class through ops sets it to itself;
     #: ``nn.Parameter`` leaves it, so ops on parameters give plain Tensors.
@@ -1324,17 +1325,17 @@ class Tensor:
         """Add ``g`` to this leaf's grad, in place once the leaf owns an ndarray."""
         # The stored gradient, read and written through the slot: a subclass may show
         # .grad otherwise (the PyTorch facade shows it as a Tensor).
-        old = _grad_slot_get(self)
+        old = self._grad_slot
         if old is None:
             # A leaf keeps its grad across calls and may be updated in place,
             # so it must own it: not a read-only broadcast, a view, or another node's grad.
             if type(g) is np.ndarray and (shared or g.base is not None or not g.flags.writeable):
                 g = g.copy()
-            _grad_slot_set(self, g)
+            self._grad_slot = g
         elif type(old) is np.ndarray and type(g) is np.ndarray:
             old += g
         else:
-            _grad_slot_set(self, old + g)
+            self._grad_slot = old + g
 
     # numpy on Tensors: ufuncs (np.exp(t), ndarray + t) and numpy functions (np.sum(t),
     # np.concatenate([t, u])) map onto the ops above. One that has no op here is refused
@@ -1389,8 +1390,7 @@ class Tensor:
 
 
 Tensor._result_class = Tensor
-_GRAD_SLOT: Any = Tensor.__dict__["grad"]
-_grad_slot_get, _grad_slot_set = _GRAD_SLOT.__get__, _GRAD_SLOT.__set__
+Tensor._grad_slot = Tensor.__dict__["grad"]  # the slot's descriptor: its second name
 
 
 def _comparable(other: object) -> bool:

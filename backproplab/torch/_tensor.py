@@ -42,8 +42,6 @@ _engine_fns: Any = ag
 _engine_reshape = _Base.reshape
 _engine_binary: Any = _core._binary  # the engine's op on two tensors (its operators' last step)
 _engine_matmul: Any = _core._matmul
-_GRAD_SLOT = _Base.__dict__["grad"]  # the engine's storage for .grad (a slot)
-_get_grad, _set_grad = _GRAD_SLOT.__get__, _GRAD_SLOT.__set__
 
 
 def _dim_args(name: str, dim: Any, keepdim: bool, numpy_style: dict[str, Any]) -> tuple[Any, bool]:
@@ -235,7 +233,7 @@ def _transplant(self: Tensor, build: Any, what: str) -> Tensor:
             slot.__set__(self, slot.__get__(new, _Base))
         except AttributeError:
             continue
-    _GRAD_SLOT.__set__(self, None)
+    self._grad_slot = None
     return self
 
 
@@ -416,7 +414,7 @@ class Tensor(_Base):
     # -- .grad: a Tensor, shown for leaves and for non-leaves that asked retain_grad()
     @property
     def grad(self) -> Any:
-        g = _get_grad(self)
+        g = self._grad_slot  # the engine's storage for .grad
         if g is None or self._parents and not _retained.get(self, False):
             return None
         if type(g) is np.ndarray:  # a view of the stored array: zero_() reaches it
@@ -427,7 +425,7 @@ class Tensor(_Base):
     def grad(self, value: Any) -> None:
         if value is not None and isinstance(value, _Base) and not value.requires_grad:
             value = value.data
-        _set_grad(self, value)
+        self._grad_slot = value
 
     def __array_ufunc__(
         self, ufunc: Any, method: str, *inputs: Any, out: Any = None, **kwargs: Any
@@ -1143,7 +1141,6 @@ def _refuse_stale(root: Tensor) -> None:
 
 
 Tensor._result_class = Tensor  # the engine's ops on these tensors give these tensors
-Tensor._GRAD_STORE = _set_grad  # the engine's backward writes .grad into the slot, not .grad=
 
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:
