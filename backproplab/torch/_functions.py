@@ -237,6 +237,65 @@ def randint(
     )
 
 
+def rand_like(
+    x: Tensor,
+    generator: R.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``rand`` at ``x``'s shape and dtype: the same draws as ``rand(x.shape)``.
+
+    >>> _ = manual_seed(42); rand_like(zeros(2))
+    tensor([0.8823, 0.9150])
+    """
+    return rand(
+        x.data.shape,
+        generator=generator,
+        dtype=_like(x, dtype),
+        device=device,
+        requires_grad=requires_grad,
+    )
+
+
+def randn_like(
+    x: Tensor,
+    generator: R.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``randn`` at ``x``'s shape and dtype: the same draws as ``randn(x.shape)``."""
+    return randn(
+        x.data.shape,
+        generator=generator,
+        dtype=_like(x, dtype),
+        device=device,
+        requires_grad=requires_grad,
+    )
+
+
+def randint_like(
+    x: Tensor,
+    low: int,
+    high: Any = None,
+    generator: R.Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """``randint`` at ``x``'s shape, of ``x``'s dtype (a float tensor gives whole floats):
+    ``randint_like(x, high)`` or ``randint_like(x, low, high)``.
+
+    >>> _ = manual_seed(0); randint_like(zeros(3, dtype=D.int64), 10)
+    tensor([4, 9, 3])
+    """
+    if high is None:
+        low, high = 0, low
+    return randint(
+        low, high, x.data.shape, generator=generator, dtype=_like(x, dtype), device=device
+    )
+
+
 def randperm(
     n: int, generator: R.Generator | None = None, dtype: Any = None, device: Any = None
 ) -> Tensor:

@@ -100,15 +100,32 @@ def uniform_floats(
 ) -> np.ndarray:
     """``n`` draws of U(low, high) as PyTorch's ``uniform_`` makes them (float32: 24 bits
     of one word, scaled in double between float32 bounds; float64: 53 bits of a 64-bit
-    draw)."""
-    if np.dtype(dtype) == np.float64:
+    draw; float16: the float32 draw rounded, where it rounds up to ``high`` ``low``)."""
+    dt = _float_dtype(dtype)
+    if dt == np.float64:
         return _u53(g, n) * (high - low) + low
     x = (g.words(n) & _MASK24).astype(np.float64) * 2.0**-24
     if low == 0.0 and high == 1.0:
-        return x.astype(np.float32)
-    # the bounds are float32; the arithmetic is in double (PyTorch's accumulate type)
-    lo, hi = float(np.float32(low)), float(np.float32(high))
-    return (x * (hi - lo) + lo).astype(np.float32)
+        x32 = x.astype(np.float32)
+    else:  # the bounds are float32; the arithmetic is in double (PyTorch's accumulate type)
+        lo, hi = float(np.float32(low)), float(np.float32(high))
+        x32 = (x * (hi - lo) + lo).astype(np.float32)
+    if dt == np.float32:
+        return x32
+    x16 = x32.astype(np.float16)
+    x16[x16 == np.float16(high)] = np.float16(low)  # [low, high), as PyTorch keeps it
+    return x16
+
+
+def _float_dtype(dtype: str) -> np.dtype:
+    """The dtype of a float draw; PyTorch's error for any other (an int or bool tensor)."""
+    dt = np.dtype(dtype)
+    if dt.kind != "f":
+        raise RuntimeError(
+            f"random floats (rand, randn, uniform_, normal_) need a floating point dtype "
+            f"(float32, float64 or float16), got {dt.name}"
+        )
+    return dt
 
 
 def _normal_scalar(g: Generator, n: int, mean: float, std: float) -> np.ndarray:
@@ -215,19 +232,23 @@ def normal_floats(
     g: Generator, n: int, dtype: str, mean: float = 0.0, std: float = 1.0
 ) -> np.ndarray:
     """``n`` draws of N(mean, std) in PyTorch's CPU order for ``randn`` / ``normal_``."""
-    dt = np.dtype(dtype)
+    dt = _float_dtype(dtype)
     if n < 16:
-        return _normal_scalar(g, n, mean, std).astype(dt)
-    u = uniform_floats(g, n, dt.name)
-    m, s = dt.type(mean), dt.type(std)
+        # (float16 from the double through float32, as PyTorch's cast goes)
+        d = _normal_scalar(g, n, mean, std)
+        return (d.astype(np.float32) if dt == np.float16 else d).astype(dt)
+    # float16: PyTorch's float32 draws, rounded; its first pass takes whole chunks only
+    work = np.dtype(np.float32) if dt == np.float16 else dt
     whole = n - n % 16
-    out = np.empty(n, dtype=dt)
-    fill = _fill16_f32 if dt == np.float32 else _fill16
+    u = uniform_floats(g, whole if dt == np.float16 else n, work.name)
+    m, s = work.type(mean), work.type(std)
+    out = np.empty(n, dtype=work)
+    fill = _fill16_f32 if work == np.float32 else _fill16
     out[:whole] = fill(u[:whole], m, s)
     if n % 16:
         # PyTorch draws 16 fresh uniforms and recomputes the last 16 values.
-        out[n - 16 :] = fill(uniform_floats(g, 16, dt.name), m, s)
-    return out
+        out[n - 16 :] = fill(uniform_floats(g, 16, work.name), m, s)
+    return out if work == dt else out.astype(dt)
 
 
 def integers(g: Generator, n: int, low: int, high: int) -> np.ndarray:

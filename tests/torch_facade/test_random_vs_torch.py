@@ -158,3 +158,82 @@ def test_dataloader_batches_come_in_pytorchs_order(seed):
     a = list(RandomSampler(range(10), num_samples=25, generator=g))
     b = list(torch.utils.data.RandomSampler(range(10), num_samples=25, generator=tg))
     assert a == b
+
+
+def ulps16(a: np.ndarray, b: np.ndarray) -> int:
+    a = np.ascontiguousarray(a, np.float16).view(np.int16).astype(np.int64)
+    b = np.ascontiguousarray(b, np.float16).view(np.int16).astype(np.int64)
+    return int(np.abs(a - b).max()) if a.size else 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_random_like_functions_draw_what_pytorch_draws(seed):
+    bt.manual_seed(seed)
+    torch.manual_seed(seed)
+    for shape in [(3,), (4, 5), (2, 3, 7)]:
+        for dt, tdt in [(bt.float32, torch.float32), (bt.float64, torch.float64)]:
+            x, tx = bt.zeros(shape, dtype=dt), torch.zeros(shape, dtype=tdt)
+            a, b = bt.rand_like(x), torch.rand_like(tx)
+            assert a.dtype == dt and np.array_equal(a.numpy(), b.numpy())
+            a, b = bt.randn_like(x), torch.randn_like(tx)
+            assert a.dtype == dt
+            if dt == bt.float32:
+                assert ulps(a.numpy(), b.numpy()) <= 1
+            else:
+                np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-15, atol=0)
+            a, b = bt.randint_like(x, 10), torch.randint_like(tx, 10)  # whole floats, x's dtype
+            assert a.dtype == dt and np.array_equal(a.numpy(), b.numpy())
+        xi, txi = bt.zeros(shape, dtype=bt.int64), torch.zeros(shape, dtype=torch.int64)
+        a, b = bt.randint_like(xi, -3, 4), torch.randint_like(txi, -3, 4)
+        assert a.dtype == bt.int64 and np.array_equal(a.numpy(), b.numpy())
+        a = bt.randn_like(xi, dtype=bt.float32)
+        b = torch.randn_like(txi, dtype=torch.float32)
+        assert ulps(a.numpy(), b.numpy()) <= 1
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_float16_draws_are_pytorchs(seed):
+    g, tg = pair(seed)
+    for n in SIZES:
+        a = bt.rand(n, generator=g, dtype=bt.float16)
+        b = torch.rand(n, generator=tg, dtype=torch.float16)
+        assert a.dtype == bt.float16 and np.array_equal(a.numpy(), b.numpy())
+        a = bt.randn(n, generator=g, dtype=bt.float16)
+        b = torch.randn(n, generator=tg, dtype=torch.float16)
+        assert a.dtype == bt.float16 and ulps16(a.numpy(), b.numpy()) <= 1
+    for n in (5, 16, 40, 1000):
+        a = bt.empty(n, dtype=bt.float16).uniform_(2.5, 3.1, generator=g).numpy()
+        b = torch.empty(n, dtype=torch.float16).uniform_(2.5, 3.1, generator=tg).numpy()
+        assert np.array_equal(a, b)  # (a draw rounding up to 3.1 is 2.5 in both)
+        a = bt.empty(n, dtype=bt.float16).normal_(0.5, 0.02, generator=g).numpy()
+        b = torch.empty(n, dtype=torch.float16).normal_(0.5, 0.02, generator=tg).numpy()
+        assert ulps16(a, b) <= 1
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda m, dt: m.rand(3, dtype=dt),
+        lambda m, dt: m.randn(20, dtype=dt),
+        lambda m, dt: m.zeros(5, dtype=dt).normal_(),
+        lambda m, dt: m.zeros(5, dtype=dt).uniform_(),
+        lambda m, dt: m.rand_like(m.zeros(4, dtype=dt)),
+    ],
+)
+@pytest.mark.parametrize("name", ["int64", "int32", "bool"])
+def test_random_floats_of_an_integer_or_bool_dtype_are_refused_as_in_pytorch(draw, name):
+    bt.manual_seed(5)
+    torch.manual_seed(5)
+    with pytest.raises(RuntimeError):
+        draw(torch, getattr(torch, name))
+    with pytest.raises(RuntimeError, match="floating point dtype"):
+        draw(bt, getattr(bt, name))
+    # refused before drawing: the stream goes on where PyTorch's does
+    assert np.array_equal(bt.rand(4).numpy(), torch.rand(4).numpy())
+
+
+def test_normal_on_an_integer_tensor_leaves_it_as_it_was():
+    x = bt.arange(5)
+    with pytest.raises(RuntimeError, match="floating point dtype"):
+        x.normal_()
+    assert x.tolist() == [0, 1, 2, 3, 4]
