@@ -105,7 +105,7 @@ from ._functions import (
 )
 from ._random import Generator, default_generator
 from ._serialization import load, save
-from ._tensor import Size, Tensor
+from ._tensor import Size, Tensor, device
 from ._unsupported import missing
 
 float = float32  # noqa: A001
@@ -123,24 +123,6 @@ class inference_mode(no_grad):  # noqa: N801 - PyTorch's name
 
     def __init__(self, mode: Any = True) -> None:
         super().__init__()
-
-
-class device:  # noqa: N801 - PyTorch's name
-    """``torch.device("cpu")``; other devices are refused."""
-
-    def __init__(self, type: str = "cpu") -> None:  # noqa: A002
-        if str(type) not in ("cpu", "cpu:0"):
-            raise RuntimeError(
-                f"device {type!r} is not available here: backproplab.torch "
-                "runs on the CPU only (use 'cpu')"
-            )
-        self.type = "cpu"
-
-    def __repr__(self) -> str:
-        return "device(type='cpu')"
-
-    def __str__(self) -> str:
-        return "cpu"
 
 
 def __getattr__(name: str) -> Any:

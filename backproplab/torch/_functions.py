@@ -603,3 +603,22 @@ def set_num_threads(n: int) -> None:
 
 def get_num_threads() -> int:
     return 1
+
+
+# The functions above that PyTorch's Tensor has as methods too (``x.tril()`` is
+# ``torch.tril(x)``): the same function, the tensor first.
+for _name in (
+    "tril",
+    "triu",
+    "multinomial",
+    "roll",
+    "histogram",
+    "equal",
+    "maximum",
+    "minimum",
+    "matmul",
+    "isfinite",
+    "isnan",
+    "round",
+):
+    setattr(Tensor, _name, globals()[_name])

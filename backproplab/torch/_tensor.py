@@ -406,6 +406,36 @@ def _check_device(device: Any, what: str) -> None:
         )
 
 
+class device:  # noqa: N801 - PyTorch's name
+    """``torch.device("cpu")``, what ``t.device`` gives; other devices are refused.
+
+    >>> device("cpu"), str(device("cpu")), device("cpu") == device("cpu")
+    (device(type='cpu'), 'cpu', True)
+    """
+
+    def __init__(self, type: str = "cpu") -> None:  # noqa: A002
+        _check_device(type, "device")
+        self.type = "cpu"
+        self.index = None
+
+    def __repr__(self) -> str:
+        return "device(type='cpu')"
+
+    def __str__(self) -> str:
+        return "cpu"
+
+    def __eq__(self, other: object) -> bool:
+        # (PyTorch's device is not equal to the string 'cpu'; equal here, as it was before
+        # t.device was a device: code written either way keeps working)
+        return isinstance(other, device) or other in ("cpu", "cpu:0")
+
+    def __hash__(self) -> int:
+        return hash("cpu")
+
+
+_CPU = device()
+
+
 class Tensor(_Base):
     """autograd's Tensor speaking PyTorch (see the module docstring)."""
 
@@ -480,8 +510,8 @@ class Tensor(_Base):
         return D.of_numpy(self.data.dtype)
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> device:
+        return _CPU
 
     @property
     def is_cuda(self) -> bool:
@@ -569,7 +599,7 @@ class Tensor(_Base):
         for a in args:
             if isinstance(a, _Base):
                 target = a.data.dtype
-            elif isinstance(a, str) or a is None:
+            elif isinstance(a, (str, device)) or a is None:
                 _check_device(a, "to")
             else:
                 target = a
@@ -652,6 +682,49 @@ class Tensor(_Base):
     def ne(self, other: Any) -> Tensor:
         return self != other
 
+    def lt(self, other: Any) -> Tensor:
+        return self < other
+
+    def le(self, other: Any) -> Tensor:
+        return self <= other
+
+    def gt(self, other: Any) -> Tensor:
+        return self > other
+
+    def ge(self, other: Any) -> Tensor:
+        return self >= other
+
+    # -- the operators by name (PyTorch's ``alpha`` scales ``other``)
+    def add(self, other: Any, alpha: Any = 1) -> Tensor:
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other: Any, alpha: Any = 1) -> Tensor:
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self, other: Any) -> Tensor:
+        return self * other
+
+    def div(self, other: Any, rounding_mode: str | None = None) -> Tensor:
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode == "floor":
+            return self // other
+        raise NotImplementedError(
+            f"div: rounding_mode={rounding_mode!r} is not supported here (None or 'floor')"
+        )
+
+    def neg(self) -> Tensor:
+        return -self
+
+    def reciprocal(self) -> Tensor:
+        return 1 / self
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        """``torch.where(condition, self, other)``."""
+        from ._functions import where
+
+        return where(condition, self, other)
+
     # -- in place: the engine's (versions bumped, checked in backward); on a tensor in
     # the graph, where the engine refuses and PyTorch records the op, a transplant
     def _inplace_ok(self, what: str) -> None:
@@ -688,8 +761,8 @@ class Tensor(_Base):
     def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
         return self._inplace(other * alpha if alpha != 1.0 else other, "__add__", "add_")
 
-    def sub_(self, other: Any) -> Tensor:
-        return self._inplace(other, "__sub__", "sub_")
+    def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
+        return self._inplace(other * alpha if alpha != 1.0 else other, "__sub__", "sub_")
 
     def mul_(self, other: Any) -> Tensor:
         return self._inplace(other, "__mul__", "mul_")
@@ -1092,6 +1165,45 @@ class Tensor(_Base):
         g = gradient.data if isinstance(gradient, _Base) else gradient
         _engine.backward(self, g, create_graph=create_graph)
 
+    # -- new tensors of this one's dtype
+    def new_tensor(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        arr = np.array(data.data if isinstance(data, _Base) else data)
+        return _new_like(self, arr, dtype, requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        return _new_like(self, np.zeros(_shape_args(size)), dtype, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        return _new_like(self, np.ones(_shape_args(size)), dtype, requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+    def new_full(
+        self, size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False
+    ) -> Tensor:
+        full = np.full(_shape_args((size,)), fill_value)
+        return _new_like(self, full, dtype, requires_grad)
+
+    # -- layout
+    def is_contiguous(self) -> bool:
+        return bool(self.data.flags.c_contiguous)
+
+    def element_size(self) -> int:
+        return int(self.data.itemsize)
+
+    def ndimension(self) -> int:
+        return int(self.data.ndim)
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only when no attribute has the name: one PyTorch's Tensor may have.
+        if name[:1] == "_":  # (the engine probing for a slot it did not set, numpy, copy)
+            raise AttributeError(name)
+        raise AttributeError(
+            f"Tensor.{name} is not supported here: backproplab.torch covers the names "
+            "its README lists (PyTorch's name, on the backproplab engine)"
+        )
+
     # -- dtype conversions: last in the class, as their names shadow builtins in it
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
@@ -1118,6 +1230,18 @@ class Tensor(_Base):
 
     def bool(self) -> Tensor:
         return self.to(np.bool_)
+
+    def half(self) -> Tensor:
+        return self.to(np.float16)
+
+    def short(self) -> Tensor:
+        return self.to(np.int16)
+
+
+def _new_like(t: Tensor, arr: np.ndarray, dtype: Any, requires_grad: bool) -> Tensor:
+    """``t.new_*``: ``arr`` as ``dtype`` (``t``'s by default), a new leaf."""
+    out = _make(arr.astype(t.data.dtype if dtype is None else D.to_numpy(dtype)))
+    return out.requires_grad_() if requires_grad else out
 
 
 def _refuse_stale(root: Tensor) -> None:

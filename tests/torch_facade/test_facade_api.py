@@ -149,6 +149,13 @@ def test_unsupported_names_raise_naming_them():
 
 def test_devices_other_than_cpu_are_refused():
     assert torch.zeros(2, device="cpu").to("cpu").device == "cpu"
+    d = torch.ones(2).device  # PyTorch's device object: its type, repr, equality
+    assert d.type == "cpu" and d.index is None and repr(d) == "device(type='cpu')"
+    assert d == torch.device("cpu") and f"{d}" == "cpu"
+    assert torch.ones(2, device=d).to(d).device == d
+    assert next(torch.nn.Linear(2, 2).to(d).parameters()).device == d
+    with pytest.raises(RuntimeError, match="'cuda' is not available here"):
+        torch.device("cuda")
     with pytest.raises(RuntimeError, match="'cuda' is not available here"):
         torch.zeros(2, device="cuda")
     with pytest.raises(RuntimeError, match="CPU only"):

@@ -1,5 +1,7 @@
 """Values and gradients of the facade's ops, layers and optimizers against PyTorch's."""
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -28,6 +30,14 @@ OPS = {
     "index": lambda m, x: x[m.arange(4), m.tensor([0, 5, 2, 1])].sum(),
     "split_unsqueeze": lambda m, x: x.split(2, dim=1)[1].unsqueeze(0).squeeze().sum(),
     "roll_flatten": lambda m, x: (m.roll(x, 2, 1).flatten() * m.arange(24).float()).sum(),
+    # operators by name, and torch functions as methods
+    "add_sub_alpha": lambda m, x: x.add(x * x, alpha=0.5).sub(x.exp(), alpha=2).sum(),
+    "mul_div_neg": lambda m, x: x.mul(3.0).div(x.abs() + 1).neg().sum(),
+    "reciprocal": lambda m, x: (x.abs() + 1).reciprocal().sum(),
+    "tril_triu_methods": lambda m, x: (x.tril(-1) * 2 + x.triu(1)).sum(),
+    "roll_method": lambda m, x: (x.roll(1, 0) * m.arange(24).float().view(4, 6)).sum(),
+    "maximum_where": lambda m, x: x.maximum(x * 0.5).where(x > 0, x.minimum(-x)).sum(),
+    "matmul_method": lambda m, x: x.matmul(x.T).sum(),
 }
 
 
@@ -199,3 +209,54 @@ def test_cross_entropy_refuses_a_label_out_of_range_that_is_not_ignore_index():
     x = bt.tensor(np.zeros((2, 3), np.float32), requires_grad=True)
     with pytest.raises((IndexError, ValueError), match="3"):
         BF.cross_entropy(x, bt.tensor([0, 3]), ignore_index=-100)
+
+
+def test_comparisons_new_tensors_and_layout_methods_match_torch():
+    a = np.array([[1.5, -2.5, 0.5], [np.nan, 3.0, -0.5]], dtype=np.float32)
+    for m in (bt, torch):
+        x = m.tensor(a)
+        got = [
+            x.lt(0.5),
+            x.le(0.5),
+            x.gt(0.5),
+            x.ge(0.5),
+            x.isnan(),
+            x.isfinite(),
+            x.round(),
+            m.tensor([1, 2, 3]).equal(m.tensor([1, 2, 3])),
+            x.half().dtype,
+            m.tensor([1, 2]).short().dtype,
+            x.new_zeros(2, 3),
+            x.new_ones((2,)),
+            x.new_full((2,), 7),
+            x.new_tensor([1, 2]),
+            x.new_zeros(2, dtype=m.int64),
+            m.tensor([1, 2]).new_ones(2).dtype,
+            x.new_empty(3).shape,
+            x.is_contiguous(),
+            x.T.is_contiguous(),
+            x.element_size(),
+            x.half().element_size(),
+            x.ndimension(),
+            m.tensor([7, -7]).div(2, rounding_mode="floor"),
+            m.tensor([[0.0, 1.0]]).multinomial(1, generator=m.Generator().manual_seed(3)),
+        ]
+        if m is bt:
+            ours = got
+    for o, t in zip(ours, got, strict=True):
+        if isinstance(t, torch.Tensor):
+            assert str(o.dtype) == str(t.dtype) and o.shape == t.shape
+            np.testing.assert_array_equal(o.numpy(), t.numpy())
+        else:
+            assert str(o) == str(t)
+
+
+def test_a_tensor_method_it_does_not_have_says_so():
+    x = bt.ones(2)
+    with pytest.raises(AttributeError, match=r"Tensor.cummax is not supported here"):
+        x.cummax(0)
+    with pytest.raises(NotImplementedError, match="'trunc' is not supported here"):
+        x.div(2, rounding_mode="trunc")
+    assert hasattr(torch.ones(2), "cummax")  # (a name PyTorch's Tensor has)
+    assert not hasattr(x, "_no_such_slot")  # the engine's probes for slots still answer
+    assert copy.deepcopy(x).tolist() == [1.0, 1.0] and np.asarray(x).tolist() == [1.0, 1.0]

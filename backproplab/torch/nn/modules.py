@@ -20,7 +20,7 @@ import nn as _nn
 
 from .. import _dtypes as D
 from .._bridge import _ENGINE_CLASS, _call, _module_call, engine_class
-from .._tensor import Tensor, _Base, _check_device, _make, wrap
+from .._tensor import Tensor, _Base, _check_device, _make, device, wrap
 from . import functional as F
 from . import init
 
@@ -89,7 +89,7 @@ class Module(_nn.Module):
         _check_device(kwargs.get("device"), "Module.to")
         target = kwargs.get("dtype")
         for a in args:
-            if isinstance(a, str) or a is None:
+            if isinstance(a, (str, device)) or a is None:
                 _check_device(a, "Module.to")
             else:
                 target = a
