@@ -33,6 +33,7 @@ from autograd.core.tensor import _constant, mark_changed, variance
 
 from . import _dtypes as D
 from ._printing import tensor_text
+from ._unsupported import TENSOR_NAMES, missing_method
 
 _Base = ag.Tensor
 # The engine's methods and functions, called on this class's tensors; their results are
@@ -1195,15 +1196,6 @@ class Tensor(_Base):
     def ndimension(self) -> int:
         return int(self.data.ndim)
 
-    def __getattr__(self, name: str) -> Any:
-        # Reached only when no attribute has the name: one PyTorch's Tensor may have.
-        if name[:1] == "_":  # (the engine probing for a slot it did not set, numpy, copy)
-            raise AttributeError(name)
-        raise AttributeError(
-            f"Tensor.{name} is not supported here: backproplab.torch covers the names "
-            "its README lists (PyTorch's name, on the backproplab engine)"
-        )
-
     # -- dtype conversions: last in the class, as their names shadow builtins in it
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
@@ -1265,6 +1257,9 @@ def _refuse_stale(root: Tensor) -> None:
 
 
 Tensor._result_class = Tensor  # the engine's ops on these tensors give these tensors
+for _name in TENSOR_NAMES:  # PyTorch's names it lacks say so (the functions add theirs first)
+    if not hasattr(Tensor, _name):
+        setattr(Tensor, _name, missing_method(_name))
 
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:

@@ -260,3 +260,18 @@ def test_a_tensor_method_it_does_not_have_says_so():
     assert hasattr(torch.ones(2), "cummax")  # (a name PyTorch's Tensor has)
     assert not hasattr(x, "_no_such_slot")  # the engine's probes for slots still answer
     assert copy.deepcopy(x).tolist() == [1.0, 1.0] and np.asarray(x).tolist() == [1.0, 1.0]
+
+
+def test_every_name_said_to_be_unsupported_is_a_pytorch_tensor_name_we_lack():
+    from backproplab.torch._unsupported import TENSOR_NAMES
+
+    x = bt.ones(2, 2)
+    refused = 0
+    for name in TENSOR_NAMES:
+        assert name in dir(torch.Tensor), name
+        try:
+            getattr(x, name)
+        except AttributeError as e:  # one we lack: said so, by name
+            assert f"Tensor.{name} is not supported here" in str(e)
+            refused += 1
+    assert refused > 200
