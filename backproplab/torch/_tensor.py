@@ -646,12 +646,10 @@ class Tensor(_Base):
     __rtruediv__ = _binary_method("__rtruediv__", true_div=True)
 
     def __floordiv__(self, other: Any) -> Tensor:
-        o = other.data if isinstance(other, _Base) else other
-        return _make(self.data // o)
+        return _make(_integral_division(np.floor_divide, self, other))
 
     def __mod__(self, other: Any) -> Tensor:
-        o = other.data if isinstance(other, _Base) else other
-        return _make(self.data % o)
+        return _make(_integral_division(np.remainder, self, other))
 
     __pow__ = _binary_method("__pow__")
     __rpow__ = _binary_method("__rpow__")
@@ -1228,6 +1226,16 @@ class Tensor(_Base):
 
     def short(self) -> Tensor:
         return self.to(np.int16)
+
+
+def _integral_division(ufunc: Any, t: Tensor, other: Any) -> np.ndarray:
+    """``//`` and ``%`` as PyTorch's: by a zero, integers raise and floats give inf or nan
+    (numpy would give 0 for integers, and warn)."""
+    o = other.data if isinstance(other, _Base) else other  # (a number stays one: weak)
+    if t.data.dtype.kind in "iub" and np.asarray(o).dtype.kind in "iub" and not np.all(o):
+        raise RuntimeError("ZeroDivisionError: integer division or modulo by zero")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(ufunc(t.data, o))
 
 
 def _new_like(t: Tensor, arr: np.ndarray, dtype: Any, requires_grad: bool) -> Tensor:

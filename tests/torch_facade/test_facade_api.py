@@ -282,6 +282,19 @@ def test_a_fractional_power_of_a_negative_number_raises_as_the_readme_says():
     assert np.isnan(torch.sqrt(x).tolist()[0])  # sqrt gives nan, as PyTorch's
 
 
+def test_a_division_by_zero_raises_as_the_readme_says():
+    """The other domain where the facade keeps the engine's rule (PyTorch gives inf or
+    nan): ``/`` by a zero and a negative power of a zero raise, naming the op."""
+    x = torch.tensor([1.0, 0.0, -1.0])
+    for divide in (lambda: x / 0, lambda: 1 / x, lambda: x / x, lambda: x.div(0.0)):
+        with pytest.raises(ZeroDivisionError, match="div: division by zero"):
+            divide()
+    with pytest.raises(ZeroDivisionError, match="pow: 0 cannot be raised to a negative power"):
+        x**-1
+    assert x.tolist() == [1.0, 0.0, -1.0]
+    assert (x / 2).tolist() == [0.5, 0.0, -0.5]
+
+
 def test_module_to_a_dtype_converts_floating_state_in_place():
     """``model.double()`` / ``.to(torch.float64)`` / ``.float()``, as PyTorch's: the same
     Parameter objects with new data; integer dtypes refused, the model left as it was."""

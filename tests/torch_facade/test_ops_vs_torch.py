@@ -275,3 +275,25 @@ def test_every_name_said_to_be_unsupported_is_a_pytorch_tensor_name_we_lack():
             assert f"Tensor.{name} is not supported here" in str(e)
             refused += 1
     assert refused > 200
+
+
+@pytest.mark.filterwarnings("error")  # (numpy's divide warnings would be errors here)
+def test_floor_division_and_modulo_by_zero_are_pytorchs():
+    for m in (bt, torch):
+        f = m.tensor([7.0, -1.0, 0.0])
+        got = [
+            f // 0,
+            f % 0,
+            f // m.tensor([0.0, 2.0, 0.0]),
+            m.tensor([7, -7]) // 2,
+            m.tensor([7, -7]) % 3,
+        ]
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            m.tensor([7]) // 0
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            m.tensor([7]) % m.tensor([0])
+        if m is bt:
+            ours = got
+    for o, t in zip(ours, got, strict=True):
+        assert str(o.dtype) == str(t.dtype)
+        np.testing.assert_array_equal(o.numpy(), t.numpy())
