@@ -341,10 +341,26 @@ def normal(
 
 
 # -- joins ------------------------------------------------------------------------------
-def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    """Join along ``dim`` (autograd's ``concatenate``)."""
+def _joined(tensors: Sequence[Tensor]) -> tuple[list[Tensor], bool]:
+    """The tensors of a join at PyTorch's common dtype (ints with a float32 give float32,
+    where numpy would give float64), and whether that dtype is a float."""
     ts = list(tensors)
-    if builtins.all(t.data.dtype.kind != "f" for t in ts):
+    dts = {t.data.dtype for t in ts}
+    floats = [d for d in dts if d.kind == "f"]
+    if len(dts) > 1:
+        common = builtins.max(floats, key=lambda d: d.itemsize) if floats else np.result_type(*dts)
+        ts = [t if t.data.dtype == common else t.to(common) for t in ts]
+    return ts, bool(floats)
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join along ``dim`` (autograd's ``concatenate``).
+
+    >>> cat([tensor([1]), tensor([2.5])])
+    tensor([1.0000, 2.5000])
+    """
+    ts, floats = _joined(tensors)
+    if not floats:
         return _make(np.concatenate([t.data for t in ts], axis=dim))
     return _engine_fns.concatenate(ts, axis=dim)
 
@@ -353,8 +369,8 @@ concat = cat
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    ts = list(tensors)
-    if builtins.all(t.data.dtype.kind != "f" for t in ts):
+    ts, floats = _joined(tensors)
+    if not floats:
         return _make(np.stack([t.data for t in ts], axis=dim))
     return _engine_fns.stack(ts, axis=dim)
 
@@ -403,6 +419,9 @@ def histogram(
 class _Histogram(NamedTuple):
     hist: Tensor
     bin_edges: Tensor
+
+    def __repr__(self) -> str:
+        return f"torch.return_types.histogram(\nhist={self.hist!r},\nbin_edges={self.bin_edges!r})"
 
 
 def allclose(

@@ -178,14 +178,20 @@ class _GradFn:
         "cast": "ToCopyBackward0",
         "index_put": "IndexPutBackward0",
         "cross_entropy": "NllLossBackward0",
+        "LayerNormFn": "NativeLayerNormBackward0",
+        "BatchNormTrain": "NativeBatchNormBackward0",
     }
 
     def __init__(self, op: str) -> None:
         self.op = op
-        self.name = self._NAMES.get(op, "".join(p.title() for p in op.split("_")) + "Backward0")
+        self._name = self._NAMES.get(op, "".join(p.title() for p in op.split("_")) + "Backward0")
+
+    def name(self) -> str:
+        """PyTorch's name of the node, as ``grad_fn.name()`` gives it."""
+        return self._name
 
     def __repr__(self) -> str:
-        return f"<{self.name} object>"
+        return f"<{self._name} object>"
 
 
 def _named(t: Tensor, grad_fn_name: str) -> Tensor:
@@ -494,7 +500,7 @@ class Tensor(_Base):
         name = _fn_names.get(self)
         if name is None and self._op == "getitem":  # named by its index, read when asked
             name = _index_name(self._saved[0])
-        fn.name = name or fn.name
+        fn._name = name or fn._name
         return fn
 
     @property
@@ -574,7 +580,7 @@ class Tensor(_Base):
             self.data,
             repr(D.of_numpy(dt)),
             default,
-            fn.name if (fn := self.grad_fn) else None,
+            fn.name() if (fn := self.grad_fn) else None,
             self.requires_grad,
         )
 
@@ -854,16 +860,16 @@ class Tensor(_Base):
     def squeeze(self, dim: int | None = None) -> Tensor:
         s = self.data.shape
         if dim is None:
-            return self.reshape(*[k for k in s if k != 1])
+            return _named(self.reshape(*[k for k in s if k != 1]), "SqueezeBackward0")
         d = dim % len(s) if s else 0
         if s and s[d] == 1:
-            return self.reshape(*s[:d], *s[d + 1 :])
+            return _named(self.reshape(*s[:d], *s[d + 1 :]), "SqueezeBackward1")
         return self
 
     def unsqueeze(self, dim: int) -> Tensor:
         s = self.data.shape
         d = dim % (len(s) + 1)
-        return self.reshape(*s[:d], 1, *s[d:])
+        return _named(self.reshape(*s[:d], 1, *s[d:]), "UnsqueezeBackward0")
 
     def permute(self, *dims: Any) -> Tensor:
         return _engine.transpose(self, *_shape_args(dims))

@@ -145,7 +145,7 @@ def test_var_is_one_node_whose_first_and_second_derivatives_match_torch(shape, d
     x, tx = bt.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
     args = () if dim is None else (dim,)
     v, tv = x.var(*args, **kw), tx.var(*args, **kw)
-    assert v.grad_fn.name == "VarBackward0" and v._parents == (x,)  # one node
+    assert v.grad_fn.name() == "VarBackward0" and v._parents == (x,)  # one node
     np.testing.assert_allclose(v.data, tv.detach().numpy(), rtol=1e-5, atol=1e-6)
     s = rng.standard_normal(tuple(v.shape)).astype(np.float32)
     g = _grad_of((v * bt.tensor(s)).sum(), x)

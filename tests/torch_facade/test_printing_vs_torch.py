@@ -92,3 +92,52 @@ def test_an_indexing_nodes_grad_fn_is_named_as_pytorch_names_it(index):
     theirs = torch.tensor(a, requires_grad=True)[index]
     assert repr(ours.grad_fn).split()[0] == repr(theirs.grad_fn).split()[0]
     assert bt.tensor(a)[index].grad_fn is None
+
+
+def test_layer_and_shape_nodes_print_pytorchs_grad_fn_names():
+    import backproplab.torch.nn as bnn
+
+    got = {}
+    for m, nn in ((bt, bnn), (torch, torch.nn)):
+        m.manual_seed(0)
+        x = m.randn(4, 3, requires_grad=True)
+        outs = [
+            nn.LayerNorm(3)(x),
+            nn.BatchNorm1d(3)(x),
+            x.unsqueeze(0),
+            x[None].squeeze(0),
+            x[None].squeeze(),
+            x.sum(),
+        ]
+        got[m] = [(repr(o), o.grad_fn.name()) for o in outs]
+    assert got[bt] == got[torch]
+
+
+def test_joins_of_mixed_dtypes_take_pytorchs_common_dtype():
+    for ints, floats in [
+        ((bt.int64, bt.int32), bt.float32),
+        ((torch.int64, torch.int32), torch.float32),
+    ]:
+        m = bt if floats is bt.float32 else torch
+        cases = [
+            m.cat([m.tensor([1], dtype=ints[0]), m.tensor([2.5], dtype=floats)]),
+            m.stack([m.tensor([1], dtype=ints[1]), m.tensor([2], dtype=ints[0])]),
+            m.cat([m.tensor([True]), m.tensor([2], dtype=ints[1])]),
+            m.cat([m.tensor([1.0], dtype=m.float64), m.tensor([2.0], dtype=floats)]),
+            m.cat([m.tensor([1], dtype=ints[0]), m.tensor([2.0], dtype=m.float16)]),
+        ]
+        if m is bt:
+            ours = [repr(c) for c in cases]
+        else:
+            assert ours == [repr(c) for c in cases]
+    x = bt.tensor([1.0, 2.0], requires_grad=True)
+    bt.cat([bt.tensor([7]), x]).sum().backward()  # the int joins the float's graph
+    assert x.grad.tolist() == [1.0, 1.0]
+
+
+def test_histogram_prints_as_pytorchs():
+    for m in (bt, torch):
+        h = m.histogram(m.tensor([1.0, 2.0, 1.0]), bins=2)
+        if m is bt:
+            ours = repr(h)
+    assert ours == repr(h)
