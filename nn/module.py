@@ -195,6 +195,10 @@ class Module:
         d["_buffers"] = {}
         d["_non_persistent"] = set()
 
+    #: ``repr`` prints a run of this many identical children or more as one line
+    #: (``(0-2): 3 x Linear(...)``); 0 prints every child.
+    _REPR_RUN = 3
+
     # -- registration ------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
@@ -628,7 +632,7 @@ class Module:
 
     def __repr__(self) -> str:
         lines: list[str] = []
-        lines.extend(_compressed(list(self._children.items())))
+        lines.extend(_compressed(list(self._children.items()), self._REPR_RUN))
         extra = self.extra_repr()
         if not lines:
             return f"{type(self).__name__}({extra})"
@@ -637,8 +641,9 @@ class Module:
         return f"{type(self).__name__}(\n{inner}\n)"
 
 
-def _compressed(items: list[tuple[str, Module]]) -> list[str]:
-    """``(name): repr`` per item; runs of identical reprs in a list collapse to one line."""
+def _compressed(items: list[tuple[str, Module]], run: int) -> list[str]:
+    """``(name): repr`` per item; runs of ``run`` or more identical reprs collapse to
+    one line (none with ``run`` 0)."""
     out: list[str] = []
     i = 0
     while i < len(items):
@@ -646,7 +651,7 @@ def _compressed(items: list[tuple[str, Module]]) -> list[str]:
         j = i + 1
         while j < len(items) and repr(items[j][1]) == text:
             j += 1
-        if j - i > 2:
+        if run and j - i >= run:
             first, last = items[i][0], items[j - 1][0].rsplit(".", 1)[-1]
             out.append(f"({first}-{last}): {j - i} x {text}")
         else:

@@ -141,3 +141,21 @@ def test_histogram_prints_as_pytorchs():
         if m is bt:
             ours = repr(h)
     assert ours == repr(h)
+
+
+def test_module_reprs_match_pytorchs():
+    import backproplab.torch.nn as bnn
+
+    def models(nn):
+        block = lambda: nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Dropout(0.2))  # noqa: E731
+        return [
+            nn.Sequential(*[block() for _ in range(3)]),  # every child printed
+            nn.ModuleList([nn.Linear(2, 2) for _ in range(2)] + [nn.Tanh()]),  # a run of two
+            nn.ModuleList([nn.LayerNorm(3)] + [nn.Embedding(5, 3) for _ in range(3)]),
+            nn.Dropout(0.1),
+            nn.LayerNorm(3, elementwise_affine=False),
+            nn.LayerNorm((2, 3), bias=False),
+        ]
+
+    for ours, theirs in zip(models(bnn), models(torch.nn), strict=True):
+        assert repr(ours) == repr(theirs)

@@ -71,6 +71,8 @@ class Module(_nn.Module):
     """``torch.nn.Module``: the engine's Module, whose forward speaks PyTorch (its ops
     on facade tensors give facade tensors)."""
 
+    _REPR_RUN = 0  # PyTorch prints every child (a ModuleList collapses runs of two)
+
     def state_dict(self, *args: Any, **kwargs: Any) -> OrderedDict[str, Tensor]:  # type: ignore[override]
         return OrderedDict((k, _make(v)) for k, v in super().state_dict().items())
 
@@ -173,6 +175,8 @@ class Sequential(Module, _nn.Sequential):
 class ModuleList(Module, _nn.ModuleList):
     """``nn.ModuleList``: a list of registered modules."""
 
+    _REPR_RUN = 2
+
 
 class ModuleDict(Module, _nn.ModuleDict):
     """``nn.ModuleDict``: a dict of registered modules."""
@@ -211,6 +215,9 @@ class LayerNorm(_EngineLayer, _nn.LayerNorm):
         super().__init__(*args, **kwargs)
         _adopt(self)
 
+    def extra_repr(self) -> str:
+        return f"{super().extra_repr()}, bias={self.bias is not None}"  # (PyTorch 2.1 on)
+
 
 class BatchNorm1d(_EngineLayer, _nn.BatchNorm1d):
     """``nn.BatchNorm1d`` (float32 parameters and running statistics)."""
@@ -233,6 +240,9 @@ class BatchNorm1d(_EngineLayer, _nn.BatchNorm1d):
 
 class Dropout(_EngineLayer, _nn.Dropout):
     """``nn.Dropout`` (its masks come from the engine's generator, not PyTorch's)."""
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace=False"
 
 
 class ReLU(_EngineLayer, _nn.ReLU):
