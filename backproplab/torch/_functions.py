@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -237,42 +237,33 @@ def randint(
     )
 
 
-def rand_like(
-    x: Tensor,
-    generator: R.Generator | None = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """``rand`` at ``x``'s shape and dtype: the same draws as ``rand(x.shape)``.
+def _drawn_like(draw: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
+    """``rand_like``/``randn_like``: ``draw`` at ``x``'s shape and dtype, the same draws
+    as ``draw(x.shape)``.
 
     >>> _ = manual_seed(42); rand_like(zeros(2))
     tensor([0.8823, 0.9150])
     """
-    return rand(
-        x.data.shape,
-        generator=generator,
-        dtype=_like(x, dtype),
-        device=device,
-        requires_grad=requires_grad,
-    )
+
+    def like(
+        x: Tensor,
+        generator: R.Generator | None = None,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: bool = False,
+    ) -> Tensor:
+        shape, dt = x.data.shape, _like(x, dtype)
+        return draw(
+            shape, generator=generator, dtype=dt, device=device, requires_grad=requires_grad
+        )
+
+    like.__name__ = like.__qualname__ = name
+    like.__doc__ = f"``{draw.__name__}`` at ``x``'s shape and dtype (``{draw.__name__}(x.shape)``)."
+    return like
 
 
-def randn_like(
-    x: Tensor,
-    generator: R.Generator | None = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """``randn`` at ``x``'s shape and dtype: the same draws as ``randn(x.shape)``."""
-    return randn(
-        x.data.shape,
-        generator=generator,
-        dtype=_like(x, dtype),
-        device=device,
-        requires_grad=requires_grad,
-    )
+rand_like = _drawn_like(rand, "rand_like")
+randn_like = _drawn_like(randn, "randn_like")
 
 
 def randint_like(
